@@ -1,0 +1,1 @@
+"""Reading a Jekyll digest archive and owning the SQLite store."""

@@ -1,0 +1,48 @@
+"""What the parser makes of one post: plain, immutable data, before it reaches the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLink:
+    url: str
+    label: str = ""  # the link text for [text](url); "" for autolinks and bare URLs
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    text: str  # plain text, markdown removed, whitespace collapsed
+    links: tuple[ParsedLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSection:
+    name: str  # canonical project name ("Tempest" for a "Tempst" heading)
+    heading: str  # the heading as written
+    items: tuple[ParsedItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedIssue:
+    number: int
+    key: str  # identity across renames: front matter `id`, else the number as text
+    title: str
+    date: date
+    period: tuple[date, date] | None
+    path: str  # relative to the archive root, with forward slashes
+    slug: str  # from the filename: 2014-09-16-<slug>.md
+    categories: tuple[str, ...]  # front matter `categories` / `category`
+    published: bool  # front matter `published` (Jekyll's default: true)
+    preface: str  # plain text before the first heading
+    sections: tuple[ParsedSection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that is not (or not yet) an indexable digest issue, and why."""
+
+    path: str
+    reason: str  # short, human: "not a digest issue (title 'Hello')", "invalid UTF-8", ...
+    is_digest: bool = False  # True when it looked like an issue but could not be read

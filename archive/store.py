@@ -1,0 +1,551 @@
+"""The SQLite store: the parsed archive, full-text search, and small bits of bot state.
+
+One file, WAL mode, sqlite-utils for schema and writes, plain SQL for the hot read paths.
+Ingest is incremental (files are re-parsed only when their size or mtime changed) and
+idempotent, and reports which issues became visible so the announcer can enqueue
+deliveries in the same transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from archive.model import ParsedIssue, Skipped
+
+SCHEMA_VERSION = "1"
+POST_SUFFIXES = (".md", ".markdown")
+PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
+
+
+@dataclass(frozen=True, slots=True)
+class IssueChange:
+    key: str
+    number: int
+    kind: str  # "published" (first time visible), "corrected" (visible, content changed), "withdrawn"
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0  # post files seen
+    parsed: int = 0  # files (re-)parsed this time
+    unchanged: int = 0
+    removed: int = 0
+    issues: int = 0  # visible issues in the store after ingest
+    hidden: int = 0  # issues not (yet) published: `published: false` or future-dated
+    items: int = 0
+    links: int = 0
+    skipped: list[Skipped] = field(default_factory=list)  # this run's newly skipped files
+    skipped_total: int = 0  # all files currently skipped, with reasons in the `files` table
+    changes: list[IssueChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRow:
+    key: str
+    number: int
+    title: str
+    date: date
+    period: tuple[date, date] | None
+    path: str
+    url: str | None
+    preface: str
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
+    if start and end:
+        return date.fromisoformat(start), date.fromisoformat(end)
+    return None
+
+
+def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
+    key, number, title, d, ps, pe, path, url, preface = r
+    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, preface)
+
+
+ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, preface"
+
+
+def content_hash(issue: ParsedIssue) -> str:
+    """What an announcement shows; a renamed file with the same content hashes the same."""
+    data = asdict(issue)
+    for volatile in ("path", "slug"):
+        data.pop(volatile)
+    return hashlib.sha1(json.dumps(data, default=str, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def find_posts(root: Path) -> Iterator[Path]:
+    """Posts under `root/_posts` (or `root` itself when it is a `_posts` folder). Jekyll skips
+    `_drafts`, and files or folders starting with `.` or `_` inside `_posts` are not posts either."""
+    posts = root / "_posts" if (root / "_posts").is_dir() else root
+    for dirpath, dirnames, filenames in os.walk(posts):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+        for name in filenames:
+            if name.endswith(POST_SUFFIXES) and not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+# --- parsing in worker processes (full ingests of big archives) --------------------------
+
+_worker_parser = None
+
+
+def _init_worker(archive_cfg) -> None:
+    global _worker_parser
+    from archive.parse import Parser
+
+    _worker_parser = Parser(archive_cfg)
+
+
+def _parse_in_worker(job: tuple[str, str]) -> ParsedIssue | Skipped:
+    rel, abspath = job
+    return _read_and_parse(_worker_parser, rel, Path(abspath))
+
+
+def _read_and_parse(parser, rel: str, path: Path) -> ParsedIssue | Skipped:
+    try:
+        size = path.stat().st_size
+        if size > parser.cfg.max_file_bytes:
+            return Skipped(rel, f"too large ({size:,} bytes > {parser.cfg.max_file_bytes:,})", False)
+        data = path.read_bytes()
+    except OSError as e:
+        return Skipped(rel, f"cannot read ({e.strerror})", False)
+    return parser.parse(rel, data)
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.db = sqlite_utils.Database(self.conn)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self._create_schema()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- schema ------------------------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        self.conn.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS files (
+                path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                issue_key TEXT, reason TEXT, is_digest INTEGER DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS issues (
+                key TEXT PRIMARY KEY, number INTEGER NOT NULL, title TEXT NOT NULL,
+                date TEXT NOT NULL, period_start TEXT, period_end TEXT, path TEXT NOT NULL,
+                url TEXT, preface TEXT, published INTEGER NOT NULL, visible INTEGER NOT NULL,
+                hash TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS issues_visible ON issues (visible, date DESC, number DESC);
+            CREATE INDEX IF NOT EXISTS issues_number ON issues (number);
+            CREATE TABLE IF NOT EXISTS sections (
+                issue_key TEXT NOT NULL REFERENCES issues(key) ON DELETE CASCADE,
+                position INTEGER NOT NULL, name TEXT NOT NULL, heading TEXT NOT NULL,
+                item_count INTEGER NOT NULL, PRIMARY KEY (issue_key, position));
+            CREATE TABLE IF NOT EXISTS items (
+                id INTEGER PRIMARY KEY,
+                issue_key TEXT NOT NULL REFERENCES issues(key) ON DELETE CASCADE,
+                number INTEGER NOT NULL, date TEXT NOT NULL, visible INTEGER NOT NULL,
+                section TEXT NOT NULL, project TEXT NOT NULL, position INTEGER NOT NULL,
+                text TEXT NOT NULL, links TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS items_project ON items (project, visible, date DESC, number DESC, position);
+            CREATE INDEX IF NOT EXISTS items_issue ON items (issue_key, position);
+            -- keys that were ever visible, and what they looked like: the event source of truth,
+            -- so a rename or a delete-then-add never counts as a new publication
+            CREATE TABLE IF NOT EXISTS announced_keys (key TEXT PRIMARY KEY, hash TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS subscriptions (
+                platform TEXT NOT NULL, user TEXT NOT NULL, project TEXT NOT NULL,
+                PRIMARY KEY (platform, user, project));
+            CREATE TABLE IF NOT EXISTS conversations (
+                conversation TEXT PRIMARY KEY, command TEXT NOT NULL, offset INTEGER NOT NULL);
+            """
+        )
+        if "items_fts" not in self.db.table_names():
+            # trigram: CJK has no spaces to tokenise on; terms under 3 chars go to LIKE instead
+            self.db["items"].enable_fts(["text"], tokenize="trigram", create_triggers=True)
+        self.kv_set("schema_version", SCHEMA_VERSION)
+
+    # --- kv ----------------------------------------------------------------------------
+
+    def kv_get(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def kv_set(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # --- ingest ------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        root: Path,
+        parser,
+        *,
+        today: date,
+        on_change: Callable[[sqlite_utils.Database, list[IssueChange]], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        permalink: Callable[[ParsedIssue], str | None] | None = None,
+    ) -> IngestSummary:
+        """Bring the store in line with the archive at `root`; see the module docstring.
+
+        `on_change(db, changes)` runs inside the ingest's transaction: write with plain
+        `db.execute(...)` there. (sqlite-utils' table.insert() wraps itself in `with conn:`,
+        which would COMMIT the ingest half-way.)"""
+        root = Path(root)
+        summary = IngestSummary()
+        known = {p: (m, s) for p, m, s in self.conn.execute("SELECT path, mtime_ns, size FROM files")}
+        seen: dict[str, tuple[int, int]] = {}
+        todo: list[tuple[str, Path]] = []
+        for path in find_posts(root):
+            rel = path.relative_to(root).as_posix()
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            seen[rel] = (st.st_mtime_ns, st.st_size)
+            if known.get(rel) != seen[rel]:
+                todo.append((rel, path))
+        summary.files = len(seen)
+        summary.unchanged = summary.files - len(todo)
+        gone = [p for p in known if p not in seen]
+
+        results = self._parse_all(parser, todo, progress)
+        summary.parsed = len(results)
+        with self._transaction():
+            for rel in gone:
+                self._forget_file(rel)
+            summary.removed = len(gone)
+            for (rel, _), result in zip(todo, results):
+                mtime, size = seen[rel]
+                self._forget_file(rel)
+                if isinstance(result, Skipped):
+                    summary.skipped.append(result)
+                    self._record_file(rel, mtime, size, None, result.reason, result.is_digest)
+                    continue
+                owner = self.conn.execute(
+                    "SELECT path FROM issues WHERE key = ?", (result.key,)
+                ).fetchone()
+                if owner and owner[0] != rel and owner[0] in seen:
+                    reason = f"duplicate of issue {result.number} ({owner[0]})"
+                    skip = Skipped(rel, reason, True)
+                    summary.skipped.append(skip)
+                    self._record_file(rel, mtime, size, None, reason, True)
+                    continue
+                self._write_issue(result, today, permalink(result) if permalink else None)
+                self._record_file(rel, mtime, size, result.key, None, True)
+            summary.changes = self._refresh_visibility(today)
+            if on_change and summary.changes:
+                on_change(self.db, summary.changes)
+        self._count(summary)
+        return summary
+
+    def _parse_all(self, parser, todo: list[tuple[str, Path]], progress) -> list:
+        total = len(todo)
+        if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            jobs = [(rel, str(p)) for rel, p in todo]
+            out = []
+            with ProcessPoolExecutor(
+                max_workers=os.cpu_count(), initializer=_init_worker, initargs=(parser.cfg,)
+            ) as pool:
+                for n, result in enumerate(pool.map(_parse_in_worker, jobs, chunksize=64), 1):
+                    out.append(result)
+                    if progress and (n % 100 == 0 or n == total):
+                        progress(n, total)
+            return out
+        out = []
+        for n, (rel, path) in enumerate(todo, 1):
+            out.append(_read_and_parse(parser, rel, path))
+            if progress and (n % 50 == 0 or n == total):
+                progress(n, total)
+        return out
+
+    class _Tx:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __enter__(self):
+            self.conn.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, exc_type, *_):
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _transaction(self) -> "Store._Tx":
+        return Store._Tx(self.conn)
+
+    def _record_file(self, rel, mtime, size, key, reason, is_digest) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO files (path, mtime_ns, size, issue_key, reason, is_digest) VALUES (?,?,?,?,?,?)",
+            (rel, mtime, size, key, reason, int(is_digest)),
+        )
+
+    def _forget_file(self, rel: str) -> None:
+        row = self.conn.execute("SELECT issue_key FROM files WHERE path = ?", (rel,)).fetchone()
+        if row and row[0]:
+            self.conn.execute("DELETE FROM issues WHERE key = ? AND path = ?", (row[0], rel))
+        self.conn.execute("DELETE FROM files WHERE path = ?", (rel,))
+
+    def _write_issue(self, issue: ParsedIssue, today: date, url: str | None) -> None:
+        c = self.conn
+        c.execute("DELETE FROM issues WHERE key = ?", (issue.key,))  # cascades to sections, items
+        visible = int(issue.published and issue.date <= today)
+        c.execute(
+            "INSERT INTO issues (key, number, title, date, period_start, period_end, path, url, preface,"
+            " published, visible, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                issue.key, issue.number, issue.title, issue.date.isoformat(),
+                issue.period[0].isoformat() if issue.period else None,
+                issue.period[1].isoformat() if issue.period else None,
+                issue.path, url, issue.preface, int(issue.published), visible, content_hash(issue),
+            ),
+        )
+        c.executemany(
+            "INSERT INTO sections (issue_key, position, name, heading, item_count) VALUES (?,?,?,?,?)",
+            [(issue.key, n, s.name, s.heading, len(s.items)) for n, s in enumerate(issue.sections)],
+        )
+        rows = []
+        position = 0
+        for s in issue.sections:
+            for it in s.items:
+                links = json.dumps([[l.url, l.label] for l in it.links], ensure_ascii=False)
+                rows.append((issue.key, issue.number, issue.date.isoformat(), visible, s.name,
+                             s.name.casefold(), position, it.text, links))
+                position += 1
+        c.executemany(
+            "INSERT INTO items (issue_key, number, date, visible, section, project, position, text, links)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def _refresh_visibility(self, today: date) -> list[IssueChange]:
+        """Re-evaluate Jekyll's date rule and diff against what was ever visible."""
+        c = self.conn
+        t = today.isoformat()
+        c.execute("UPDATE issues SET visible = (published AND date <= ?) WHERE visible != (published AND date <= ?)", (t, t))
+        c.execute(
+            "UPDATE items SET visible = 1 WHERE visible = 0 AND issue_key IN (SELECT key FROM issues WHERE visible)"
+        )
+        c.execute(
+            "UPDATE items SET visible = 0 WHERE visible = 1 AND issue_key IN (SELECT key FROM issues WHERE NOT visible)"
+        )
+        changes = []
+        rows = c.execute(
+            "SELECT i.key, i.number, i.hash, a.hash FROM issues i LEFT JOIN announced_keys a ON a.key = i.key"
+            " WHERE i.visible AND (a.hash IS NULL OR a.hash != i.hash) ORDER BY i.date, i.number"
+        ).fetchall()
+        for key, number, new_hash, old_hash in rows:
+            changes.append(IssueChange(key, number, "published" if old_hash is None else "corrected"))
+            c.execute(
+                "INSERT INTO announced_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash",
+                (key, new_hash),
+            )
+        return changes
+
+    def _count(self, s: IngestSummary) -> None:
+        c = self.conn
+        s.issues = c.execute("SELECT count(*) FROM issues WHERE visible").fetchone()[0]
+        s.hidden = c.execute("SELECT count(*) FROM issues WHERE NOT visible").fetchone()[0]
+        s.items = c.execute("SELECT count(*) FROM items WHERE visible").fetchone()[0]
+        s.links = c.execute(
+            "SELECT count(*) FROM items, json_each(items.links) WHERE items.visible"
+        ).fetchone()[0]
+        s.skipped_total = c.execute("SELECT count(*) FROM files WHERE reason IS NOT NULL").fetchone()[0]
+
+    def skipped_files(self) -> list[Skipped]:
+        return [
+            Skipped(p, r, bool(d))
+            for p, r, d in self.conn.execute(
+                "SELECT path, reason, is_digest FROM files WHERE reason IS NOT NULL ORDER BY path"
+            )
+        ]
+
+    # --- reads -------------------------------------------------------------------------
+
+    def latest_issue(self) -> IssueRow | None:
+        r = self.conn.execute(
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible ORDER BY date DESC, number DESC LIMIT 1"
+        ).fetchone()
+        return issue_row(r) if r else None
+
+    def issue_by_number(self, number: int) -> IssueRow | None:
+        r = self.conn.execute(
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible AND number = ? ORDER BY date DESC LIMIT 1",
+            (number,),
+        ).fetchone()
+        return issue_row(r) if r else None
+
+    def issues(self, limit: int, offset: int = 0) -> tuple[list[IssueRow], int]:
+        total = self.conn.execute("SELECT count(*) FROM issues WHERE visible").fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible ORDER BY date DESC, number DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [issue_row(r) for r in rows], total
+
+    def visible_issue_numbers(self) -> list[int]:
+        return [n for (n,) in self.conn.execute("SELECT number FROM issues WHERE visible ORDER BY date DESC, number DESC")]
+
+    def sections(self, key: str) -> list[tuple[str, str, int]]:
+        """(name, heading, item count) of an issue's sections, in order."""
+        return self.conn.execute(
+            "SELECT name, heading, item_count FROM sections WHERE issue_key = ? ORDER BY position", (key,)
+        ).fetchall()
+
+    def projects(self) -> list[tuple[str, int]]:
+        """Every section name with its number of visible items, most first."""
+        return self.conn.execute(
+            "SELECT section, count(*) AS n FROM items WHERE visible GROUP BY project ORDER BY n DESC, section"
+        ).fetchall()
+
+    def issue_items(self, key: str, project: str | None = None, limit: int = -1, offset: int = 0) -> tuple[list[tuple], int]:
+        where, args = "issue_key = ?", [key]
+        if project:
+            where += " AND project = ?"
+            args.append(project.casefold())
+        total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT number, section, text, links, date FROM items WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        ).fetchall()
+        return rows, total
+
+    def latest_issue_with(self, project: str) -> IssueRow | None:
+        r = self.conn.execute(
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE key = (SELECT issue_key FROM items"
+            " WHERE project = ? AND visible ORDER BY date DESC, number DESC LIMIT 1)",
+            (project.casefold(),),
+        ).fetchone()
+        return issue_row(r) if r else None
+
+    def project_items(
+        self, project: str, *, since: date | None = None, numbers: Iterable[int] | None = None,
+        limit: int, offset: int = 0,
+    ) -> tuple[list[tuple], int]:
+        """A project's items across issues, newest issue first."""
+        where, args = "project = ? AND visible", [project.casefold()]
+        if since:
+            where += " AND date >= ?"
+            args.append(since.isoformat())
+        if numbers is not None:
+            numbers = list(numbers)
+            where += f" AND number IN ({','.join('?' * len(numbers))})"
+            args.extend(numbers)
+        total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT number, section, text, links, date FROM items WHERE {where}"
+            " ORDER BY date DESC, number DESC, position LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        ).fetchall()
+        return rows, total
+
+    def last_numbers_with(self, project: str, n: int) -> list[int]:
+        """The numbers of the newest `n` issues that have a section for `project`."""
+        return [
+            num for (num,) in self.conn.execute(
+                "SELECT DISTINCT number FROM items WHERE project = ? AND visible ORDER BY date DESC, number DESC LIMIT ?",
+                (project.casefold(), n),
+            )
+        ]
+
+    def search(self, terms: list[str], *, limit: int, offset: int = 0) -> tuple[list[tuple], int]:
+        """Items containing every term (case-insensitive), best match first, newest first on ties.
+
+        Terms of 3+ characters go through the trigram index; shorter ones (common in Chinese:
+        `监控`) through LIKE on the base table, which the trigram index cannot serve."""
+        long_terms = [t for t in terms if len(t) >= 3]
+        short_terms = [t for t in terms if len(t) < 3]
+        likes = " AND ".join("items.text LIKE ? ESCAPE '\\'" for _ in short_terms)
+        like_args = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in short_terms]
+        if long_terms:
+            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+            base = (
+                "FROM items_fts JOIN items ON items.id = items_fts.rowid"
+                " WHERE items_fts MATCH ? AND items.visible" + (f" AND {likes}" if likes else "")
+            )
+            args = [match, *like_args]
+            order = "ORDER BY round(items_fts.rank, 4), items.date DESC, items.number DESC, items.position"
+        else:
+            base = f"FROM items WHERE items.visible AND {likes}"
+            args = like_args
+            order = "ORDER BY items.date DESC, items.number DESC, items.position"
+        total = self.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT items.number, items.section, items.text, items.links, items.date {base} {order} LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        ).fetchall()
+        return rows, total
+
+    def issue_project_names(self, key: str) -> list[str]:
+        return [n for (n,) in self.conn.execute("SELECT name FROM sections WHERE issue_key = ? ORDER BY position", (key,))]
+
+    def issue_by_key(self, key: str) -> IssueRow | None:
+        r = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issues WHERE key = ?", (key,)).fetchone()
+        return issue_row(r) if r else None
+
+    def export(self) -> Iterator[tuple[IssueRow, list[tuple[str, str, list[tuple]]]]]:
+        """Every visible issue, oldest first, with its sections and their items."""
+        for r in self.conn.execute(
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible ORDER BY date, number"
+        ).fetchall():
+            issue = issue_row(r)
+            items, _ = self.issue_items(issue.key)
+            by_section: dict[str, list[tuple]] = {}
+            for row in items:
+                by_section.setdefault(row[1], []).append(row)
+            yield issue, [(name, heading, by_section.get(name, [])) for name, heading, _ in self.sections(issue.key)]
+
+    # --- subscriptions and conversation state -------------------------------------------
+
+    def subscribe(self, platform: str, user: str, project: str) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO subscriptions (platform, user, project) VALUES (?,?,?)", (platform, user, project)
+        )
+        return cur.rowcount == 1
+
+    def unsubscribe(self, platform: str, user: str, project: str | None) -> int:
+        if project is None:
+            cur = self.conn.execute("DELETE FROM subscriptions WHERE platform = ? AND user = ?", (platform, user))
+        else:
+            cur = self.conn.execute(
+                "DELETE FROM subscriptions WHERE platform = ? AND user = ? AND project = ?", (platform, user, project)
+            )
+        return cur.rowcount
+
+    def subscriptions_of(self, platform: str, user: str) -> list[str]:
+        return [p for (p,) in self.conn.execute(
+            "SELECT project FROM subscriptions WHERE platform = ? AND user = ? ORDER BY project", (platform, user)
+        )]
+
+    def subscribers(self, project: str) -> list[tuple[str, str]]:
+        return self.conn.execute(
+            "SELECT platform, user FROM subscriptions WHERE project = ? ORDER BY platform, user", (project,)
+        ).fetchall()
+
+    def remember_page(self, conversation: str, command: str, offset: int) -> None:
+        self.conn.execute(
+            "INSERT INTO conversations (conversation, command, offset) VALUES (?,?,?)"
+            " ON CONFLICT(conversation) DO UPDATE SET command = excluded.command, offset = excluded.offset",
+            (conversation, command, offset),
+        )
+
+    def last_page(self, conversation: str) -> tuple[str, int] | None:
+        return self.conn.execute(
+            "SELECT command, offset FROM conversations WHERE conversation = ?", (conversation,)
+        ).fetchone()

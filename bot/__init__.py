@@ -1,0 +1,1 @@
+"""digest-bot's platform-free core: commands, replies, announcer, config and CLI."""

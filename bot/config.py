@@ -1,0 +1,379 @@
+"""Configuration: one TOML file, parsed once into frozen, typed objects.
+
+A bad value fails at start with one message that names the key (`ConfigError`).
+Secrets never live in the file: it names environment variables, read by `secret()`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_ARCHIVE = REPO_ROOT / "examples" / "archive"
+
+# The reference digest: "OpenStack社区动态第十九期(0826-0916)". The number is group `number`.
+DEFAULT_TITLE_PATTERN = r"第\s*(?P<number>[0-9零〇一二两三四五六七八九十百千]+)\s*期"
+
+DEFAULT_ALIASES: dict[str, list[str]] = {
+    "Industry news": ["业界动态", "行业动态", "industry", "news"],
+    "Common": ["通用", "综合", "general"],
+    "Nova": ["compute"],
+    "Neutron": ["quantum", "networking"],
+    "Cinder": ["block storage"],
+    "Swift": ["object storage"],
+    "Glance": ["image"],
+    "Keystone": ["identity"],
+    "Heat": ["orchestration"],
+    "Ceilometer": ["telemetry"],
+    "Horizon": ["dashboard"],
+    "Trove": ["database"],
+    "Ironic": ["bare metal"],
+    "Tempest": ["tempst", "qa"],
+    "Sahara": ["savanna"],
+    "Marconi": ["zaqar"],
+    "Designate": [],
+    "Manila": [],
+    "TripleO": [],
+    "Oslo": [],
+    "Devstack": [],
+    "Docs": ["documentation", "文档"],
+}
+DEFAULT_GROUP_HEADINGS = ["社区跟踪", "项目动态", "项目跟踪", "community tracking"]
+
+
+class ConfigError(Exception):
+    """A config problem; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveConfig:
+    path: Path = EXAMPLE_ARCHIVE
+    title_pattern: str = DEFAULT_TITLE_PATTERN
+    base_url: str = ""
+    permalink: str = "/:categories/:year/:month/:day/:title.html"
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+        (k, tuple(v)) for k, v in DEFAULT_ALIASES.items()
+    )
+    group_headings: tuple[str, ...] = tuple(DEFAULT_GROUP_HEADINGS)
+    fuzzy_threshold: int = 85  # rapidfuzz score (0-100) a heading needs to match a known project
+    max_file_bytes: int = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    debounce_ms: int = 300
+    rescan_seconds: float = 300.0  # full rescan: lost file events, future-dated posts
+    git_pull_seconds: float = 0.0  # 0: never `git pull` the archive
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    name: str
+    url_env: str  # environment variable holding the incoming-webhook URL (a secret)
+    backlog: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    mode: str = "socket"  # "socket" or "http"
+    channels: tuple[str, ...] = ()  # channel ids that get announcements
+    backlog: int = 0
+    base_url: str = "https://slack.com/api/"
+    host: str = "0.0.0.0"  # http mode: where the Events API / slash command server listens
+    port: int = 3000
+    slash_command: str = "/digest"
+    bot_token_env: str = "SLACK_BOT_TOKEN"
+    app_token_env: str = "SLACK_APP_TOKEN"
+    signing_secret_env: str = "SLACK_SIGNING_SECRET"
+
+    def configured(self) -> bool:
+        return bool(os.environ.get(self.bot_token_env))
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixConfig:
+    homeserver: str = ""
+    user_id: str = ""
+    device_id: str = "DIGESTBOT"
+    device_name: str = "digest-bot"
+    rooms: tuple[str, ...] = ()  # rooms joined at start that get announcements
+    backlog: int = 0
+    command_prefix: str = "!digest"
+    allow_invites_from: tuple[str, ...] = ()  # "@user:server" or ":server"
+    replies_per_minute: int = 20  # per room
+    access_token_env: str = "MATRIX_ACCESS_TOKEN"
+    password_env: str = "MATRIX_PASSWORD"
+
+    def configured(self) -> bool:
+        return bool(self.homeserver and self.user_id) and bool(
+            os.environ.get(self.access_token_env) or os.environ.get(self.password_env)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AnnounceConfig:
+    items_per_section: int = 3  # first items shown per section in an announcement
+    retry_min_seconds: float = 2.0
+    retry_max_seconds: float = 300.0
+    console: bool = True  # print announcements in the terminal adapter
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    db: Path | None = None  # None: a per-user data directory
+    page_size: int = 10
+    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
+    announce: AnnounceConfig = field(default_factory=AnnounceConfig)
+    slack: SlackConfig | None = None
+    matrix: MatrixConfig | None = None
+    webhooks: tuple[WebhookConfig, ...] = ()
+    source: Path | None = None  # the file this was read from
+
+
+def secret(env_name: str) -> str | None:
+    """Read a secret from the environment. Never log what this returns."""
+    value = os.environ.get(env_name)
+    return value or None
+
+
+# --- parsing -------------------------------------------------------------------------
+
+def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) -> Any:
+    if key not in table:
+        return default
+    value = table.pop(key)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if bool in kinds or not isinstance(value, bool):
+        if isinstance(value, kinds):
+            return value
+    names = " or ".join(k.__name__ for k in kinds)
+    raise ConfigError(f"{path}{key}: expected {names}, got {type(value).__name__} {value!r}")
+
+
+def _str_list(table: dict, key: str, path: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = _take(table, key, path, list, None)
+    if value is None:
+        return default
+    if not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}{key}: expected a list of strings")
+    return tuple(value)
+
+
+def _no_leftovers(table: dict, path: str) -> None:
+    if table:
+        key = sorted(table)[0]
+        raise ConfigError(f"{path}{key}: unknown key")
+
+
+def _positive(value: float, name: str, allow_zero: bool = False) -> float:
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ConfigError(f"{name}: must be {'>= 0' if allow_zero else '> 0'}, got {value}")
+    return value
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _archive(t: dict, base: Path) -> ArchiveConfig:
+    p = "archive."
+    d = ArchiveConfig()
+    path = _take(t, "path", p, str, None)
+    pattern = _take(t, "title_pattern", p, str, d.title_pattern)
+    try:
+        compiled = re.compile(pattern)
+    except re.error as e:
+        raise ConfigError(f"{p}title_pattern: not a valid regular expression ({e})") from None
+    if "number" not in compiled.groupindex:
+        raise ConfigError(f"{p}title_pattern: needs a named group (?P<number>...)")
+    aliases_t = _take(t, "aliases", p, dict, None)
+    aliases = d.aliases
+    if aliases_t is not None:
+        merged = dict(DEFAULT_ALIASES)
+        for name, names in aliases_t.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ConfigError(f"{p}aliases.{name}: expected a list of strings")
+            merged[name] = names
+        aliases = tuple((k, tuple(v)) for k, v in merged.items())
+    cfg = ArchiveConfig(
+        path=_resolve(base, path) if path else d.path,
+        title_pattern=pattern,
+        base_url=_take(t, "base_url", p, str, d.base_url).rstrip("/"),
+        permalink=_take(t, "permalink", p, str, d.permalink),
+        aliases=aliases,
+        group_headings=_str_list(t, "group_headings", p, d.group_headings),
+        fuzzy_threshold=_take(t, "fuzzy_threshold", p, int, d.fuzzy_threshold),
+        max_file_bytes=_take(t, "max_file_bytes", p, int, d.max_file_bytes),
+    )
+    if not 0 <= cfg.fuzzy_threshold <= 100:
+        raise ConfigError(f"{p}fuzzy_threshold: must be between 0 and 100")
+    _positive(cfg.max_file_bytes, f"{p}max_file_bytes")
+    _no_leftovers(t, p)
+    return cfg
+
+
+def _watch(t: dict) -> WatchConfig:
+    p = "watch."
+    d = WatchConfig()
+    cfg = WatchConfig(
+        debounce_ms=_take(t, "debounce_ms", p, int, d.debounce_ms),
+        rescan_seconds=float(_take(t, "rescan_seconds", p, (int, float), d.rescan_seconds)),
+        git_pull_seconds=float(_take(t, "git_pull_seconds", p, (int, float), d.git_pull_seconds)),
+    )
+    _positive(cfg.debounce_ms, f"{p}debounce_ms", allow_zero=True)
+    _positive(cfg.rescan_seconds, f"{p}rescan_seconds")
+    _positive(cfg.git_pull_seconds, f"{p}git_pull_seconds", allow_zero=True)
+    _no_leftovers(t, p)
+    return cfg
+
+
+def _announce(t: dict) -> AnnounceConfig:
+    p = "announce."
+    d = AnnounceConfig()
+    cfg = AnnounceConfig(
+        items_per_section=_take(t, "items_per_section", p, int, d.items_per_section),
+        retry_min_seconds=float(_take(t, "retry_min_seconds", p, (int, float), d.retry_min_seconds)),
+        retry_max_seconds=float(_take(t, "retry_max_seconds", p, (int, float), d.retry_max_seconds)),
+        console=_take(t, "console", p, bool, d.console),
+    )
+    _positive(cfg.items_per_section, f"{p}items_per_section", allow_zero=True)
+    _positive(cfg.retry_min_seconds, f"{p}retry_min_seconds")
+    if cfg.retry_max_seconds < cfg.retry_min_seconds:
+        raise ConfigError(f"{p}retry_max_seconds: must be >= retry_min_seconds")
+    _no_leftovers(t, p)
+    return cfg
+
+
+def _backlog(t: dict, p: str) -> int:
+    return int(_positive(_take(t, "backlog", p, int, 0), f"{p}backlog", allow_zero=True))
+
+
+def _slack(t: dict) -> SlackConfig:
+    p = "slack."
+    d = SlackConfig()
+    cfg = SlackConfig(
+        mode=_take(t, "mode", p, str, d.mode),
+        channels=_str_list(t, "channels", p, ()),
+        backlog=_backlog(t, p),
+        base_url=_take(t, "base_url", p, str, d.base_url),
+        host=_take(t, "host", p, str, d.host),
+        port=_take(t, "port", p, int, d.port),
+        slash_command=_take(t, "slash_command", p, str, d.slash_command),
+        bot_token_env=_take(t, "bot_token_env", p, str, d.bot_token_env),
+        app_token_env=_take(t, "app_token_env", p, str, d.app_token_env),
+        signing_secret_env=_take(t, "signing_secret_env", p, str, d.signing_secret_env),
+    )
+    if cfg.mode not in ("socket", "http"):
+        raise ConfigError(f"{p}mode: must be \"socket\" or \"http\", got {cfg.mode!r}")
+    if not cfg.base_url.endswith("/"):
+        cfg = SlackConfig(**{**_asdict(cfg), "base_url": cfg.base_url + "/"})
+    if not cfg.slash_command.startswith("/"):
+        raise ConfigError(f"{p}slash_command: must start with '/'")
+    _no_leftovers(t, p)
+    return cfg
+
+
+def _matrix(t: dict) -> MatrixConfig:
+    p = "matrix."
+    d = MatrixConfig()
+    cfg = MatrixConfig(
+        homeserver=_take(t, "homeserver", p, str, d.homeserver).rstrip("/"),
+        user_id=_take(t, "user_id", p, str, d.user_id),
+        device_id=_take(t, "device_id", p, str, d.device_id),
+        device_name=_take(t, "device_name", p, str, d.device_name),
+        rooms=_str_list(t, "rooms", p, ()),
+        backlog=_backlog(t, p),
+        command_prefix=_take(t, "command_prefix", p, str, d.command_prefix),
+        allow_invites_from=_str_list(t, "allow_invites_from", p, ()),
+        replies_per_minute=_take(t, "replies_per_minute", p, int, d.replies_per_minute),
+        access_token_env=_take(t, "access_token_env", p, str, d.access_token_env),
+        password_env=_take(t, "password_env", p, str, d.password_env),
+    )
+    if not cfg.homeserver.startswith(("http://", "https://")):
+        raise ConfigError(f"{p}homeserver: must be an http(s) URL, got {cfg.homeserver!r}")
+    if not re.fullmatch(r"@[^:]+:.+", cfg.user_id):
+        raise ConfigError(f"{p}user_id: must look like @name:server, got {cfg.user_id!r}")
+    if not cfg.device_id:
+        raise ConfigError(f"{p}device_id: must not be empty (it keeps transaction ids idempotent)")
+    _positive(cfg.replies_per_minute, f"{p}replies_per_minute")
+    _no_leftovers(t, p)
+    return cfg
+
+
+def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
+    out = []
+    names = set()
+    for n, t in enumerate(items):
+        p = f"webhook[{n}]."
+        if not isinstance(t, dict):
+            raise ConfigError(f"webhook[{n}]: expected a table ([[webhook]])")
+        name = _take(t, "name", p, str, None)
+        url_env = _take(t, "url_env", p, str, None)
+        if not name:
+            raise ConfigError(f"{p}name: required")
+        if not url_env:
+            raise ConfigError(f"{p}url_env: required (the environment variable holding the URL)")
+        if name in names:
+            raise ConfigError(f"{p}name: {name!r} is used twice")
+        names.add(name)
+        out.append(WebhookConfig(name=name, url_env=url_env, backlog=_backlog(t, p)))
+        _no_leftovers(t, p)
+    return tuple(out)
+
+
+def _asdict(obj: Any) -> dict:
+    return {f: getattr(obj, f) for f in obj.__dataclass_fields__}
+
+
+def parse(data: dict, base: Path, source: Path | None = None) -> Config:
+    """Build a Config from a parsed TOML document. Relative paths resolve against `base`."""
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    d = Config()
+    db = _take(data, "db", "", str, None)
+    page_size = _take(data, "page_size", "", int, d.page_size)
+    if not 1 <= page_size <= 50:
+        raise ConfigError("page_size: must be between 1 and 50")
+
+    def table(name: str) -> dict | None:
+        value = _take(data, name, "", dict, None)
+        return dict(value) if value is not None else None
+
+    archive_t, watch_t, announce_t = table("archive"), table("watch"), table("announce")
+    slack_t, matrix_t = table("slack"), table("matrix")
+    webhooks_t = _take(data, "webhook", "", list, [])
+    _no_leftovers(data, "")
+    return Config(
+        db=_resolve(base, db) if db else None,
+        page_size=page_size,
+        archive=_archive(archive_t, base) if archive_t is not None else ArchiveConfig(),
+        watch=_watch(watch_t) if watch_t is not None else WatchConfig(),
+        announce=_announce(announce_t) if announce_t is not None else AnnounceConfig(),
+        slack=_slack(slack_t) if slack_t is not None else None,
+        matrix=_matrix(matrix_t) if matrix_t is not None else None,
+        webhooks=_webhooks(webhooks_t),
+        source=source,
+    )
+
+
+def load(path: Path | None) -> Config:
+    """Read the config file, or the embedded default when `path` is None."""
+    if path is None:
+        return Config()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    try:
+        return parse(data, Path(path).resolve().parent, source=Path(path))
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None

@@ -1,0 +1,109 @@
+"""What the core answers: plain data that every adapter renders its own way.
+
+All strings that come from the archive or from users are *untrusted*: a renderer
+escapes them for its medium (mrkdwn, HTML) and must neutralise mentions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who asked, and where. The only facts the core knows about a platform."""
+
+    platform: str  # "console", "cli", "slack", "matrix"
+    user: str  # platform user id ("" for the console)
+    where: str = ""  # channel / room id
+    is_dm: bool = False
+
+    @property
+    def conversation(self) -> str:
+        """Key for per-conversation state such as `more`."""
+        return f"{self.platform}:{self.where}:{self.user}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    issue: int
+    section: str  # canonical project name
+    text: str  # plain text, markdown removed
+    links: tuple[Link, ...] = ()
+    date: date | None = None  # the issue's date
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRef:
+    number: int
+    title: str
+    date: date
+    period: tuple[date, date] | None = None
+    url: str | None = None  # the published post
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCount:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer. Renderers show, in order: title, notice, text, sections, issues, items, url, more."""
+
+    title: str
+    kind: str = "text"  # text | help | issue | items | issues | projects | error | announcement
+    text: tuple[str, ...] = ()  # paragraphs (help lines, explanations)
+    items: tuple[Item, ...] = ()
+    issues: tuple[IssueRef, ...] = ()
+    sections: tuple[SectionCount, ...] = ()
+    issue: IssueRef | None = None  # the issue this reply is about, if one
+    url: str | None = None
+    notice: str | None = None  # "did you mean …", "no such command, searched instead"
+    more: int = 0  # entries left after this page: say `more` to see them
+    ok: bool = True
+
+    def to_json(self) -> dict:
+        """The `ask --json` shape."""
+
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        def issue_json(i: IssueRef) -> dict:
+            return {
+                "number": i.number,
+                "title": i.title,
+                "date": iso(i.date),
+                "period": [iso(i.period[0]), iso(i.period[1])] if i.period else None,
+                "url": i.url,
+            }
+
+        return {
+            "kind": self.kind,
+            "ok": self.ok,
+            "title": self.title,
+            "notice": self.notice,
+            "text": list(self.text),
+            "issue": issue_json(self.issue) if self.issue else None,
+            "sections": [{"name": s.name, "count": s.count} for s in self.sections],
+            "issues": [issue_json(i) for i in self.issues],
+            "items": [
+                {
+                    "issue": it.issue,
+                    "section": it.section,
+                    "date": iso(it.date),
+                    "text": it.text,
+                    "links": [{"url": l.url, "label": l.label} for l in it.links],
+                }
+                for it in self.items
+            ],
+            "url": self.url,
+            "more": self.more,
+        }
