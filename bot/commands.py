@@ -26,7 +26,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("latest", ("最新", "newest", "new"), "latest [PROJECT]",
             "the newest issue, or the PROJECT section of the newest issue that has one",
             ("latest", "latest heat links", "最新 heat"), pages=True),
-    Command("issue", ("期", "第"), "issue N [PROJECT]",
+    Command("issue", ("期号",), "issue N [PROJECT]",
             "one issue by number (also `#19`, `第十九期`)", ("issue 19", "#19", "第十九期"), pages=True),
     Command("issues", ("期刊", "list", "all"), "issues", "every issue, newest first", ("issues",), pages=True),
     Command("projects", ("项目", "sections"), "projects", "the projects the digest covers, with item counts",
@@ -61,7 +61,7 @@ LAST_WORDS = {"last", "最近", "recent"}
 SINCE_WORDS = {"since", "自", "从", "after", "from"}
 IN_WORDS = {"in", "在"}
 
-_ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千]+)\s*期|(?P<c>\d+)\s*期)$")
+_ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万]+)\s*期|(?P<c>\d+)\s*期)$")
 _CJK_COMMAND_PREFIX = re.compile(
     "^(" + "|".join(sorted((re.escape(w) for w in BY_WORD if re.match(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)) + r")(?=\S)"
 )
@@ -90,11 +90,12 @@ def tokenize(text: str) -> list[str]:
 
 def parse(text: str) -> Parsed:
     text = clean(text)
-    shorthand = _ISSUE_SHORTHAND.match(text.split(" ", 1)[0]) if text else None
-    tokens = tokenize(text)
+    words = text.split()
+    shorthand = _ISSUE_SHORTHAND.match(words[0]) if words else None
     if shorthand:
         number = next(g for g in shorthand.groups() if g)
-        return Parsed(BY_WORD["issue"], (number, *tokens[1:]), text)
+        return Parsed(BY_WORD["issue"], (number, *words[1:]), text)
+    tokens = tokenize(text)
     if not tokens:
         return Parsed(BY_WORD["help"], (), text)
     command = BY_WORD.get(tokens[0].casefold())

@@ -16,7 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_ARCHIVE = REPO_ROOT / "examples" / "archive"
 
 # The reference digest: "OpenStack社区动态第十九期(0826-0916)". The number is group `number`.
-DEFAULT_TITLE_PATTERN = r"第\s*(?P<number>[0-9零〇一二两三四五六七八九十百千]+)\s*期"
+DEFAULT_TITLE_PATTERN = r"第\s*(?P<number>[0-9零〇一二两三四五六七八九十百千万]+)\s*期"
 
 DEFAULT_ALIASES: dict[str, list[str]] = {
     "Industry news": ["业界动态", "行业动态", "industry", "news"],

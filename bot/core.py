@@ -251,7 +251,11 @@ class Core:
         if last is None:
             return Reply(title="Nothing to continue: ask something first.", kind="text")
         text, last_offset = last
-        return self._run(cmd.parse(text), ctx, last_offset + self.page_size)
+        reply = self._run(cmd.parse(text), ctx, last_offset + self.page_size)
+        if reply.ok and not (reply.items or reply.issues):
+            self.store.remember_page(ctx.conversation, text, last_offset)  # stay on the last page
+            return Reply(title="That was everything.", kind="text")
+        return reply
 
     def _subscribe(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
         if not args:

@@ -1,0 +1,39 @@
+"""Plain-text rendering of a Reply: the terminal, `digest-bot ask`, and plain-text fallbacks."""
+from __future__ import annotations
+
+from bot.reply import IssueRef, Item, Reply
+
+
+def period_text(issue: IssueRef) -> str:
+    if issue.period:
+        return f"{issue.period[0].isoformat()} – {issue.period[1].isoformat()}"
+    return issue.date.isoformat()
+
+
+def item_lines(item: Item, show_issue: bool = True) -> list[str]:
+    where = f"[#{item.issue} {item.section}] " if show_issue else ""
+    lines = [f"• {where}{item.text}".rstrip()]
+    lines += [f"    {link.url}" for link in item.links]
+    return lines
+
+
+def render_text(reply: Reply) -> str:
+    """Title, notice, paragraphs, sections, issues, items, link and the `more` hint, in that order."""
+    out = [reply.title]
+    if reply.notice:
+        out.append(f"({reply.notice})")
+    if reply.issue and reply.kind in ("issue", "announcement"):
+        out.append(f"Issue {reply.issue.number} · {period_text(reply.issue)}")
+    out += list(reply.text)
+    if reply.sections:
+        out.append("  ".join(f"{s.name} ({s.count})" for s in reply.sections))
+    for i in reply.issues:
+        out.append(f"#{i.number}  {i.date.isoformat()}  {i.title}")
+    single_issue = reply.issue is not None
+    for item in reply.items:
+        out += item_lines(item, show_issue=not single_issue)
+    if reply.url:
+        out.append(reply.url)
+    if reply.more:
+        out.append(f"… {reply.more} more: say `more`.")
+    return "\n".join(out)

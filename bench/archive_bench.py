@@ -1,0 +1,134 @@
+"""Archive and command speed at scale, side by side with the raw-SQL floor and grep.
+
+    .venv/bin/python bench/archive_bench.py [--issues 10000] [--runs 300]
+
+Prints: full ingest, restart with an unchanged archive, peak RSS, and per command p50/p99
+through the core, as one raw SQLite query, and as `grep -r` over the markdown.
+Targets (issue #2): p99 <= 5 ms and <= 3x the floor; >= 100x faster than grep;
+full ingest <= 60 s; unchanged restart <= 1 s; peak RSS <= 150 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from archive.store import Store  # noqa: E402
+from bot import runtime  # noqa: E402
+from bot.config import Config  # noqa: E402
+from bot.core import Core  # noqa: E402
+from bot.reply import Context  # noqa: E402
+from synth import write_archive  # noqa: E402
+
+TODAY = date(2100, 1, 1)
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def timed(fn, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def rss_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--issues", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--grep-runs", type=int, default=3)
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    t = time.perf_counter()
+    root = write_archive(work / "site", args.issues)
+    print(f"generated {args.issues} issues in {time.perf_counter() - t:.1f} s under {root}")
+
+    config = Config()
+    db = work / "bench.db"
+    store = Store(db)
+    t = time.perf_counter()
+    s = runtime.ingest(store, config, root, when=TODAY)
+    full = time.perf_counter() - t
+    print(f"full ingest: {full:.1f} s  ({s.issues} issues, {s.items} items, {s.links} links, "
+          f"{len(s.skipped)} skipped)")
+    store.close()
+
+    t = time.perf_counter()
+    store = Store(db)
+    s2 = runtime.ingest(store, config, root, when=TODAY)
+    restart = time.perf_counter() - t
+    print(f"restart, unchanged archive: {restart * 1000:.0f} ms  (parsed {s2.parsed} files)")
+
+    core = Core(store, config)
+    ctx = Context("cli", "bench", "bench")
+    n = args.issues // 2
+    raw = sqlite3.connect(db)
+    cases = [
+        ("latest heat links", "latest heat links",
+         "SELECT text, links FROM items WHERE issue_key = (SELECT issue_key FROM items WHERE project = 'heat'"
+         " AND visible ORDER BY date DESC LIMIT 1) AND project = 'heat' ORDER BY position",
+         ["grep", "-r", "-l", "### Heat", str(root / "_posts")]),
+        ("nova links", "nova links",
+         "SELECT text, links FROM items WHERE project = 'nova' AND visible ORDER BY date DESC, number DESC,"
+         " position LIMIT 10",
+         ["grep", "-r", "-A", "12", "# Nova", str(root / "_posts")]),
+        (f"issue {n}", f"issue {n}",
+         f"SELECT text, links FROM items WHERE number = {n} AND visible ORDER BY position LIMIT 10",
+         ["grep", "-r", "-l", f"第.*期", str(root / "_posts")]),
+        ("search 热迁移", "search 热迁移",
+         "SELECT items.text FROM items_fts JOIN items ON items.id = items_fts.rowid WHERE items_fts MATCH '\"热迁移\"'"
+         " ORDER BY items_fts.rank LIMIT 10",
+         ["grep", "-r", "热迁移", str(root / "_posts")]),
+        ("search 监控", "search 监控",
+         "SELECT text FROM items WHERE visible AND text LIKE '%监控%' ORDER BY date DESC LIMIT 10",
+         ["grep", "-r", "监控", str(root / "_posts")]),
+        ("search live migration", "search live migration",
+         "SELECT items.text FROM items_fts JOIN items ON items.id = items_fts.rowid"
+         " WHERE items_fts MATCH '\"live\" AND \"migration\"' ORDER BY items_fts.rank LIMIT 10",
+         ["grep", "-r", "-i", "live migration", str(root / "_posts")]),
+    ]
+    print()
+    print(f"{'command':<24}{'core p50':>10}{'core p99':>10}{'raw p50':>10}{'raw p99':>10}"
+          f"{'p99/raw':>9}{'grep':>10}{'grep/p99':>10}")
+    ok = True
+    for label, text, sql, grep in cases:
+        assert core.handle(text, ctx).ok, label
+        core_ms = timed(lambda: core.handle(text, ctx), args.runs)
+        raw_ms = timed(lambda: raw.execute(sql).fetchall(), args.runs)
+        grep_ms = timed(lambda: subprocess.run(grep, stdout=subprocess.DEVNULL, check=False), args.grep_runs)
+        p99, r99, g = pct(core_ms, 99), pct(raw_ms, 99), statistics.median(grep_ms)
+        ok &= p99 <= 5 and g / p99 >= 100
+        print(f"{label:<24}{pct(core_ms, 50):>9.2f}m{p99:>9.2f}m{pct(raw_ms, 50):>9.2f}m{r99:>9.2f}m"
+              f"{p99 / r99:>8.1f}x{g:>9.0f}m{g / p99:>9.0f}x")
+    me, kids = rss_mb()
+    print()
+    print(f"peak RSS: {me:.0f} MB (this process), {kids:.0f} MB (largest parse worker)")
+    print(f"targets: full ingest <= 60 s: {full:.1f} s; restart <= 1 s: {restart:.2f} s; "
+          f"RSS <= 150 MB: {me:.0f} MB; p99 <= 5 ms and >= 100x grep: {'yes' if ok else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""`digest-bot`: the command line. Parses arguments, loads the config once, and hands over."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, load
+
+CONFIG_ENV = "DIGEST_BOT_CONFIG"
+
+DESCRIPTION = """\
+A chat bot for teams that publish a periodic digest. It reads a Jekyll archive into SQLite,
+announces each new issue once in Slack, Matrix, webhooks or this terminal, and answers questions
+like `latest heat links`, `issue 19` or `search 热迁移`.
+
+With no --config it runs on its embedded default: the example archive, and the terminal
+(Slack and Matrix start only when the config names them and their credentials are set)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="digest-bot", description=DESCRIPTION,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", type=Path, metavar="PATH",
+                   help=f"TOML config (default: ${CONFIG_ENV}, else the embedded default)")
+    p.add_argument("--db", type=Path, metavar="PATH",
+                   help="SQLite file (default: $DIGEST_BOT_DB, else the config's `db`, else a per-user data directory)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="read the archive into the database, with a summary")
+    s.add_argument("archive", nargs="?", type=Path, metavar="ARCHIVE",
+                   help="Jekyll site folder or its _posts/ (default: the config's archive.path)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("ask", help="answer one command and exit")
+    s.add_argument("text", nargs="+", help='the command, e.g. "latest heat links"')
+    s.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    sub.add_parser("chat", help="an interactive session in the terminal")
+
+    s = sub.add_parser("export", help="the whole parsed archive")
+    s.add_argument("--json", action="store_true", default=True, help="as JSON (the only format)")
+
+    s = sub.add_parser("run", help="watch the archive, announce new issues, answer in chat")
+
+    s = sub.add_parser("publish", help="ingest now and queue (and send what can be sent) announcements")
+    s.add_argument("archive", nargs="?", type=Path, metavar="PATH", help="default: the config's archive.path")
+
+    s = sub.add_parser("status", help="deliveries per destination: delivered, pending, failing")
+    s.add_argument("--json", action="store_true", help="print as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config_path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    try:
+        config = load(config_path)
+    except ConfigError as e:
+        print(f"digest-bot: config error: {e}", file=sys.stderr)
+        return 2
+    from bot import runtime
+
+    db = runtime.db_path(config, args.db)
+    try:
+        if args.command in ("run", "publish", "status"):
+            from bot import app
+
+            if args.command == "run":
+                return app.run(config, db)
+            if args.command == "publish":
+                return app.publish(config, db, args.archive)
+            return app.status(config, db, args.json)
+        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export}[args.command]
+        return handler(args, config, db)
+    except FileNotFoundError as e:
+        print(f"digest-bot: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `digest-bot export | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _store(db: Path):
+    from archive.store import Store
+
+    return Store(db)
+
+
+def cmd_ingest(args, config, db) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bot import runtime
+
+    store = _store(db)
+    console = Console(stderr=True)
+    with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, disable=args.quiet or not console.is_terminal, transient=True) as bar:
+        task = bar.add_task("parse", total=None)
+        summary = runtime.ingest(store, config, args.archive,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+    print(f"{summary.issues} issues, {summary.items} items, {summary.links} links"
+          f" ({summary.parsed} files parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
+    if summary.hidden:
+        print(f"{summary.hidden} issues not published yet (published: false, or dated in the future)")
+    skipped = store.skipped_files()
+    if skipped:
+        print(f"{len(skipped)} files skipped:")
+        for s in skipped:
+            print(f"  {s.path}: {s.reason}")
+    print(f"database: {db}")
+    return 0
+
+
+def _console_context():
+    from bot.reply import Context
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        user = "console"
+    return Context(platform="console", user=user, where="terminal", is_dm=True)
+
+
+def _ready_core(config, db):
+    from bot import runtime
+
+    store = _store(db)
+    runtime.ensure_ingested(store, config)
+    return runtime.make_core(store, config)
+
+
+def cmd_ask(args, config, db) -> int:
+    from adapters.text import render_text
+
+    core = _ready_core(config, db)
+    reply = core.handle(" ".join(args.text), _console_context())
+    if args.json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(reply))
+    return 0 if reply.ok else 1
+
+
+def cmd_chat(args, config, db) -> int:
+    from adapters.text import render_text
+
+    core = _ready_core(config, db)
+    ctx = _console_context()
+    print("digest-bot: ask away (`help` lists the commands, Ctrl-D quits).")
+    while True:
+        try:
+            line = input("> ")
+        except EOFError:
+            print()
+            return 0
+        if line.strip():
+            print(render_text(core.handle(line, ctx)))
+
+
+def cmd_export(args, config, db) -> int:
+    from bot import runtime
+
+    store = _store(db)
+    runtime.ensure_ingested(store, config)
+    issues = []
+    for issue, sections in store.export():
+        issues.append({
+            "number": issue.number,
+            "title": issue.title,
+            "date": issue.date.isoformat(),
+            "period": [issue.period[0].isoformat(), issue.period[1].isoformat()] if issue.period else None,
+            "path": issue.path,
+            "url": issue.url,
+            "sections": [
+                {"name": name, "heading": heading,
+                 "items": [{"text": text, "links": [{"url": u, "label": l} for u, l in json.loads(links)]}
+                           for _, _, text, links, _ in items]}
+                for name, heading, items in sections
+            ],
+        })
+    json.dump({"issues": issues}, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

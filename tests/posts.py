@@ -1,0 +1,38 @@
+"""Writing small digest posts for tests, in the reference shape."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+CN = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    if n < 10:
+        return CN[n]
+    if n < 20:
+        return "十" + (CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return CN[n // 10] + "十" + (CN[n % 10] if n % 10 else "")
+    raise ValueError(n)
+
+
+def issue_text(number: int, day: date, sections: dict[str, list[str]], front: str = "", preface: str = "") -> str:
+    start = day - timedelta(days=13)
+    title = f"OpenStack社区动态第{chinese(number)}期({start:%m%d}-{day:%m%d})"
+    body = [f"--- ", "layout: post", f"title: {title}", "category: 技术", front.strip(), "---  ", ""]
+    if preface:
+        body += [preface, ""]
+    for heading, items in sections.items():
+        body += [f"### {heading}  ", ""]
+        for item in items:
+            body += [item, ""]
+    return "\n".join(line for line in body if line is not None) + "\n"
+
+
+def write_issue(root: Path, number: int, day: date, sections: dict[str, list[str]], *, front: str = "",
+                slug: str | None = None, folder: str = "_posts") -> Path:
+    path = root / folder / f"{day.isoformat()}-{slug or f'openstack-activity-{number}'}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(issue_text(number, day, sections, front), encoding="utf-8")
+    return path

@@ -1,0 +1,65 @@
+"""Config: parsed once into typed objects; a bad value fails with one message naming the key."""
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, ConfigError, load, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_example_config_is_valid_and_typed():
+    c = load(ROOT / "config.example.toml")
+    assert c.archive.path == ROOT / "examples" / "archive"
+    assert c.page_size == 10
+    assert c.slack.mode == "socket" and c.slack.channels == ("C0123456789",)
+    assert c.matrix.device_id == "DIGESTBOT"
+    assert c.webhooks[0].url_env == "DIGEST_WEBHOOK_TEAM_URL"
+    assert dict(c.archive.aliases)["Tempest"] == ("tempst", "qa")
+
+
+def test_embedded_default_needs_no_file():
+    c = load(None)
+    assert c == Config() and c.slack is None and c.matrix is None and c.archive.path.name == "archive"
+
+
+@pytest.mark.parametrize(
+    "doc, key",
+    [
+        ({"page_size": "ten"}, "page_size"),
+        ({"page_size": 0}, "page_size"),
+        ({"archive": {"title_pattern": "第(.+)期"}}, "archive.title_pattern"),
+        ({"archive": {"title_pattern": "("}}, "archive.title_pattern"),
+        ({"archive": {"pathh": "x"}}, "archive.pathh"),
+        ({"watch": {"rescan_seconds": -1}}, "watch.rescan_seconds"),
+        ({"slack": {"mode": "carrier-pigeon"}}, "slack.mode"),
+        ({"slack": {"channels": "C1"}}, "slack.channels"),
+        ({"matrix": {"homeserver": "matrix.org", "user_id": "@a:b"}}, "matrix.homeserver"),
+        ({"matrix": {"homeserver": "https://m", "user_id": "bob"}}, "matrix.user_id"),
+        ({"webhook": [{"name": "a"}]}, "webhook[0].url_env"),
+        ({"webhook": [{"name": "a", "url_env": "A"}, {"name": "a", "url_env": "B"}]}, "webhook[1].name"),
+        ({"token": "xoxb-secret"}, "token"),
+    ],
+)
+def test_bad_values_name_the_key(doc, key, tmp_path):
+    with pytest.raises(ConfigError) as e:
+        parse(doc, tmp_path)
+    assert str(e.value).startswith(key + ":"), str(e.value)
+    assert "xoxb-secret" not in str(e.value)
+
+
+def test_file_errors_name_the_file_and_key(tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_text('[slack]\nmode = "carrier-pigeon"\n')
+    with pytest.raises(ConfigError, match=r"c\.toml: slack\.mode: must be"):
+        load(bad)
+    bad.write_text("[slack\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load(bad)
+
+
+def test_config_is_frozen(tmp_path):
+    c = parse({"archive": {"path": "a"}}, tmp_path)
+    assert c.archive.path == tmp_path / "a"
+    with pytest.raises(AttributeError):
+        c.archive.path = Path("/elsewhere")  # type: ignore[misc]

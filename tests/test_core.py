@@ -1,0 +1,191 @@
+"""The core's commands over a real store built from a small archive written here."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot import commands, runtime
+from bot.config import Config
+from bot.core import Core
+from bot.reply import Context
+from tests.conftest import TODAY
+from tests.posts import write_issue
+
+ME = Context(platform="console", user="ann", where="terminal", is_dm=True)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    root = tmp_path / "site"
+    write_issue(root, 18, date(2014, 8, 26), {
+        "Common": ["Devstack 代理小技巧。  \n<http://example.org/devstack-proxy>",
+                   "OpenStack 监控告警。  \n<http://example.org/monitoring-old>"],
+        "Nova": ["Nova 如何配置热迁移 live migration。  \n<http://example.org/nova/live-migration>"],
+        "Heat": ["Heat autoscaling, part 1.  \n<http://example.org/heat/1>", "Heat 模板 [guide](http://example.org/heat/guide)"],
+    })
+    write_issue(root, 19, date(2014, 9, 16), {
+        "Common": ["OpenStack 监控告警。  \n<http://example.org/monitoring>"],
+        "Nova": ["Nova cells v2 讨论。  \n<http://example.org/nova/cells>"],
+        "Neutron": ["L3 HA，强烈推荐。  \n<http://example.org/l3-ha>"],
+        "Heat": [f"Heat item {n}.  \n<http://example.org/heat/19/{n}>" for n in range(3)],
+        "Tempst": ["QA 计划。  \n<http://example.org/qa>"],
+    })
+    write_issue(root, 20, date(2014, 9, 30), {
+        "Nova": ["Nova scheduler 调度器。  \n<http://example.org/nova/scheduler>"],
+        "Neutron": ["DVR 入门。  \n<http://example.org/dvr>"],
+        "Cinder": [f"Cinder 第{n}条 backend {n}.  \n<http://example.org/cinder/{n}>" for n in range(25)],
+    })
+    write_issue(root, 21, date(2099, 1, 5), {"Heat": ["From the future.  \n<http://example.org/future>"]})
+    return root
+
+
+@pytest.fixture
+def bot(store, archive) -> Core:
+    config = Config()
+    runtime.ingest(store, config, archive, when=TODAY)
+    return Core(store, config)
+
+
+def ask(bot: Core, text: str, ctx: Context = ME):
+    return bot.handle(text, ctx)
+
+
+def test_latest_is_the_newest_published_issue(bot):
+    r = ask(bot, "latest")
+    assert r.kind == "issue" and r.issue.number == 20
+    assert r.issue.period == (date(2014, 9, 17), date(2014, 9, 30))
+    assert [(s.name, s.count) for s in r.sections] == [("Nova", 1), ("Neutron", 1), ("Cinder", 25)]
+    assert ask(bot, "最新").issue.number == 20
+
+
+@pytest.mark.parametrize("text", ["latest heat links", "heat latest", "最新 heat", "LATEST Heat Links", "最新heat"])
+def test_latest_project_is_the_newest_issue_that_has_it(bot, text):
+    r = ask(bot, text)
+    assert r.ok and r.issue.number == 19, r
+    assert [i.text for i in r.items] == ["Heat item 0.", "Heat item 1.", "Heat item 2."]
+    assert r.items[0].links[0].url == "http://example.org/heat/19/0"
+
+
+def test_project_items_across_issues_newest_first(bot):
+    r = ask(bot, "heat links")
+    assert [i.issue for i in r.items] == [19, 19, 19, 18, 18]
+    assert r.items[-1].links[0].label == "guide"
+    assert [i.issue for i in ask(bot, "heat last 1").items] == [19, 19, 19]
+    assert {i.issue for i in ask(bot, "nova links since 2014-09-01").items} == {19, 20}
+    assert [i.issue for i in ask(bot, "heat in 18").items] == [18, 18]
+    assert [i.issue for i in ask(bot, "heat in 第十八期").items] == [18, 18]
+
+
+def test_typo_heading_is_its_project(bot):
+    r = ask(bot, "tempest")
+    assert r.ok and r.items[0].section == "Tempest" and r.items[0].issue == 19
+
+
+@pytest.mark.parametrize("text", ["issue 19", "#19", "第十九期", "19期", "ISSUE 19"])
+def test_issue_by_number(bot, text):
+    r = ask(bot, text)
+    assert r.kind == "issue" and r.issue.number == 19
+    assert [s.name for s in r.sections] == ["Common", "Nova", "Neutron", "Heat", "Tempest"]
+    assert len(r.items) == 7 and r.more == 0
+
+
+def test_missing_and_unpublished_issues(bot):
+    for text in ("issue 7", "issue 21"):
+        r = ask(bot, text)
+        assert not r.ok and "no issue" in r.title
+    assert [i.number for i in ask(bot, "issues").issues] == [20, 19, 18]
+
+
+def test_projects_have_counts(bot):
+    counts = {s.name: s.count for s in ask(bot, "projects").sections}
+    assert counts == {"Cinder": 25, "Heat": 5, "Nova": 3, "Common": 3, "Neutron": 2, "Tempest": 1}
+
+
+@pytest.mark.parametrize("text, issue", [
+    ("search live migration", 18), ("搜索 热迁移", 18), ("搜索热迁移", 18), ("search 监控", 19), ("search DVR", 20),
+    ("search l3", 19),
+])
+def test_search_chinese_and_english_short_and_long(bot, text, issue):
+    r = ask(bot, text)
+    assert r.ok and r.items and r.items[0].issue == issue, r
+
+
+def test_search_ties_are_newest_first(bot):
+    for text in ("search 监控告警", "search 监控"):  # the trigram path and the short-term path
+        assert [i.issue for i in ask(bot, text).items] == [19, 18]
+
+
+def test_more_pages_through_the_last_answer(bot):
+    first = ask(bot, "cinder")
+    assert len(first.items) == 10 and first.more == 15
+    second = ask(bot, "more")
+    assert len(second.items) == 10 and second.more == 5
+    assert second.items[0].text != first.items[0].text
+    third = ask(bot, "更多")
+    assert len(third.items) == 5 and third.more == 0
+    assert ask(bot, "more").title == "That was everything."
+    other = Context(platform="console", user="bob", where="terminal", is_dm=True)
+    assert "Nothing to continue" in ask(bot, "more", other).title
+
+
+def test_unknown_project_gets_did_you_mean(bot):
+    for text in ("latest hate links", "hete links", "nvoa since 2014-06-01"):
+        r = ask(bot, text)
+        assert not r.ok and "Did you mean" in r.text[0], (text, r)
+    assert "Heat" in ask(bot, "hete links").text[0]
+
+
+def test_unknown_command_falls_back_to_search_and_says_so(bot):
+    r = ask(bot, "scheduler")
+    assert r.items and r.items[0].issue == 20
+    assert "not a command" in r.notice
+
+
+@pytest.mark.parametrize("junk", [
+    '"', "AND", "NEAR(", "*", "search \"", "search AND OR NOT", "search NEAR(a b)", "search *",
+    "search '; DROP TABLE items; --", "'; DROP TABLE items; --", "search " + "热" * 10_000, "x" * 10_240,
+    "\x00\x01", "issue", "issue abc", "issue 99999999999999999999", "heat since yesterday", "subscribe",
+    "search", "heat in", "   ",
+])
+def test_junk_gets_a_helpful_reply_never_a_traceback(bot, junk):
+    r = ask(bot, junk)
+    assert r.title
+    assert ask(bot, "latest").issue.number == 20  # the store survived
+
+
+def test_subscriptions(bot):
+    assert "subscribed to Neutron" in ask(bot, "subscribe neutron").title
+    assert "already" in ask(bot, "订阅 Neutron").title
+    assert not ask(bot, "subscribe nuetron").ok
+    assert ask(bot, "subscriptions").text == ("Neutron",)
+    assert bot.store.subscribers("Neutron") == [("console", "ann")]
+    assert "Unsubscribed from Neutron" in ask(bot, "unsubscribe neutron").title
+    assert ask(bot, "subscriptions").title == "You have no subscriptions."
+
+
+def test_help_is_generated_from_the_declarations(bot):
+    r = ask(bot, "help")
+    text = "\n".join(r.text)
+    for c in commands.COMMANDS:
+        assert c.usage in text and c.help in text
+    assert ask(bot, "帮助").text == r.text
+
+
+def test_announcement_and_subscription_digest(bot):
+    a = bot.announcement(19, items_per_section=1)
+    assert a.kind == "announcement" and a.issue.number == 19
+    assert [s.count for s in a.sections] == [1, 1, 1, 3, 1]
+    assert a.items[0].text == "OpenStack 监控告警。"
+    assert [i.section for i in a.items] == ["Common", "Nova", "Neutron", "Heat", "Tempest"]
+    d = bot.subscription_digest(19, "Heat")
+    assert len(d.items) == 3
+    assert bot.subscription_digest(20, "Heat") is None
+
+
+def test_json_shape(bot):
+    j = ask(bot, "heat links").to_json()
+    assert {"issue", "section", "text", "links"} <= set(j["items"][0])
+    assert j["items"][0]["links"][0]["url"].startswith("http://example.org/heat")
+    issues = ask(bot, "issues").to_json()["issues"]
+    assert issues[0] == {**issues[0], "number": 20, "date": "2014-09-30"}

@@ -1,0 +1,136 @@
+"""Ingest into a real SQLite store: idempotent, incremental, and honest about what it skipped."""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from archive.store import Store
+from bot import runtime
+from bot.config import Config
+from tests.conftest import TODAY
+from tests.posts import write_issue
+
+CONFIG = Config()
+
+
+def dump(store: Store) -> dict:
+    c = store.conn
+    return {
+        t: c.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+        for t in ("issues", "sections", "items", "announced_keys")
+    }
+
+
+def ingest(store, root, when=TODAY, changes=None):
+    def record(db, ch):
+        changes.extend(ch)
+
+    return runtime.ingest(store, CONFIG, root, when=when, on_change=record if changes is not None else None)
+
+
+@pytest.fixture
+def root(tmp_path):
+    r = tmp_path / "site"
+    write_issue(r, 1, date(2014, 1, 10), {"Nova": ["one.  \n<http://e.org/1>"], "Heat": ["two 热迁移"]})
+    write_issue(r, 2, date(2014, 1, 24), {"Nova": ["three live migration  \n<http://e.org/3>"]},
+                folder="_posts/技术")
+    return r
+
+
+def test_same_archive_twice_same_rows(store, root, tmp_path):
+    s1 = ingest(store, root)
+    assert (s1.issues, s1.items, s1.links, s1.parsed) == (2, 3, 2, 2)
+    before = dump(store)
+    s2 = ingest(store, root)
+    assert s2.parsed == 0 and s2.unchanged == 2 and not s2.changes
+    assert dump(store) == before
+    other = Store(tmp_path / "other.db")
+    ingest(other, root)
+    assert dump(other) == before
+
+
+def test_changed_file_is_replaced_and_deleted_file_removed(store, root):
+    changes = []
+    ingest(store, root, changes=changes)
+    assert [(c.number, c.kind) for c in changes] == [(1, "published"), (2, "published")]
+    changes.clear()
+    path = write_issue(root, 1, date(2014, 1, 10), {"Nova": ["one, corrected"]})
+    os.utime(path, ns=(1, 1))  # a new mtime even on coarse clocks
+    s = ingest(store, root, changes=changes)
+    assert s.parsed == 1 and [(c.number, c.kind) for c in changes] == [(1, "corrected")]
+    texts = [t for (t,) in store.conn.execute("SELECT text FROM items ORDER BY id")]
+    assert "one, corrected" in texts and "two 热迁移" not in texts
+    assert store.search(["热迁移"], limit=10)[1] == 0  # the FTS index followed the change
+    path.unlink()
+    s = ingest(store, root)
+    assert s.removed == 1 and s.issues == 1
+    assert store.search(["corrected"], limit=10)[1] == 0
+
+
+def test_rename_is_not_a_new_publication(store, root):
+    changes = []
+    ingest(store, root, changes=changes)
+    changes.clear()
+    old = next((root / "_posts").glob("2014-01-10-*.md"))
+    old.rename(old.with_name("2014-01-10-renamed.md"))
+    ingest(store, root, changes=changes)
+    assert changes == []
+    assert store.issue_by_number(1).path.endswith("renamed.md")
+    # even when the delete and the add are seen by two separate ingests
+    moved = root / "_posts" / "2014-01-10-renamed.md"
+    data = moved.read_bytes()
+    moved.unlink()
+    ingest(store, root, changes=changes)
+    (root / "_posts" / "2014-01-10-again.md").write_bytes(data)
+    ingest(store, root, changes=changes)
+    assert changes == []
+
+
+def test_future_and_unpublished_posts_are_hidden_until_due(store, root):
+    write_issue(root, 3, date(2014, 2, 7), {"Heat": ["soon"]})
+    write_issue(root, 4, date(2014, 1, 31), {"Heat": ["never"]}, front="published: false")
+    changes = []
+    s = ingest(store, root, when=date(2014, 2, 1), changes=changes)
+    assert s.issues == 2 and s.hidden == 2
+    assert store.latest_issue().number == 2
+    changes.clear()
+    ingest(store, root, when=date(2014, 2, 7), changes=changes)  # no file changed, the date did
+    assert [(c.number, c.kind) for c in changes] == [(3, "published")]
+    assert store.latest_issue().number == 3
+
+
+def test_drafts_and_non_posts_are_not_read(store, root):
+    write_issue(root, 5, date(2014, 3, 1), {"Heat": ["draft"]}, folder="_drafts")
+    (root / "_posts" / "notes.txt").write_text("not a post")
+    s = ingest(store, root)
+    assert s.files == 2 and s.issues == 2
+
+
+def test_bad_files_are_skipped_with_reasons_while_the_rest_is_indexed(store, root):
+    posts = root / "_posts"
+    (posts / "2014-05-01-empty.md").write_bytes(b"")
+    (posts / "2014-05-02-binary.md").write_bytes(b"\x00\x01\x02" * 100)
+    (posts / "2014-05-03-latin1.md").write_bytes("---\ntitle: 第九期 ".encode() + b"caf\xe9\n---\n")
+    (posts / "2014-05-04-broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    (posts / "2014-05-05-notitle.md").write_text("---\nlayout: post\n---\nbody\n")
+    (posts / "2014-05-06-guide.md").write_text("---\ntitle: How we write the digest\n---\nbody\n")
+    with open(posts / "2014-05-07-huge.md", "w") as f:
+        f.write("---\ntitle: OpenStack社区动态第九十期\n---\n")
+        f.write(("### Nova\n" + "很长的一段文字。" * 1000 + "\n\n") * 800)  # ~20 MB
+    s = ingest(store, root)
+    assert s.issues == 2
+    reasons = {sk.path.rsplit("/", 1)[1]: sk.reason for sk in store.skipped_files()}
+    assert set(reasons) == {f"2014-05-0{n}-{k}.md" for n, k in
+                            enumerate(["empty", "binary", "latin1", "broken", "notitle", "guide", "huge"], 1)}
+    assert all(reasons.values())
+    assert "too large" in reasons["2014-05-07-huge.md"]
+    assert s.skipped_total == 7
+
+
+def test_duplicate_issue_numbers_keep_one(store, root):
+    write_issue(root, 1, date(2014, 1, 11), {"Nova": ["copy"]}, slug="copy-of-one")
+    s = ingest(store, root)
+    assert s.issues == 2
+    assert any("duplicate of issue 1" in sk.reason for sk in store.skipped_files())
