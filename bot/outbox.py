@@ -1,0 +1,467 @@
+"""The announcement outbox: one row per (issue, destination, kind), in the store's database.
+
+Why a table and not a queue in memory: the ingest that finds a newly published issue writes
+the rows in its own transaction (`on_change`), so a publication can never be noticed without
+being queued, and a crash at any later point leaves the row there to retry. Each row's `key`
+is unique and stable; destinations use it for idempotency, so a retry after a crash between
+"sent" and "recorded" posts nothing new.
+
+Row states: pending -> delivered | failing (permanent error) | cancelled (issue withdrawn or
+nothing to say); `seeded` marks the back catalogue a destination was introduced with, so it is
+never announced.
+
+Which destinations get rows: those *introduced* (table outbox_destinations) and not retired.
+A destination is introduced after the ingest that accompanies its first start, marking every
+visible issue as seeded except the newest `backlog` ones; a destination dropped from the
+config is retired (its rows stay, `status` shows them), and re-adding it introduces it again.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from bot.delivery import Delivery
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120.0  # a claimed row is not taken by another live process for this long
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox_destinations (
+    name TEXT PRIMARY KEY, target TEXT NOT NULL DEFAULT '', is_dm INTEGER NOT NULL DEFAULT 0,
+    introduced_at REAL NOT NULL, retired INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    destination TEXT NOT NULL, target TEXT NOT NULL DEFAULT '',
+    issue_key TEXT NOT NULL, issue INTEGER NOT NULL,
+    kind TEXT NOT NULL, project TEXT,
+    state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    next_at REAL NOT NULL DEFAULT 0, lease_owner TEXT, lease_until REAL,
+    created_at REAL NOT NULL, delivered_at REAL,
+    remote_ref TEXT, last_error TEXT);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination, state, next_at, id);
+CREATE INDEX IF NOT EXISTS outbox_issue ON outbox (issue_key, destination, kind);
+"""
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
+_TOKENISH = re.compile(r"\b(xox[a-z]-[\w-]+|xapp-[\w-]+|syt_[\w-]+|[A-Za-z0-9_-]{32,})\b")
+
+
+def scrub(message: str, limit: int = 300) -> str:
+    """An error message fit for the database and `status`: no URLs (a webhook URL *is* its
+    secret), nothing token-shaped, one short line."""
+    message = _URL.sub("<url>", message)
+    message = _TOKENISH.sub("<redacted>", message)
+    message = " ".join(message.split())
+    return message[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationSpec:
+    """What the outbox needs to know about a destination, without a live client."""
+
+    name: str
+    target: str = ""
+    backlog: int = 0
+    is_dm: bool = False  # "<platform>-dm": gets subscription messages only, never the back catalogue
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A claimed row: the Delivery a destination sees, plus what the renderer needs."""
+
+    delivery: Delivery
+    issue_key: str
+    project: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationStatus:
+    name: str
+    retired: bool
+    delivered: int
+    pending: int
+    failing: int
+    seeded: int
+    last_error: str | None
+    last_delivered_at: float | None
+    next_attempt_at: float | None
+
+    def to_json(self) -> dict:
+        return {
+            "destination": self.name,
+            "retired": self.retired,
+            "delivered": self.delivered,
+            "pending": self.pending,
+            "failing": self.failing,
+            "back_catalogue": self.seeded,
+            "last_error": self.last_error,
+            "last_delivered_at": self.last_delivered_at,
+            "next_attempt_at": self.next_attempt_at,
+        }
+
+
+def delivery_key(issue_key: str, destination: str, kind: str, n: str | int) -> str:
+    return f"digest-bot:{issue_key}:{destination}:{kind}:{n}"
+
+
+def _owner_alive(owner: str | None) -> bool:
+    """Is the process that holds a lease still running? Same host: ask the kernel; another
+    host: trust the lease's expiry."""
+    if not owner:
+        return False
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Outbox:
+    def __init__(
+        self,
+        db,
+        *,
+        issue_projects: Callable[[str], Sequence[str]] = lambda key: (),
+        subscribers: Callable[[str], Sequence[tuple[str, str]]] = lambda project: (),
+        clock: Callable[[], float] = time.time,
+    ):
+        """`db`: a sqlite_utils.Database (the store's). `issue_projects(issue_key)` and
+        `subscribers(project)` feed the subscription fan-out; both read through the same
+        connection, so they see the ingest's uncommitted rows."""
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.issue_projects = issue_projects
+        self.subscribers = subscribers
+        self.clock = clock
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{random.getrandbits(32):08x}"
+        self.conn.executescript(SCHEMA)
+
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self):
+        """BEGIN IMMEDIATE .. COMMIT, unless a transaction is already open (the ingest's)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- destinations --------------------------------------------------------------------
+
+    def known_destinations(self, include_retired: bool = False) -> list[str]:
+        sql = "SELECT name FROM outbox_destinations" + ("" if include_retired else " WHERE NOT retired")
+        return [n for (n,) in self.conn.execute(sql + " ORDER BY name")]
+
+    def retire_missing(self, names: Iterable[str]) -> list[str]:
+        """Retire destinations no longer configured, so new issues are not queued for them."""
+        keep = set(names)
+        gone = [n for n in self.known_destinations() if n not in keep]
+        with self._tx():
+            for n in gone:
+                self.conn.execute("UPDATE outbox_destinations SET retired = 1 WHERE name = ?", (n,))
+        for n in gone:
+            log.info("destination %s retired (no longer configured)", n)
+        return gone
+
+    def introduce(self, specs: Iterable[DestinationSpec], visible: Sequence[tuple[str, int]]) -> list[str]:
+        """Make destinations known that are not (or are retired). `visible`: (issue_key, number)
+        of the visible issues, newest first. The newest `backlog` are queued, the rest marked
+        as already announced. Returns the names introduced."""
+        now = self.clock()
+        introduced = []
+        with self._tx():
+            for spec in specs:
+                row = self.conn.execute(
+                    "SELECT retired FROM outbox_destinations WHERE name = ?", (spec.name,)
+                ).fetchone()
+                if row is not None and not row[0]:
+                    continue
+                self.conn.execute(
+                    "INSERT INTO outbox_destinations (name, target, is_dm, introduced_at, retired)"
+                    " VALUES (?,?,?,?,0) ON CONFLICT(name) DO UPDATE SET retired = 0,"
+                    " target = excluded.target, introduced_at = excluded.introduced_at",
+                    (spec.name, spec.target, int(spec.is_dm), now),
+                )
+                introduced.append(spec.name)
+                if spec.is_dm:
+                    continue
+                backlog = min(spec.backlog, len(visible))
+                # oldest first, so a backlog is announced in publication order
+                for i in reversed(range(len(visible))):
+                    key, number = visible[i]
+                    state = "pending" if i < backlog else "seeded"
+                    self._insert(spec.name, spec.target, key, number, "announce", 0, state, now)
+        for name in introduced:
+            log.info("destination %s introduced", name)
+        return introduced
+
+    # --- enqueueing (inside the ingest transaction) --------------------------------------
+
+    def _insert(self, dest, target, issue_key, number, kind, n, state, now, project=None) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (key, destination, target, issue_key, issue, kind, project,"
+            " state, next_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (delivery_key(issue_key, dest, kind, n), dest, target, issue_key, number, kind, project,
+             state, now, now),
+        )
+        return cur.rowcount == 1
+
+    def _active(self) -> list[tuple[str, str, bool]]:
+        return [
+            (n, t, bool(dm))
+            for n, t, dm in self.conn.execute(
+                "SELECT name, target, is_dm FROM outbox_destinations WHERE NOT retired ORDER BY name"
+            )
+        ]
+
+    def on_change(self, db, changes) -> int:
+        """The store's ingest callback: queue deliveries for `changes` (IssueChange list).
+        Runs inside the ingest transaction: plain execute() only, no commit. Returns rows queued."""
+        now = self.clock()
+        active = self._active()
+        queued = 0
+        with self._tx():
+            for ch in changes:
+                if ch.kind == "published":
+                    queued += self._published(ch, active, now)
+                elif ch.kind == "corrected":
+                    queued += self._corrected(ch, active, now)
+                elif ch.kind == "withdrawn":
+                    self._withdrawn(ch)
+        return queued
+
+    def _published(self, ch, active, now) -> int:
+        queued = 0
+        # the number may have changed with the content; keep rows pointing at the right issue
+        self.conn.execute("UPDATE outbox SET issue = ? WHERE issue_key = ?", (ch.number, ch.key))
+        # re-published after a withdrawal: what was cancelled goes out after all
+        self.conn.execute(
+            "UPDATE outbox SET state = 'pending', next_at = ?, last_error = NULL"
+            " WHERE issue_key = ? AND state = 'cancelled' AND last_error = 'issue withdrawn'",
+            (now, ch.key),
+        )
+        dm_dests = {name: target for name, target, is_dm in active if is_dm}
+        for name, target, is_dm in active:
+            if not is_dm:
+                queued += self._insert(name, target, ch.key, ch.number, "announce", 0, "pending", now)
+        if dm_dests:
+            for project in dict.fromkeys(self.issue_projects(ch.key)):
+                for platform, user in self.subscribers(project):
+                    dest = f"{platform}-dm"
+                    if dest in dm_dests:
+                        queued += self._insert(
+                            dest, user, ch.key, ch.number, "dm", f"{project}:{user}", "pending", now,
+                            project=project,
+                        )
+        return queued
+
+    def _corrected(self, ch, active, now) -> int:
+        """Queue an edit where the announcement already went out with a reference to edit,
+        or is pending (it may be in flight with the old text). One pending edit per message is
+        enough: it renders the issue as it is when it is sent."""
+        queued = 0
+        self.conn.execute("UPDATE outbox SET issue = ? WHERE issue_key = ?", (ch.number, ch.key))
+        for name, target, is_dm in active:
+            if is_dm:
+                continue
+            row = self.conn.execute(
+                "SELECT state, remote_ref FROM outbox WHERE issue_key = ? AND destination = ? AND kind = 'announce'",
+                (ch.key, name),
+            ).fetchone()
+            if row is None:
+                continue
+            state, ref = row
+            if not (state == "pending" or (state == "delivered" and ref)):
+                continue  # back catalogue, cancelled, failing, or sent where nothing can be edited
+            if self.conn.execute(
+                "SELECT 1 FROM outbox WHERE issue_key = ? AND destination = ? AND kind = 'edit' AND state = 'pending'",
+                (ch.key, name),
+            ).fetchone():
+                continue
+            n = self.conn.execute(
+                "SELECT count(*) FROM outbox WHERE issue_key = ? AND destination = ? AND kind = 'edit'",
+                (ch.key, name),
+            ).fetchone()[0]
+            queued += self._insert(name, target, ch.key, ch.number, "edit", n, "pending", now)
+        return queued
+
+    def _withdrawn(self, ch) -> None:
+        self.conn.execute(
+            "UPDATE outbox SET state = 'cancelled', last_error = 'issue withdrawn'"
+            " WHERE issue_key = ? AND state = 'pending'",
+            (ch.key,),
+        )
+
+    # --- delivering ----------------------------------------------------------------------
+
+    def next_due_at(self, destination: str) -> float | None:
+        row = self.conn.execute(
+            "SELECT min(max(next_at, coalesce(lease_until, 0))) FROM outbox WHERE destination = ? AND state = 'pending'",
+            (destination,),
+        ).fetchone()
+        return row[0]
+
+    def claim(
+        self, destination: str, *, ignore_backoff: bool = False, skip: set[int] | frozenset = frozenset()
+    ) -> Pending | None:
+        """Take the oldest due row of `destination` (lease it to this process) and count the
+        attempt. None when nothing is due."""
+        now = self.clock()
+        rows = self.conn.execute(
+            "SELECT id, key, target, issue, kind, project, issue_key, attempts, lease_owner, lease_until"
+            " FROM outbox WHERE destination = ? AND state = 'pending' AND (? OR next_at <= ?)"
+            " ORDER BY id LIMIT ?",
+            (destination, int(ignore_backoff), now, 20 + len(skip)),
+        ).fetchall()
+        for rid, key, target, issue, kind, project, issue_key, attempts, owner, until in rows:
+            if rid in skip:
+                continue
+            if owner and owner != self.owner and until and until > now and _owner_alive(owner):
+                continue  # another live process is sending it right now
+            remote_ref = None
+            if kind == "edit":
+                ann = self.conn.execute(
+                    "SELECT state, remote_ref, next_at FROM outbox WHERE issue_key = ? AND destination = ?"
+                    " AND kind = 'announce'",
+                    (issue_key, destination),
+                ).fetchone()
+                if ann is None or ann[0] in ("seeded", "cancelled", "failing") or (ann[0] == "delivered" and not ann[1]):
+                    self.finish(rid, "cancelled", error="nothing to edit")
+                    continue
+                if ann[0] == "pending":
+                    continue  # the announcement goes first
+                remote_ref = ann[1]
+            with self._tx():
+                cur = self.conn.execute(
+                    "UPDATE outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1"
+                    " WHERE id = ? AND state = 'pending' AND lease_owner IS ?",
+                    (self.owner, now + LEASE_SECONDS, rid, owner),
+                )
+            if cur.rowcount != 1:
+                continue  # someone else took it between our read and our write
+            return Pending(
+                Delivery(id=rid, key=key, destination=destination, target=target, issue=issue, kind=kind,
+                         remote_ref=remote_ref, attempt=attempts),
+                issue_key,
+                project,
+            )
+        return None
+
+    def delivered(self, row_id: int, remote_ref: str | None) -> None:
+        with self._tx():
+            self.conn.execute(
+                "UPDATE outbox SET state = 'delivered', delivered_at = ?, remote_ref = coalesce(?, remote_ref),"
+                " lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = ?",
+                (self.clock(), remote_ref, row_id),
+            )
+
+    def retry_later(self, row_id: int, error: str, at: float) -> None:
+        with self._tx():
+            self.conn.execute(
+                "UPDATE outbox SET next_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                (at, scrub(error), row_id),
+            )
+
+    def finish(self, row_id: int, state: str, *, error: str | None = None) -> None:
+        """End a row without delivering it: `failing` (permanent error) or `cancelled`."""
+        with self._tx():
+            self.conn.execute(
+                "UPDATE outbox SET state = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                (state, scrub(error) if error else None, row_id),
+            )
+
+    def release(self, row_id: int) -> None:
+        """Give a claimed row back untouched (shutdown mid-send): it is retried, same key."""
+        with self._tx():
+            self.conn.execute(
+                "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+                (row_id, self.owner),
+            )
+
+    def retry_failing(self, destination: str | None = None) -> int:
+        """Put permanently failed rows back in the queue (after fixing a token, say)."""
+        with self._tx():
+            cur = self.conn.execute(
+                "UPDATE outbox SET state = 'pending', next_at = 0 WHERE state = 'failing'"
+                + (" AND destination = ?" if destination else ""),
+                (destination,) if destination else (),
+            )
+        return cur.rowcount
+
+    # --- reporting -----------------------------------------------------------------------
+
+    def rows(self, destination: str | None = None, states: Sequence[str] | None = None) -> list[dict]:
+        """Rows as dicts (tests, debugging)."""
+        where, args = [], []
+        if destination:
+            where.append("destination = ?")
+            args.append(destination)
+        if states:
+            where.append(f"state IN ({','.join('?' * len(states))})")
+            args.extend(states)
+        cur = self.conn.execute(
+            "SELECT * FROM outbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id", args
+        )
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def status(self) -> list[DestinationStatus]:
+        out = []
+        names = self.known_destinations(include_retired=True)
+        extra = [n for (n,) in self.conn.execute("SELECT DISTINCT destination FROM outbox") if n not in names]
+        for name in names + sorted(extra):
+            r = self.conn.execute("SELECT retired FROM outbox_destinations WHERE name = ?", (name,)).fetchone()
+            counts = dict(
+                self.conn.execute(
+                    "SELECT CASE WHEN state = 'pending' AND last_error IS NOT NULL THEN 'retrying' ELSE state END,"
+                    " count(*) FROM outbox WHERE destination = ? GROUP BY 1",
+                    (name,),
+                ).fetchall()
+            )
+            err = self.conn.execute(
+                "SELECT last_error FROM outbox WHERE destination = ? AND state IN ('pending', 'failing')"
+                " AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1",
+                (name,),
+            ).fetchone()
+            last = self.conn.execute(
+                "SELECT max(delivered_at) FROM outbox WHERE destination = ?", (name,)
+            ).fetchone()[0]
+            nxt = self.conn.execute(
+                "SELECT min(next_at) FROM outbox WHERE destination = ? AND state = 'pending'", (name,)
+            ).fetchone()[0]
+            out.append(
+                DestinationStatus(
+                    name=name,
+                    retired=bool(r[0]) if r else True,
+                    delivered=counts.get("delivered", 0),
+                    pending=counts.get("pending", 0) + counts.get("retrying", 0),
+                    failing=counts.get("failing", 0) + counts.get("retrying", 0),
+                    seeded=counts.get("seeded", 0),
+                    last_error=err[0] if err else None,
+                    last_delivered_at=last,
+                    next_attempt_at=nxt,
+                )
+            )
+        return out
