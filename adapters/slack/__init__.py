@@ -1,0 +1,22 @@
+"""digest-bot as a Slack app (slack-bolt AsyncApp): commands, mentions, DMs, announcements.
+
+    client = make_client(cfg)                      # AsyncWebClient on cfg.base_url, 429s retried
+    app = make_app(cfg, core, store, client=client)
+    slack = SlackAdapter(app, cfg)
+    await slack.start()                            # http server or Socket Mode, per cfg.mode
+    outbox destinations += slack.destinations()    # "slack:<channel>" ..., "slack-dm"
+    await slack.stop()
+"""
+from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
+from adapters.slack.app import make_app, make_client
+from adapters.slack.destinations import DM_DESTINATION, SlackChannelDestination, SlackDMDestination
+
+__all__ = [
+    "DM_DESTINATION",
+    "EVENTS_PATH",
+    "SlackAdapter",
+    "SlackChannelDestination",
+    "SlackDMDestination",
+    "make_app",
+    "make_client",
+]
