@@ -18,88 +18,20 @@ import time
 
 import aiohttp
 
+from adapters.slack_render import render
 from bot.config import WebhookConfig, secret
 from bot.delivery import Delivery, DeliveryError
-from bot.reply import Item, Reply
+from bot.reply import Reply
 
 log = logging.getLogger(__name__)
 
-MAX_BLOCKS = 50  # Slack's limit per message
-MAX_SECTION_TEXT = 2900  # Slack: 3000 characters per section text
-MAX_HEADER = 150
 TRANSIENT_STATUSES = {408, 425, 429}
 
 
-# --- payload ---------------------------------------------------------------------------
-
-def escape(text: str) -> str:
-    """Slack mrkdwn escaping; with `<` escaped no `<!channel>`/`<@U…>` can be formed, and
-    bare `@here`-style words get a zero-width space so no client turns them into pings."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for word in ("@channel", "@here", "@everyone"):
-        text = text.replace(word, "@\u200b" + word[1:])
-    return text
-
-
-def _safe_url(url: str) -> str | None:
-    if not url.startswith(("http://", "https://", "mailto:")):
-        return None
-    if any(c in url for c in "<>| \n\t"):
-        return None
-    return url.replace("&", "&amp;")
-
-
-def link(url: str, label: str = "") -> str:
-    safe = _safe_url(url)
-    if safe is None:
-        return escape(url)
-    label = escape(label.replace("|", "/")) if label else ""
-    return f"<{safe}|{label}>" if label else f"<{safe}>"
-
-
-def _item_line(it: Item, with_section: bool) -> str:
-    head = f"*{escape(it.section)}* " if with_section else ""
-    links = " ".join(link(l.url, l.label) for l in it.links[:3])
-    return f"• {head}{escape(it.text)}" + (f" {links}" if links else "")
-
-
-def _section_block(text: str) -> dict:
-    if len(text) > MAX_SECTION_TEXT:
-        text = text[: MAX_SECTION_TEXT - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def payload(reply: Reply, *, edited: bool = False) -> dict:
-    """`{text, blocks}` for a Reply; `text` is the notification / fallback line."""
-    title = reply.title + (" (corrected)" if edited else "")
-    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": title[:MAX_HEADER], "emoji": False}}]
-    if reply.notice:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(reply.notice)}]})
-    for para in reply.text:
-        blocks.append(_section_block(escape(para)))
-    names = [s.name for s in reply.sections]
-    grouped = bool(reply.items) and all(it.section in names for it in reply.items)
-    if reply.sections:
-        if grouped:
-            for s in reply.sections:
-                lines = [f"*{escape(s.name)}* ({s.count})"]
-                lines += [_item_line(it, False) for it in reply.items if it.section == s.name]
-                blocks.append(_section_block("\n".join(lines)))
-        else:
-            blocks.append(_section_block(" · ".join(f"*{escape(s.name)}* ({s.count})" for s in reply.sections)))
-    for i in reply.issues:
-        label = f"#{i.number} {i.title} ({i.date.isoformat()})"
-        blocks.append(_section_block(link(i.url, label) if i.url else escape(label)))
-    if reply.items and not grouped:
-        blocks.append(_section_block("\n".join(_item_line(it, True) for it in reply.items)))
-    if reply.url:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": link(reply.url, "Read the issue")}]})
-    if reply.more:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"{reply.more} more: say `more`"}]})
-    if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1] + [_section_block("…")]
-    text = escape(title) + (f" {link(reply.url)}" if reply.url else "")
-    return {"text": text, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
+def payload(reply: Reply) -> dict:
+    """`{text, blocks}` as Slack's incoming webhooks take them: the Slack renderer's single
+    message (escaped mrkdwn, no pings, within Slack's limits; other receivers read `text`)."""
+    return render(reply, single=True)[0].payload()
 
 
 # --- destination ------------------------------------------------------------------------

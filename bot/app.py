@@ -95,10 +95,8 @@ class Bot:
             on_change=self.outbox.on_change, when=self.clock.today(),
         )
         self.last_summary = summary
-        for s in summary.skipped:
-            # a post that looks like an issue but cannot be read is worth a warning; others (an
-            # "about" page, a non-digest post) are not
-            (log.warning if s.is_digest else log.info)("not indexed: %s: %s", s.path, s.reason)
+        for s in summary.skipped:  # only files that changed since the last scan: no repeats
+            log.warning("not indexed: %s: %s", s.path, s.reason)
         for ch in summary.changes:
             log.info("issue %s (%s) %s", ch.number, ch.key, ch.kind)
         if self._to_introduce:
