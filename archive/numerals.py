@@ -1,0 +1,77 @@
+"""Issue numbers as written in titles: "19", "１９", "十九", "一百零八", "两百", "二〇一四"."""
+from __future__ import annotations
+
+_DIGITS = {
+    "零": 0, "〇": 0, "○": 0,
+    "一": 1, "壹": 1,
+    "二": 2, "两": 2, "贰": 2,
+    "三": 3, "叁": 3,
+    "四": 4, "肆": 4,
+    "五": 5, "伍": 5,
+    "六": 6, "陆": 6,
+    "七": 7, "柒": 7,
+    "八": 8, "捌": 8,
+    "九": 9, "玖": 9,
+}
+_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_SECTIONS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
+_ZEROS = frozenset("零〇○")
+
+
+def parse_number(text: str) -> int | None:
+    """The value of a number written in digits or Chinese numerals; None if it is not one.
+
+    Digits may be ASCII or full-width. Chinese numerals follow the usual rules: a leading unit
+    implies one ("十九" = 19, "百" = 100), 零 marks a gap ("一千零一" = 1001), and a run of bare
+    digits without units reads digit by digit ("二〇一四" = 2014).
+    """
+    if not isinstance(text, str):
+        return None
+    s = text.strip()
+    if not s:
+        return None
+    if s.isdigit():  # ASCII, full-width and other Unicode decimal digits
+        try:
+            return int(s)
+        except ValueError:  # superscripts and the like: isdigit() but not decimal
+            return None
+    if any(c not in _DIGITS and c not in _UNITS and c not in _SECTIONS for c in s):
+        return None
+    if not any(c in _UNITS or c in _SECTIONS for c in s):
+        if len(s) == 1:
+            return _DIGITS[s]
+        return int("".join(str(_DIGITS[c]) for c in s))  # "二〇一四"
+    return _parse_positional(s)
+
+
+def _parse_positional(s: str) -> int | None:
+    total = 0  # finished sections (above 万/亿)
+    section = 0  # the current section below 万
+    digit: int | None = None  # a digit waiting for its unit
+    last_unit = 10_000  # units inside a section must decrease: 千 > 百 > 十
+    last_section = 10**12
+    for c in s:
+        if c in _DIGITS:
+            if digit is not None and digit != 0 and c not in _ZEROS:
+                return None  # two digits in a row: "十二三"
+            digit = _DIGITS[c]
+        elif c in _UNITS:
+            unit = _UNITS[c]
+            if unit >= last_unit or digit == 0:
+                return None  # "十十", "百千", "零十"
+            section += (1 if digit is None else digit) * unit
+            digit = None
+            last_unit = unit
+        else:
+            mult = _SECTIONS[c]
+            if mult >= last_section:
+                return None
+            section += digit or 0
+            if section == 0:
+                return None  # "万" on its own or "零万"
+            total += section * mult
+            section, digit = 0, None
+            last_unit = 10_000
+            last_section = mult
+    section += digit or 0
+    return total + section

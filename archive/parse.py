@@ -1,0 +1,546 @@
+"""One Jekyll post in, one ParsedIssue (or the reason it is Skipped) out.
+
+The Parser is built once per archive config: the markdown-it instance, the title regex and the
+project-name tables are reused for every post, because an archive of 10,000 issues must ingest in
+seconds. `parse()` never raises: a file that cannot be read becomes a Skipped with a short reason.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import frontmatter
+import yaml
+from linkify_it import LinkifyIt
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from bot.config import ArchiveConfig
+
+from .model import ParsedIssue, ParsedItem, ParsedLink, ParsedSection, Skipped
+from .numerals import parse_number
+from .projects import ProjectNames, clean_heading
+
+# --- small text helpers -------------------------------------------------------------------
+
+# Jekyll: _posts/2014-09-16-some-slug.md (the extension is whatever follows the last dot)
+_POST_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})-(.*)\.[^.]+")
+_DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9])")
+# A fence line with trailing spaces ("--- "): the YAML handler wants bare "---" fences.
+_FENCE_SPACES = re.compile(r"^(---)[ \t]+$", re.MULTILINE)
+# kramdown (Jekyll's renderer) accepts "###Nova"; CommonMark needs "### Nova".
+_ATX_NO_SPACE = re.compile(r"^(#{2,6})(?=[^#\s])", re.MULTILINE)
+_CODE_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# kramdown attribute lists after a heading: "### Nova {#nova}"
+_HEADING_IAL = re.compile(r"\s*\{[:#][^}]*\}\s*$")
+
+# Period in a title: (0826-0916), (08.26-09.16), （8月26日~9月16日）
+_MD = r"(\d{1,2})\s*[./月]?\s*(\d{2})\s*日?"
+_PERIOD = re.compile(r"[(（]\s*" + _MD + r"\s*[-~～–—至到]\s*" + _MD + r"\s*[)）]")
+
+_SPACES = re.compile(r"\s+")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown backslash escapes: \_ \* \# ...
+# Chinese/full-width punctuation ends a bare URL ("https://example.org/a_b。下一句").
+_CJK_PUNCT = re.compile(
+    "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\u2018\u2019\u201c\u201d\u2026\u2014]"
+)
+_TRAILING = ".,;:!?'\"*"
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_WEB_SCHEME = re.compile(r"(?i)(https?|ftp)://")
+_ANY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME_START = re.compile(r"(?i)(?:https?|ftp)://")
+_LINKIFY = LinkifyIt()  # for URLs hidden in the tail of what markdown-it's linkify matched
+_UNSAFE_URL = re.compile(r'[\x00-\x20"<>`\x7f]')
+# Where a URL was cut out of a sentence: "(<url>)" and "见：<url>。" are tidied up afterwards.
+_CUT = "\x00"
+_CUT_IN_PARENS = re.compile(r"[(（]\s*\x00[\s\x00]*[)）]")
+_CUT_BEFORE_PUNCT = re.compile(r"[:：]?\s*\x00[\s\x00]*(?=[.,;!?)\]，。；！？）】、])")
+# A line break: a space between words, nothing between two Chinese characters.
+_BREAK = "\x01"
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t]*\x01[\\s\x01]*(?=[{_CJK}])")
+_ONLY_PUNCT = re.compile(r"[\s\x00<>:：,，;；、.。()（）\-–—|]*")
+
+_DRAFTS = "_drafts"
+_POSTS = "_posts"
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's own normalizer parses every URL with mdurl (half the parse time); we only
+    need URLs that are safe to print: percent-encode whitespace, quotes, brackets, controls."""
+    return _UNSAFE_URL.sub(lambda m: "%{:02X}".format(ord(m.group())), url)
+
+
+def _is_web_url(url: str) -> bool:
+    """http(s)/ftp, or a relative link; mailto:, javascript: and other schemes are not links."""
+    return bool(_WEB_SCHEME.match(url)) or not _ANY_SCHEME.match(url)
+
+
+def _strip_trailing(url: str) -> tuple[str, str]:
+    """Trailing punctuation that ends a sentence rather than the URL; a closing bracket stays
+    when the URL opened it: https://en.wikipedia.org/wiki/Heat_(disambiguation)."""
+    end = len(url)
+    while end:
+        c = url[end - 1]
+        if c in _TRAILING:
+            end -= 1
+        elif c in _CLOSERS and url.count(c, 0, end) > url.count(_CLOSERS[c], 0, end):
+            end -= 1
+        else:
+            break
+    return url[:end], url[end:]
+
+
+def _bare_url(raw: str) -> tuple[str, str]:
+    """(url, text after it) for what linkify found: cut at Chinese punctuation, unescape `\\_`,
+    drop trailing sentence punctuation."""
+    m = _CJK_PUNCT.search(raw)
+    url, rest = (raw[: m.start()], raw[m.start():]) if m else (raw, "")
+    url, tail = _strip_trailing(_ESCAPE.sub(r"\1", url))
+    return url, tail + _ESCAPE.sub(r"\1", rest)
+
+
+def _fix_atx_headings(text: str) -> str:
+    if not _ATX_NO_SPACE.search(text):
+        return text
+    out, in_code = [], False
+    for line in text.split("\n"):
+        if _CODE_FENCE.match(line):
+            in_code = not in_code
+        elif not in_code:
+            line = _ATX_NO_SPACE.sub(r"\1 ", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _as_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and (m := _DATE_TEXT.match(value)):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_period(title: str, post_date: date) -> tuple[date, date] | None:
+    """The period an issue covers, from "(0826-0916)"-style text in its title.
+
+    The year comes from the post date: the period ends on or before the post (a period ending in
+    December of a post dated January belongs to the previous year), and a period whose start
+    month/day is after its end started the year before: (1222-0105) in a post of 2015-01-06 is
+    2014-12-22..2015-01-05.
+    """
+    m = _PERIOD.search(title)
+    if not m:
+        return None
+    m1, d1, m2, d2 = (int(g) for g in m.groups())
+    try:
+        end = date(post_date.year, m2, d2)
+        if (end - post_date).days > 183:  # "ends" half a year after it was posted: last year
+            end = date(post_date.year - 1, m2, d2)
+        start = date(end.year, m1, d1)
+        if start > end:
+            start = date(end.year - 1, m1, d1)
+    except ValueError:  # 0230, 1301 ...
+        return None
+    return start, end
+
+
+# --- markdown -----------------------------------------------------------------------------
+
+
+def make_markdown() -> MarkdownIt:
+    """CommonMark + tables + strikethrough, with linkify for bare URLs.
+
+    Only linkify's inline rule runs: it finds scheme URLs (https://...) even glued to Chinese
+    text, while the core rule would also turn "setup.py" or "README.md" into links (fuzzy
+    domains) and costs a third of the parse time.
+    """
+    md = MarkdownIt("commonmark", {"linkify": True})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.enable("linkify")
+    md.normalizeLink = _normalize_link
+    md.normalizeLinkText = lambda url: url
+    return md
+
+
+@dataclass(slots=True)
+class _Block:
+    """A paragraph, list item, block quote or table row, as plain text and links."""
+
+    text: str
+    links: list[ParsedLink] = field(default_factory=list)
+    only_links: bool = False  # nothing but links (and punctuation) in it
+
+
+class _InlineText:
+    """Collects the plain text and links of inline tokens."""
+
+    __slots__ = ("parts", "own", "links")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []  # all text, including link labels
+        self.own: list[str] = []  # text outside links: decides whether a block is only links
+        self.links: list[ParsedLink] = []
+
+    def add(self, children: list[Token]) -> None:
+        parts, own = self.parts, self.own
+        i, n = 0, len(children)
+        while i < n:
+            t = children[i]
+            kind = t.type
+            if kind == "text" or kind == "code_inline":
+                parts.append(t.content)
+                own.append(t.content)
+            elif kind == "softbreak" or kind == "hardbreak":
+                parts.append(_BREAK)
+            elif kind == "link_open":
+                j = i + 1
+                while j < n and children[j].type != "link_close":
+                    j += 1
+                label = "".join(
+                    c.content for c in children[i + 1 : j] if c.type in ("text", "code_inline")
+                )
+                self._link(t, label)
+                i = j
+            elif kind == "html_inline" and t.content.lower().startswith("<br"):
+                parts.append(_BREAK)
+            i += 1
+
+    def _link(self, t: Token, label: str) -> None:
+        parts, own = self.parts, self.own
+        href = t.attrs.get("href", "")
+        href = href if isinstance(href, str) else ""
+        if t.markup == "linkify":
+            if parts and parts[-1].endswith("<"):  # "<http://x" without its ">"
+                parts[-1] = parts[-1][:-1]
+            raw = label
+            while raw:
+                url, rest = _bare_url(raw)
+                if url and _is_web_url(url):
+                    self.links.append(ParsedLink(_normalize_link(url)))
+                    parts.append(_CUT)
+                else:
+                    parts.append(url)
+                    own.append(url)
+                # linkify reads across Chinese punctuation ("见 a。另见：b"): look for more
+                raw = ""
+                m = _SCHEME_START.search(rest)
+                if m and _LINKIFY.match_at_start(rest[m.start():]):
+                    raw = rest[m.start():]
+                    rest = rest[: m.start()]
+                parts.append(rest)
+                own.append(rest)
+        elif t.markup == "autolink":
+            url = _ESCAPE.sub(r"\1", href)
+            if _is_web_url(url):
+                self.links.append(ParsedLink(url))
+                parts.append(_CUT)
+            else:  # <someone@example.org>: keep the address as text
+                parts.append(label)
+                own.append(label)
+        else:  # [label](url): the label stays in the text
+            label_text = _SPACES.sub(" ", label).strip()
+            parts.append(label)
+            if href and _is_web_url(href):
+                self.links.append(ParsedLink(_ESCAPE.sub(r"\1", href), label_text))
+
+    def block(self, can_be_only_links: bool = False) -> _Block:
+        """The collected text and links; `can_be_only_links` for paragraphs, which may be the
+        link lines of the item before them (list items and quotes are always items)."""
+        text = "".join(self.parts)
+        if _BREAK in text:
+            text = _CJK_BREAK.sub("", text).replace(_BREAK, " ")
+        text = _SPACES.sub(" ", text)
+        if _CUT in text:
+            text = _CUT_IN_PARENS.sub(_CUT, text)
+            text = _CUT_BEFORE_PUNCT.sub("", text)
+            text = _SPACES.sub(" ", text.replace(_CUT, " "))
+        links = _unique(self.links)
+        only = can_be_only_links and bool(links) and _ONLY_PUNCT.fullmatch("".join(self.own)) is not None
+        return _Block(text.strip(), links, only)
+
+
+def _unique(links: list[ParsedLink]) -> list[ParsedLink]:
+    """One entry per URL, first place wins; a label wins over none."""
+    out: list[ParsedLink] = []
+    seen: dict[str, int] = {}
+    for link in links:
+        k = seen.get(link.url)
+        if k is None:
+            seen[link.url] = len(out)
+            out.append(link)
+        elif link.label and not out[k].label:
+            out[k] = link
+    return out
+
+
+def _blocks(tokens: list[Token]):
+    """Top-level events: ("heading", level, text) or ("block", _Block)."""
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        kind = t.type
+        if kind == "heading_open":
+            inline = _InlineText()
+            inline.add(tokens[i + 1].children or [])
+            text = _HEADING_IAL.sub("", inline.block().text)
+            yield ("heading", int(t.tag[1:]), text.strip())
+            i += 3
+            continue
+        if kind == "paragraph_open":
+            inline = _InlineText()
+            inline.add(tokens[i + 1].children or [])
+            yield ("block", inline.block(can_be_only_links=True))
+            i += 3
+            continue
+        if t.nesting == 1:  # a container: find its close (the next nesting -1 at level 0)
+            j = i + 1
+            while j < n and not (tokens[j].level == t.level and tokens[j].nesting == -1):
+                j += 1
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                yield from _container_items(tokens, i + 1, j, "list_item_open", t.level + 1)
+            elif kind == "blockquote_open":
+                yield from _container_items(tokens, i, j + 1, "blockquote_open", t.level)
+            elif kind == "table_open":
+                yield from _table_rows(tokens, i + 1, j)
+            i = j + 1
+            continue
+        i += 1  # hr, code, fence, html_block: not items
+
+
+def _container_items(tokens: list[Token], start: int, stop: int, opener: str, level: int):
+    """One block per `opener` at `level` (list items of a list, or the whole block quote)."""
+    inline: _InlineText | None = None
+    for k in range(start, stop):
+        t = tokens[k]
+        if t.type == opener and t.level == level:
+            if inline is not None:
+                yield ("block", inline.block())
+            inline = _InlineText()
+        elif t.type == "inline" and inline is not None:
+            if inline.parts:
+                inline.parts.append(" ")
+            inline.add(t.children or [])
+    if inline is not None:
+        yield ("block", inline.block())
+
+
+def _table_rows(tokens: list[Token], start: int, stop: int):
+    in_body = False
+    inline: _InlineText | None = None
+    for k in range(start, stop):
+        t = tokens[k]
+        if t.type == "tbody_open":
+            in_body = True
+        elif in_body and t.type == "tr_open":
+            inline = _InlineText()
+        elif in_body and t.type == "tr_close" and inline is not None:
+            yield ("block", inline.block())
+            inline = None
+        elif t.type == "inline" and inline is not None:
+            if inline.parts:
+                inline.parts.append(" | ")
+            inline.add(t.children or [])
+
+
+# --- the parser ---------------------------------------------------------------------------
+
+
+class Parser:
+    """Parses posts of one archive; build once, call `parse()` per file."""
+
+    def __init__(self, cfg: ArchiveConfig | None = None) -> None:
+        self.cfg = cfg or ArchiveConfig()
+        self.title_re = re.compile(self.cfg.title_pattern)
+        self.projects = ProjectNames.from_config(self.cfg)
+        self._md = make_markdown()
+        self._yaml = frontmatter.YAMLHandler()
+
+    def parse(self, rel_path: str, data: bytes, mtime_date: date | None = None) -> ParsedIssue | Skipped:
+        """`rel_path` is relative to the archive root; `mtime_date` dates a draft without a date
+        (as `jekyll --drafts` does). Never raises."""
+        path = rel_path.replace("\\", "/")
+        try:
+            meta = self._read(path, data)
+            if isinstance(meta, Skipped):
+                return meta
+            head = self._head(path, meta[0], mtime_date)
+        except Exception as e:  # noqa: BLE001 - one odd file must not stop an ingest
+            return Skipped(path, f"cannot read ({type(e).__name__}: {_short(str(e), 60)})")
+        if isinstance(head, Skipped):
+            return head
+        try:
+            preface, sections = self._body(meta[1], head["title"])
+        except Exception as e:  # noqa: BLE001
+            return Skipped(path, f"cannot parse body ({type(e).__name__}: {_short(str(e), 60)})", True)
+        return ParsedIssue(preface=preface, sections=sections, **head)
+
+    # -- front matter ----------------------------------------------------------------------
+
+    def _read(self, path: str, data: bytes) -> tuple[dict, str] | Skipped:
+        size = len(data)
+        if size > self.cfg.max_file_bytes:
+            return Skipped(path, f"too large ({size:,} bytes; limit {self.cfg.max_file_bytes:,})")
+        if not data.strip():
+            return Skipped(path, "empty file")
+        if b"\x00" in data:
+            return Skipped(path, "binary file (NUL bytes)")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            return Skipped(path, f"invalid UTF-8 (at byte {e.start})")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _FENCE_SPACES.sub(r"\1", text)
+        if not text.startswith("---\n"):
+            return Skipped(path, "no front matter")
+        try:
+            fm, body = self._yaml.split(text)
+        except ValueError:
+            return Skipped(path, "front matter not closed (no second '---')")
+        try:
+            meta = self._yaml.load(fm)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f", line {mark.line + 2}" if mark is not None else ""
+            problem = getattr(e, "problem", None) or type(e).__name__
+            return Skipped(path, f"broken front matter ({problem}{where})")
+        if meta is None:
+            meta = {}
+        if not isinstance(meta, dict):
+            return Skipped(path, "front matter is not a mapping")
+        return meta, body
+
+    def _head(self, path: str, meta: dict, mtime_date: date | None) -> dict | Skipped:
+        """Everything but the body: is it an issue, which one, when, where."""
+        raw_title = meta.get("title")
+        title = "" if raw_title is None else _SPACES.sub(" ", str(raw_title)).strip()
+        raw_number = meta.get("number")
+        has_number = raw_number is not None and raw_number != ""
+        if not title:
+            return Skipped(path, "no title", is_digest=has_number)
+        if has_number:
+            number = raw_number if type(raw_number) is int else (
+                parse_number(raw_number) if isinstance(raw_number, str) else None)
+            if number is None or number < 0:
+                return Skipped(path, f"bad issue number {_short(str(raw_number), 40)!r} in front matter", True)
+        else:
+            m = self.title_re.search(title)
+            if not m:
+                return Skipped(path, f"not a digest issue (title {_short(title)!r})")
+            number = parse_number(m.group("number") or "")
+            if number is None:
+                return Skipped(path, f"bad issue number {m.group('number')!r} in title", True)
+
+        name = path.rsplit("/", 1)[-1]
+        dirs = path.split("/")[:-1]
+        is_draft = _DRAFTS in dirs
+        named = _POST_NAME.fullmatch(name)
+        slug = named[4] if named else name.rsplit(".", 1)[0]
+        fm_slug = meta.get("slug")
+        if isinstance(fm_slug, str) and fm_slug.strip():
+            slug = fm_slug.strip()  # Jekyll's :title uses the front matter slug when there is one
+
+        raw_date = meta.get("date")
+        if raw_date is not None and raw_date != "":
+            when = _as_date(raw_date)
+            if when is None:
+                return Skipped(path, f"bad date {_short(str(raw_date), 40)!r} in front matter", True)
+        elif named:
+            try:
+                when = date(int(named[1]), int(named[2]), int(named[3]))
+            except ValueError:
+                return Skipped(path, f"bad date in file name {name!r}", True)
+        elif is_draft and mtime_date is not None:
+            when = mtime_date
+        else:
+            return Skipped(path, "no date (file name is not YYYY-MM-DD-slug.md, no date: in front matter)", True)
+
+        raw_id = meta.get("id")
+        key = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else str(number)
+        return {
+            "number": number,
+            "key": key,
+            "title": title,
+            "date": when,
+            "period": parse_period(title, when),
+            "path": path,
+            "slug": slug,
+            "categories": _categories(dirs, meta),
+            "published": meta.get("published") is not False and not is_draft,
+        }
+
+    # -- body ------------------------------------------------------------------------------
+
+    def _body(self, body: str, title: str) -> tuple[str, tuple[ParsedSection, ...]]:
+        events = list(_blocks(self._md.parse(_fix_atx_headings(body))))
+        clean_title = clean_heading(title).lower()
+        preface: list[str] = []
+        sections: dict[str, tuple[str, list[ParsedItem]]] = {}
+        items: list[ParsedItem] | None = None  # the current section's items; None: preface
+        after_heading = True
+        for k, event in enumerate(events):
+            if event[0] == "heading":
+                text = event[2]
+                if clean_heading(text).lower() == clean_title:
+                    continue  # the title repeated as a heading: not a section
+                after_heading = True
+                # A heading with nothing of its own before the next heading only groups others.
+                own = k + 1 < len(events) and events[k + 1][0] == "block"
+                if not own:
+                    items = []  # its (non-existent) items go nowhere, not to the section before
+                    continue
+                name = self.projects.canonical(text) or text
+                if name not in sections:
+                    sections[name] = (text, [])
+                items = sections[name][1]
+                continue
+            block: _Block = event[1]
+            if items is None:
+                if block.text:
+                    preface.append(block.text)
+                continue
+            if block.only_links and items and not after_heading:
+                # "text" then a paragraph of links: one item
+                last = items[-1]
+                text = f"{last.text} {block.text}".strip() if block.text else last.text
+                items[-1] = ParsedItem(text, tuple(_unique([*last.links, *block.links])))
+            elif block.text or block.links:
+                items.append(ParsedItem(block.text, tuple(block.links)))
+            after_heading = False
+        out = tuple(
+            ParsedSection(name=name, heading=heading, items=tuple(its))
+            for name, (heading, its) in sections.items()
+            if its
+        )
+        return "\n\n".join(preface), out
+
+
+def _categories(dirs: list[str], meta: dict) -> tuple[str, ...]:
+    """Jekyll: folders above `_posts/` plus front matter `category` (one, as written) or
+    `categories` (a list, or a string split on spaces)."""
+    found: list[str] = []
+    if _POSTS in dirs:
+        found.extend(d for d in dirs[: dirs.index(_POSTS)] if d)
+    if meta.get("category") not in (None, ""):
+        value = meta["category"]
+        found.extend(str(v) for v in (value if isinstance(value, list) else [value]))
+    else:
+        value = meta.get("categories")
+        if isinstance(value, str):
+            found.extend(value.split())
+        elif isinstance(value, list):
+            found.extend(str(v) for v in value if v is not None)
+    return tuple(dict.fromkeys(c.strip() for c in found if str(c).strip()))
