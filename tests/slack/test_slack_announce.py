@@ -1,0 +1,227 @@
+"""Announcements through the Slack destinations, with the real outbox and announcer."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+from conftest import HERE, TODAY
+from fake_slack import check_message
+
+from adapters.slack import SlackChannelDestination, SlackDMDestination, make_client
+from adapters.slack.destinations import EVENT_TYPE, find_posted
+from bot.announcer import Announcer
+from bot.app import Bot, destination_specs
+from bot.config import AnnounceConfig, Config, SlackConfig
+from bot.delivery import Delivery, DeliveryError
+from bot.reply import Context
+from tests.posts import write_issue
+
+CHANNEL = "C0NEWS"
+CHILD = HERE / "slack_announce_child.py"
+
+
+def delivery(key: str = "digest-bot:19:slack:C0NEWS:announce:0", *, kind: str = "announce", target: str = CHANNEL,
+             issue: int = 19, remote_ref: str | None = None) -> Delivery:
+    return Delivery(id=1, key=key, destination=f"slack:{target}", target=target, issue=issue, kind=kind,
+                    remote_ref=remote_ref)
+
+
+@pytest.fixture
+def client(fake):
+    return make_client(SlackConfig(base_url=fake.base_url), token=fake.bot_token)
+
+
+@pytest.fixture
+def channel(client):
+    return SlackChannelDestination(client, CHANNEL)
+
+
+# --- the destination on its own --------------------------------------------------------
+
+async def test_posts_with_metadata_and_never_twice_for_one_key(channel, fake, slack_core):
+    reply = slack_core.announcement(19)
+    fake.add_message(CHANNEL, "chatter before")
+    ts = await channel.send(delivery(), reply)
+    [msg] = [m for m in fake.posts(CHANNEL) if m.get("bot_id")]
+    assert msg["ts"] == ts
+    assert msg["metadata"] == {"event_type": EVENT_TYPE, "event_payload": {
+        "issue": 19, "delivery_key": "digest-bot:19:slack:C0NEWS:announce:0", "kind": "announce"}}
+    fake.add_message(CHANNEL, "chatter after")
+    assert await channel.send(delivery(), reply) == ts  # found in history, not posted again
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    [hist] = fake.calls_to("conversations.history")[-1:]
+    assert hist.args["include_all_metadata"] in (True, "true", "1", 1)
+    other = await channel.send(delivery("digest-bot:19:slack:C0NEWS:announce:1"), reply)
+    assert other != ts and len(fake.calls_to("chat.postMessage")) == 2
+    assert channel.name == "slack:C0NEWS" and channel.min_interval == 1.0
+
+
+async def test_lookup_window_is_limited(client, fake):
+    for n in range(5):
+        fake.add_message(CHANNEL, f"m{n}")
+    assert await find_posted(client, CHANNEL, "k", window=3) is None
+    assert fake.calls_to("conversations.history")[-1].args["limit"] in ("3", 3)
+
+
+async def test_edit_updates_the_message_in_place(channel, fake, slack_core):
+    ts = await channel.send(delivery(), slack_core.announcement(18))
+    ref = await channel.send(delivery("digest-bot:19:slack:C0NEWS:edit:0", kind="edit", remote_ref=ts),
+                             slack_core.announcement(19))
+    assert ref == ts
+    [msg] = fake.posts(CHANNEL)
+    assert "19" in msg["blocks"][0]["text"]["text"] and "edited" in msg
+    [upd] = fake.calls_to("chat.update")
+    assert upd.ok and upd.args["ts"] == ts
+
+
+async def test_dm_destination_opens_the_dm_and_is_idempotent(client, fake, slack_core):
+    dm = SlackDMDestination(client)
+    assert dm.name == "slack-dm"
+    d = Delivery(id=2, key="digest-bot:19:slack-dm:dm:Heat:U0CAROL", destination="slack-dm", target="U0CAROL",
+                 issue=19, kind="dm")
+    reply = slack_core.subscription_digest(19, "Heat")
+    ts = await dm.send(d, reply)
+    assert await dm.send(d, reply) == ts
+    [msg] = fake.posts("D0CAROL")
+    assert "Heat" in msg["blocks"][0]["text"]["text"]
+    assert fake.calls_to("conversations.open")[0].args["users"] == "U0CAROL"
+
+
+@pytest.mark.parametrize("setup,error", [
+    (lambda f: f.missing.add(CHANNEL), "channel_not_found"),
+    (lambda f: f.not_in.add(CHANNEL), "not_in_channel"),
+])
+async def test_channel_problems_are_permanent(channel, fake, slack_core, setup, error):
+    setup(fake)
+    with pytest.raises(DeliveryError) as e:
+        await channel.send(delivery(), slack_core.announcement(19))
+    assert e.value.permanent and error in str(e.value)
+
+
+async def test_bad_token_is_permanent(fake, slack_core):
+    dest = SlackChannelDestination(make_client(SlackConfig(base_url=fake.base_url), token="xoxb-wrong"), CHANNEL)
+    with pytest.raises(DeliveryError) as e:
+        await dest.send(delivery(), slack_core.announcement(19))
+    assert e.value.permanent and "invalid_auth" in str(e.value)
+    assert fake.posts(CHANNEL) == []
+
+
+async def test_persistent_429_becomes_retry_after(channel, fake, slack_core):
+    fake.inject_429("chat.postMessage", 2, retry_after=0, channel=CHANNEL)  # the client retries once
+    with pytest.raises(DeliveryError) as e:
+        await channel.send(delivery(), slack_core.announcement(19))
+    assert not e.value.permanent and e.value.retry_after is not None and e.value.retry_after >= 1
+    assert fake.posts(CHANNEL) == []
+    ts = await channel.send(delivery(), slack_core.announcement(19))  # the outbox's retry
+    assert ts and len(fake.posts(CHANNEL)) == 1
+
+
+async def test_retry_after_reaches_the_outbox(fake, slack_core):
+    """Without the client's own retry, the 429's Retry-After is what the outbox waits."""
+    bare = AsyncWebClient(token=fake.bot_token, base_url=fake.base_url)
+    fake.inject_429("chat.postMessage", 1, retry_after=7, channel=CHANNEL)
+    with pytest.raises(DeliveryError) as e:
+        await SlackChannelDestination(bare, CHANNEL).send(delivery(), slack_core.announcement(19))
+    assert e.value.retry_after == 7.0 and not e.value.permanent
+
+
+async def test_network_error_is_transient(slack_core):
+    dead = SlackChannelDestination(
+        make_client(SlackConfig(base_url="http://127.0.0.1:9/api/"), token="xoxb-x"), CHANNEL)
+    with pytest.raises(DeliveryError) as e:
+        await dead.send(delivery(), slack_core.announcement(19))
+    assert not e.value.permanent
+
+
+async def test_big_and_hostile_announcement_fits_and_cannot_ping(channel, fake, slack_core):
+    await channel.send(delivery(issue=30), slack_core.announcement(30, items_per_section=200))
+    await channel.send(delivery("k19", issue=19), slack_core.announcement(19))
+    for call in fake.calls_to("chat.postMessage"):
+        assert call.ok and check_message(call.args) is None
+    sent = json.dumps(fake.posts(CHANNEL), ensure_ascii=False)
+    assert "<!channel>" not in sent and "&lt;!channel&gt;" in sent
+
+
+# --- with the real outbox and announcer ------------------------------------------------
+
+def news_config(fake, **slack) -> Config:
+    return Config(page_size=50, announce=AnnounceConfig(items_per_section=3),
+                  slack=SlackConfig(channels=(CHANNEL,), base_url=fake.base_url, **slack))
+
+
+async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, slack_archive):
+    config = news_config(fake, backlog=1)
+    db = tmp_path / "bot.db"
+    bot = Bot(config, db, archive=slack_archive)
+    bot.introduce_after_scan(destination_specs(config, console=False))
+    bot.scan()
+    [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending"])
+    assert row["issue"] == 30
+
+    fake.hold_posts = asyncio.Event()  # the post reaches Slack; the answer never gets back
+    env = {**os.environ, "SLACK_BOT_TOKEN": fake.bot_token}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(CHILD), str(db), str(slack_archive), fake.base_url, CHANNEL,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for(lambda: fake.posts(CHANNEL), timeout=30)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        out, err = await proc.communicate()
+    assert proc.returncode == -signal.SIGKILL, err.decode()[-2000:]
+    assert b"{" not in out  # it never finished its drain
+    fake.hold_posts.set()
+    fake.hold_posts = None
+    [posted] = fake.posts(CHANNEL)
+
+    [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending", "delivered"])
+    assert row["state"] == "pending" and row["remote_ref"] is None  # sent, but not recorded
+
+    # The restarted bot sends the same delivery again: the metadata is found, nothing is posted.
+    dest = SlackChannelDestination(make_client(config.slack, token=fake.bot_token), CHANNEL)
+    result = await Announcer(bot.outbox, [dest], bot.render).drain(budget=30)
+    assert result == {f"slack:{CHANNEL}": 1}
+    assert fake.posts(CHANNEL) == [posted]
+    [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending", "delivered"])
+    assert row["state"] == "delivered" and row["remote_ref"] == posted["ts"]
+    history = fake.calls_to("conversations.history")
+    assert history and history[-1].args["channel"] == CHANNEL
+    bot.close()
+
+
+async def test_subscriber_gets_a_dm_and_a_correction_edits_the_announcement(fake, tmp_path, slack_archive):
+    config = news_config(fake)
+    bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
+    bot.introduce_after_scan(destination_specs(config, console=False))
+    bot.scan()  # back catalogue: nothing to announce
+    reply = bot.core.handle("subscribe heat", Context("slack", "U0CAROL", "C0GENERAL"))
+    assert reply.ok
+
+    post = write_issue(slack_archive, 31, date(2015, 2, 3), {
+        "Heat": ["Heat 新功能。  \n<http://example.org/heat/31>"], "Nova": ["Nova news.  \n<http://example.org/n/31>"]})
+    bot.scan()
+    client = make_client(config.slack, token=fake.bot_token)
+    dests = [SlackChannelDestination(client, CHANNEL), SlackDMDestination(client)]
+    result = await Announcer(bot.outbox, dests, bot.render).drain(budget=30)
+    assert result == {f"slack:{CHANNEL}": 1, "slack-dm": 1}
+    [ann] = fake.posts(CHANNEL)
+    assert "31" in ann["blocks"][0]["text"]["text"]
+    [dm] = fake.posts("D0CAROL")
+    assert "heat/31" in json.dumps(dm["blocks"]) and "n/31" not in json.dumps(dm["blocks"])
+
+    post.write_text(post.read_text(encoding="utf-8").replace("Heat 新功能", "Heat 新功能 (corrected)"),
+                    encoding="utf-8")
+    bot.scan()
+    result = await Announcer(bot.outbox, dests, bot.render).drain(budget=30)
+    assert result[f"slack:{CHANNEL}"] == 1
+    [ann2] = fake.posts(CHANNEL)
+    assert ann2["ts"] == ann["ts"] and "corrected" in json.dumps(ann2["blocks"], ensure_ascii=False)
+    assert len(fake.calls_to("chat.postMessage")) == 2  # the announcement and the DM; the edit updated
+    bot.close()
