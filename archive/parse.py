@@ -351,7 +351,7 @@ def _table_rows(tokens: list[Token], start: int, stop: int):
             inline = None
         elif t.type == "inline" and inline is not None:
             if inline.parts:
-                inline.parts.append(" | ")
+                inline.parts.append(" ")
             inline.add(t.children or [])
 
 
@@ -400,28 +400,34 @@ class Parser:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            return Skipped(path, f"invalid UTF-8 (at byte {e.start})")
+            return self._unreadable(path, f"invalid UTF-8 (at byte {e.start})",
+                                    data[:4096].decode("utf-8", "replace"))
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         text = _FENCE_SPACES.sub(r"\1", text)
         if not text.startswith("---\n"):
-            return Skipped(path, "no front matter")
+            return self._unreadable(path, "no front matter", text)
         try:
             fm, body = self._yaml.split(text)
         except ValueError:
-            return Skipped(path, "front matter not closed (no second '---')")
+            return self._unreadable(path, "front matter not closed (no second '---')", text)
         try:
             meta = self._yaml.load(fm)
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
-            where = f", line {mark.line + 2}" if mark is not None else ""
+            where = f", line {mark.line + 1}" if mark is not None else ""  # fm starts on line 1
             problem = getattr(e, "problem", None) or type(e).__name__
-            return Skipped(path, f"broken front matter ({problem}{where})")
+            return self._unreadable(path, f"broken front matter ({problem}{where})", fm)
         if meta is None:
             meta = {}
         if not isinstance(meta, dict):
-            return Skipped(path, "front matter is not a mapping")
+            return self._unreadable(path, "front matter is not a mapping", fm)
         return meta, body
+
+    def _unreadable(self, path: str, reason: str, head: str) -> Skipped:
+        """A file whose front matter cannot be read; it counts as a digest issue (the operator
+        should hear about it) when its first lines contain a digest title."""
+        return Skipped(path, reason, is_digest=bool(self.title_re.search(head[:1000])))
 
     def _head(self, path: str, meta: dict, mtime_date: date | None) -> dict | Skipped:
         """Everything but the body: is it an issue, which one, when, where."""
