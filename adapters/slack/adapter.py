@@ -38,6 +38,13 @@ class SlackAdapter:
         self.port: int | None = None  # http mode: the port actually bound (cfg.port may be 0)
         self.bot_user_id: str | None = None
 
+    @classmethod
+    def from_config(cls, cfg: SlackConfig, core, store, *, client=None, app_token: str | None = None) -> "SlackAdapter":
+        """Build the client (tokens from the env vars cfg names) and the app, then the adapter."""
+        from adapters.slack.app import make_app
+
+        return cls(make_app(cfg, core, store, client=client), cfg, app_token=app_token)
+
     async def start(self) -> None:
         """Check the bot token, then listen. Raises ConfigError naming the env var on a bad token."""
         client = self.app.client
