@@ -1,0 +1,103 @@
+"""Building and logging in the nio client, and what its errors mean to us."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginError, WhoamiError
+from nio.crypto import ENCRYPTION_ENABLED
+
+from bot.config import MatrixConfig, secret
+from bot.delivery import DeliveryError
+
+log = logging.getLogger("digest_bot.matrix")
+
+# Error codes after which retrying the same request cannot succeed.
+PERMANENT_CODES = {
+    "M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED",
+    "M_BAD_JSON", "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNSUPPORTED_ROOM_VERSION",
+}
+TOKEN_CODES = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
+
+
+class MatrixAuthError(RuntimeError):
+    """The homeserver does not accept our credentials (expired / revoked token, bad password)."""
+
+
+def make_client(
+    cfg: MatrixConfig,
+    store_dir: Path,
+    *,
+    max_limit_exceeded: int = 3,
+    max_timeouts: int = 3,
+    request_timeout: float = 30.0,
+) -> AsyncClient:
+    """A nio client with our device id, bounded retries (nio's defaults retry forever) and,
+    when vodozemac is installed, end-to-end encryption with a crypto store in `store_dir`."""
+    store_dir = Path(store_dir)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    config = AsyncClientConfig(
+        max_limit_exceeded=max_limit_exceeded,  # 429s honoured (retry_after_ms), then given up
+        max_timeouts=max_timeouts,  # connection errors retried, then raised to our loop
+        backoff_factor=0.25,
+        max_timeout_retry_wait_time=10,
+        request_timeout=request_timeout,
+        encryption_enabled=ENCRYPTION_ENABLED,
+        store_sync_tokens=False,  # next_batch lives in our SQLite store
+    )
+    return AsyncClient(
+        cfg.homeserver, cfg.user_id, device_id=cfg.device_id, store_path=str(store_dir),
+        config=config,
+    )
+
+
+async def login(client: AsyncClient, cfg: MatrixConfig) -> None:
+    """Log in with the access token, else the password (env vars named in the config).
+    Raises MatrixAuthError with one clear message when the homeserver refuses."""
+    token = secret(cfg.access_token_env)
+    password = secret(cfg.password_env)
+    if token:
+        client.user_id = cfg.user_id
+        client.access_token = token
+        who = await client.whoami()
+        if isinstance(who, WhoamiError):
+            client.access_token = ""
+            if who.status_code in TOKEN_CODES:
+                raise MatrixAuthError(
+                    f"Matrix: the access token in ${cfg.access_token_env} was refused "
+                    f"({who.status_code}): it expired or was revoked. Create a new one.")
+            raise MatrixAuthError(f"Matrix: cannot check the access token: {who}")
+        if who.user_id != cfg.user_id:
+            raise MatrixAuthError(
+                f"Matrix: the access token belongs to {who.user_id}, not {cfg.user_id}")
+        device = who.device_id or cfg.device_id
+        if device != cfg.device_id:
+            log.warning("Matrix: the access token belongs to device %s, not the configured "
+                        "device_id %s; transaction ids are scoped to %s", device, cfg.device_id,
+                        device)
+        client.restore_login(cfg.user_id, device, token)
+        return
+    if password:
+        resp = await client.login(password=password, device_name=cfg.device_name)
+        if isinstance(resp, LoginError):
+            raise MatrixAuthError(f"Matrix: password login as {cfg.user_id} refused: "
+                                  f"{resp.status_code} {resp.message}")
+        return
+    raise MatrixAuthError(
+        f"Matrix: no credentials: set ${cfg.access_token_env} or ${cfg.password_env}")
+
+
+def txn_id(*parts: str) -> str:
+    """A transaction id derived from stable parts: the homeserver dedupes a repeat of it
+    (per user and device), so a retry after a crash posts nothing new."""
+    return "digestbot-" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:40]
+
+
+def delivery_error(resp: ErrorResponse, what: str) -> DeliveryError:
+    code = resp.status_code or "error"
+    message = f"{what}: {code} {resp.message}".strip()
+    status = getattr(resp.transport_response, "status", None)
+    if code == "M_LIMIT_EXCEEDED" or status == 429:
+        return DeliveryError(message, retry_after=(resp.retry_after_ms or 5000) / 1000)
+    return DeliveryError(message, permanent=code in PERMANENT_CODES)

@@ -1,0 +1,54 @@
+"""The outbox's view of Matrix: a configured room, or a user's DM (opened on first use)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.delivery import Delivery, DeliveryError
+from bot.reply import Reply
+
+if TYPE_CHECKING:
+    from adapters.matrix.adapter import MatrixAdapter
+
+# Synapse's default rc_message allows a burst of 10 then 0.2/s per user; a short pause
+# between announcements keeps a backlog from running into it.
+MIN_INTERVAL = 0.5
+
+
+class MatrixRoomDestination:
+    """Announcements in one configured room (an id or an alias): name "matrix:<room>"."""
+
+    def __init__(self, adapter: "MatrixAdapter", room: str):
+        self.adapter = adapter
+        self.room = room
+        self.name = f"matrix:{room}"
+        self.min_interval = MIN_INTERVAL
+
+    async def send(self, delivery: Delivery, reply: Reply) -> str | None:
+        room_id = await self.adapter.room_id_for(self.room)
+        return await self.adapter.post(room_id, delivery, reply)
+
+
+class MatrixDMDestination:
+    """Subscription messages: `delivery.target` is a user id; the DM room is reused."""
+
+    name = "matrix-dm"
+
+    def __init__(self, adapter: "MatrixAdapter"):
+        self.adapter = adapter
+        self.min_interval = MIN_INTERVAL
+
+    async def send(self, delivery: Delivery, reply: Reply) -> str | None:
+        user = delivery.target
+        if not (user.startswith("@") and ":" in user):
+            raise DeliveryError(f"matrix-dm: {user!r} is not a Matrix user id", permanent=True)
+        self.adapter._check_usable(self.name)
+        room_id = await self.adapter.dm_room(user)
+        try:
+            return await self.adapter.post(room_id, delivery, reply)
+        except DeliveryError as e:
+            if e.permanent and not self.adapter.fatal:
+                # The DM is gone (the user left, the room was shut down): open a new one
+                # on the next attempt instead of failing forever.
+                self.adapter.forget_dm(user)
+                raise DeliveryError(f"{e} (the DM will be reopened)", retry_after=1) from None
+            raise

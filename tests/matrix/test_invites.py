@@ -1,0 +1,37 @@
+"""Invites: join allow-listed inviters (user or server), decline the rest; configured rooms
+are joined at start."""
+from __future__ import annotations
+
+from conftest import room_with_bot
+
+
+async def test_invite_from_a_stranger_is_declined_and_from_an_allowed_user_joined(people, make_bot):
+    alice, mallory = await people("alice"), await people("mallory")
+    bot = await make_bot(allow=(alice.user_id,))
+    bad = await mallory.create_room(invite=(bot.user_id,))
+    good = await alice.create_room(invite=(bot.user_id,))
+    await mallory.wait_for(lambda: mallory.membership(bad, bot.user_id) == "leave",
+                           what="the invite to be declined")
+    await alice.wait_for(lambda: alice.membership(good, bot.user_id) == "join")
+    assert mallory.membership(bad, bot.user_id) == "leave"
+    assert bad not in bot.adapter.client.rooms
+
+
+async def test_server_wide_allow_entry(people, make_bot, synapse):
+    from matrix_harness import SERVER_NAME
+
+    alice = await people("alice")
+    bot = await make_bot(allow=(":" + SERVER_NAME,))
+    room = await room_with_bot(alice, bot)
+    await alice.wait_for(lambda: room in bot.adapter.client.rooms, what="the bot to sync it")
+    assert bot.adapter.invite_allowed("@x:" + SERVER_NAME)
+    assert not bot.adapter.invite_allowed("@x:evil." + SERVER_NAME)
+    assert not bot.adapter.invite_allowed("@x:" + SERVER_NAME + ".evil")
+
+
+async def test_configured_rooms_are_joined_at_start(people, make_bot):
+    alice = await people("alice")
+    room = await alice.create_room(public=True)
+    bot = await make_bot(rooms=(room,))  # nobody is allowed to invite it: it joins by config
+    await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join")
+    assert not bot.adapter.is_dm(room)  # an announcement room is never a DM, however quiet

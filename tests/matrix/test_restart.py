@@ -1,0 +1,74 @@
+"""Sync tokens in the store: no history on a first start, catch-up after a restart, nothing
+answered twice."""
+from __future__ import annotations
+
+from conftest import room_with_bot
+
+
+async def test_history_before_the_first_join_is_not_answered(people, make_bot):
+    alice = await people("alice")
+    bot = await make_bot(allow=(alice.user_id,))
+    room = await alice.create_room()
+    old = [await alice.send(room, "!digest latest"), await alice.send(room, "!digest issue 21")]
+    await alice.invite(room, bot.user_id)
+    await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join")
+    sentinel = await alice.send(room, "!digest issue 20")
+    await alice.wait_for(lambda: alice.replies_to(room, sentinel, bot.user_id), what="sentinel")
+    assert [alice.replies_to(room, e, bot.user_id) for e in old] == [[], []]
+    assert len(alice.messages(room, bot.user_id)) == 1
+
+
+async def test_first_start_skips_what_was_said_in_rooms_it_is_already_in(people, make_bot, synapse):
+    """The bot's account is already in a room (joined by hand) when the bot first starts."""
+    from nio import AsyncClient
+
+    alice = await people("alice")
+    reg = synapse.register("digestbotpre" + alice.user_id[1:].split(":")[0])
+    room = await alice.create_room(invite=(reg.user_id,))
+    by_hand = AsyncClient(synapse.base_url, reg.user_id, device_id=reg.device_id)
+    by_hand.restore_login(reg.user_id, reg.device_id, reg.access_token)
+    await by_hand.join(room)
+    await by_hand.close()
+    old = await alice.send(room, "!digest latest")
+    bot = await make_bot(reg=reg, allow=(alice.user_id,))
+    sentinel = await alice.send(room, "!digest issue 20")
+    await alice.wait_for(lambda: alice.replies_to(room, sentinel, bot.user_id), what="sentinel")
+    assert alice.replies_to(room, old, bot.user_id) == []
+    assert bot.store.kv_get(f"matrix:{bot.user_id}:next_batch")
+
+
+async def test_restart_answers_what_was_said_while_down_exactly_once(people, make_bot):
+    alice = await people("alice")
+    bot = await make_bot(allow=(alice.user_id,))
+    room = await room_with_bot(alice, bot)
+    before = await alice.send(room, "!digest issue 21")
+    await alice.wait_for(lambda: alice.replies_to(room, before, bot.user_id))
+    await bot.stop()
+
+    while_down = [await alice.send(room, f"!digest issue {n}") for n in (22, 23, 24)]
+    await bot.start()
+    for ev in while_down:
+        await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what=ev)
+
+    await bot.restart()  # and once more, with nothing new: nothing is answered again
+    sentinel = await alice.send(room, "!digest issue 25")
+    await alice.wait_for(lambda: alice.replies_to(room, sentinel, bot.user_id))
+    await alice.sync()
+    for ev in [before, *while_down, sentinel]:
+        assert len(alice.replies_to(room, ev, bot.user_id)) == 1, ev
+    assert len(alice.messages(room, bot.user_id)) == 5
+
+
+async def test_a_long_absence_fills_the_gap(people, make_bot):
+    """More messages while down than one sync timeline holds (limit 50): all are seen."""
+    alice = await people("alice")
+    bot = await make_bot(allow=(alice.user_id,))
+    room = await room_with_bot(alice, bot)
+    await bot.stop()
+    first = await alice.send(room, "!digest issue 20")
+    for n in range(70):
+        await alice.send(room, f"chatter {n}")
+    last = await alice.send(room, "!digest issue 21")
+    await bot.start()
+    await alice.wait_for(lambda: alice.replies_to(room, last, bot.user_id), what="last")
+    await alice.wait_for(lambda: alice.replies_to(room, first, bot.user_id), what="first (gap)")
