@@ -167,10 +167,10 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[_Platform]:
         platforms.append(_Platform("slack", SlackAdapter(config.slack, bot.core, bot.store)))
     if config.matrix and config.matrix.configured():
         # --- Matrix --------------------------------------------------------------------
-        from adapters.matrix import MatrixAdapter  # lazy: nio only when configured
+        from adapters.matrix import MatrixAdapter, make_client  # lazy: nio only when configured
 
-        platforms.append(_Platform("matrix", MatrixAdapter(config.matrix, bot.core, bot.store,
-                                                           store_dir=db_path.parent / "matrix-store")))
+        client = make_client(config.matrix, db_path.parent / "matrix-store")  # e2e crypto store
+        platforms.append(_Platform("matrix", MatrixAdapter(client, bot.core, bot.store, config.matrix)))
     return platforms
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginError, WhoamiError
 from nio.crypto import ENCRYPTION_ENABLED
 
-from bot.config import MatrixConfig, secret
+from bot.config import ConfigError, MatrixConfig, secret
 from bot.delivery import DeliveryError
 
 log = logging.getLogger("digest_bot.matrix")
@@ -21,8 +21,9 @@ PERMANENT_CODES = {
 TOKEN_CODES = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
 
 
-class MatrixAuthError(RuntimeError):
-    """The homeserver does not accept our credentials (expired / revoked token, bad password)."""
+class MatrixAuthError(ConfigError):
+    """The homeserver does not accept our credentials (expired / revoked token, bad password).
+    A ConfigError, so that `digest-bot run` stops at start with this one message."""
 
 
 def make_client(
