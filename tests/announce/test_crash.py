@@ -1,0 +1,127 @@
+"""Kill a real `digest-bot run` (SIGKILL) at random points during a burst of publications,
+restart it, and check every issue reached every destination with no repeat under a new key."""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import HOOK_ENV, TODAY, chinese, until, write_post
+
+BIN = Path(sys.executable).with_name("digest-bot")
+
+CONFIG = """
+[archive]
+path = "site"
+base_url = "https://digest.example.org"
+
+[watch]
+debounce_ms = 20
+rescan_seconds = 1
+
+[announce]
+retry_min_seconds = 0.05
+retry_max_seconds = 0.5
+console = false
+
+[[webhook]]
+name = "team"
+url_env = "{env}"
+
+[[webhook]]
+name = "ops"
+url_env = "{env}"
+"""
+
+
+def _db_rows(db: Path, sql: str) -> list:
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # tables not created yet
+        return []
+    finally:
+        conn.close()
+
+
+class BotProcess:
+    def __init__(self, tmp: Path, env: dict):
+        self.tmp, self.env, self.proc, self.runs = tmp, env, None, 0
+
+    def start(self) -> None:
+        self.runs += 1
+        log = open(self.tmp / f"bot-{self.runs}.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(BIN), "--config", str(self.tmp / "config.toml"), "--db", str(self.tmp / "bot.db"), "run"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.tmp,
+        )
+        log.close()
+
+    async def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        await until(lambda: self.proc.poll() is not None, what="the bot to die")
+
+    def logs(self) -> str:
+        return "\n".join((self.tmp / f"bot-{n}.log").read_text(errors="replace")[-3000:]
+                         for n in range(1, self.runs + 1))
+
+
+@pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")
+async def test_sigkill_during_a_burst_loses_nothing_and_repeats_only_with_the_same_key(tmp_path, receiver):
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    site = tmp_path / "site"
+    for n in (1, 2, 3):
+        write_post(site, n)
+    (tmp_path / "config.toml").write_text(CONFIG.format(env=HOOK_ENV))
+    env = {**os.environ, HOOK_ENV: receiver.url, "DIGEST_BOT_TODAY": TODAY.isoformat(),
+           "DIGEST_BOT_LOG_LEVEL": "INFO"}
+    env.pop("DIGEST_BOT_DB", None)
+    env.pop("DIGEST_BOT_CONFIG", None)
+    receiver.delay = 0.05  # requests take a while: some kills land between send and record
+    bot = BotProcess(tmp_path, env)
+    db = tmp_path / "bot.db"
+    bot.start()
+    try:
+        await until(lambda: len(_db_rows(db, "SELECT name FROM outbox_destinations")) == 2, timeout=30,
+                    what="the first start to introduce both webhooks")
+        new = list(range(4, 14))
+        for n in new:
+            write_post(site, n)
+            if rng.random() < 0.5:
+                # a random point in the ingest / queue / send / record sequence
+                await asyncio.sleep(rng.uniform(0.0, 0.6))  # chaos timing, not a wait for a result
+                await bot.kill()
+                bot.start()
+        expected = {f"digest-bot:{n}:webhook:{d}:announce:0" for n in new for d in ("team", "ops")}
+        await until(lambda: expected <= set(receiver.keys()), timeout=90,
+                    what=f"all deliveries (seed {seed}); got {sorted(set(receiver.keys()))}")
+        got = receiver.keys()
+        assert set(got) == expected, f"seed {seed}: unexpected keys {set(got) - expected}"
+        # the key names its (issue, destination), and the message under it is that issue's
+        for r in receiver.requests:
+            assert f"第{chinese(int(r['key'].split(':')[1]))}期" in r["body"]["blocks"][0]["text"]["text"]
+        await until(lambda: not _db_rows(db, "SELECT id FROM outbox WHERE state = 'pending'"),
+                    what="every row recorded as delivered")
+        assert len(_db_rows(db, "SELECT id FROM outbox WHERE state = 'delivered'")) == len(expected)
+        repeats = len(got) - len(set(got))
+        print(f"seed {seed}: {bot.runs} runs, {len(got)} requests, {repeats} same-key repeats")
+        bot.proc.send_signal(signal.SIGTERM)
+        await until(lambda: bot.proc.poll() is not None, timeout=20, what="a clean stop on SIGTERM")
+        assert bot.proc.returncode == 0, bot.logs()
+    except BaseException:
+        print(bot.logs())
+        raise
+    finally:
+        if bot.proc.poll() is None:
+            bot.proc.kill()
+            bot.proc.wait()
