@@ -500,8 +500,9 @@ class Parser:
         for k, event in enumerate(events):
             if event[0] == "heading":
                 text = event[2]
-                if clean_heading(text).lower() == clean_title:
-                    continue  # the title repeated as a heading: not a section
+                clean = clean_heading(text).lower()
+                if not clean or clean == clean_title:
+                    continue  # an empty heading, or the title repeated: not a section
                 after_heading = True
                 # A heading with nothing of its own before the next heading only groups others.
                 own = k + 1 < len(events) and events[k + 1][0] == "block"

@@ -212,6 +212,13 @@ def test_chinese_lines_join_without_a_space():
     assert section.items[0].text == "第一行中文，第二行中文。 English line next line"
 
 
+def test_empty_heading_is_not_a_section():
+    body = "### Nova\none\n\n### **\ntwo\n\n###\n\n### Heat\nthree\n"
+    sections = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [(s.name, [i.text for i in s.items]) for s in sections] == [
+        ("Nova", ["one", "two"]), ("Heat", ["three"])]
+
+
 def test_horizontal_rule_and_code_are_not_items():
     body = "### Nova\none\n\n---\n\n```\ncode <https://example.org/code>\n```\n\n    indented\n"
     [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
