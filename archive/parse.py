@@ -50,7 +50,6 @@ _TRAILING = ".,;:!?'\"*"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _WEB_SCHEME = re.compile(r"(?i)(https?|ftp)://")
 _ANY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_SCHEME_START = re.compile(r"(?i)(?:https?|ftp)://")
 _LINKIFY = LinkifyIt()  # for URLs hidden in the tail of what markdown-it's linkify matched
 _UNSAFE_URL = re.compile(r'[\x00-\x20"<>`\x7f]')
 # Where a URL was cut out of a sentence: "(<url>)" and "见：<url>。" are tidied up afterwards.
@@ -236,7 +235,7 @@ class _InlineText:
                     own.append(url)
                 # linkify reads across Chinese punctuation ("见 a。另见：b"): look for more
                 raw = ""
-                m = _SCHEME_START.search(rest)
+                m = _WEB_SCHEME.search(rest)
                 if m and _LINKIFY.match_at_start(rest[m.start():]):
                     raw = rest[m.start():]
                     rest = rest[: m.start()]
