@@ -99,9 +99,11 @@ class Bot:
             log.warning("not indexed: %s: %s", s.path, s.reason)
         for ch in summary.changes:
             log.info("issue %s (%s) %s", ch.number, ch.key, ch.kind)
+        visible = self.visible()
         if self._to_introduce:
             specs, self._to_introduce = self._to_introduce, []
-            self.outbox.introduce(specs, self.visible())
+            self.outbox.introduce(specs, visible)
+        self.outbox.reconcile(visible)
         self.on_scanned()
         return summary
 

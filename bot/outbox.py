@@ -110,6 +110,13 @@ class DestinationStatus:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Change:  # an IssueChange's shape, for reconcile()
+    key: str
+    number: int
+    kind: str
+
+
 def delivery_key(issue_key: str, destination: str, kind: str, n: str | int) -> str:
     return f"digest-bot:{issue_key}:{destination}:{kind}:{n}"
 
@@ -275,6 +282,34 @@ class Outbox:
                             dest, user, ch.key, ch.number, "dm", f"{project}:{user}", "pending", now,
                             project=project,
                         )
+        return queued
+
+    def reconcile(self, visible: Sequence[tuple[str, int]]) -> int:
+        """Queue what an ingest without `on_change` (`digest-bot ingest`, another tool) let
+        through. Introduction gives every visible issue an announce row per destination, so
+        a visible issue without one became visible after the destination was introduced:
+        it is a publication nobody queued. Returns rows queued."""
+        active = self._active()
+        channels = [name for name, _, is_dm in active if not is_dm]
+        if not channels or not visible:
+            return 0
+        have: dict[str, set[str]] = {name: set() for name in channels}
+        for dest, key in self.conn.execute(
+            "SELECT destination, issue_key FROM outbox WHERE kind = 'announce'"
+        ):
+            if dest in have:
+                have[dest].add(key)
+        missed = [(k, n) for k, n in visible if any(k not in keys for keys in have.values())]
+        if not missed:
+            return 0
+        now = self.clock()
+        queued = 0
+        with self._tx():
+            for key, number in reversed(missed):  # oldest first
+                queued += self._published(_Change(key, number, "published"), active, now)
+        if queued:
+            log.warning("queued %d announcement(s) for issue(s) %s found without any (ingested "
+                        "without the outbox?)", queued, ", ".join(str(n) for _, n in missed))
         return queued
 
     def _corrected(self, ch, active, now) -> int:

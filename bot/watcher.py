@@ -51,30 +51,9 @@ class FixedClock:
         return time.time()
 
 
-class FileClock:
-    """Today's date read from a file (ISO date) on every call, so a test can move the clock of
-    a bot running in another process. Falls back to the real date when the file is unreadable."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-
-    def today(self) -> date:
-        try:
-            return date.fromisoformat(self.path.read_text().strip())
-        except (OSError, ValueError):
-            return date.today()
-
-    def now(self) -> float:
-        return time.time()
-
-
 def clock_from_env(value: str | None):
-    """DIGEST_BOT_TODAY (tests only): an ISO date, or `@/path/to/file` holding one."""
-    if not value:
-        return SystemClock()
-    if value.startswith("@"):
-        return FileClock(Path(value[1:]))
-    return FixedClock(date.fromisoformat(value))
+    """DIGEST_BOT_TODAY (tests only): pretend today is this ISO date."""
+    return FixedClock(date.fromisoformat(value)) if value else SystemClock()
 
 
 # --- watcher ----------------------------------------------------------------------------

@@ -232,3 +232,27 @@ class Recording:
         self.sent.append((time.monotonic(), reply))
         self.deliveries.append(delivery)
         return f"ref-{delivery.id}"
+
+
+async def test_a_publication_ingested_without_the_outbox_is_still_announced(archive, tmp_path):
+    """`digest-bot ingest` (or any ingest without on_change) must not swallow a publication."""
+    from bot import runtime
+
+    write_post(archive, 1)
+    config = make_config(archive, webhooks=0)
+    bot = Bot(config, tmp_path / "r.db", clock=FixedClock(TODAY))
+    try:
+        bot.introduce_after_scan([DestinationSpec("rec"), DestinationSpec("rec2", backlog=1)])
+        bot.scan()
+        assert [(r["destination"], r["state"]) for r in bot.outbox.rows()] == [("rec", "seeded"), ("rec2", "pending")]
+        write_post(archive, 2)
+        summary = runtime.ingest(bot.store, config, archive, when=TODAY)  # no on_change
+        assert [c.kind for c in summary.changes] == ["published"]
+        assert len(bot.outbox.rows()) == 2
+        bot.scan()  # nothing changed on disk; the outbox notices the gap
+        assert [(r["destination"], r["issue"]) for r in bot.outbox.rows(states=["pending"])] == [
+            ("rec2", 1), ("rec", 2), ("rec2", 2)]
+        bot.scan()
+        assert len(bot.outbox.rows()) == 4
+    finally:
+        bot.close()

@@ -81,3 +81,17 @@ async def test_publish_queues_delivers_webhooks_and_status_reports(tmp_path, rec
     line = next(l for l in st.stdout.splitlines() if l.startswith("webhook:team"))
     assert "HTTP 403" in line and line.split()[1:4] == ["1", "0", "1"]
     assert SECRET_PATH not in st.stdout and "127.0.0.1" not in st.stdout
+
+
+async def test_an_ingest_command_between_publishes_loses_nothing(tmp_path, receiver, env):
+    (tmp_path / "config.toml").write_text(CONFIG.format(env=HOOK_ENV))
+    site = tmp_path / "site"
+    write_post(site, 1)
+    assert (await digest_bot(tmp_path, env, "publish")).returncode == 0
+    write_post(site, 2)
+    ingest = await digest_bot(tmp_path, env, "ingest", "--quiet")
+    assert ingest.returncode == 0, ingest.stderr
+    assert receiver.requests == []
+    out = await digest_bot(tmp_path, env, "publish")
+    assert out.returncode == 0, out.stderr
+    assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0"]
