@@ -19,7 +19,7 @@ from bot.delivery import Delivery
 from adapters.text import render_text as _plain
 from bot.reply import Context, Reply
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("digest_bot.console")
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

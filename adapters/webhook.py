@@ -23,7 +23,7 @@ from bot.config import WebhookConfig, secret
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import Reply
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("digest_bot.webhook")
 
 TRANSIENT_STATUSES = {408, 425, 429}
 

@@ -18,7 +18,7 @@ from bot.delivery import DeliveryError, Destination
 from bot.outbox import Outbox, Pending
 from bot.reply import Reply
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("digest_bot.announcer")
 
 Render = Callable[[Pending], "Reply | None"]  # None: nothing to say any more (issue gone)
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from bot.delivery import Delivery
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("digest_bot.outbox")
 
 LEASE_SECONDS = 120.0  # a claimed row is not taken by another live process for this long
 

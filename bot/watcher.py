@@ -22,7 +22,7 @@ from watchfiles import Change, DefaultFilter, awatch
 
 from bot.config import WatchConfig
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("digest_bot.watcher")
 
 
 # --- clocks -----------------------------------------------------------------------------

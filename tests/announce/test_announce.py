@@ -256,3 +256,38 @@ async def test_a_publication_ingested_without_the_outbox_is_still_announced(arch
         assert len(bot.outbox.rows()) == 4
     finally:
         bot.close()
+
+
+async def test_git_pull_brings_a_new_post_and_it_is_announced(tmp_path, receiver, start_bot):
+    import shutil
+    import subprocess
+
+    from bot.config import WatchConfig
+
+    if not shutil.which("git"):
+        import pytest
+
+        pytest.skip("git is not installed")
+
+    def git(cwd, *args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main",
+                        *args], cwd=cwd, check=True, capture_output=True)
+
+    remote, author, site = tmp_path / "remote.git", tmp_path / "author", tmp_path / "site"
+    git(tmp_path, "init", "--bare", str(remote))
+    git(tmp_path, "clone", str(remote), str(author))
+    write_post(author, 1)
+    git(author, "add", "-A")
+    git(author, "commit", "-m", "issue 1")
+    git(author, "push", "origin", "HEAD")
+    git(tmp_path, "clone", str(remote), str(site))
+    config = make_config(site, console=False)
+    config = type(config)(**{**{f: getattr(config, f) for f in config.__dataclass_fields__},
+                             "watch": WatchConfig(debounce_ms=20, rescan_seconds=300, git_pull_seconds=0.2)})
+    bot = await start_bot(config, clock=FixedClock(TODAY))
+    write_post(author, 2)
+    git(author, "add", "-A")
+    git(author, "commit", "-m", "issue 2")
+    git(author, "push", "origin", "HEAD")
+    await until(lambda: delivered(bot), what="the pulled issue announced")
+    assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0"]
