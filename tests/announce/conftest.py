@@ -4,131 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
-import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
+from announce_helpers import HOOK_ENV, Receiver, until
 from bot.app import run_async
-from bot.config import AnnounceConfig, ArchiveConfig, Config, WatchConfig, WebhookConfig
-
-TODAY = date(2026, 11, 1)
-HOOK_ENV = "DIGEST_TEST_HOOK_URL"
-# the receiver's path looks like a Slack webhook's: the secret is in the URL
-SECRET_PATH = "/services/T0000/B0000/sEcReTpathTOKENdoNotLeak0123456789abcdef"
-CN = "零一二三四五六七八九"
-
-
-def chinese(n: int) -> str:
-    if n < 10:
-        return CN[n]
-    if n < 20:
-        return "十" + (CN[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN[n // 10] + "十" + (CN[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + CN[rest] if rest < 10 else chinese(rest) if rest >= 20 else "一" + chinese(rest))
-        return CN[n // 100] + "百" + tail
-    raise ValueError(n)
-
-
-def post_text(number: int, day: date, sections: dict[str, list[str]] | None = None, *, front: str = "") -> str:
-    sections = sections or {
-        "Nova": [f"Nova item one of issue {number}: live migration <https://review.openstack.org/{number}1>"],
-        "Neutron": [f"Neutron item of issue {number} <https://review.openstack.org/{number}2>"],
-    }
-    start = day - timedelta(days=13)
-    lines = ["---", "layout: post", f"title: OpenStack社区动态第{chinese(number)}期({start:%m%d}-{day:%m%d})",
-             "category: 技术"]
-    if front:
-        lines.append(front.strip())
-    lines += ["---", "", "## 社区跟踪"]
-    for heading, items in sections.items():
-        lines += ["", f"### {heading}", ""]
-        for it in items:
-            lines += [it, ""]
-    return "\n".join(lines) + "\n"
-
-
-def write_atomic(path: Path, text: str | bytes) -> Path:
-    """Write via a dot-file and rename: the bot never sees half a post (Jekyll ignores dot-files)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name("." + path.name + ".tmp")
-    if isinstance(text, bytes):
-        tmp.write_bytes(text)
-    else:
-        tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def write_post(root: Path, number: int, day: date | None = None, sections=None, *, front: str = "",
-               slug: str | None = None, folder: str = "_posts") -> Path:
-    day = day or (TODAY - timedelta(days=7 * (300 - number)))
-    path = root / folder / f"{day.isoformat()}-{slug or f'activity-{number}'}.md"
-    return write_atomic(path, post_text(number, day, sections, front=front))
-
-
-async def until(predicate, timeout: float = 15.0, what: str = "condition"):
-    """Poll `predicate` until it is truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-class Receiver:
-    """A real HTTP server standing in for an incoming webhook; records every request."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.responses: list[tuple[int, dict]] = []  # canned answers, used first
-        self.delay = 0.0
-        self.port: int | None = None
-        self._runner: web.AppRunner | None = None
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.requests.append({"key": request.headers.get("Idempotency-Key"), "body": body,
-                              "path": request.path, "at": time.monotonic()})
-        if self.delay:
-            await asyncio.sleep(self.delay)  # a slow server, so a crash can land mid-request
-        if self.responses:
-            status, headers = self.responses.pop(0)
-            return web.Response(status=status, headers=headers, text="busy")
-        return web.Response(text="ok")
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0, reuse_address=True)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{SECRET_PATH}"
-
-    def keys(self) -> list[str]:
-        return [r["key"] for r in self.requests]
-
-    def titles(self) -> list[str]:
-        return [r["body"]["blocks"][0]["text"]["text"] for r in self.requests]
+from bot.config import Config
 
 
 @pytest.fixture
@@ -145,17 +27,6 @@ def archive(tmp_path) -> Path:
     root = tmp_path / "site"
     (root / "_posts").mkdir(parents=True)
     return root
-
-
-def make_config(archive: Path, *, webhooks: int = 1, backlog: int = 0, console: bool = True,
-                rescan: float = 300.0, debounce: int = 20) -> Config:
-    return Config(
-        archive=ArchiveConfig(path=archive, base_url="https://digest.example.org"),
-        watch=WatchConfig(debounce_ms=debounce, rescan_seconds=rescan),
-        announce=AnnounceConfig(retry_min_seconds=0.05, retry_max_seconds=0.5, console=console),
-        webhooks=tuple(WebhookConfig(name="team" if i == 0 else f"team{i}", url_env=HOOK_ENV, backlog=backlog)
-                       for i in range(webhooks)),
-    )
 
 
 @pytest.fixture
@@ -185,7 +56,3 @@ async def start_bot(tmp_path):
     for running in started:
         running.stop.set()
         await asyncio.wait_for(running.task, 30)
-
-
-def rows(running, **kw) -> list[dict]:
-    return running.bot.outbox.rows(**kw)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HOOK_ENV, TODAY, chinese, until, write_post
+from announce_helpers import HOOK_ENV, TODAY, chinese, until, write_post
 
 BIN = Path(sys.executable).with_name("digest-bot")
 

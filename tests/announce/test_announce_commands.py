@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HOOK_ENV, SECRET_PATH, TODAY, write_post
+from announce_helpers import HOOK_ENV, SECRET_PATH, TODAY, write_post
 
 BIN = Path(sys.executable).with_name("digest-bot")
 pytestmark = pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")

@@ -11,7 +11,7 @@ from bot.app import Bot
 from bot.outbox import DestinationSpec
 from bot.watcher import FixedClock
 
-from conftest import TODAY, make_config, post_text, rows, until, write_atomic, write_post
+from announce_helpers import TODAY, make_config, post_text, rows, until, write_atomic, write_post
 
 
 def delivered(running, destination="webhook:team", kind=None):

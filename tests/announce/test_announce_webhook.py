@@ -10,7 +10,7 @@ from adapters.webhook import WebhookDestination, payload
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import IssueRef, Item, Link, Reply, SectionCount
 
-from conftest import SECRET_PATH
+from announce_helpers import SECRET_PATH
 
 REPLY = Reply(
     title="New issue 19: <!channel> OpenStack & friends",
