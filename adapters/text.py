@@ -35,5 +35,5 @@ def render_text(reply: Reply) -> str:
     if reply.url:
         out.append(reply.url)
     if reply.more:
-        out.append(f"… {reply.more} more: say `more`.")
+        out.append(f"… {reply.more}{'+' if reply.more_at_least else ''} more: say `more`.")
     return "\n".join(out)

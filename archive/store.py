@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import search_index
 from archive.model import ParsedIssue, Skipped
 
 SCHEMA_VERSION = "1"
@@ -128,6 +129,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(self.conn)
+        self._projects: list[tuple[str, int]] | None = None  # cached until the next ingest
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -175,9 +177,7 @@ class Store:
                 conversation TEXT PRIMARY KEY, command TEXT NOT NULL, offset INTEGER NOT NULL);
             """
         )
-        if "items_fts" not in self.db.table_names():
-            # trigram: CJK has no spaces to tokenise on; terms under 3 chars go to LIKE instead
-            self.db["items"].enable_fts(["text"], tokenize="trigram", create_triggers=True)
+        search_index.install(self.conn)
         self.kv_set("schema_version", SCHEMA_VERSION)
 
     # --- kv ----------------------------------------------------------------------------
@@ -227,55 +227,64 @@ class Store:
         summary.unchanged = summary.files - len(todo)
         gone = [p for p in known if p not in seen]
 
-        results = self._parse_all(parser, todo, progress)
-        summary.parsed = len(results)
+        # parsing streams into the transaction, so parse workers and SQLite writes overlap
         with self._transaction():
             for rel in gone:
                 self._forget_file(rel)
             summary.removed = len(gone)
-            for (rel, _), result in zip(todo, results):
-                mtime, size = seen[rel]
-                self._forget_file(rel)
-                if isinstance(result, Skipped):
-                    summary.skipped.append(result)
-                    self._record_file(rel, mtime, size, None, result.reason, result.is_digest)
-                    continue
-                owner = self.conn.execute(
-                    "SELECT path FROM issues WHERE key = ?", (result.key,)
-                ).fetchone()
-                if owner and owner[0] != rel and owner[0] in seen:
-                    reason = f"duplicate of issue {result.number} ({owner[0]})"
-                    skip = Skipped(rel, reason, True)
+            for (rel, _), result in zip(todo, self._parse_all(parser, todo, progress)):
+                summary.parsed += 1
+                skip = self._apply(rel, seen, result, today, permalink)
+                if skip:
                     summary.skipped.append(skip)
-                    self._record_file(rel, mtime, size, None, reason, True)
-                    continue
-                self._write_issue(result, today, permalink(result) if permalink else None)
-                self._record_file(rel, mtime, size, result.key, None, True)
             summary.changes = self._refresh_visibility(today)
             if on_change and summary.changes:
                 on_change(self.db, summary.changes)
+        self._projects = None
         self._count(summary)
         return summary
 
-    def _parse_all(self, parser, todo: list[tuple[str, Path]], progress) -> list:
+    def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> Skipped | None:
+        """Replace what the store holds for file `rel` with its parse result."""
+        mtime, size = seen[rel]
+        self._forget_file(rel)
+        if isinstance(result, ParsedIssue):
+            owner = self.conn.execute("SELECT path FROM issues WHERE key = ?", (result.key,)).fetchone()
+            if owner and owner[0] != rel and owner[0] in seen:
+                result = Skipped(rel, f"duplicate of issue {result.number} ({owner[0]})", True)
+        if isinstance(result, ParsedIssue):
+            try:
+                self.conn.execute("SAVEPOINT issue")
+                self._write_issue(result, today, permalink(result) if permalink else None)
+                self.conn.execute("RELEASE issue")
+            except sqlite3.IntegrityError as e:  # e.g. two issues with one number on one date
+                self.conn.execute("ROLLBACK TO issue")
+                self.conn.execute("RELEASE issue")
+                result = Skipped(rel, f"conflicts with another issue ({e})", True)
+        if isinstance(result, Skipped):
+            self._record_file(rel, mtime, size, None, result.reason, result.is_digest)
+            return result
+        self._record_file(rel, mtime, size, result.key, None, True)
+        return None
+
+    def _parse_all(self, parser, todo: list[tuple[str, Path]], progress) -> Iterator:
+        """Parse results in `todo` order: in worker processes when there are many files."""
         total = len(todo)
         if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             jobs = [(rel, str(p)) for rel, p in todo]
-            out = []
             with ProcessPoolExecutor(
                 max_workers=os.cpu_count(), initializer=_init_worker, initargs=(parser.cfg,)
             ) as pool:
-                for n, result in enumerate(pool.map(_parse_in_worker, jobs, chunksize=64), 1):
-                    out.append(result)
+                results = pool.map(_parse_in_worker, jobs, chunksize=64)
+                for n, result in enumerate(results, 1):
+                    yield result
                     if progress and (n % 100 == 0 or n == total):
                         progress(n, total)
-            return out
-        out = []
+            return
         for n, (rel, path) in enumerate(todo, 1):
-            out.append(_read_and_parse(parser, rel, path))
+            yield _read_and_parse(parser, rel, path)
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)
-        return out
 
     class _Tx:
         def __init__(self, conn):
@@ -325,12 +334,12 @@ class Store:
         for s in issue.sections:
             for it in s.items:
                 links = json.dumps([[l.url, l.label] for l in it.links], ensure_ascii=False)
-                rows.append((issue.key, issue.number, issue.date.isoformat(), visible, s.name,
-                             s.name.casefold(), position, it.text, links))
+                rows.append((search_index.item_id(issue.date, issue.number, position), issue.key, issue.number,
+                             issue.date.isoformat(), visible, s.name, s.name.casefold(), position, it.text, links))
                 position += 1
         c.executemany(
-            "INSERT INTO items (issue_key, number, date, visible, section, project, position, text, links)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO items (id, issue_key, number, date, visible, section, project, position, text, links)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
 
@@ -338,17 +347,16 @@ class Store:
         """Re-evaluate Jekyll's date rule and diff against what was ever visible."""
         c = self.conn
         t = today.isoformat()
-        c.execute("UPDATE issues SET visible = (published AND date <= ?) WHERE visible != (published AND date <= ?)", (t, t))
-        c.execute(
-            "UPDATE items SET visible = 1 WHERE visible = 0 AND issue_key IN (SELECT key FROM issues WHERE visible)"
-        )
-        c.execute(
-            "UPDATE items SET visible = 0 WHERE visible = 1 AND issue_key IN (SELECT key FROM issues WHERE NOT visible)"
-        )
+        flips = c.execute(
+            "SELECT key, (published AND date <= ?) FROM issues WHERE visible != (published AND date <= ?)", (t, t)
+        ).fetchall()
+        for key, visible in flips:  # the index triggers follow items.visible
+            c.execute("UPDATE issues SET visible = ? WHERE key = ?", (visible, key))
+            c.execute("UPDATE items SET visible = ? WHERE issue_key = ?", (visible, key))
         changes = []
         rows = c.execute(
             "SELECT i.key, i.number, i.hash, a.hash FROM issues i LEFT JOIN announced_keys a ON a.key = i.key"
-            " WHERE i.visible AND (a.hash IS NULL OR a.hash != i.hash) ORDER BY i.date, i.number"
+            " WHERE i.visible = 1 AND (a.hash IS NULL OR a.hash != i.hash) ORDER BY i.date, i.number"
         ).fetchall()
         for key, number, new_hash, old_hash in rows:
             changes.append(IssueChange(key, number, "published" if old_hash is None else "corrected"))
@@ -360,11 +368,11 @@ class Store:
 
     def _count(self, s: IngestSummary) -> None:
         c = self.conn
-        s.issues = c.execute("SELECT count(*) FROM issues WHERE visible").fetchone()[0]
+        s.issues = c.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0]
         s.hidden = c.execute("SELECT count(*) FROM issues WHERE NOT visible").fetchone()[0]
-        s.items = c.execute("SELECT count(*) FROM items WHERE visible").fetchone()[0]
+        s.items = c.execute("SELECT count(*) FROM items WHERE visible = 1").fetchone()[0]
         s.links = c.execute(
-            "SELECT count(*) FROM items, json_each(items.links) WHERE items.visible"
+            "SELECT count(*) FROM items, json_each(items.links) WHERE items.visible = 1"
         ).fetchone()[0]
         s.skipped_total = c.execute("SELECT count(*) FROM files WHERE reason IS NOT NULL").fetchone()[0]
 
@@ -380,27 +388,27 @@ class Store:
 
     def latest_issue(self) -> IssueRow | None:
         r = self.conn.execute(
-            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible ORDER BY date DESC, number DESC LIMIT 1"
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC LIMIT 1"
         ).fetchone()
         return issue_row(r) if r else None
 
     def issue_by_number(self, number: int) -> IssueRow | None:
         r = self.conn.execute(
-            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible AND number = ? ORDER BY date DESC LIMIT 1",
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE +visible = 1 AND number = ? ORDER BY date DESC LIMIT 1",
             (number,),
         ).fetchone()
         return issue_row(r) if r else None
 
     def issues(self, limit: int, offset: int = 0) -> tuple[list[IssueRow], int]:
-        total = self.conn.execute("SELECT count(*) FROM issues WHERE visible").fetchone()[0]
+        total = self.conn.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0]
         rows = self.conn.execute(
-            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible ORDER BY date DESC, number DESC LIMIT ? OFFSET ?",
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
         return [issue_row(r) for r in rows], total
 
     def visible_issue_numbers(self) -> list[int]:
-        return [n for (n,) in self.conn.execute("SELECT number FROM issues WHERE visible ORDER BY date DESC, number DESC")]
+        return [n for (n,) in self.conn.execute("SELECT number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC")]
 
     def sections(self, key: str) -> list[tuple[str, str, int]]:
         """(name, heading, item count) of an issue's sections, in order."""
@@ -410,9 +418,11 @@ class Store:
 
     def projects(self) -> list[tuple[str, int]]:
         """Every section name with its number of visible items, most first."""
-        return self.conn.execute(
-            "SELECT section, count(*) AS n FROM items WHERE visible GROUP BY project ORDER BY n DESC, section"
-        ).fetchall()
+        if self._projects is None:
+            self._projects = self.conn.execute(
+                "SELECT section, count(*) AS n FROM items WHERE visible = 1 GROUP BY project ORDER BY n DESC, section"
+            ).fetchall()
+        return self._projects
 
     def issue_items(self, key: str, project: str | None = None, limit: int = -1, offset: int = 0) -> tuple[list[tuple], int]:
         where, args = "issue_key = ?", [key]
@@ -429,7 +439,7 @@ class Store:
     def latest_issue_with(self, project: str) -> IssueRow | None:
         r = self.conn.execute(
             f"SELECT {ISSUE_COLUMNS} FROM issues WHERE key = (SELECT issue_key FROM items"
-            " WHERE project = ? AND visible ORDER BY date DESC, number DESC LIMIT 1)",
+            " WHERE project = ? AND visible = 1 ORDER BY date DESC, number DESC LIMIT 1)",
             (project.casefold(),),
         ).fetchone()
         return issue_row(r) if r else None
@@ -439,7 +449,7 @@ class Store:
         limit: int, offset: int = 0,
     ) -> tuple[list[tuple], int]:
         """A project's items across issues, newest issue first."""
-        where, args = "project = ? AND visible", [project.casefold()]
+        where, args = "project = ? AND visible = 1", [project.casefold()]
         if since:
             where += " AND date >= ?"
             args.append(since.isoformat())
@@ -447,7 +457,10 @@ class Store:
             numbers = list(numbers)
             where += f" AND number IN ({','.join('?' * len(numbers))})"
             args.extend(numbers)
-        total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
+        if since is None and numbers is None:  # the cached per-project count saves a range scan
+            total = next((n for name, n in self.projects() if name.casefold() == project.casefold()), 0)
+        else:
+            total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
         rows = self.conn.execute(
             f"SELECT number, section, text, links, date FROM items WHERE {where}"
             " ORDER BY date DESC, number DESC, position LIMIT ? OFFSET ?",
@@ -459,38 +472,20 @@ class Store:
         """The numbers of the newest `n` issues that have a section for `project`."""
         return [
             num for (num,) in self.conn.execute(
-                "SELECT DISTINCT number FROM items WHERE project = ? AND visible ORDER BY date DESC, number DESC LIMIT ?",
+                "SELECT DISTINCT number FROM items WHERE project = ? AND visible = 1 ORDER BY date DESC, number DESC LIMIT ?",
                 (project.casefold(), n),
             )
         ]
 
-    def search(self, terms: list[str], *, limit: int, offset: int = 0) -> tuple[list[tuple], int]:
-        """Items containing every term (case-insensitive), best match first, newest first on ties.
-
-        Terms of 3+ characters go through the trigram index; shorter ones (common in Chinese:
-        `监控`) through LIKE on the base table, which the trigram index cannot serve."""
-        long_terms = [t for t in terms if len(t) >= 3]
-        short_terms = [t for t in terms if len(t) < 3]
-        likes = " AND ".join("items.text LIKE ? ESCAPE '\\'" for _ in short_terms)
-        like_args = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in short_terms]
-        if long_terms:
-            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-            base = (
-                "FROM items_fts JOIN items ON items.id = items_fts.rowid"
-                " WHERE items_fts MATCH ? AND items.visible" + (f" AND {likes}" if likes else "")
-            )
-            args = [match, *like_args]
-            order = "ORDER BY round(items_fts.rank, 4), items.date DESC, items.number DESC, items.position"
-        else:
-            base = f"FROM items WHERE items.visible AND {likes}"
-            args = like_args
-            order = "ORDER BY items.date DESC, items.number DESC, items.position"
-        total = self.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT items.number, items.section, items.text, items.links, items.date {base} {order} LIMIT ? OFFSET ?",
-            (*args, limit, offset),
-        ).fetchall()
-        return rows, total
+    def search(self, terms: list[str], *, limit: int, offset: int = 0) -> tuple[list[tuple], int, bool]:
+        """Items containing every term (case-insensitive), best first, the number of matches,
+        and whether that number is a lower bound; see archive.search_index."""
+        ids, total, capped = search_index.search(self.conn, terms, limit, offset)
+        if not ids:
+            return [], total, capped
+        rows = {r[0]: r[1:] for r in self.conn.execute(
+            f"SELECT id, number, section, text, links, date FROM items WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        return [rows[i] for i in ids], total, capped
 
     def issue_project_names(self, key: str) -> list[str]:
         return [n for (n,) in self.conn.execute("SELECT name FROM sections WHERE issue_key = ? ORDER BY position", (key,))]
@@ -502,7 +497,7 @@ class Store:
     def export(self) -> Iterator[tuple[IssueRow, list[tuple[str, str, list[tuple]]]]]:
         """Every visible issue, oldest first, with its sections and their items."""
         for r in self.conn.execute(
-            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible ORDER BY date, number"
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 ORDER BY date, number"
         ).fetchall():
             issue = issue_row(r)
             items, _ = self.issue_items(issue.key)

@@ -28,7 +28,7 @@ from bot import runtime  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.core import Core  # noqa: E402
 from bot.reply import Context  # noqa: E402
-from synth import write_archive  # noqa: E402
+from synth import chinese, write_archive  # noqa: E402
 
 TODAY = date(2100, 1, 1)
 
@@ -85,29 +85,32 @@ def main() -> int:
     ctx = Context("cli", "bench", "bench")
     n = args.issues // 2
     raw = sqlite3.connect(db)
+    # The floor: one hand-written SQL query per answer, using the same indexes, no Python around it.
+    heat_key = "(SELECT issue_key FROM items WHERE project = 'heat' AND visible = 1 ORDER BY date DESC, number DESC LIMIT 1)"
     cases = [
         ("latest heat links", "latest heat links",
-         "SELECT text, links FROM items WHERE issue_key = (SELECT issue_key FROM items WHERE project = 'heat'"
-         " AND visible ORDER BY date DESC LIMIT 1) AND project = 'heat' ORDER BY position",
+         f"SELECT text, links FROM items WHERE issue_key = {heat_key} AND project = 'heat' ORDER BY position",
          ["grep", "-r", "-l", "### Heat", str(root / "_posts")]),
         ("nova links", "nova links",
-         "SELECT text, links FROM items WHERE project = 'nova' AND visible ORDER BY date DESC, number DESC,"
-         " position LIMIT 10",
+         "SELECT text, links FROM items WHERE project = 'nova' AND visible = 1"
+         " ORDER BY date DESC, number DESC, position LIMIT 10",
          ["grep", "-r", "-A", "12", "# Nova", str(root / "_posts")]),
         (f"issue {n}", f"issue {n}",
-         f"SELECT text, links FROM items WHERE number = {n} AND visible ORDER BY position LIMIT 10",
-         ["grep", "-r", "-l", f"第.*期", str(root / "_posts")]),
+         f"SELECT text, links FROM items WHERE issue_key = (SELECT key FROM issues WHERE number = {n}"
+         " AND +visible = 1) ORDER BY position LIMIT 10",
+         ["grep", "-r", "-l", f"第{chinese(n)}期", str(root / "_posts")]),
         ("search 热迁移", "search 热迁移",
-         "SELECT items.text FROM items_fts JOIN items ON items.id = items_fts.rowid WHERE items_fts MATCH '\"热迁移\"'"
-         " ORDER BY items_fts.rank LIMIT 10",
+         "SELECT rowid FROM items_fts WHERE items_fts MATCH '\"热迁移\"' ORDER BY rowid DESC",
          ["grep", "-r", "热迁移", str(root / "_posts")]),
         ("search 监控", "search 监控",
-         "SELECT text FROM items WHERE visible AND text LIKE '%监控%' ORDER BY date DESC LIMIT 10",
+         "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"监控\"' ORDER BY rowid DESC",
          ["grep", "-r", "监控", str(root / "_posts")]),
         ("search live migration", "search live migration",
-         "SELECT items.text FROM items_fts JOIN items ON items.id = items_fts.rowid"
-         " WHERE items_fts MATCH '\"live\" AND \"migration\"' ORDER BY items_fts.rank LIMIT 10",
+         "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"live\"* AND \"migration\"*' ORDER BY rowid DESC",
          ["grep", "-r", "-i", "live migration", str(root / "_posts")]),
+        ("search scheduler", "search scheduler",
+         "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"scheduler\"*' ORDER BY rowid DESC",
+         ["grep", "-r", "-i", "scheduler", str(root / "_posts")]),
     ]
     print()
     print(f"{'command':<24}{'core p50':>10}{'core p99':>10}{'raw p50':>10}{'raw p99':>10}"
@@ -119,14 +122,14 @@ def main() -> int:
         raw_ms = timed(lambda: raw.execute(sql).fetchall(), args.runs)
         grep_ms = timed(lambda: subprocess.run(grep, stdout=subprocess.DEVNULL, check=False), args.grep_runs)
         p99, r99, g = pct(core_ms, 99), pct(raw_ms, 99), statistics.median(grep_ms)
-        ok &= p99 <= 5 and g / p99 >= 100
+        ok &= p99 <= 5 and p99 <= 3 * r99 and g / p99 >= 100
         print(f"{label:<24}{pct(core_ms, 50):>9.2f}m{p99:>9.2f}m{pct(raw_ms, 50):>9.2f}m{r99:>9.2f}m"
               f"{p99 / r99:>8.1f}x{g:>9.0f}m{g / p99:>9.0f}x")
     me, kids = rss_mb()
     print()
     print(f"peak RSS: {me:.0f} MB (this process), {kids:.0f} MB (largest parse worker)")
     print(f"targets: full ingest <= 60 s: {full:.1f} s; restart <= 1 s: {restart:.2f} s; "
-          f"RSS <= 150 MB: {me:.0f} MB; p99 <= 5 ms and >= 100x grep: {'yes' if ok else 'NO'}")
+          f"RSS <= 150 MB: {me:.0f} MB; p99 <= 5 ms, <= 3x floor and >= 100x grep: {'yes' if ok else 'NO'}")
     return 0
 
 

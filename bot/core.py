@@ -240,11 +240,13 @@ class Core:
         terms = [t[:MAX_TERM_CHARS] for t in (_strip_quotes(a) for a in args) if t][:MAX_SEARCH_TERMS]
         if not terms:
             return error("Search for what?", "Usage: search WORDS — for example `search live migration` or `搜索 热迁移`.")
-        rows, total = self.store.search(terms, limit=self.page_size, offset=offset)
+        rows, total, capped = self.store.search(terms, limit=self.page_size, offset=offset)
         shown = " ".join(terms)
         if total == 0:
             return Reply(title=f"Nothing in the archive mentions “{shown}”.", kind="items")
-        return self._items_reply(f"“{shown}”: {total} item{'s' if total != 1 else ''}, best first", rows, total, offset)
+        count = f"{total:,}+ items" if capped else f"{total} item{'s' if total != 1 else ''}"
+        reply = self._items_reply(f"“{shown}”: {count}, best first", rows, total, offset)
+        return _replace(reply, more_at_least=capped)
 
     def _more(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
         last = self.store.last_page(ctx.conversation)

@@ -69,6 +69,7 @@ class Reply:
     notice: str | None = None  # "did you mean …", "no such command, searched instead"
     more: int = 0  # entries left after this page: say `more` to see them
     ok: bool = True
+    more_at_least: bool = False  # `more` is a lower bound ("990+ more"): a vague search wasn't counted to the end
 
     def to_json(self) -> dict:
         """The `ask --json` shape."""
@@ -106,4 +107,5 @@ class Reply:
             ],
             "url": self.url,
             "more": self.more,
+            "more_at_least": self.more_at_least,
         }

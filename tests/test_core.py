@@ -189,3 +189,12 @@ def test_json_shape(bot):
     assert j["items"][0]["links"][0]["url"].startswith("http://example.org/heat")
     issues = ask(bot, "issues").to_json()["issues"]
     assert issues[0] == {**issues[0], "number": 20, "date": "2014-09-30"}
+
+
+def test_phrase_matches_rank_first(store, tmp_path):
+    root = tmp_path / "site"
+    write_issue(root, 1, date(2014, 1, 10), {"Nova": ["live migration done right"]})
+    write_issue(root, 2, date(2014, 1, 24), {"Nova": ["migration of a live system"]})
+    runtime.ingest(store, Config(), root, when=TODAY)
+    r = Core(store, Config()).handle("search live migration", ME)
+    assert [i.issue for i in r.items] == [1, 2]  # the phrase beats the newer scattered match

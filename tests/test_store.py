@@ -134,3 +134,25 @@ def test_duplicate_issue_numbers_keep_one(store, root):
     s = ingest(store, root)
     assert s.issues == 2
     assert any("duplicate of issue 1" in sk.reason for sk in store.skipped_files())
+
+
+def test_search_index_follows_visibility(store, root):
+    write_issue(root, 3, date(2014, 2, 7), {"Heat": ["来自未来 futuristic"]})
+    ingest(store, root, when=date(2014, 2, 1))
+    for term in ("未来", "来自未来", "futuristic", "futur"):
+        assert store.search([term], limit=10)[1] == 0, term  # not published yet: not searchable
+    ingest(store, root, when=date(2014, 2, 7))
+    for term in ("未来", "来自未来", "futuristic", "futur"):
+        assert store.search([term], limit=10)[1] == 1, term
+
+
+def test_vague_searches_are_counted_to_a_bound(store, tmp_path):
+    root = tmp_path / "big"
+    write_issue(root, 1, date(2014, 1, 10), {"Nova": [f"nova item {n}" for n in range(1105)]})
+    ingest(store, root)
+    rows, total, capped = store.search(["nova"], limit=10)
+    assert capped and total == 1000 and len(rows) == 10
+    rows, total, capped = store.search(["nova"], limit=10, offset=1100)
+    assert not capped and total == 1105 and len(rows) == 5
+    rows, total, capped = store.search(["item", "1104"], limit=10)
+    assert (total, capped, rows[0][2]) == (1, False, "nova item 1104")
