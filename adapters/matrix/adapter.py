@@ -122,7 +122,13 @@ class MatrixAdapter:
                 resp = None  # keep the old token: the batch is replayed by run_forever
             if resp is not None:
                 await self._finish_batch(resp)
-        await self._join_configured()
+        if await self._join_configured():
+            # One more sync so that the rooms just joined are known (nio needs a room's state
+            # before it sends there); our join event marks where their history ends.
+            resp = await self._until_reachable(lambda: self._sync_call(
+                0, SYNC_FILTER, since=self._since))
+            if await self._process(resp, self._since):
+                await self._finish_batch(resp)
         self.ready.set()
 
     async def run_forever(self) -> None:
@@ -285,7 +291,9 @@ class MatrixAdapter:
 
     # --- rooms and invites -----------------------------------------------------------
 
-    async def _join_configured(self) -> None:
+    async def _join_configured(self) -> list[str]:
+        """Join the announcement rooms; returns those we were not in yet."""
+        new = []
         for room in self.cfg.rooms:
             try:
                 resp = await self.client.join(room)
@@ -296,6 +304,9 @@ class MatrixAdapter:
                 log.warning("Matrix: cannot join configured room %s: %s", room, resp)
             else:
                 self._room_ids[room] = resp.room_id
+                if resp.room_id not in self.client.rooms:
+                    new.append(resp.room_id)
+        return new
 
     def invite_allowed(self, inviter: str) -> bool:
         server = inviter.split(":", 1)[1] if ":" in inviter else ""
@@ -479,7 +490,7 @@ class MatrixAdapter:
 
     # --- posting for the outbox ------------------------------------------------------
 
-    async def _room_known(self, room_id: str, timeout: float = 10.0) -> bool:
+    async def _room_known(self, room_id: str, timeout: float = 5.0) -> bool:
         """With encryption on, nio can only send to rooms a sync has shown it."""
         if not self.client.olm or room_id in self.client.rooms:
             return True

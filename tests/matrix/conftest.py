@@ -31,6 +31,17 @@ def unique(prefix: str) -> str:
     return f"{prefix}{os.getpid()}x{next(_names)}"
 
 
+async def until(predicate: Callable[[], object], deadline: float = DEADLINE,
+                what: str = "condition", interval: float = 0.02):
+    """Poll `predicate` until it is true or the deadline passes (then fail)."""
+    end = time.monotonic() + deadline
+    while not (found := predicate()):
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(interval)  # the polling interval, not a wait for the condition
+    return found
+
+
 def _need_synapse() -> None:
     if not synapse_available():
         pytest.skip("matrix-synapse cannot be imported: the Matrix server tests need it "

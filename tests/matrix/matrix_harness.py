@@ -215,7 +215,7 @@ class SynapseServer:
         r = self.request("POST", "/_synapse/admin/v1/register", body)
         return Registered(r["user_id"], r["access_token"], r["device_id"], password)
 
-    def override_ratelimit(self, admin_token: str, user_id: str, per_second: float,
+    def override_ratelimit(self, admin_token: str, user_id: str, per_second: int,
                            burst: int) -> None:
         from urllib.parse import quote
 
