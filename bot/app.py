@@ -164,9 +164,9 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[_Platform]:
     platforms: list[_Platform] = []
     if config.slack and config.slack.configured():
         # --- Slack ---------------------------------------------------------------------
-        from adapters.slack.app import SlackAdapter  # lazy: slack_bolt only when configured
+        from adapters.slack import SlackAdapter  # lazy: slack_bolt only when configured
 
-        platforms.append(_Platform("slack", SlackAdapter(config.slack, bot.core, bot.store)))
+        platforms.append(_Platform("slack", SlackAdapter.from_config(config.slack, bot.core, bot.store)))
     if config.matrix and config.matrix.configured():
         # --- Matrix --------------------------------------------------------------------
         from adapters.matrix import MatrixAdapter, make_client  # lazy: nio only when configured
