@@ -84,10 +84,13 @@ class Bot:
         self._to_introduce: list[DestinationSpec] = []
         self.last_summary: IngestSummary | None = None
 
-    def introduce_after_scan(self, specs: list[DestinationSpec]) -> None:
-        """Introduce these destinations after the next successful scan: the back catalogue
-        must be in the store before it can be marked as already announced."""
-        self._to_introduce = list(specs)
+    def introduce(self, specs: list[DestinationSpec]) -> None:
+        """Introduce destinations (see bot.outbox): now if a scan has succeeded, else after the
+        first one that does: the back catalogue must be in the store to be marked announced."""
+        if self.last_summary is not None:
+            self.outbox.introduce(specs, self.visible())
+        else:
+            self._to_introduce += specs
 
     def scan(self) -> IngestSummary:
         summary = runtime.ingest(
@@ -223,16 +226,9 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
     tasks: list[asyncio.Task] = []
     running = None
     try:
-        for p in platforms:
-            await p.start()
-            live += p.destinations()
         specs = destination_specs(config, console=console is not None)
         names = {s.name for s in specs}
-        specs += [DestinationSpec(d.name, target=getattr(d, "target", "")) for d in live if d.name not in names]
-        for d in live:
-            if d.name not in names:
-                log.warning("destination %s is live but not named by the config's conventions", d.name)
-        bot.outbox.retire_missing(s.name for s in specs)
+        bot.outbox.retire_missing(names | {d.name for d in live})
         retried = bot.outbox.retry_failing()  # a restart gives failed-for-good rows one more try
         if retried:
             log.info("%d failed deliveries queued again", retried)
@@ -242,9 +238,25 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
             clock=bot.clock.now,
         )
         bot.on_scanned = announcer.notify
-        bot.introduce_after_scan(specs)
+        bot.introduce(specs + [DestinationSpec(d.name, target=getattr(d, "target", ""))
+                               for d in live if d.name not in names])
+        # The full scan at start, before the chat platforms connect: a first ingest of a big
+        # archive takes seconds, and must not hold up their 3-second acknowledgements.
+        try:
+            bot.scan()
+        except Exception as e:  # e.g. the archive is not cloned yet: the watcher keeps trying
+            log.error("first scan of %s failed: %s", bot.root, e)
+        for p in platforms:
+            await p.start()
+            for d in p.destinations():
+                live.append(d)
+                announcer.add(d)
+                if d.name not in names:
+                    log.warning("destination %s is not named by the config's conventions", d.name)
+                    bot.introduce([DestinationSpec(d.name, target=getattr(d, "target", ""))])
         watcher = Watcher(bot.root, bot.scan, config.watch)
-        watcher.trigger()  # the full scan at start
+        if bot.last_summary is None:
+            watcher.trigger()
         running = Running(bot, announcer, watcher, live, stop)
         tasks.append(asyncio.create_task(watcher.run(), name="watcher"))
         tasks.append(asyncio.create_task(announcer.run(), name="announcer"))
@@ -257,6 +269,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         if ready:
             ready(running)
         log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
+        failed = False
         stopper = asyncio.create_task(stop.wait())
         while not stop.is_set():
             done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
@@ -268,9 +281,10 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
                     continue
                 if t.exception() is not None:
                     log.error("%s stopped: %r; shutting down", t.get_name(), t.exception())
+                    failed = True
                     stop.set()
         log.info("stopping")
-        return 0
+        return 1 if failed else 0
     finally:
         if running is not None:
             running.watcher.stop()
@@ -319,7 +333,7 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
     try:
         first = not bot.outbox.known_destinations(include_retired=True)
         specs = destination_specs(config, console=False)
-        bot.introduce_after_scan(specs)
+        bot.introduce(specs)
         summary = bot.scan()
         published = [c for c in summary.changes if c.kind == "published"]
         corrected = [c for c in summary.changes if c.kind == "corrected"]

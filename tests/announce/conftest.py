@@ -34,7 +34,7 @@ async def start_bot(tmp_path):
     """Start the real bot (watcher, announcer, console, webhook) in this loop; stopped at teardown."""
     started = []
 
-    async def start(config: Config, *, clock=None, db: Path | None = None):
+    async def start(config: Config, *, clock=None, db: Path | None = None, scanned: bool = True):
         stop = asyncio.Event()
         holder: dict = {}
         out = io.StringIO()
@@ -49,7 +49,7 @@ async def start_bot(tmp_path):
         running.console_out = out
         running.task = task
         started.append(running)
-        await until(lambda: running.watcher.scans >= 1, what="the initial scan")
+        assert (running.bot.last_summary is not None) == scanned, "the first scan"
         return running
 
     yield start

@@ -176,7 +176,7 @@ async def test_announcements_are_paced_per_destination(archive, tmp_path):
         write_post(archive, n)
     bot = Bot(make_config(archive, webhooks=0), tmp_path / "p.db", clock=FixedClock(TODAY))
     try:
-        bot.introduce_after_scan([DestinationSpec("rec", backlog=0)])
+        bot.introduce([DestinationSpec("rec", backlog=0)])
         bot.scan()
         for n in (3, 4, 5):
             write_post(archive, n)
@@ -198,7 +198,7 @@ async def test_subscribers_get_a_dm_with_their_project_items(archive, tmp_path):
     write_post(archive, 1)
     bot = Bot(make_config(archive, webhooks=0), tmp_path / "s.db", clock=FixedClock(TODAY))
     try:
-        bot.introduce_after_scan([DestinationSpec("test-dm", is_dm=True), DestinationSpec("other-dm", is_dm=True)])
+        bot.introduce([DestinationSpec("test-dm", is_dm=True), DestinationSpec("other-dm", is_dm=True)])
         bot.scan()
         bot.store.subscribe("test", "alice", "Heat")
         bot.store.subscribe("test", "bob", "Swift")  # no Swift section: no DM
@@ -242,7 +242,7 @@ async def test_a_publication_ingested_without_the_outbox_is_still_announced(arch
     config = make_config(archive, webhooks=0)
     bot = Bot(config, tmp_path / "r.db", clock=FixedClock(TODAY))
     try:
-        bot.introduce_after_scan([DestinationSpec("rec"), DestinationSpec("rec2", backlog=1)])
+        bot.introduce([DestinationSpec("rec"), DestinationSpec("rec2", backlog=1)])
         bot.scan()
         assert [(r["destination"], r["state"]) for r in bot.outbox.rows()] == [("rec", "seeded"), ("rec2", "pending")]
         write_post(archive, 2)
@@ -291,3 +291,18 @@ async def test_git_pull_brings_a_new_post_and_it_is_announced(tmp_path, receiver
     git(author, "push", "origin", "HEAD")
     await until(lambda: delivered(bot), what="the pulled issue announced")
     assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0"]
+
+
+async def test_archive_missing_at_first_start_is_no_flood_when_it_appears(tmp_path, receiver, start_bot):
+    site = tmp_path / "not-cloned-yet"
+    bot = await start_bot(make_config(site, rescan=0.2, console=False), clock=FixedClock(TODAY), scanned=False)
+    assert bot.bot.outbox.known_destinations() == []  # not introduced against an empty store
+    staging = tmp_path / "staging"
+    for n in range(1, 6):
+        write_post(staging, n)
+    staging.rename(site)  # the clone lands
+    await until(lambda: bot.bot.outbox.known_destinations(), what="introduction after the first good scan")
+    assert len(rows(bot, states=["seeded"])) == 5 and receiver.requests == []
+    write_post(site, 6)
+    await until(lambda: delivered(bot), what="issue 6")
+    assert receiver.keys() == ["digest-bot:6:webhook:team:announce:0"]
