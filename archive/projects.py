@@ -108,7 +108,10 @@ class ProjectNames:
             limit=None, score_cutoff=60,
         )
         out: list[str] = []
-        for _text, _score, index in found:
+        best = found[0][1] if found else 0
+        for _text, score, index in found:
+            if score < best - 10:  # far behind the best guess: noise, not a suggestion
+                break
             if owners[index] not in out:
                 out.append(owners[index])
                 if len(out) == limit:

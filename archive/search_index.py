@@ -5,8 +5,8 @@ is not searchable before it is published, and counts need no join):
 - `items_fts` (trigram): substrings of 3+ characters, any script.
 - `items_grams` (unicode61 over generated tokens): what trigram cannot match (SQLite 3.40 returns
   nothing for 1-2 character terms): every CJK character and CJK character pair; and every ASCII
-  word, because an English word is far more selective as a word (prefix) than as the intersection
-  of common trigrams like "ion" and "ati".
+  word, Porter-stemmed (`migrate` finds "migrations"), because an English word is far more
+  selective as a word than as the intersection of common trigrams like "ion" and "ati".
 Both use the item id as rowid, and item ids sort by issue date (see `item_id`), so
 `ORDER BY rowid DESC` is "newest first" straight from the index, with no sort.
 Ranking: items containing the whole query as one phrase first, then items containing every
@@ -45,7 +45,8 @@ def item_id(day: date, number: int, position: int) -> int:
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
     text, content='items', content_rowid='id', tokenize='trigram');
-CREATE VIRTUAL TABLE IF NOT EXISTS items_grams USING fts5(grams, content='', detail='none', columnsize=0);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_grams USING fts5(
+    grams, content='', detail='none', columnsize=0, tokenize='porter unicode61');
 CREATE TRIGGER IF NOT EXISTS items_index_insert AFTER INSERT ON items WHEN new.visible BEGIN
     INSERT INTO items_fts (rowid, text) VALUES (new.id, new.text);
     INSERT INTO items_grams (rowid, grams) VALUES (new.id, digest_grams(new.text));
@@ -84,7 +85,7 @@ def _like(term: str) -> str:
 def match_ids(terms: list[str]) -> tuple[str, list]:
     """A query selecting the ids of visible items that contain every term (no order).
 
-    ASCII words match words starting with them (`migrat` finds "migration"); CJK terms and
+    ASCII words match words with the same stem (`migrate` finds "migration"); CJK terms and
     anything else of 3+ characters match as substrings; the rest falls back to LIKE."""
     words, cjk_short, trigram, odd = [], [], [], []
     for t in terms:
@@ -103,7 +104,7 @@ def match_ids(terms: list[str]) -> tuple[str, list]:
         args.append(" AND ".join(_quote(t) for t in trigram))
     if words or cjk_short:
         parts.append("SELECT rowid FROM items_grams WHERE items_grams MATCH ?")
-        args.append(" AND ".join([_quote(t) + "*" for t in words] + [_quote(t) for t in cjk_short]))
+        args.append(" AND ".join(_quote(t) for t in words + cjk_short))
     if odd:
         parts.append("SELECT id FROM items WHERE visible = 1 AND "
                      + " AND ".join("text LIKE ? ESCAPE '\\'" for _ in odd))

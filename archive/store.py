@@ -22,7 +22,7 @@ import sqlite_utils
 from archive import search_index
 from archive.model import ParsedIssue, Skipped
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 POST_SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 

@@ -24,9 +24,11 @@ def issue_ref(row: IssueRow) -> IssueRef:
 
 
 def to_items(rows: list[tuple]) -> tuple[Item, ...]:
+    """Store rows (number, section, text, links as JSON, date) to Items. One JSON parse per page."""
+    all_links = json.loads("[" + ",".join(r[3] for r in rows) + "]") if rows else []
     return tuple(
-        Item(number, section, text, tuple(Link(u, l) for u, l in json.loads(links)), date.fromisoformat(d))
-        for number, section, text, links, d in rows
+        Item(number, section, text, tuple([Link(u, l) for u, l in links]), date.fromisoformat(d))
+        for (number, section, text, _, d), links in zip(rows, all_links)
     )
 
 
@@ -172,12 +174,12 @@ class Core:
         if total == 0:
             return Reply(title=f"Issue {row.number} has no {project} section.", kind="items",
                          issue=issue_ref(row), url=row.url)
-        reply = self._items_reply(f"{project} in issue {row.number} ({_when(row)})", rows, total, offset)
-        return _replace(reply, issue=issue_ref(row), url=row.url)
+        return self._items_reply(f"{project} in issue {row.number} ({_when(row)})", rows, total, offset,
+                                  issue=issue_ref(row), url=row.url)
 
-    def _items_reply(self, title: str, rows: list[tuple], total: int, offset: int) -> Reply:
+    def _items_reply(self, title: str, rows: list[tuple], total: int, offset: int, **extra) -> Reply:
         items = to_items(rows)
-        return Reply(title=title, kind="items", items=items, more=max(0, total - offset - len(items)))
+        return Reply(title=title, kind="items", items=items, more=max(0, total - offset - len(items)), **extra)
 
     # --- commands ----------------------------------------------------------------------
 
@@ -245,8 +247,7 @@ class Core:
         if total == 0:
             return Reply(title=f"Nothing in the archive mentions “{shown}”.", kind="items")
         count = f"{total:,}+ items" if capped else f"{total} item{'s' if total != 1 else ''}"
-        reply = self._items_reply(f"“{shown}”: {count}, best first", rows, total, offset)
-        return _replace(reply, more_at_least=capped)
+        return self._items_reply(f"“{shown}”: {count}, best first", rows, total, offset, more_at_least=capped)
 
     def _more(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
         last = self.store.last_page(ctx.conversation)
