@@ -125,3 +125,39 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_only_with_the_sa
         if bot.proc.poll() is None:
             bot.proc.kill()
             bot.proc.wait()
+
+
+@pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")
+async def test_sigterm_mid_send_waits_and_records_then_sigint_stops_cleanly(tmp_path, receiver):
+    site = tmp_path / "site"
+    write_post(site, 1)
+    (tmp_path / "config.toml").write_text(CONFIG.format(env=HOOK_ENV).split("[[webhook]]\nname = \"ops\"")[0])
+    env = {**os.environ, HOOK_ENV: receiver.url, "DIGEST_BOT_TODAY": TODAY.isoformat()}
+    env.pop("DIGEST_BOT_DB", None)
+    bot = BotProcess(tmp_path, env)
+    db = tmp_path / "bot.db"
+    bot.start()
+    try:
+        await until(lambda: _db_rows(db, "SELECT name FROM outbox_destinations"), timeout=30, what="start")
+        receiver.delay = 1.0
+        write_post(site, 2)
+        await until(lambda: receiver.requests, what="the request in flight")
+        bot.proc.send_signal(signal.SIGTERM)
+        await until(lambda: bot.proc.poll() is not None, timeout=20, what="the stop")
+        assert bot.proc.returncode == 0, bot.logs()
+        assert _db_rows(db, "SELECT issue, state FROM outbox WHERE state != 'seeded'") == [(2, "delivered")]
+        receiver.delay = 0
+        bot.start()
+        write_post(site, 3)
+        await until(lambda: len(receiver.requests) == 2, what="issue 3")
+        bot.proc.send_signal(signal.SIGINT)  # Ctrl-C
+        await until(lambda: bot.proc.poll() is not None, timeout=20, what="the stop on SIGINT")
+        assert bot.proc.returncode == 0, bot.logs()
+        assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0", "digest-bot:3:webhook:team:announce:0"]
+    except BaseException:
+        print(bot.logs())
+        raise
+    finally:
+        if bot.proc.poll() is None:
+            bot.proc.kill()
+            bot.proc.wait()
