@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.delivery import Delivery
 from adapters.text import render_text as _plain
+from bot.delivery import Delivery
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.console")
