@@ -5,9 +5,9 @@ goes into mrkdwn is escaped (`&`, `<`, `>`: this also defuses `<!channel>`, `<!h
 `<@U…>`, `<#C…>`) and bare `@here` / `@channel` / `@everyone` get a word joiner after the
 `@` so they can never ping. mrkdwn text objects are `verbatim` (no auto-linking of names).
 
-Slack rejects a message with more than 50 blocks, a section text of 3001+ characters or a
-header of 151+; it cuts `text` at 40,000. The renderer keeps every message inside those
-limits: long texts are truncated, many items are packed several to a section, and what
+Slack rejects a message with more than 50 blocks, a section text of 3001+ characters, a
+header of 151+, or blocks holding about 12,000 characters in all; it cuts `text` at 40,000.
+The renderer keeps every message inside those limits: long texts are truncated, many items are packed several to a section, and what
 still does not fit goes into follow-up messages. A reply with `more > 0` ends with a
 "Show more" button whose action (`MORE_ACTION`) runs the core's `more` for the clicker.
 """
@@ -24,12 +24,17 @@ MAX_SECTION_TEXT = 3000  # Slack: section text must be < 3001 characters
 MAX_CONTEXT_TEXT = 3000
 MAX_HEADER = 150
 MAX_TEXT = 40_000  # chat.postMessage `text`
+# The text of all blocks together: Slack answers `msg_blocks_too_long` from about 12,000
+# characters (undocumented; slackapi/bolt-js#2509, #2867). Keep a margin.
+MAX_MESSAGE_TEXT = 11_000
+MAX_MESSAGES = 5  # per answer: a response_url takes 5 messages, and a channel wants no flood
 MAX_BUTTON_TEXT = 75
 MORE_ACTION = "digest_more"
 WORD_JOINER = "\u2060"  # invisible, stops Slack from reading "@here" as a mention
 ELLIPSIS = "…"
 
 _BROADCAST = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 _CONTROL = re.compile(r"<(?=[!@#])")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -96,7 +101,7 @@ def link(url: str, label: str = "") -> str:
     """A mrkdwn link for an untrusted URL; anything but http(s)/mailto is shown as text."""
     url = url.strip()
     label = " ".join(label.split())
-    if not url.lower().startswith(_SAFE_SCHEMES) or any(c.isspace() for c in url):
+    if not url.lower().startswith(_SAFE_SCHEMES) or _SPACE.search(url):
         return escape(f"{label} ({url})" if label else url)
     # `|` and `>` would end the URL early; `<` is never valid in one.
     safe_url = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
@@ -241,59 +246,89 @@ def _more_button(more: int) -> dict:
     }
 
 
-def _fallback(title: str, sections: list[str]) -> str:
-    """The notification / screen-reader text: same mrkdwn as the blocks, within 40,000."""
-    text = "\n\n".join([f"*{escape(title)}*"] + sections) if title else "\n\n".join(sections)
-    return truncate(text, MAX_TEXT)
-
-
 # --- the whole reply -------------------------------------------------------------------
 
-def render(reply: Reply, *, single: bool = False) -> list[SlackMessage]:
-    """Render `reply` as one message, or several when it cannot fit in one.
+def _size(block: dict) -> int:
+    """Characters of text in a block, as Slack counts them towards a message's total."""
+    if block["type"] in ("header", "section"):
+        return len(block["text"]["text"])
+    total = 0
+    for e in block.get("elements", ()):
+        t = e.get("text")
+        total += len(t if isinstance(t, str) else (t or {}).get("text", ""))
+    return total
 
-    `single=True` (announcements) always gives exactly one message: what does not fit is
-    replaced by a pointer to the full issue, and there is no "Show more" button (nobody's
+
+class _Page:
+    """The blocks of one message being filled, with their running text size."""
+
+    def __init__(self, blocks: list[tuple[dict, str]] = ()):
+        self.blocks = list(blocks)
+        self.size = sum(_size(b) for b, _ in self.blocks)
+
+    def fits(self, *extra: tuple[dict, str]) -> bool:
+        return (len(self.blocks) + len(extra) <= MAX_BLOCKS
+                and self.size + sum(_size(b) for b, _ in extra) <= MAX_MESSAGE_TEXT)
+
+    def add(self, *blocks: tuple[dict, str]) -> None:
+        self.blocks.extend(blocks)
+        self.size += sum(_size(b) for b, _ in blocks)
+
+
+def _message(blocks: list[tuple[dict, str]]) -> SlackMessage:
+    """A message from (block, its mrkdwn fallback) pairs; the fallback text is the same
+    content, so notifications and screen readers get what the blocks show."""
+    text = truncate("\n\n".join(f for _, f in blocks if f), MAX_TEXT)
+    return SlackMessage(text=text or ELLIPSIS, blocks=[b for b, _ in blocks])
+
+
+def render(reply: Reply, *, single: bool = False, max_messages: int = MAX_MESSAGES) -> list[SlackMessage]:
+    """Render `reply` as one message, or several (at most `max_messages`) when it cannot fit
+    in one. What does not fit in the last allowed message is replaced by a line saying how
+    much is left (with the issue's link, when the reply has one).
+
+    `single=True` (announcements): exactly one message, and no "Show more" button (nobody's
     conversation has a `more` for an announcement)."""
+    if single:
+        max_messages = 1
     title = reply.title or ("Error" if not reply.ok else "digest-bot")
     header = {"type": "header", "text": {"type": "plain_text", "text": plain(title, MAX_HEADER) or "digest-bot"}}
-    top: list[dict] = [header]
+    top: list[tuple[dict, str]] = [(header, f"*{escape(title)}*")]
     if reply.notice:
-        top.append(_context(escape(reply.notice)))
-    bottom: list[dict] = []
+        notice = escape(reply.notice)
+        top.append((_context(notice), f"_{notice}_"))
+    bottom: list[tuple[dict, str]] = []
     context = _context_line(reply)
     if context:
-        bottom.append(_context(context))
+        bottom.append((_context(context), context))
     if reply.more and not single:
-        bottom.append(_more_button(reply.more))
+        bottom.append((_more_button(reply.more), ""))
 
     chunks = _chunks(reply) or ([] if reply.notice else ["(nothing to show)"])
-    budget = MAX_BLOCKS - len(top) - len(bottom)
-    sections = _pack(chunks, budget)
-
-    if single:
-        if len(sections) > budget:
-            left = len(sections) - (budget - 1)
-            tail = f"_…and {left} more part{'s' if left != 1 else ''}"
-            tail += f": {link(reply.url, 'read the full issue')}_" if reply.url else "_"
-            sections = sections[: budget - 1] + [tail]
-        blocks = top + [_section(s) for s in sections] + bottom
-        return [SlackMessage(text=_fallback(title, _notice(reply) + sections), blocks=blocks)]
+    body = [(_section(s), s) for s in _pack(chunks, MAX_BLOCKS - len(top) - len(bottom))]
 
     messages: list[SlackMessage] = []
-    first = True
-    while True:
-        room = MAX_BLOCKS - (len(top) if first else 0)
-        last = len(sections) <= room - len(bottom)
-        take = len(sections) if last else room
-        page, sections = sections[:take], sections[take:]
-        blocks = (top if first else []) + [_section(s) for s in page] + (bottom if last else [])
-        text = _fallback(title if first else "", (_notice(reply) if first else []) + page)
-        messages.append(SlackMessage(text=text or ELLIPSIS, blocks=blocks))
-        first = False
-        if last:
-            return messages
+    page = _Page(top)
+    for i, block in enumerate(body):
+        if len(messages) == max(1, max_messages) - 1:  # the last message we may send
+            left = len(body) - i
+            tail = _more_parts(left, reply.url)
+            if not page.fits(block, *bottom, *([tail] if left > 1 else [])):
+                page.add(tail)
+                break
+        elif page.blocks and not page.fits(block):
+            messages.append(_message(page.blocks))
+            page = _Page()
+        page.add(block)
+    if bottom and not page.fits(*bottom):
+        messages.append(_message(page.blocks))
+        page = _Page()
+    page.add(*bottom)
+    messages.append(_message(page.blocks))
+    return messages
 
 
-def _notice(reply: Reply) -> list[str]:
-    return [f"_{escape(reply.notice)}_"] if reply.notice else []
+def _more_parts(left: int, url: str | None) -> tuple[dict, str]:
+    tail = f"_…and {left} more part{'s' if left != 1 else ''}, too long for Slack"
+    tail += f": {link(url, 'read the full issue')}_" if url else "_"
+    return _section(tail), tail

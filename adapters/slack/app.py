@@ -1,20 +1,26 @@
 """The bolt app: `/digest` commands, app mentions, DMs and the "Show more" button.
 
-Every listener acknowledges first and answers afterwards in a task of its own:
-`process_before_response=True` makes bolt send the HTTP response (or the Socket Mode ack)
-as soon as the listener returns, without its 10 ms ack polling, and the answer (the core
-takes a few ms, then one Web API call) never holds up the 3-second acknowledgement.
+`process_before_response=True`: bolt sends the HTTP response (or the Socket Mode ack) as
+soon as the listener returns, without its 10 ms ack polling. Nothing slow runs before that:
+- a slash command's answer travels in the acknowledgement itself (Slack's "immediate
+  response": `response_type` ephemeral, or in_channel for `share`). The core takes a few
+  ms and runs on this loop either way, so answering in the ack costs the ack nothing and
+  saves a second HTTP round trip; a reply too long for one message sends the rest to the
+  command's response_url afterwards.
+- mentions, DMs and button clicks are acked empty at once; their answers (chat.postMessage,
+  or the click's response_url) are sent by a task of their own afterwards.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Protocol
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.seen import SeenEvents
 from adapters.slack_render import MORE_ACTION, SlackMessage, render
@@ -82,8 +88,9 @@ def split_share(text: str) -> tuple[bool, str]:
 class Answers:
     """Runs the core and sends its replies; keeps the answer tasks so `drain` can await them."""
 
-    def __init__(self, core: CoreLike, seen: SeenEvents):
+    def __init__(self, core: CoreLike, seen: SeenEvents, client: AsyncWebClient):
         self.core = core
+        self.client = client
         self.seen = seen
         self._tasks: set[asyncio.Task] = set()
 
@@ -112,19 +119,21 @@ class Answers:
                           text=("The error was logged; please try again later.",))
         return render(reply)
 
-    async def respond(self, respond: Callable, text: str, ctx: Context, *, share: bool = False,
-                      thread_ts: str | None = None) -> None:
-        """Answer through the request's response_url: ephemeral, or in channel for `share`."""
-        for msg in self.reply(text, ctx):
-            resp = await respond(
-                text=msg.text,
-                blocks=msg.blocks,
-                response_type="in_channel" if share else "ephemeral",
-                replace_original=False,
-                unfurl_links=False,
-                unfurl_media=False,
-                thread_ts=thread_ts,
-            )
+    async def respond(self, response_url: str | None, messages: list[SlackMessage], *,
+                      share: bool = False, thread_ts: str | None = None) -> None:
+        """Send `messages` to a request's response_url: ephemeral, or in channel for `share`.
+        Posts through the Web API client's session when it has one (SlackAdapter gives it
+        one): a connection pool instead of a new connection per answer."""
+        if not response_url:
+            log.warning("Slack request without a response_url; cannot answer")
+            return
+        webhook = AsyncWebhookClient(response_url, session=self.client.session)
+        for msg in messages:
+            body = response_body(msg, share)
+            body["replace_original"] = False
+            if thread_ts:
+                body["thread_ts"] = thread_ts
+            resp = await webhook.send_dict(body)
             if resp.status_code != 200:
                 log.warning("Slack refused a response_url answer: %s %s", resp.status_code, resp.body)
                 return
@@ -143,6 +152,17 @@ class Answers:
             await coro
         except Exception as e:  # an answer that fails must not take the app down
             log.warning("Slack %s answer failed: %s", what, e)
+
+
+def response_body(msg: SlackMessage, share: bool) -> dict:
+    """A message as an immediate (ack) or response_url answer."""
+    return {
+        "text": msg.text,
+        "blocks": msg.blocks,
+        "response_type": "in_channel" if share else "ephemeral",
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
 
 
 def _ignorable(event: dict) -> bool:
@@ -170,17 +190,19 @@ def make_app(cfg: SlackConfig, core: CoreLike, store: Any, *, client: AsyncWebCl
         process_before_response=True,
         logger=log,
     )
-    answers = Answers(core, SeenEvents(store.db.conn))
+    answers = Answers(core, SeenEvents(store.db.conn), client)
     app.digest_answers = answers  # type: ignore[attr-defined]
 
     @app.command(cfg.slash_command)
-    async def on_command(ack, body, respond):
-        await ack()
+    async def on_command(ack, body):
         share, text = split_share(from_slack(body.get("text", "")))
         channel = body.get("channel_id", "")
         ctx = Context(PLATFORM, body.get("user_id", ""), channel,
                       is_dm=channel.startswith("D") or body.get("channel_name") == "directmessage")
-        answers.later(answers.guarded("command", answers.respond(respond, text, ctx, share=share)))
+        first, *rest = answers.reply(text, ctx)
+        await ack(response_body(first, share))
+        if rest:
+            answers.later(answers.guarded("command", answers.respond(body.get("response_url"), rest, share=share)))
 
     @app.event("app_mention")
     async def on_mention(ack, body, event, context, client):
@@ -206,13 +228,17 @@ def make_app(cfg: SlackConfig, core: CoreLike, store: Any, *, client: AsyncWebCl
         answers.later(answers.guarded("DM", answers.post(client, channel, text, ctx, event.get("thread_ts"))))
 
     @app.action(MORE_ACTION)
-    async def on_more(ack, body, respond):
+    async def on_more(ack, body):
         await ack()
         container = body.get("container") or {}
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
         thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
         ctx = Context(PLATFORM, body["user"]["id"], channel, is_dm=channel.startswith("D"))
-        answers.later(answers.guarded("show more", answers.respond(respond, "more", ctx, thread_ts=thread)))
+
+        async def answer() -> None:  # after the ack: the core runs once the click is acknowledged
+            await answers.respond(body.get("response_url"), answers.reply("more", ctx), thread_ts=thread)
+
+        answers.later(answers.guarded("show more", answer()))
 
     return app
 

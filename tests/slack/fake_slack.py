@@ -28,6 +28,9 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_TEXT = 40_000
+# The text of all blocks together (undocumented: `msg_blocks_too_long` from ~12,000 characters,
+# see slackapi/bolt-js#2509).
+MAX_BLOCKS_TEXT = 12_000
 KNOWN_BLOCKS = {"section", "header", "context", "actions", "divider", "image", "rich_text"}
 
 
@@ -54,12 +57,14 @@ class FakeSlack:
         team_id: str = "T0FAKE",
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
+        any_response_url: bool = False,
     ):
         self.bot_token = bot_token
         self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
+        self.any_response_url = any_response_url  # benchmarks: accept /response/<anything>
         self.calls: list[Call] = []
         self.history: dict[str, list[dict]] = {}  # channel -> messages, oldest first
         self.ephemeral: list[dict] = []  # {"channel", "user", "text", "blocks", "via"}
@@ -87,6 +92,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response_url)
         app.router.add_get("/link/", self._socket)
+        app.router.add_get("/_stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -304,6 +310,8 @@ class FakeSlack:
         rid = request.match_info["rid"]
         body = await request.json()
         target = self._response_urls.get(rid)
+        if target is None and self.any_response_url:
+            target = self._response_urls[rid] = {"channel": "C0BENCH", "user": "U0BENCH", "uses": 0}
         if target is None:
             status, text = 404, "no_such_url"
         elif target["uses"] >= 5:
@@ -314,7 +322,8 @@ class FakeSlack:
             target["uses"] += 1
             status, text = 200, "ok"
             entry = {"channel": target["channel"], "user": target["user"], "text": body.get("text", ""),
-                     "blocks": body.get("blocks") or [], "thread_ts": body.get("thread_ts"), "via": "response_url"}
+                     "blocks": body.get("blocks") or [], "thread_ts": body.get("thread_ts"), "via": "response_url",
+                     "response_type": body.get("response_type") or "ephemeral"}
             if body.get("response_type") == "in_channel":
                 msg = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id,
                        "text": entry["text"], "blocks": entry["blocks"], "ts": self._next_ts()}
@@ -324,6 +333,11 @@ class FakeSlack:
         self.calls.append(Call("response_url", body, None, status, {"ok": status == 200, "error": text}))
         await self._notify()
         return web.Response(status=status, text=text)
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"calls": len(self.calls), "ephemeral": len(self.ephemeral),
+                                  "posts": len(self.posts()),
+                                  "errors": sum(1 for c in self.calls if not c.ok)})
 
     # --- Socket Mode -----------------------------------------------------------------
 
@@ -398,11 +412,28 @@ def check_message(args: dict) -> dict | None:
         problem = _block_problem(block)
         if problem:
             return {"ok": False, "error": "invalid_blocks", "errors": [f"{problem} [json-pointer:/blocks/{n}]"]}
+    if sum(_block_text(b) for b in blocks) > MAX_BLOCKS_TEXT:
+        return {"ok": False, "error": "msg_blocks_too_long"}
     meta = _json_arg(args.get("metadata"))
     if meta is not None and (not isinstance(meta, dict) or "event_type" not in meta
                              or not isinstance(meta.get("event_payload"), dict)):
         return {"ok": False, "error": "invalid_metadata_format"}
     return None
+
+
+def _block_text(block: dict) -> int:
+    """Characters of text anywhere in a block."""
+    total = 0
+    stack: list = [block]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            if isinstance(x.get("text"), str):
+                total += len(x["text"])
+            stack.extend(v for v in x.values() if isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend(x)
+    return total
 
 
 def _text_problem(obj: Any, limit: int, kinds: tuple[str, ...] = ("plain_text", "mrkdwn")) -> str | None:

@@ -160,7 +160,7 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
     config = news_config(fake, backlog=1)
     db = tmp_path / "bot.db"
     bot = Bot(config, db, archive=slack_archive)
-    bot.introduce_after_scan(destination_specs(config, console=False))
+    bot.introduce(destination_specs(config, console=False))
     bot.scan()
     [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending"])
     assert row["issue"] == 30
@@ -199,7 +199,7 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
 async def test_subscriber_gets_a_dm_and_a_correction_edits_the_announcement(fake, tmp_path, slack_archive):
     config = news_config(fake)
     bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
-    bot.introduce_after_scan(destination_specs(config, console=False))
+    bot.introduce(destination_specs(config, console=False))
     bot.scan()  # back catalogue: nothing to announce
     reply = bot.core.handle("subscribe heat", Context("slack", "U0CAROL", "C0GENERAL"))
     assert reply.ok

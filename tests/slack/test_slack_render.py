@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from adapters.slack_render import (
-    MAX_BLOCKS, MAX_HEADER, MAX_SECTION_TEXT, MAX_TEXT, MORE_ACTION, WORD_JOINER,
-    escape, link, render, truncate,
+    MAX_BLOCKS, MAX_HEADER, MAX_MESSAGE_TEXT, MAX_MESSAGES, MAX_SECTION_TEXT, MAX_TEXT, MORE_ACTION, WORD_JOINER,
+    _size, escape, link, render, truncate,
 )
 from bot.reply import IssueRef, Item, Link, Reply, SectionCount
 from fake_slack import check_message
@@ -105,16 +105,28 @@ def test_no_button_without_more():
 
 
 def test_200_items_fit_in_slack_limits_with_button_on_last_message():
-    reply = Reply(title="Cinder: 400 items", kind="items", items=items(200, "detail " * 150, links=3), more=200)
+    reply = Reply(title="Cinder: 400 items", kind="items", items=items(200, "detail " * 4, links=1), more=200)
     out = render(reply)
     within_limits(out)
     assert all(len(m.blocks) <= MAX_BLOCKS for m in out)
-    assert len(out) >= 2  # 200 items of ~1,200 chars cannot share one message
+    assert 2 <= len(out) <= MAX_MESSAGES  # 200 sections cannot share one message's 50 blocks
     shown = all_text(out)
-    for i in (0, 99, 199):
-        assert f"https://example.org/{i}/2" in shown  # nothing dropped
+    for i in range(200):
+        assert f"https://example.org/{i}/0|" in shown  # nothing dropped
     buttons = [b for m in out for b in m.blocks if b["type"] == "actions"]
     assert len(buttons) == 1 and out[-1].blocks[-1] is buttons[0]
+
+
+def test_too_much_for_five_messages_ends_with_what_is_left():
+    reply = Reply(title="Cinder", kind="items", items=items(200, "detail " * 150, links=1), more=3,
+                  url="https://example.org/issue/30")
+    out = render(reply)
+    within_limits(out)
+    assert len(out) == MAX_MESSAGES
+    last = all_text(out[-1:])
+    assert re.search(r"…and \d+ more parts, too long for Slack", last)
+    assert "https://example.org/issue/30" in last
+    assert out[-1].blocks[-1]["type"] == "actions"  # "Show more" still ends the answer
 
 
 def test_oversized_everything_is_cut_to_limits():
@@ -131,11 +143,14 @@ def test_oversized_everything_is_cut_to_limits():
                 assert len(b["text"]["text"]) <= MAX_SECTION_TEXT
 
 
-def test_fallback_text_is_capped_at_40000():
-    out = render(Reply(title="t", items=items(50, "z" * 2900)))
-    within_limits(out)
-    assert all(len(m.text) <= MAX_TEXT for m in out)
-    assert len(out[0].text) > 30_000  # the fallback really carries the content
+def test_total_block_text_stays_under_slacks_message_limit():
+    out = render(Reply(title="t", items=items(50, "z" * 2900)), max_messages=50)
+    within_limits(out)  # the fake rejects ~12,000+ characters of block text (msg_blocks_too_long)
+    assert len(out) >= 13  # 50 items of 2,900 characters: about three per message
+    for m in out:
+        assert sum(_size(b) for b in m.blocks) <= MAX_MESSAGE_TEXT
+        assert len(m.text) <= MAX_TEXT and m.text.count("z" * 100) >= 1  # the fallback carries the content
+    assert sum(json.dumps(m.blocks).count("https://example.org/") for m in out) == 50
 
 
 def test_single_message_for_announcements_points_to_the_issue():

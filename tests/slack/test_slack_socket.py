@@ -32,9 +32,10 @@ async def test_slash_command_over_the_socket(socket_bot, fake):
     url = fake.response_url("C0GENERAL", "U0ALICE")
     eid = await fake.send_envelope("slash_commands", slash_payload("issue 18", response_url=url))
     await fake.wait_for(lambda: eid in fake.acks)
-    assert fake.acks[eid]["envelope_id"] == eid
-    await fake.wait_for(lambda: fake.ephemeral)
-    assert "18" in fake.ephemeral[0]["blocks"][0]["text"]["text"]
+    ack = fake.acks[eid]
+    assert ack["envelope_id"] == eid
+    assert ack["payload"]["response_type"] == "ephemeral"  # the answer rides in the ack
+    assert "18" in ack["payload"]["blocks"][0]["text"]["text"]
 
 
 async def test_mention_over_the_socket_answered_once_despite_retry(socket_bot, fake):
@@ -51,8 +52,11 @@ async def test_mention_over_the_socket_answered_once_despite_retry(socket_bot, f
 
 async def test_show_more_over_the_socket(socket_bot, fake):
     url = fake.response_url("C0GENERAL", "U0ALICE")
-    await fake.send_envelope("slash_commands", slash_payload("issue 30 cinder", response_url=url))
-    await fake.wait_for(lambda: fake.ephemeral)
+    first = await fake.send_envelope("slash_commands", slash_payload("issue 30 cinder", response_url=url))
+    await fake.wait_for(lambda: first in fake.acks)
+    assert "cinder/0|" in json.dumps(fake.acks[first]["payload"]["blocks"])
+    # 50 long items exceed one message: the rest, with the button, came via response_url.
+    await fake.wait_for(lambda: "Show more" in json.dumps([m["blocks"] for m in fake.ephemeral]))
     await socket_bot.app.digest_answers.drain()
     fake.ephemeral.clear()
     eid = await fake.send_envelope("interactive", block_action(response_url=fake.response_url("C0GENERAL", "U0ALICE")))
