@@ -129,8 +129,8 @@ def search(conn: sqlite3.Connection, terms: list[str], limit: int, offset: int) 
         first = set()
         for chunk in range(0, len(matches), 500):
             part = matches[chunk:chunk + 500]
-            first.update(i for i, text in conn.execute(
-                f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(part))})", part)
-                if phrase in text.casefold())
+            first.update(i for (i,) in conn.execute(
+                f"SELECT id FROM items WHERE id IN ({','.join('?' * len(part))}) AND instr(lower(text), ?)",
+                (*part, phrase)))
         matches = [i for i in matches if i in first] + [i for i in matches if i not in first]
     return matches[offset:offset + limit], len(matches), capped

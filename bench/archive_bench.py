@@ -113,8 +113,9 @@ def main() -> int:
             "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"监控\"' ORDER BY rowid DESC LIMIT 1001",
         ], ["grep", "-r", "监控", str(root / "_posts")]),
         ("search live migration", "search live migration", [
-            "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"live\" AND \"migration\"'"
-            " ORDER BY rowid DESC LIMIT 1001",
+            "SELECT id, instr(lower(text), 'live migration') > 0 AS phrase FROM items WHERE id IN"
+            " (SELECT rowid FROM items_grams WHERE items_grams MATCH '\"live\" AND \"migration\"'"
+            " ORDER BY rowid DESC LIMIT 1001) ORDER BY phrase DESC, id DESC",
         ], ["grep", "-r", "-i", "live migration", str(root / "_posts")]),
         ("search scheduler", "search scheduler", [
             "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"scheduler\"' ORDER BY rowid DESC LIMIT 1001",
