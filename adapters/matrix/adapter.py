@@ -51,6 +51,11 @@ SYNC_FILTER = {"room": {"timeline": {"limit": 50}}, "presence": {"not_types": ["
 FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}, "presence": {"not_types": ["*"]}}
 MAX_GAP_EVENTS = 500  # events fetched back through a gap after a long absence
 NETWORK_ERRORS = (ClientError, asyncio.TimeoutError, TimeoutError, OSError)
+START_ATTEMPTS = 3  # start() gives up waiting after this many tries; run_forever() goes on
+
+
+class _Transient(Exception):
+    """The homeserver answered with an error worth retrying (5xx, 429 after nio's retries)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,34 +107,55 @@ class MatrixAdapter:
     async def start(self) -> None:
         """Log in, handle the first sync (skipping history on a first start, catching up
         otherwise) and join the configured rooms. Raises MatrixAuthError when the homeserver
-        refuses our credentials; waits (with backoff) while it cannot be reached."""
-        await self._until_reachable(lambda: login(self.client, self.cfg))
-        self.me = Me(self.client.user_id, await self._display_name())
+        refuses our credentials. If it cannot be reached after a few tries, returns anyway:
+        run_forever() finishes the start-up once it is back (so one platform being down
+        does not hold up the rest of the bot)."""
+        failures = 0
+        while not self.ready.is_set():
+            try:
+                await self._startup()
+            except (*NETWORK_ERRORS, _Transient) as e:
+                failures += 1
+                if failures >= START_ATTEMPTS or self._stopping.is_set():
+                    log.warning("Matrix: homeserver unavailable at start (%s); carrying on, "
+                                "will connect in the background", e or type(e).__name__)
+                    return
+                await self._pause(self._backoff(failures))
+
+    async def _startup(self) -> None:
+        if not self.client.logged_in:
+            await login(self.client, self.cfg)
+            self.me = Me(self.client.user_id, await self._display_name())
         since = self.store.kv_get(self._key("next_batch"))
         if since is None:
-            resp = await self._until_reachable(lambda: self._sync_call(
-                0, FIRST_SYNC_FILTER, since=None, full_state=True))
+            resp = await self._checked_sync(0, FIRST_SYNC_FILTER, since=None, full_state=True)
             await self._handle_invites(resp)  # invites are not history: act on them
             log.info("Matrix: first start, %d rooms known, history skipped", len(resp.rooms.join))
             await self._finish_batch(resp)
         else:
             # Resume: full state so that room members are known again; the timeline holds
             # what was said while we were away, and is answered.
-            resp = await self._until_reachable(lambda: self._sync_call(
-                0, SYNC_FILTER, since=since, full_state=True))
+            resp = await self._checked_sync(0, SYNC_FILTER, since=since, full_state=True)
             self._since = since
-            if not await self._process(resp, since):
-                resp = None  # keep the old token: the batch is replayed by run_forever
-            if resp is not None:
-                await self._finish_batch(resp)
+            if await self._process(resp, since):
+                await self._finish_batch(resp)  # else: run_forever replays the batch
         if await self._join_configured():
             # One more sync so that the rooms just joined are known (nio needs a room's state
             # before it sends there); our join event marks where their history ends.
-            resp = await self._until_reachable(lambda: self._sync_call(
-                0, SYNC_FILTER, since=self._since))
+            resp = await self._checked_sync(0, SYNC_FILTER, since=self._since)
             if await self._process(resp, self._since):
                 await self._finish_batch(resp)
         self.ready.set()
+
+    async def _checked_sync(self, timeout_ms: int, sync_filter: dict, *, since: str | None,
+                            full_state: bool | None = None) -> SyncResponse:
+        resp = await self._sync_call(timeout_ms, sync_filter, since=since, full_state=full_state)
+        if isinstance(resp, SyncError):
+            if resp.status_code in TOKEN_CODES:
+                raise MatrixAuthError(f"Matrix: the homeserver refused our access token "
+                                      f"({resp.status_code}): it expired or was revoked")
+            raise _Transient(f"sync error {resp.status_code}")
+        return resp
 
     async def run_forever(self) -> None:
         """Sync until stop() or a revoked token; reconnects with backoff when the homeserver
@@ -137,11 +163,22 @@ class MatrixAdapter:
         failures = 0
         self._running = True
         try:
+            while not self.ready.is_set() and not self._stopping.is_set():
+                try:
+                    await self._startup()  # start() could not reach the homeserver
+                except MatrixAuthError as e:
+                    self._give_up(str(e))
+                    return
+                except (*NETWORK_ERRORS, _Transient) as e:
+                    failures += 1
+                    log.warning("Matrix: still cannot start (%s), retry %d",
+                                e or type(e).__name__, failures)
+                    await self._pause(self._backoff(failures))
             while not self._stopping.is_set() and not self.fatal:
                 try:
                     resp = await self._interruptible(self._sync_call(
                         self.sync_timeout_ms, SYNC_FILTER, since=self._since))
-                except NETWORK_ERRORS + (ValueError,) as e:
+                except (*NETWORK_ERRORS, ValueError) as e:
                     failures += 1
                     log.warning("Matrix: sync failed (%s), retry %d", type(e).__name__, failures)
                     await self._pause(self._backoff(failures))
@@ -204,30 +241,6 @@ class MatrixAdapter:
                 task.cancel()
         return task.result() if task in done else None
 
-    async def _until_reachable(self, call: Callable):
-        """Retry `call()` while the homeserver cannot be reached; raise on auth errors."""
-        failures = 0
-        while True:
-            try:
-                resp = await call()
-            except NETWORK_ERRORS as e:
-                failures += 1
-                log.warning("Matrix: homeserver unreachable (%s), retry %d", type(e).__name__,
-                            failures)
-                if self._stopping.is_set():
-                    raise
-                await self._pause(self._backoff(failures))
-                continue
-            if isinstance(resp, SyncError):
-                if resp.status_code in TOKEN_CODES:
-                    raise MatrixAuthError(f"Matrix: the homeserver refused our token "
-                                          f"({resp.status_code}): it expired or was revoked")
-                failures += 1
-                log.warning("Matrix: sync error %s, retry %d", resp.status_code, failures)
-                await self._pause(self._backoff(failures))
-                continue
-            return resp
-
     def _backoff(self, failures: int) -> float:
         return min(self.backoff_max, 0.5 * 2 ** min(failures - 1, 10)) * (0.5 + random.random() / 2)
 
@@ -249,12 +262,15 @@ class MatrixAdapter:
             return False
         return True
 
-    def _give_up(self, resp: ErrorResponse) -> None:
+    def _give_up(self, why: ErrorResponse | str) -> None:
         if self.fatal:
             return
-        self.fatal = (f"Matrix: the homeserver no longer accepts our access token "
-                      f"({resp.status_code}): it expired or was revoked. The Matrix adapter has "
-                      f"stopped; log in again and restart.")
+        if isinstance(why, str):
+            self.fatal = f"{why}. The Matrix adapter has stopped; log in again and restart."
+        else:
+            self.fatal = (f"Matrix: the homeserver no longer accepts our access token "
+                          f"({why.status_code}): it expired or was revoked. The Matrix adapter "
+                          f"has stopped; log in again and restart.")
         log.error(self.fatal)
         self._stopping.set()
 
@@ -502,7 +518,7 @@ class MatrixAdapter:
             return False
         return True
 
-    def _check_usable(self, what: str) -> None:
+    def check_usable(self, what: str) -> None:
         if self.fatal:
             raise DeliveryError(f"{what}: {self.fatal}", permanent=True)
         if not self.ready.is_set():
@@ -527,7 +543,7 @@ class MatrixAdapter:
         """Send `reply` (or an m.replace edit of delivery.remote_ref) idempotently on
         delivery.key. Returns the event id of the (first) message."""
         what = f"{delivery.destination} ({delivery.key})"
-        self._check_usable(what)
+        self.check_usable(what)
         if not await self._room_known(room_id):
             raise DeliveryError(f"{what}: room {room_id} not synced yet", retry_after=5)
         if delivery.kind == "edit" and delivery.remote_ref:

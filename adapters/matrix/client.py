@@ -60,10 +60,12 @@ async def login(client: AsyncClient, cfg: MatrixConfig) -> None:
     password = secret(cfg.password_env)
     if token:
         client.user_id = cfg.user_id
-        client.access_token = token
-        who = await client.whoami()
-        if isinstance(who, WhoamiError):
+        client.access_token = token  # for whoami only: restore_login() below makes it final
+        try:
+            who = await client.whoami()
+        finally:
             client.access_token = ""
+        if isinstance(who, WhoamiError):
             if who.status_code in TOKEN_CODES:
                 raise MatrixAuthError(
                     f"Matrix: the access token in ${cfg.access_token_env} was refused "

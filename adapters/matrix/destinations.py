@@ -24,6 +24,7 @@ class MatrixRoomDestination:
         self.min_interval = MIN_INTERVAL
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
+        self.adapter.check_usable(self.name)
         room_id = await self.adapter.room_id_for(self.room)
         return await self.adapter.post(room_id, delivery, reply)
 
@@ -36,19 +37,22 @@ class MatrixDMDestination:
     def __init__(self, adapter: "MatrixAdapter"):
         self.adapter = adapter
         self.min_interval = MIN_INTERVAL
+        self._reopened: set[str] = set()  # users whose DM was reopened once already
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         user = delivery.target
         if not (user.startswith("@") and ":" in user):
             raise DeliveryError(f"matrix-dm: {user!r} is not a Matrix user id", permanent=True)
-        self.adapter._check_usable(self.name)
+        self.adapter.check_usable(self.name)
         room_id = await self.adapter.dm_room(user)
         try:
             return await self.adapter.post(room_id, delivery, reply)
         except DeliveryError as e:
-            if e.permanent and not self.adapter.fatal:
+            if e.permanent and not self.adapter.fatal and user not in self._reopened:
                 # The DM is gone (the user left, the room was shut down): open a new one
-                # on the next attempt instead of failing forever.
+                # on the next attempt instead of failing forever; only once, so that a
+                # user who cannot be reached is not sent a new room on every retry.
+                self._reopened.add(user)
                 self.adapter.forget_dm(user)
                 raise DeliveryError(f"{e} (the DM will be reopened)", retry_after=1) from None
             raise

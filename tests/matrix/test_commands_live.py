@@ -1,7 +1,7 @@
 """Commands against a real Synapse: rooms, DMs, mentions, and what the bot must ignore."""
 from __future__ import annotations
 
-from conftest import room_with_bot
+from matrix_support import room_with_bot
 
 
 async def test_room_command_answered_as_notice_in_reply(people, make_bot):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import HERE, ROOT, until
+from matrix_support import HERE, ROOT, until
 
 CHILD = HERE / "matrix_deliver_child.py"
 

@@ -6,7 +6,7 @@ import asyncio
 from urllib.parse import quote
 
 import pytest
-from conftest import until
+from matrix_support import until
 
 from adapters.matrix import MatrixAuthError
 from adapters.matrix.destinations import MatrixRoomDestination
@@ -179,3 +179,24 @@ async def test_revoked_token_stops_the_adapter_with_one_clear_error(people, make
     with pytest.raises(MatrixAuthError, match="M_UNKNOWN_TOKEN"):
         await adapter.start()
     await adapter.stop()
+
+
+async def test_homeserver_down_at_start_does_not_block_and_connects_later(people, make_bot,
+                                                                          own_synapse):
+    alice = await people("alice", own_synapse)
+    room = await alice.create_room(public=True)
+    reg = own_synapse.register("lateb0t")
+    own_synapse.stop()
+    bot = await make_bot(server=own_synapse, reg=reg, rooms=(room,), allow=(alice.user_id,),
+                         adapter={"backoff_max": 1.0}, client={"max_timeouts": 1})
+    assert not bot.adapter.ready.is_set()  # start() returned: the rest of the bot can run
+    dest = bot.adapter.destinations()[0]
+    with pytest.raises(DeliveryError) as e:
+        await dest.send(announce(dest), bot.core.announcement(20))
+    assert not e.value.permanent and e.value.retry_after
+
+    own_synapse.start()
+    await until(bot.adapter.ready.is_set, what="the start-up to complete in the background")
+    assert await dest.send(announce(dest), bot.core.announcement(20))
+    ev = await alice.send(room, "!digest issue 21")
+    await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id))

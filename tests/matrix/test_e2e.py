@@ -3,9 +3,8 @@ commands, and its crypto identity survives a restart (persistent store, same dev
 from __future__ import annotations
 
 import pytest
-from conftest import Human
+from matrix_support import Human
 
-from adapters.matrix.adapter import MatrixAdapter  # noqa: F401  (nio imported)
 
 crypto = pytest.importorskip("nio.crypto")
 if not crypto.ENCRYPTION_ENABLED:
@@ -49,7 +48,7 @@ class EncryptedHuman(Human):
 async def test_encrypted_room_command_answered_encrypted(synapse, make_bot, tmp_path):
     from nio import RoomCreateResponse
 
-    from conftest import unique
+    from matrix_support import unique
 
     alice = EncryptedHuman(synapse, synapse.register(unique("alice")), tmp_path / "alice")
     try:

@@ -2,7 +2,7 @@
 are joined at start."""
 from __future__ import annotations
 
-from conftest import room_with_bot
+from matrix_support import room_with_bot
 
 
 async def test_invite_from_a_stranger_is_declined_and_from_an_allowed_user_joined(people, make_bot):

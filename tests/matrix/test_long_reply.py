@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import FixedCore
+from matrix_support import FixedCore
 
 from adapters.matrix_render import MAX_EVENT_BYTES, WORD_JOINER
 from bot.reply import Item, Link, Reply

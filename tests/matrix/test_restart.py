@@ -2,7 +2,7 @@
 answered twice."""
 from __future__ import annotations
 
-from conftest import room_with_bot
+from matrix_support import room_with_bot
 
 
 async def test_history_before_the_first_join_is_not_answered(people, make_bot):
