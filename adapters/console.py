@@ -1,38 +1,24 @@
 """The terminal adapter: commands typed on stdin are answered, announcements are printed.
 
-`render_text(reply)` is the plain-text renderer, also used by the CLI's `ask`/`chat`.
-Strings from the archive are untrusted even here: control characters (terminal escape
-sequences, bidi overrides) are replaced before anything is printed.
+Replies are rendered by adapters.text, which also neutralises terminal escape sequences.
 """
 from __future__ import annotations
 
 import asyncio
 import getpass
 import logging
-import re
 import sys
 import threading
 from collections.abc import Callable
 from typing import TextIO
 
-from adapters.text import render_text as _plain
+from adapters.text import render_text
 from bot.delivery import Delivery
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.console")
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text: str) -> str:
-    """No escape sequences or direction overrides from untrusted text reach the terminal."""
-    return _CONTROL.sub("\ufffd", text)
-
-
-def render_text(reply: Reply) -> str:
-    """A Reply as plain text for a terminal: adapters.text's layout, with control characters
-    from untrusted strings neutralised."""
-    return clean(_plain(reply))
+__all__ = ["ConsoleAdapter", "ConsoleDestination", "render_text"]
 
 
 class ConsoleDestination:

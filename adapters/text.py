@@ -1,7 +1,20 @@
-"""Plain-text rendering of a Reply: the terminal, `digest-bot ask`, and plain-text fallbacks."""
+"""Plain-text rendering of a Reply: the terminal, `digest-bot ask`/`chat`, and plain-text fallbacks.
+
+Strings from the archive are untrusted even here: control characters (terminal escape
+sequences, bidi overrides) are replaced before anything is printed.
+"""
 from __future__ import annotations
 
+import re
+
 from bot.reply import IssueRef, Item, Reply
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """No escape sequences or direction overrides from untrusted text reach the terminal."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def period_text(issue: IssueRef) -> str:
@@ -30,10 +43,15 @@ def render_text(reply: Reply) -> str:
     for i in reply.issues:
         out.append(f"#{i.number}  {i.date.isoformat()}  {i.title}")
     single_issue = reply.issue is not None
+    several_sections = len({item.section for item in reply.items}) > 1
+    section = None
     for item in reply.items:
+        if single_issue and several_sections and item.section != section:
+            section = item.section
+            out.append(f"{section}:")
         out += item_lines(item, show_issue=not single_issue)
     if reply.url:
         out.append(reply.url)
     if reply.more:
         out.append(f"… {reply.more}{'+' if reply.more_at_least else ''} more: say `more`.")
-    return "\n".join(out)
+    return clean("\n".join(out))

@@ -407,6 +407,11 @@ class Store:
         ).fetchall()
         return [issue_row(r) for r in rows], total
 
+    def visible_issues(self) -> list[tuple[str, int]]:
+        """(key, number) of the published issues, newest first."""
+        return self.conn.execute(
+            "SELECT key, number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC").fetchall()
+
     def visible_issue_numbers(self) -> list[int]:
         return [n for (n,) in self.conn.execute("SELECT number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC")]
 

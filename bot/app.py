@@ -74,12 +74,7 @@ class Bot:
         self.store = Store(db_path)
         self.parser = runtime.make_parser(config)
         self.core = runtime.make_core(self.store, config)
-        self.outbox = Outbox(
-            self.store.db,
-            issue_projects=self.store.issue_project_names,
-            subscribers=self.store.subscribers,
-            clock=self.clock.now,
-        )
+        self.outbox = runtime.make_outbox(self.store, clock=self.clock.now)
         self.on_scanned: Callable[[], None] = lambda: None
         self._to_introduce: list[DestinationSpec] = []
         self.last_summary: IngestSummary | None = None
@@ -112,9 +107,7 @@ class Bot:
 
     def visible(self) -> list[tuple[str, int]]:
         """(key, number) of the visible issues, newest first."""
-        return self.store.conn.execute(
-            "SELECT key, number FROM issues WHERE visible ORDER BY date DESC, number DESC"
-        ).fetchall()
+        return self.store.visible_issues()
 
     def render(self, pending: Pending) -> Reply | None:
         d = pending.delivery

@@ -43,6 +43,13 @@ def make_parser(config: Config):
     return Parser(config.archive)
 
 
+def make_outbox(store: Store, clock=None):
+    from bot.outbox import Outbox
+
+    extra = {"clock": clock} if clock else {}
+    return Outbox(store.db, issue_projects=store.issue_project_names, subscribers=store.subscribers, **extra)
+
+
 def make_core(store: Store, config: Config):
     from bot.core import Core
 
@@ -75,6 +82,8 @@ def ingest(
     when: date | None = None,
 ) -> IngestSummary:
     root = Path(root).resolve() if root else config.archive.path
+    if on_change is None:  # every ingest queues announcements, whichever command runs it
+        on_change = make_outbox(store).on_change
     if not root.is_dir():
         raise FileNotFoundError(f"archive not found: {root}")
     summary = store.ingest(
