@@ -52,6 +52,7 @@ FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}, "presence": {"not_types
 MAX_GAP_EVENTS = 500  # events fetched back through a gap after a long absence
 NETWORK_ERRORS = (ClientError, asyncio.TimeoutError, TimeoutError, OSError)
 START_ATTEMPTS = 3  # start() gives up waiting after this many tries; run_forever() goes on
+POISON_LIMIT = 3  # a batch whose handling raises this many times is skipped
 
 
 class _Transient(Exception):
@@ -160,7 +161,7 @@ class MatrixAdapter:
     async def run_forever(self) -> None:
         """Sync until stop() or a revoked token; reconnects with backoff when the homeserver
         is unreachable or failing. Returns normally; `self.fatal` says why if it gave up."""
-        failures = 0
+        failures = poison = 0
         self._running = True
         try:
             while not self.ready.is_set() and not self._stopping.is_set():
@@ -183,6 +184,11 @@ class MatrixAdapter:
                     log.warning("Matrix: sync failed (%s), retry %d", type(e).__name__, failures)
                     await self._pause(self._backoff(failures))
                     continue
+                except Exception:  # a bug must not take the whole bot down with it
+                    failures += 1
+                    log.exception("Matrix: sync raised, retry %d", failures)
+                    await self._pause(self._backoff(failures))
+                    continue
                 if resp is None:  # stopping
                     break
                 if isinstance(resp, SyncError):
@@ -198,7 +204,14 @@ class MatrixAdapter:
                 if failures:
                     log.info("Matrix: reconnected after %d failed syncs", failures)
                 failures = 0
-                if await self._process(resp, self._since):
+                try:
+                    done = await self._process(resp, self._since)
+                except Exception:
+                    poison += 1
+                    log.exception("Matrix: handling a sync batch failed (%d)", poison)
+                    done = poison >= POISON_LIMIT  # do not stall forever on one bad batch
+                if done:
+                    poison = 0
                     await self._finish_batch(resp)
                 else:
                     failures += 1  # an answer could not be sent: replay this batch later
@@ -546,6 +559,11 @@ class MatrixAdapter:
         self.check_usable(what)
         if not await self._room_known(room_id):
             raise DeliveryError(f"{what}: room {room_id} not synced yet", retry_after=5)
+        room = self.client.rooms.get(room_id)
+        if room is not None and room.encrypted and not self.client.olm:
+            raise DeliveryError(f"{what}: {room_id} is encrypted and this install has no "
+                                f"end-to-end support (pip install 'matrix-nio[e2e]')",
+                                permanent=True)
         if delivery.kind == "edit" and delivery.remote_ref:
             ref = delivery.remote_ref
             contents = render_messages(reply, wrap=lambda r: edit_content(r, ref))[:1]
