@@ -31,7 +31,8 @@ PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its st
 class IssueChange:
     key: str
     number: int
-    kind: str  # "published" (first time visible), "corrected" (visible, content changed), "withdrawn"
+    kind: str  # "published" (first time visible) or "corrected" (visible, content changed). A deleted
+    # or unpublished issue raises no event: its pending deliveries render to nothing and are cancelled.
 
 
 @dataclass
