@@ -24,6 +24,7 @@ class SeenEvents:
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (event_id TEXT PRIMARY KEY, seen_at REAL NOT NULL)"
             )
+        self.prune()
 
     def claim(self, event_id: str | None) -> bool:
         """True the first time `event_id` is seen (the caller answers), False for a repeat.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
-from conftest import HERE, TODAY
+from slack_env import HERE, TODAY
 from fake_slack import check_message
 
 from adapters.slack import SlackChannelDestination, SlackDMDestination, make_client
@@ -193,6 +193,24 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
     assert row["state"] == "delivered" and row["remote_ref"] == posted["ts"]
     history = fake.calls_to("conversations.history")
     assert history and history[-1].args["channel"] == CHANNEL
+    bot.close()
+
+
+async def test_announcer_pacing_matches_slacks_one_message_per_second(fake, tmp_path, slack_archive):
+    """The fake answers 429 to posts closer than 1 s in a channel; with the destination's
+    min_interval the real announcer never meets one."""
+    config = news_config(fake, backlog=3)
+    bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
+    bot.introduce(destination_specs(config, console=False))
+    bot.scan()
+    fake.pace(CHANNEL, 1.0)
+    client = make_client(config.slack, token=fake.bot_token)
+    result = await Announcer(bot.outbox, [SlackChannelDestination(client, CHANNEL)], bot.render).drain(budget=30)
+    assert result == {f"slack:{CHANNEL}": 3}
+    posts = fake.calls_to("chat.postMessage")
+    assert [c.status for c in posts] == [200, 200, 200]
+    assert all(b.at - a.at >= 0.95 for a, b in zip(posts, posts[1:]))
+    assert [m["metadata"]["event_payload"]["issue"] for m in fake.posts(CHANNEL)] == [18, 19, 30]  # in order
     bot.close()
 
 

@@ -8,6 +8,8 @@ import time
 from fake_slack import check_message
 from slack_signing import FORM, JSON, block_action, dm, event_callback, mention, signed_headers, slash_command
 
+from slack_env import SECRET
+
 from adapters.slack_render import MORE_ACTION, WORD_JOINER
 
 
@@ -63,14 +65,14 @@ async def test_missing_signature_is_401(bot, fake):
 
 async def test_six_minute_old_timestamp_is_401(bot, fake):
     body = slash_command("latest", response_url=fake.response_url("C0GENERAL", "U0ALICE"))
-    headers = signed_headers("8f742231b10e8888abcd99yyyzzz85a5", body, content_type=FORM,
+    headers = signed_headers(SECRET, body, content_type=FORM,
                              timestamp=int(time.time()) - 6 * 60)
     assert await _rejected(bot, fake, body, headers) == 401
 
 
 async def test_body_altered_after_signing_is_401(bot, fake):
     body = slash_command("latest", response_url=fake.response_url("C0GENERAL", "U0ALICE"))
-    headers = signed_headers("8f742231b10e8888abcd99yyyzzz85a5", body, content_type=FORM)
+    headers = signed_headers(SECRET, body, content_type=FORM)
     tampered = body.replace("text=latest", "text=share+latest")
     assert tampered != body
     assert await _rejected(bot, fake, tampered, headers) == 401

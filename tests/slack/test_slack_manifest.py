@@ -1,7 +1,7 @@
 """The shipped manifest matches what the adapter uses (command, events, scopes, modes)."""
 from __future__ import annotations
 
-from conftest import HERE
+from slack_env import HERE
 
 import pytest
 

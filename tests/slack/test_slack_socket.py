@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import slack_cfg
+from slack_env import slack_cfg
 from slack_signing import block_action, event_callback, mention, slash_payload
 
 from adapters.slack import SlackAdapter, make_app, make_client
