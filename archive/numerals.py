@@ -75,3 +75,31 @@ def _parse_positional(s: str) -> int | None:
             last_section = mult
     section += digit or 0
     return total + section
+
+
+_NUMERALS = "零一二三四五六七八九"
+
+
+def format_number(n: int) -> str:
+    """The Chinese numeral an issue title uses: 19 -> 十九, 108 -> 一百零八, 10000 -> 一万.
+    The inverse of parse_number for 0 <= n < 100,000,000."""
+    if not 0 <= n < 100_000_000:
+        raise ValueError(n)
+    if n == 0:
+        return _NUMERALS[0]
+    out, pending_zero = "", False
+    for value, unit in ((10_000_000, "千"), (1_000_000, "百"), (100_000, "十"), (10_000, "万"),
+                        (1_000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if pending_zero:
+                out += "零"
+            # 十九, not 一十九, when 十 leads the number
+            out += ("" if unit == "十" and d == 1 and not out else _NUMERALS[d]) + unit
+            pending_zero = False
+        elif out:
+            pending_zero = value > 1 and not (value == 10_000 and out)
+        if value == 10_000 and out and not out.endswith("万"):
+            out += "万"
+            pending_zero = False
+    return out

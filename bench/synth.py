@@ -1,4 +1,4 @@
-"""A synthetic digest archive in the reference shape: N weekly issues, Chinese and English items,
+"""A synthetic digest archive in the reference shape: N issues (one a day), Chinese and English items,
 `<url>` autolinks, `[text](url)` links and bare URLs, `##`/`###` headings, a grouping heading.
 
     python bench/synth.py OUT_DIR [N]
@@ -9,6 +9,9 @@ import random
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from archive.numerals import format_number  # noqa: E402
 
 PROJECTS = ["Common", "Nova", "Neutron", "Cinder", "Swift", "Glance", "Keystone", "Heat",
             "Ceilometer", "Horizon", "Trove", "Ironic", "Tempest", "Sahara"]
@@ -28,25 +31,9 @@ def phrase(rng: random.Random) -> str:
     han = "".join(rng.choice(HAN) for _ in range(rng.randint(6, 14)))
     words = " ".join(rng.sample(ENGLISH, rng.randint(1, 3)))
     return f"{han} {words} {''.join(rng.choice(HAN) for _ in range(rng.randint(4, 10)))}"
-DIGITS = "零一二三四五六七八九"
 
 
-def chinese(n: int) -> str:
-    """Chinese numeral for 1..99999 (enough for a synthetic archive)."""
-    if n == 0:
-        return DIGITS[0]
-    units = [(10000, "万"), (1000, "千"), (100, "百"), (10, "十"), (1, "")]
-    out, zero = "", False
-    for value, unit in units:
-        d, n = divmod(n, value)
-        if d:
-            if zero:
-                out += "零"
-            out += ("" if (unit == "十" and d == 1 and not out) else DIGITS[d]) + unit
-            zero = False
-        elif out:
-            zero = True
-    return out
+chinese = format_number
 
 
 def issue_text(rng: random.Random, number: int, day: date) -> str:

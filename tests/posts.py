@@ -4,17 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-CN = "零一二三四五六七八九"
+from archive.numerals import format_number
 
-
-def chinese(n: int) -> str:
-    if n < 10:
-        return CN[n]
-    if n < 20:
-        return "十" + (CN[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN[n // 10] + "十" + (CN[n % 10] if n % 10 else "")
-    raise ValueError(n)
+chinese = format_number
 
 
 def issue_text(number: int, day: date, sections: dict[str, list[str]], front: str = "", preface: str = "") -> str:

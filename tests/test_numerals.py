@@ -1,7 +1,7 @@
 """Issue numbers as the digest writes them."""
 import pytest
 
-from archive.numerals import parse_number
+from archive.numerals import format_number, parse_number
 
 
 @pytest.mark.parametrize("text,value", [
@@ -24,19 +24,7 @@ def test_not_numbers(text):
     assert parse_number(text) is None
 
 
-def test_every_number_up_to_a_thousand_round_trips():
-    digits = "零一二三四五六七八九"
-
-    def chinese(n: int) -> str:
-        if n < 10:
-            return digits[n]
-        if n < 20:
-            return "十" + (digits[n % 10] if n % 10 else "")
-        if n < 100:
-            return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else ""))
-        return digits[n // 100] + "百" + tail
-
-    for n in range(1000):
-        assert parse_number(chinese(n)) == n, chinese(n)
+def test_format_number_round_trips():
+    for n in list(range(0, 20_000)) + list(range(99_000, 101_000)) + [1_000_001, 20_019, 99_999_999]:
+        assert parse_number(format_number(n)) == n, format_number(n)
+    assert [format_number(n) for n in (19, 20, 108, 10_000)] == ["十九", "二十", "一百零八", "一万"]

@@ -9,27 +9,14 @@ from pathlib import Path
 
 from aiohttp import web
 
+from archive.numerals import format_number
 from bot.config import AnnounceConfig, ArchiveConfig, Config, WatchConfig, WebhookConfig
 
 TODAY = date(2026, 11, 1)
 HOOK_ENV = "DIGEST_TEST_HOOK_URL"
 # the receiver's path looks like a Slack webhook's: the secret is in the URL
 SECRET_PATH = "/services/T0000/B0000/sEcReTpathTOKENdoNotLeak0123456789abcdef"
-CN = "零一二三四五六七八九"
-
-
-def chinese(n: int) -> str:
-    if n < 10:
-        return CN[n]
-    if n < 20:
-        return "十" + (CN[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN[n // 10] + "十" + (CN[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + CN[rest] if rest < 10 else chinese(rest) if rest >= 20 else "一" + chinese(rest))
-        return CN[n // 100] + "百" + tail
-    raise ValueError(n)
+chinese = format_number
 
 
 def post_text(number: int, day: date, sections: dict[str, list[str]] | None = None, *, front: str = "") -> str:
