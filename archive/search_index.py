@@ -120,17 +120,15 @@ def search(conn: sqlite3.Connection, terms: list[str], limit: int, offset: int) 
     is only a lower bound (a vague query matching thousands is not worth counting to the end)."""
     ids_sql, args = match_ids(terms)
     cap = offset + COUNT_LIMIT
-    matches = [i for (i,) in conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ?", (*args, cap + 1))]
-    capped = len(matches) > cap
-    matches = matches[:cap]
-    phrase = " ".join(terms).casefold()
-    if len(terms) > 1 and not capped and len(matches) > 1:
+    counted = conn.execute(f"SELECT count(*) FROM ({ids_sql} LIMIT ?)", (*args, cap + 1)).fetchone()[0]
+    capped = counted > cap
+    total = min(counted, cap)
+    if len(terms) > 1 and not capped and total > 1:
         # the whole query as one phrase ranks first; newest first within each tier
-        first = set()
-        for chunk in range(0, len(matches), 500):
-            part = matches[chunk:chunk + 500]
-            first.update(i for (i,) in conn.execute(
-                f"SELECT id FROM items WHERE id IN ({','.join('?' * len(part))}) AND instr(lower(text), ?)",
-                (*part, phrase)))
-        matches = [i for i in matches if i in first] + [i for i in matches if i not in first]
-    return matches[offset:offset + limit], len(matches), capped
+        page = conn.execute(
+            f"SELECT id FROM items WHERE id IN ({ids_sql})"
+            " ORDER BY instr(lower(text), ?) = 0, id DESC LIMIT ? OFFSET ?",
+            (*args, " ".join(terms).casefold(), limit, offset))
+    else:
+        page = conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ? OFFSET ?", (*args, limit, offset))
+    return [i for (i,) in page], total, capped

@@ -546,6 +546,9 @@ class Store:
             (conversation, command, offset),
         )
 
+    def forget_page(self, conversation: str) -> None:
+        self.conn.execute("DELETE FROM conversations WHERE conversation = ?", (conversation,))
+
     def last_page(self, conversation: str) -> tuple[str, int] | None:
         return self.conn.execute(
             "SELECT command, offset FROM conversations WHERE conversation = ?", (conversation,)

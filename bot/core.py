@@ -68,8 +68,16 @@ class Core:
             return self._project_or_search(parsed, ctx, offset)
         reply = self._handlers[parsed.command.name](parsed.args, ctx, offset)
         if parsed.command.pages:
-            self.store.remember_page(ctx.conversation, parsed.text, offset)
+            self._remember(ctx, parsed.text, offset, reply)
         return reply
+
+    def _remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
+        """Keep what `more` continues: only an answer with more to show is stored, and one
+        without clears the conversation's page (read first, so most commands write nothing)."""
+        if reply.more > 0:
+            self.store.remember_page(ctx.conversation, text, offset)
+        elif self.store.last_page(ctx.conversation) is not None:
+            self.store.forget_page(ctx.conversation)
 
     # --- projects --------------------------------------------------------------------
 
@@ -103,7 +111,7 @@ class Core:
         project, used = self.resolve_project(parsed.args)
         if project:
             reply = self._project_query(project, parsed.args[used:], ctx, offset)
-            self.store.remember_page(ctx.conversation, parsed.text, offset)
+            self._remember(ctx, parsed.text, offset, reply)
             return reply
         rest = {w.casefold() for w in parsed.args[1:]}
         query_words = cmd.FILLER | cmd.LATEST_WORDS | cmd.LAST_WORDS | cmd.SINCE_WORDS | cmd.IN_WORDS
@@ -111,7 +119,7 @@ class Core:
             # `hete links`, `nvoa since 2014-06-01`: clearly a project query with a typo
             return self._unknown_project(parsed.args[0])
         reply = self._search(parsed.args, ctx, offset)
-        self.store.remember_page(ctx.conversation, "search " + parsed.text, offset)
+        self._remember(ctx, "search " + parsed.text, offset, reply)
         notice = f"“{cmd.clean(parsed.args[0])[:40]}” is not a command, so I searched for it."
         suggestions = self._did_you_mean(parsed.args[0]) if not reply.items else []
         if suggestions:
@@ -252,12 +260,11 @@ class Core:
     def _more(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
         last = self.store.last_page(ctx.conversation)
         if last is None:
-            return Reply(title="Nothing to continue: ask something first.", kind="text")
+            return Reply(title="Nothing more to show.", kind="text")
         text, last_offset = last
         reply = self._run(cmd.parse(text), ctx, last_offset + self.page_size)
-        if reply.ok and not (reply.items or reply.issues):
-            self.store.remember_page(ctx.conversation, text, last_offset)  # stay on the last page
-            return Reply(title="That was everything.", kind="text")
+        if reply.ok and not (reply.items or reply.issues):  # the archive changed under us
+            return Reply(title="Nothing more to show.", kind="text")
         return reply
 
     def _subscribe(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:

@@ -194,7 +194,7 @@ async def test_200_items_paged_within_limits_and_show_more(bot, fake):
     fake.ephemeral.clear()
     await bot.interactive(block_action(user="U0BOB", response_url=fake.response_url("C0GENERAL", "U0BOB")))
     await fake.wait_for(lambda: fake.ephemeral)
-    assert "Nothing to continue" in texts(fake.ephemeral)
+    assert "Nothing more to show" in texts(fake.ephemeral)
 
 
 async def test_a_reply_longer_than_one_message_continues_via_response_url(bot, fake, slack_core):
