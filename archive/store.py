@@ -435,12 +435,16 @@ class Store:
         if project:
             where += " AND project = ?"
             args.append(project.casefold())
-        total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
         rows = self.conn.execute(
             f"SELECT number, section, text, links, date FROM items WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
-            (*args, limit, offset),
+            (*args, limit + 1 if limit >= 0 else -1, offset),
         ).fetchall()
-        return rows, total
+        if limit < 0 or len(rows) <= limit:  # the last page: the count is known without counting
+            return rows, offset + len(rows) if rows or not offset else self._count_items(where, args)
+        return rows[:limit], self._count_items(where, args)
+
+    def _count_items(self, where: str, args: list) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
 
     def latest_issue_with(self, project: str) -> IssueRow | None:
         r = self.conn.execute(
