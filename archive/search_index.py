@@ -120,15 +120,16 @@ def search(conn: sqlite3.Connection, terms: list[str], limit: int, offset: int) 
     is only a lower bound (a vague query matching thousands is not worth counting to the end)."""
     ids_sql, args = match_ids(terms)
     cap = offset + COUNT_LIMIT
-    counted = conn.execute(f"SELECT count(*) FROM ({ids_sql} LIMIT ?)", (*args, cap + 1)).fetchone()[0]
-    capped = counted > cap
-    total = min(counted, cap)
-    if len(terms) > 1 and not capped and total > 1:
-        # the whole query as one phrase ranks first; newest first within each tier
-        page = conn.execute(
-            f"SELECT id FROM items WHERE id IN ({ids_sql})"
-            " ORDER BY instr(lower(text), ?) = 0, id DESC LIMIT ? OFFSET ?",
-            (*args, " ".join(terms).casefold(), limit, offset))
+    if len(terms) > 1:
+        # the whole query as one phrase ranks first; newest first within each tier. One pass
+        # over the (at most cap + 1) newest matches gives the ranking and the count.
+        rows = conn.execute(
+            f"SELECT id, instr(lower(text), ?) = 0 FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
+            (" ".join(terms).casefold(), *args, cap + 1)).fetchall()
+        rows.sort(key=lambda r: (r[1], -r[0]))
+        page = [i for i, _ in rows[offset:offset + limit]]
+        counted = len(rows)
     else:
-        page = conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ? OFFSET ?", (*args, limit, offset))
-    return [i for (i,) in page], total, capped
+        counted = conn.execute(f"SELECT count(*) FROM ({ids_sql} LIMIT ?)", (*args, cap + 1)).fetchone()[0]
+        page = [i for (i,) in conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ? OFFSET ?", (*args, limit, offset))]
+    return page, min(counted, cap), counted > cap

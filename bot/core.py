@@ -74,9 +74,11 @@ class Core:
     def _remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
         """Keep what `more` continues: only an answer with more to show is stored, and one
         without clears the conversation's page (read first, so most commands write nothing)."""
+        last = self.store.last_page(ctx.conversation)
         if reply.more > 0:
-            self.store.remember_page(ctx.conversation, text, offset)
-        elif self.store.last_page(ctx.conversation) is not None:
+            if last != (text, offset):
+                self.store.remember_page(ctx.conversation, text, offset)
+        elif last is not None:
             self.store.forget_page(ctx.conversation)
 
     # --- projects --------------------------------------------------------------------
