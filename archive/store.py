@@ -22,7 +22,7 @@ import sqlite_utils
 from archive import search_index
 from archive.model import ParsedIssue, Skipped
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 POST_SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 
@@ -60,6 +60,7 @@ class IssueRow:
     path: str
     url: str | None
     preface: str
+    sections: tuple[tuple[str, str, int], ...]  # (name, heading, item count), in order
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
@@ -69,11 +70,12 @@ def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
 
 
 def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
-    key, number, title, d, ps, pe, path, url, preface = r
-    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, preface)
+    key, number, title, d, ps, pe, path, url, preface, sections = r
+    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, preface,
+                    tuple(tuple(s) for s in json.loads(sections)))
 
 
-ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, preface"
+ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, preface, sections"
 
 
 def content_hash(issue: ParsedIssue) -> str:
@@ -143,6 +145,13 @@ class Store:
     # --- schema ------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
+        tables = set(self.db.table_names())
+        if "issues" in tables and self.kv_get("schema_version") != SCHEMA_VERSION:
+            # An older layout of the parsed archive: drop it, and the next ingest re-reads every
+            # post. What was announced (announced_keys), subscriptions and bot state stay.
+            self.conn.executescript(
+                "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items;"
+                " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;")
         self.conn.executescript(
             """
             CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT);
@@ -153,13 +162,10 @@ class Store:
                 key TEXT PRIMARY KEY, number INTEGER NOT NULL, title TEXT NOT NULL,
                 date TEXT NOT NULL, period_start TEXT, period_end TEXT, path TEXT NOT NULL,
                 url TEXT, preface TEXT, published INTEGER NOT NULL, visible INTEGER NOT NULL,
-                hash TEXT NOT NULL);
+                hash TEXT NOT NULL,
+                sections TEXT NOT NULL);  -- JSON [[name, heading, item count], ...]: one read for a summary
             CREATE INDEX IF NOT EXISTS issues_visible ON issues (visible, date DESC, number DESC);
             CREATE INDEX IF NOT EXISTS issues_number ON issues (number);
-            CREATE TABLE IF NOT EXISTS sections (
-                issue_key TEXT NOT NULL REFERENCES issues(key) ON DELETE CASCADE,
-                position INTEGER NOT NULL, name TEXT NOT NULL, heading TEXT NOT NULL,
-                item_count INTEGER NOT NULL, PRIMARY KEY (issue_key, position));
             CREATE TABLE IF NOT EXISTS items (
                 id INTEGER PRIMARY KEY,
                 issue_key TEXT NOT NULL REFERENCES issues(key) ON DELETE CASCADE,
@@ -318,17 +324,14 @@ class Store:
         visible = int(issue.published and issue.date <= today)
         c.execute(
             "INSERT INTO issues (key, number, title, date, period_start, period_end, path, url, preface,"
-            " published, visible, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " published, visible, hash, sections) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 issue.key, issue.number, issue.title, issue.date.isoformat(),
                 issue.period[0].isoformat() if issue.period else None,
                 issue.period[1].isoformat() if issue.period else None,
                 issue.path, url, issue.preface, int(issue.published), visible, content_hash(issue),
+                json.dumps([[s.name, s.heading, len(s.items)] for s in issue.sections], ensure_ascii=False),
             ),
-        )
-        c.executemany(
-            "INSERT INTO sections (issue_key, position, name, heading, item_count) VALUES (?,?,?,?,?)",
-            [(issue.key, n, s.name, s.heading, len(s.items)) for n, s in enumerate(issue.sections)],
         )
         rows = []
         position = 0
@@ -418,9 +421,8 @@ class Store:
 
     def sections(self, key: str) -> list[tuple[str, str, int]]:
         """(name, heading, item count) of an issue's sections, in order."""
-        return self.conn.execute(
-            "SELECT name, heading, item_count FROM sections WHERE issue_key = ? ORDER BY position", (key,)
-        ).fetchall()
+        row = self.conn.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()
+        return [tuple(s) for s in json.loads(row[0])] if row else []
 
     def projects(self) -> list[tuple[str, int]]:
         """Every section name with its number of visible items, most first."""
@@ -430,11 +432,19 @@ class Store:
             ).fetchall()
         return self._projects
 
-    def issue_items(self, key: str, project: str | None = None, limit: int = -1, offset: int = 0) -> tuple[list[tuple], int]:
+    def issue_items(self, key: str, project: str | None = None, limit: int = -1, offset: int = 0,
+                    total: int | None = None) -> tuple[list[tuple], int]:
+        """An issue's items (of one project), in order, and how many there are in all (pass
+        `total` when the caller knows it from the issue's section counts)."""
         where, args = "issue_key = ?", [key]
         if project:
             where += " AND project = ?"
             args.append(project.casefold())
+        if total is not None:
+            rows = self.conn.execute(
+                f"SELECT number, section, text, links, date FROM items WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
+                (*args, limit, offset)).fetchall()
+            return rows, total
         rows = self.conn.execute(
             f"SELECT number, section, text, links, date FROM items WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
             (*args, limit + 1 if limit >= 0 else -1, offset),
@@ -498,7 +508,7 @@ class Store:
         return [rows[i] for i in ids], total, capped
 
     def issue_project_names(self, key: str) -> list[str]:
-        return [n for (n,) in self.conn.execute("SELECT name FROM sections WHERE issue_key = ? ORDER BY position", (key,))]
+        return [name for name, _, _ in self.sections(key)]
 
     def issue_by_key(self, key: str) -> IssueRow | None:
         r = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issues WHERE key = ?", (key,)).fetchone()
@@ -514,7 +524,7 @@ class Store:
             by_section: dict[str, list[tuple]] = {}
             for row in items:
                 by_section.setdefault(row[1], []).append(row)
-            yield issue, [(name, heading, by_section.get(name, [])) for name, heading, _ in self.sections(issue.key)]
+            yield issue, [(name, heading, by_section.get(name, [])) for name, heading, _ in issue.sections]
 
     # --- subscriptions and conversation state -------------------------------------------
 

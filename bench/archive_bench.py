@@ -103,7 +103,6 @@ def main() -> int:
         ], ["grep", "-r", "-A", "12", "# Nova", str(root / "_posts")]),
         (f"issue {n}", f"issue {n}", [
             f"SELECT * FROM issues WHERE key = {issue_key}",
-            f"SELECT name, item_count FROM sections WHERE issue_key = {issue_key} ORDER BY position",
             f"SELECT text, links FROM items WHERE issue_key = {issue_key} ORDER BY position LIMIT 10",
         ], ["grep", "-r", "-l", f"第{chinese(n)}期", str(root / "_posts")]),
         ("search 热迁移", "search 热迁移", [

@@ -180,7 +180,8 @@ class Core:
         return self._issue_section(row, project, offset)
 
     def _issue_section(self, row: IssueRow, project: str, offset: int) -> Reply:
-        rows, total = self.store.issue_items(row.key, project, limit=self.page_size, offset=offset)
+        total = sum(n for name, _, n in row.sections if name.casefold() == project.casefold())
+        rows, total = self.store.issue_items(row.key, project, limit=self.page_size, offset=offset, total=total)
         if total == 0:
             return Reply(title=f"Issue {row.number} has no {project} section.", kind="items",
                          issue=issue_ref(row), url=row.url)
@@ -208,10 +209,11 @@ class Core:
         return self._issue_summary(row)
 
     def _issue_summary(self, row: IssueRow, items: bool = False, offset: int = 0) -> Reply:
-        sections = tuple(SectionCount(name, n) for name, _, n in self.store.sections(row.key))
+        sections = tuple(SectionCount(name, n) for name, _, n in row.sections)
         title = f"Issue {row.number}: {row.title}"
         if items:
-            rows, total = self.store.issue_items(row.key, limit=self.page_size, offset=offset)
+            rows, total = self.store.issue_items(row.key, limit=self.page_size, offset=offset,
+                                                 total=sum(s.count for s in sections))
             shown = to_items(rows)
             return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url,
                          items=shown, more=max(0, total - offset - len(shown)))
@@ -318,7 +320,7 @@ class Core:
             seen[r[1]] = seen.get(r[1], 0) + 1
             if seen[r[1]] <= k:
                 first.append(r)
-        sections = tuple(SectionCount(name, n) for name, _, n in self.store.sections(row.key))
+        sections = tuple(SectionCount(name, n) for name, _, n in row.sections)
         return Reply(title=f"New issue {row.number}: {row.title}", kind="announcement", issue=issue_ref(row),
                      sections=sections, items=to_items(first), url=row.url)
 
