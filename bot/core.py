@@ -25,11 +25,14 @@ def issue_ref(row: IssueRow) -> IssueRef:
 
 def to_items(rows: list[tuple]) -> tuple[Item, ...]:
     """Store rows (number, section, text, links as JSON, date) to Items. One JSON parse per page."""
-    all_links = json.loads("[" + ",".join(r[3] for r in rows) + "]") if rows else []
-    return tuple(
-        Item(number, section, text, tuple([Link(u, l) for u, l in links]), date.fromisoformat(d))
+    if not rows:
+        return ()
+    all_links = json.loads("[" + ",".join(r[3] for r in rows) + "]")
+    dates = {d: date.fromisoformat(d) for d in {r[4] for r in rows}}  # a page spans few issues
+    return tuple([
+        Item(number, section, text, tuple([Link(u, l) for u, l in links]), dates[d])
         for (number, section, text, _, d), links in zip(rows, all_links)
-    )
+    ])
 
 
 def error(title: str, *text: str, notice: str | None = None) -> Reply:
