@@ -59,7 +59,6 @@ class IssueRow:
     period: tuple[date, date] | None
     path: str
     url: str | None
-    preface: str
     sections: tuple[tuple[str, str, int], ...]  # (name, heading, item count), in order
 
 
@@ -70,12 +69,13 @@ def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
 
 
 def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
-    key, number, title, d, ps, pe, path, url, preface, sections = r
-    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, preface,
+    key, number, title, d, ps, pe, path, url, sections = r
+    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url,
                     tuple(tuple(s) for s in json.loads(sections)))
 
 
-ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, preface, sections"
+# (the preface is stored but no answer shows it: reading it on every lookup would be waste)
+ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, sections"
 
 
 def content_hash(issue: ParsedIssue) -> str:
