@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +25,15 @@ class Context:
         return f"{self.platform}:{self.where}:{self.user}"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+# The parts of a reply are NamedTuples: immutable like the Reply, and an answer builds dozens of
+# them (a frozen dataclass costs 0.7 µs each to build, a NamedTuple 0.25 µs).
+
+class Link(NamedTuple):
     url: str
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     issue: int
     section: str  # canonical project name
     text: str  # plain text, markdown removed
@@ -39,8 +41,7 @@ class Item:
     date: date | None = None  # the issue's date
 
 
-@dataclass(frozen=True, slots=True)
-class IssueRef:
+class IssueRef(NamedTuple):
     number: int
     title: str
     date: date
@@ -48,8 +49,7 @@ class IssueRef:
     url: str | None = None  # the published post
 
 
-@dataclass(frozen=True, slots=True)
-class SectionCount:
+class SectionCount(NamedTuple):
     name: str
     count: int
 
