@@ -123,9 +123,9 @@ def search(conn: sqlite3.Connection, terms: list[str], limit: int, offset: int) 
     if len(terms) > 1:
         # the whole query as one phrase ranks first; newest first within each tier. One pass
         # over the (at most cap + 1) newest matches gives the ranking and the count.
-        rows = conn.execute(
-            f"SELECT id, instr(lower(text), ?) = 0 FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
-            (" ".join(terms).casefold(), *args, cap + 1)).fetchall()
+        rows = conn.execute(  # LIKE: case-insensitive for ASCII without copying the text
+            f"SELECT id, text NOT LIKE ? ESCAPE '\\' FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
+            (_like(" ".join(terms)), *args, cap + 1)).fetchall()
         rows.sort(key=lambda r: (r[1], -r[0]))
         page = [i for i, _ in rows[offset:offset + limit]]
         counted = len(rows)

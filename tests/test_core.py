@@ -196,7 +196,7 @@ def test_json_shape(bot):
 
 def test_phrase_matches_rank_first(store, tmp_path):
     root = tmp_path / "site"
-    write_issue(root, 1, date(2014, 1, 10), {"Nova": ["live migration done right"]})
+    write_issue(root, 1, date(2014, 1, 10), {"Nova": ["Live Migration done right"]})
     write_issue(root, 2, date(2014, 1, 24), {"Nova": ["migration of a live system"]})
     runtime.ingest(store, Config(), root, when=TODAY)
     r = Core(store, Config()).handle("search live migration", ME)
