@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -50,8 +51,7 @@ class IngestSummary:
     changes: list[IssueChange] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class IssueRow:
+class IssueRow(NamedTuple):  # built on every lookup: a NamedTuple is the cheapest immutable record
     key: str
     number: int
     title: str
