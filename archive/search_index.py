@@ -4,14 +4,15 @@ Two FTS5 indexes over the *visible* items, kept in sync by triggers (so a future
 is not searchable before it is published, and counts need no join):
 - `items_fts` (trigram): substrings of 3+ characters, any script.
 - `items_grams` (unicode61 over generated tokens): what trigram cannot match (SQLite 3.40 returns
-  nothing for 1-2 character terms): every CJK character and CJK character pair; and every ASCII
-  word, Porter-stemmed (`migrate` finds "migrations"), because an English word is far more
-  selective as a word than as the intersection of common trigrams like "ion" and "ati".
+  nothing for 1-2 character terms): every CJK character and CJK character pair; and the ASCII
+  words, in order and Porter-stemmed (`migrate` finds "migrations"), because an English word is
+  far more selective as a word than as the intersection of common trigrams like "ion" and "ati",
+  and because words in order answer phrase queries from the index alone.
 Both use the item id as rowid, and item ids sort by issue date (see `item_id`), so
 `ORDER BY rowid DESC` is "newest first" straight from the index, with no sort.
 Ranking: items containing the whole query as one phrase first, then items containing every
-term; newest first within each tier. (A query matching thousands of items is too vague to rank:
-those come newest first.)
+term; newest first within each tier. A query matching thousands of items is too vague to rank
+or count to the end: the newest 1,000 matches past the page are ranked and counted ("1,000+").
 """
 from __future__ import annotations
 
@@ -27,13 +28,13 @@ _ONLY_ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 
 
 def grams(text: str) -> str:
-    """The tokens `items_grams` indexes for one item: CJK unigrams and bigrams, ASCII words."""
-    out: set[str] = set()
+    """The tokens `items_grams` indexes for one item: its ASCII words in order (for phrases),
+    then its CJK characters and character pairs."""
+    cjk: set[str] = set()
     for run in _CJK_RUN.findall(text):
-        out.update(run)
-        out.update(run[i:i + 2] for i in range(len(run) - 1))
-    out.update(_ASCII_WORD.findall(text.casefold()))
-    return " ".join(sorted(out))
+        cjk.update(run)
+        cjk.update(run[i:i + 2] for i in range(len(run) - 1))
+    return " ".join(_ASCII_WORD.findall(text.casefold())) + " " + " ".join(sorted(cjk))
 
 
 def item_id(day: date, number: int, position: int) -> int:
@@ -46,7 +47,7 @@ SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
     text, content='items', content_rowid='id', tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS items_grams USING fts5(
-    grams, content='', detail='none', columnsize=0, tokenize='porter unicode61');
+    grams, content='', columnsize=0, tokenize='porter unicode61');
 CREATE TRIGGER IF NOT EXISTS items_index_insert AFTER INSERT ON items WHEN new.visible BEGIN
     INSERT INTO items_fts (rowid, text) VALUES (new.id, new.text);
     INSERT INTO items_grams (rowid, grams) VALUES (new.id, digest_grams(new.text));
@@ -120,16 +121,23 @@ def search(conn: sqlite3.Connection, terms: list[str], limit: int, offset: int) 
     is only a lower bound (a vague query matching thousands is not worth counting to the end)."""
     ids_sql, args = match_ids(terms)
     cap = offset + COUNT_LIMIT
-    if len(terms) > 1:
-        # the whole query as one phrase ranks first; newest first within each tier. One pass
-        # over the (at most cap + 1) newest matches gives the ranking and the count.
-        rows = conn.execute(  # LIKE: case-insensitive for ASCII without copying the text
-            f"SELECT id, text NOT LIKE ? ESCAPE '\\' FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
-            (_like(" ".join(terms)), *args, cap + 1)).fetchall()
-        rows.sort(key=lambda r: (r[1], -r[0]))
-        page = [i for i, _ in rows[offset:offset + limit]]
-        counted = len(rows)
-    else:
+    if len(terms) == 1:
         counted = conn.execute(f"SELECT count(*) FROM ({ids_sql} LIMIT ?)", (*args, cap + 1)).fetchone()[0]
         page = [i for (i,) in conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ? OFFSET ?", (*args, limit, offset))]
-    return page, min(counted, cap), counted > cap
+        return page, min(counted, cap), counted > cap
+    # The whole query as one phrase ranks first; newest first within each tier. The tiers are
+    # formed over the (at most cap + 1) newest matches, which also gives the count.
+    phrase = " ".join(terms).casefold()
+    if all(_ONLY_ASCII_WORD.match(t.casefold()) for t in terms):
+        # English words: the phrase comes from the word index, without reading any text
+        rows = [(i, 1) for (i,) in conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ?", (*args, cap + 1))]
+        oldest = rows[-1][0] if rows else 0
+        first = {i for (i,) in conn.execute(
+            "SELECT rowid FROM items_grams WHERE items_grams MATCH ? AND rowid >= ?", (_quote(phrase), oldest))}
+        rows = [(i, i not in first) for i, _ in rows]
+    else:
+        rows = conn.execute(  # LIKE: case-insensitive for ASCII without copying the text
+            f"SELECT id, text NOT LIKE ? ESCAPE '\\' FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
+            (_like(phrase), *args, cap + 1)).fetchall()
+    rows.sort(key=lambda r: (r[1], -r[0]))
+    return [i for i, _ in rows[offset:offset + limit]], min(len(rows), cap), len(rows) > cap

@@ -23,7 +23,7 @@ import sqlite_utils
 from archive import search_index
 from archive.model import ParsedIssue, Skipped
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 POST_SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 

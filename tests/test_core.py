@@ -198,6 +198,11 @@ def test_phrase_matches_rank_first(store, tmp_path):
     root = tmp_path / "site"
     write_issue(root, 1, date(2014, 1, 10), {"Nova": ["Live Migration done right"]})
     write_issue(root, 2, date(2014, 1, 24), {"Nova": ["migration of a live system"]})
+    write_issue(root, 3, date(2014, 2, 7), {"Nova": ["Nova 热迁移指南"]})
+    write_issue(root, 4, date(2014, 2, 21), {"Nova": ["热迁移 in Nova"]})
     runtime.ingest(store, Config(), root, when=TODAY)
-    r = Core(store, Config()).handle("search live migration", ME)
+    bot = Core(store, Config())
+    r = bot.handle("search live migration", ME)
     assert [i.issue for i in r.items] == [1, 2]  # the phrase beats the newer scattered match
+    r = bot.handle("search nova 热迁移", ME)
+    assert [i.issue for i in r.items] == [3, 4]
