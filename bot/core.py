@@ -169,7 +169,7 @@ class Core:
         rows, total = self.store.project_items(
             project, since=since, numbers=numbers, limit=self.page_size, offset=offset
         )
-        scope = f"in the last {last} issues with {project}" if last else (
+        scope = (f"in the last {last} issues with {project}" if last > 1 else f"in the last issue with {project}") if last else (
             f"since {since.isoformat()}" if since else "across all issues")
         if total == 0:
             return Reply(title=f"No {project} items {scope}.", kind="items")
