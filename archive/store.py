@@ -151,7 +151,8 @@ class Store:
             # post. What was announced (announced_keys), subscriptions and bot state stay.
             self.conn.executescript(
                 "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items;"
-                " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;")
+                " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;"
+                " DELETE FROM kv WHERE key = 'archive_root';")  # so `ask` ingests again before answering
         self.conn.executescript(
             """
             CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT);

@@ -166,6 +166,7 @@ def test_an_older_layout_is_rebuilt_without_forgetting_what_was_announced(store,
     store.close()
     reopened = Store(path)
     assert reopened.latest_issue() is None  # the parsed archive was dropped...
+    assert reopened.kv_get("archive_root") is None  # ...and `ask` knows to ingest again
     changes.clear()
     s = ingest(reopened, root, changes=changes)
     assert s.parsed == 2 and s.issues == 2 and changes == []  # ...re-read, and nothing re-announced
