@@ -46,6 +46,7 @@ class Core:
         self.page_size = config.page_size
         a = config.archive
         self.names = ProjectNames(a.aliases, a.group_headings, a.fuzzy_threshold)
+        self._known: tuple[object, dict[str, str]] = (None, {})
         self._handlers: dict[str, Callable[[tuple[str, ...], Context, int], Reply]] = {
             "latest": self._latest,
             "issue": self._issue,
@@ -86,12 +87,16 @@ class Core:
 
     # --- projects --------------------------------------------------------------------
 
-    def _known_projects(self) -> list[str]:
-        return [name for name, _ in self.store.projects()]
+    def _known_projects(self) -> dict[str, str]:
+        """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
+        projects = self.store.projects()  # the same list object until the next ingest
+        if self._known[0] is not projects:
+            self._known = (projects, {name.casefold(): name for name, _ in projects})
+        return self._known[1]
 
     def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
         """The project named by the first one to three words, and how many words it took."""
-        known = {p.casefold(): p for p in self._known_projects()}
+        known = self._known_projects()
         for n in (3, 2, 1):
             if len(words) < n:
                 continue
@@ -104,13 +109,13 @@ class Core:
         return None, 0
 
     def _did_you_mean(self, word: str) -> list[str]:
-        candidates = set(self._known_projects()) | {name for name, _ in self.config.archive.aliases}
+        candidates = set(self._known_projects().values()) | {name for name, _ in self.config.archive.aliases}
         return self.names.suggest(word, candidates, limit=3)
 
     def _unknown_project(self, word: str) -> Reply:
         suggestions = self._did_you_mean(word)
         hint = f"Did you mean {' or '.join(suggestions)}?" if suggestions else "Try `projects` for the list."
-        return error(f"I don't know a project called “{word}”.", hint)
+        return error(f"I don't know a project called “{word[:40]}”.", hint)
 
     def _project_or_search(self, parsed: cmd.Parsed, ctx: Context, offset: int) -> Reply:
         project, used = self.resolve_project(parsed.args)
@@ -259,6 +264,7 @@ class Core:
             return error("Search for what?", "Usage: search WORDS — for example `search live migration` or `搜索 热迁移`.")
         rows, total, capped = self.store.search(terms, limit=self.page_size, offset=offset)
         shown = " ".join(terms)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
         if total == 0:
             return Reply(title=f"Nothing in the archive mentions “{shown}”.", kind="items")
         count = f"{total:,}+ items" if capped else f"{total} item{'s' if total != 1 else ''}"
