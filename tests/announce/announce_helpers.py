@@ -10,6 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from archive.numerals import format_number
+from tests.polling import until  # noqa: F401  (re-exported for the announcement tests)
 from bot.config import AnnounceConfig, ArchiveConfig, Config, WatchConfig, WebhookConfig
 
 TODAY = date(2026, 11, 1)
@@ -56,16 +57,6 @@ def write_post(root: Path, number: int, day: date | None = None, sections=None, 
     return write_atomic(path, post_text(number, day, sections, front=front))
 
 
-async def until(predicate, timeout: float = 15.0, what: str = "condition"):
-    """Poll `predicate` until it is truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 class Receiver:

@@ -18,6 +18,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))  # matrix_harness: a unique name, no clash with other areas
 
 from matrix_harness import Registered, SynapseServer  # noqa: E402
+from tests import polling  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "archive"
 TODAY = date(2026, 11, 1)
@@ -29,15 +30,10 @@ def unique(prefix: str) -> str:
     return f"{prefix}{os.getpid()}x{next(_names)}"
 
 
-async def until(predicate: Callable[[], object], deadline: float = DEADLINE,
-                what: str = "condition", interval: float = 0.02):
-    """Poll `predicate` until it is true or the deadline passes (then fail)."""
-    end = time.monotonic() + deadline
-    while not (found := predicate()):
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(interval)  # the polling interval, not a wait for the condition
-    return found
+async def until(predicate: Callable[[], object], timeout: float = DEADLINE, what: str = "condition",
+                interval: float = 0.02):
+    """tests.polling.until with the Matrix tests' longer default (a homeserver round trip)."""
+    return await polling.until(predicate, timeout, what, interval)
 
 
 # --- humans ------------------------------------------------------------------------------

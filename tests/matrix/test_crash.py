@@ -67,10 +67,10 @@ async def test_sigkill_mid_announcement_then_restart_posts_each_part_once(
         synapse.clear_ratelimit(admin.access_token, reg.user_id)
 
     second = Child(args, env, tmp_path / "child-2.log")  # the restart: same key, same device
-    ref = await until(second.sent, deadline=30, what="the second run to send")
+    ref = await until(second.sent, timeout=30, what="the second run to send")
     second.finish()
     third = Child(args, env, tmp_path / "child-3.log")  # crashed after sending, before recording
-    assert await until(third.sent, deadline=30, what="the third run") == ref
+    assert await until(third.sent, timeout=30, what="the third run") == ref
     third.finish()
 
     await alice.sync()
