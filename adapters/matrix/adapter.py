@@ -35,7 +35,7 @@ from nio import (
 )
 from nio.exceptions import SendRetryError
 
-from adapters.matrix.client import TOKEN_CODES, MatrixAuthError, delivery_error, login, txn_id
+from adapters.matrix.client import TOKEN_CODES, MatrixAuthError, delivery_error, exchange_keys, login, txn_id
 from adapters.matrix.commands import Me, command_text
 from adapters.matrix.limits import RoomLimiter
 from adapters.matrix_render import Rendered, edit_content, notice_content, render_messages
@@ -300,13 +300,7 @@ class MatrixAdapter:
         if not c.olm:
             return
         try:
-            if c.should_upload_keys:
-                await c.keys_upload()
-            if c.should_query_keys:
-                await c.keys_query()
-            if c.should_claim_keys:
-                await c.keys_claim(c.get_users_for_key_claiming())
-            await c.send_to_device_messages()
+            await exchange_keys(c)
         except NETWORK_ERRORS as e:
             log.warning("Matrix: key exchange failed (%s); retried after the next sync",
                         type(e).__name__)

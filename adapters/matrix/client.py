@@ -91,6 +91,18 @@ async def login(client: AsyncClient, cfg: MatrixConfig) -> None:
         f"Matrix: no credentials: set ${cfg.access_token_env} or ${cfg.password_env}")
 
 
+async def exchange_keys(client: AsyncClient) -> None:
+    """What nio's sync_forever does between syncs for end-to-end encryption: upload, query and
+    claim keys, and send the queued to-device messages."""
+    if client.should_upload_keys:
+        await client.keys_upload()
+    if client.should_query_keys:
+        await client.keys_query()
+    if client.should_claim_keys:
+        await client.keys_claim(client.get_users_for_key_claiming())
+    await client.send_to_device_messages()
+
+
 def txn_id(*parts: str) -> str:
     """A transaction id derived from stable parts: the homeserver dedupes a repeat of it
     (per user and device), so a retry after a crash posts nothing new."""

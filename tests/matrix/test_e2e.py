@@ -25,15 +25,10 @@ class EncryptedHuman(Human):
         self.client.restore_login(reg.user_id, reg.device_id, reg.access_token)
 
     async def sync(self, timeout_ms: int = 0) -> None:
+        from adapters.matrix.client import exchange_keys
+
         await super().sync(timeout_ms)
-        c = self.client
-        if c.should_upload_keys:
-            await c.keys_upload()
-        if c.should_query_keys:
-            await c.keys_query()
-        if c.should_claim_keys:
-            await c.keys_claim(c.get_users_for_key_claiming())
-        await c.send_to_device_messages()
+        await exchange_keys(self.client)
 
     async def send(self, room_id: str, body: str, **extra) -> str:
         from nio import RoomSendResponse
