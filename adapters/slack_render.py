@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from bot.reply import IssueRef, Item, Link, Reply
+from bot.reply import IssueRef, Item, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000  # Slack: section text must be < 3001 characters

@@ -417,9 +417,6 @@ class Store:
         return self.conn.execute(
             "SELECT key, number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC").fetchall()
 
-    def visible_issue_numbers(self) -> list[int]:
-        return [n for (n,) in self.conn.execute("SELECT number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC")]
-
     def sections(self, key: str) -> list[tuple[str, str, int]]:
         """(name, heading, item count) of an issue's sections, in order."""
         row = self.conn.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()
@@ -510,10 +507,6 @@ class Store:
 
     def issue_project_names(self, key: str) -> list[str]:
         return [name for name, _, _ in self.sections(key)]
-
-    def issue_by_key(self, key: str) -> IssueRow | None:
-        r = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issues WHERE key = ?", (key,)).fetchone()
-        return issue_row(r) if r else None
 
     def export(self) -> Iterator[tuple[IssueRow, list[tuple[str, str, list[tuple]]]]]:
         """Every visible issue, oldest first, with its sections and their items."""

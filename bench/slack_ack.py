@@ -106,7 +106,7 @@ def _request(port: int, fake_port: int, i: int, tag: str) -> bytes:
     body = slash_command(COMMANDS[i % len(COMMANDS)], user=f"U{i % 97:04d}", channel="C0BENCH",
                          response_url=f"http://127.0.0.1:{fake_port}/response/{tag}{i}").encode()
     headers = signed_headers(SECRET, body.decode(), content_type=FORM)
-    head = [f"POST /slack/events HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Content-Length: {len(body)}"]
+    head = ["POST /slack/events HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Content-Length: {len(body)}"]
     head += [f"{k}: {v}" for k, v in headers.items()]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
@@ -135,7 +135,6 @@ async def load(n: int, concurrency: int) -> int:
     stats: dict = {}
     try:
         async def run(requests: list[bytes], record: bool) -> None:
-            nonlocal answered_in_ack
             queue = list(reversed(requests))
 
             async def worker() -> None:

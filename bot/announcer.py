@@ -20,7 +20,7 @@ from bot.reply import Reply
 
 log = logging.getLogger("digest_bot.announcer")
 
-Render = Callable[[Pending], "Reply | None"]  # None: nothing to say any more (issue gone)
+Render = Callable[[Pending], Reply | None]  # None: nothing to say any more (issue gone)
 
 
 @dataclass(frozen=True, slots=True)

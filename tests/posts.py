@@ -12,7 +12,7 @@ chinese = format_number
 def issue_text(number: int, day: date, sections: dict[str, list[str]], front: str = "", preface: str = "") -> str:
     start = day - timedelta(days=13)
     title = f"OpenStack社区动态第{chinese(number)}期({start:%m%d}-{day:%m%d})"
-    body = [f"--- ", "layout: post", f"title: {title}", "category: 技术", front.strip(), "---  ", ""]
+    body = ["--- ", "layout: post", f"title: {title}", "category: 技术", front.strip(), "---  ", ""]
     if preface:
         body += [preface, ""]
     for heading, items in sections.items():

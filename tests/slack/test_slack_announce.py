@@ -7,11 +7,10 @@ import os
 import signal
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_env import HERE, TODAY
+from slack_env import HERE
 from fake_slack import check_message
 
 from adapters.slack import SlackChannelDestination, SlackDMDestination, make_client
