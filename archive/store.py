@@ -42,13 +42,19 @@ class IngestSummary:
     parsed: int = 0  # files (re-)parsed this time
     unchanged: int = 0
     removed: int = 0
-    issues: int = 0  # visible issues in the store after ingest
-    hidden: int = 0  # issues not (yet) published: `published: false` or future-dated
-    items: int = 0
-    links: int = 0
     skipped: list[Skipped] = field(default_factory=list)  # this run's newly skipped files
-    skipped_total: int = 0  # all files currently skipped, with reasons in the `files` table
     changes: list[IssueChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What the store holds (for summaries: counting links reads every item, so not per scan)."""
+
+    issues: int  # visible issues
+    hidden: int  # issues not (yet) published: `published: false` or future-dated
+    items: int
+    links: int
+    skipped: int  # files skipped, with reasons in the `files` table
 
 
 class IssueRow(NamedTuple):  # built on every lookup: a NamedTuple is the cheapest immutable record
@@ -249,7 +255,6 @@ class Store:
             if on_change and summary.changes:
                 on_change(self.db, summary.changes)
         self._projects = None
-        self._count(summary)
         return summary
 
     def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> Skipped | None:
@@ -371,15 +376,15 @@ class Store:
             )
         return changes
 
-    def _count(self, s: IngestSummary) -> None:
+    def totals(self) -> Totals:
         c = self.conn
-        s.issues = c.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0]
-        s.hidden = c.execute("SELECT count(*) FROM issues WHERE NOT visible").fetchone()[0]
-        s.items = c.execute("SELECT count(*) FROM items WHERE visible = 1").fetchone()[0]
-        s.links = c.execute(
-            "SELECT count(*) FROM items, json_each(items.links) WHERE items.visible = 1"
-        ).fetchone()[0]
-        s.skipped_total = c.execute("SELECT count(*) FROM files WHERE reason IS NOT NULL").fetchone()[0]
+        return Totals(
+            issues=c.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0],
+            hidden=c.execute("SELECT count(*) FROM issues WHERE NOT visible").fetchone()[0],
+            items=c.execute("SELECT count(*) FROM items WHERE visible = 1").fetchone()[0],
+            links=c.execute("SELECT count(*) FROM items, json_each(items.links) WHERE items.visible = 1").fetchone()[0],
+            skipped=c.execute("SELECT count(*) FROM files WHERE reason IS NOT NULL").fetchone()[0],
+        )
 
     def skipped_files(self) -> list[Skipped]:
         return [

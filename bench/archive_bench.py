@@ -81,7 +81,8 @@ def main() -> int:
     t = time.perf_counter()
     s = runtime.ingest(store, config, root, when=TODAY)
     full = time.perf_counter() - t
-    print(f"full ingest: {full:.1f} s  ({s.issues} issues, {s.items} items, {s.links} links, "
+    held = store.totals()
+    print(f"full ingest: {full:.1f} s  ({held.issues} issues, {held.items} items, {held.links} links, "
           f"{len(s.skipped)} skipped)")
     store.close()
 

@@ -331,7 +331,7 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
         published = [c for c in summary.changes if c.kind == "published"]
         corrected = [c for c in summary.changes if c.kind == "corrected"]
         if first and specs:
-            print(f"First run: {summary.issues} existing issue(s) marked as already announced.", file=out)
+            print(f"First run: {len(bot.visible())} existing issue(s) marked as already announced.", file=out)
         for c in published:
             print(f"published: issue {c.number} ({c.key})", file=out)
         for c in corrected:

@@ -105,10 +105,11 @@ def cmd_ingest(args, config, db) -> int:
         task = bar.add_task("parse", total=None)
         summary = runtime.ingest(store, config, args.archive,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
-    print(f"{summary.issues} issues, {summary.items} items, {summary.links} links"
+    totals = store.totals()
+    print(f"{totals.issues} issues, {totals.items} items, {totals.links} links"
           f" ({summary.parsed} files parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
-    if summary.hidden:
-        print(f"{summary.hidden} issues not published yet (published: false, or dated in the future)")
+    if totals.hidden:
+        print(f"{totals.hidden} issues not published yet (published: false, or dated in the future)")
     skipped = store.skipped_files()
     if skipped:
         print(f"{len(skipped)} files skipped:")
