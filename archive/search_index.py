@@ -11,8 +11,10 @@ is not searchable before it is published, and counts need no join):
 Both use the item id as rowid, and item ids sort by issue date (see `item_id`), so
 `ORDER BY rowid DESC` is "newest first" straight from the index, with no sort.
 Ranking: items containing the whole query as one phrase first, then items containing every
-term; newest first within each tier. A query matching thousands of items is too vague to rank
-or count to the end: the newest 1,000 matches past the page are ranked and counted ("1,000+").
+term; newest first within each tier. A query matching thousands of items is too vague to count
+to the end: matches are counted up to 1,000 past the page ("1,000+"). English phrases come from
+the word index (two streaming FTS5 queries per page); a phrase in other scripts is looked for in
+the text of the newest 1,000 matches.
 """
 from __future__ import annotations
 
@@ -125,19 +127,32 @@ def search(conn: sqlite3.Connection, terms: list[str], limit: int, offset: int) 
         counted = conn.execute(f"SELECT count(*) FROM ({ids_sql} LIMIT ?)", (*args, cap + 1)).fetchone()[0]
         page = [i for (i,) in conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ? OFFSET ?", (*args, limit, offset))]
         return page, min(counted, cap), counted > cap
-    # The whole query as one phrase ranks first; newest first within each tier. The tiers are
-    # formed over the (at most cap + 1) newest matches, which also gives the count.
     phrase = " ".join(terms).casefold()
     if all(_ONLY_ASCII_WORD.match(t.casefold()) for t in terms):
-        # English words: the phrase comes from the word index, without reading any text
-        rows = [(i, 1) for (i,) in conn.execute(f"{ids_sql} ORDER BY 1 DESC LIMIT ?", (*args, cap + 1))]
-        oldest = rows[-1][0] if rows else 0
-        first = {i for (i,) in conn.execute(
-            "SELECT rowid FROM items_grams WHERE items_grams MATCH ? AND rowid >= ?", (_quote(phrase), oldest))}
-        rows = [(i, i not in first) for i, _ in rows]
-    else:
-        rows = conn.execute(  # LIKE: case-insensitive for ASCII without copying the text
-            f"SELECT id, text NOT LIKE ? ESCAPE '\\' FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
-            (_like(phrase), *args, cap + 1)).fetchall()
+        return _phrase_first(conn, args[0], _quote(phrase), limit, offset, cap)
+    # Other scripts: the phrase is found in the text of the (at most cap + 1) newest matches,
+    # which also gives the count; the phrase tier first, newest first within each tier.
+    rows = conn.execute(  # LIKE: case-insensitive for ASCII without copying the text
+        f"SELECT id, text NOT LIKE ? ESCAPE '\\' FROM items WHERE id IN ({ids_sql} ORDER BY 1 DESC LIMIT ?)",
+        (_like(phrase), *args, cap + 1)).fetchall()
     rows.sort(key=lambda r: (r[1], -r[0]))
     return [i for i, _ in rows[offset:offset + limit]], min(len(rows), cap), len(rows) > cap
+
+
+_GRAMS = "SELECT rowid FROM items_grams WHERE items_grams MATCH ?"
+
+
+def _phrase_first(conn: sqlite3.Connection, every_word: str, phrase: str, limit: int, offset: int,
+                  cap: int) -> tuple[list[int], int, bool]:
+    """English words, from the word index alone: the items with the phrase, newest first, then
+    the other items with every word (`every_word NOT phrase`, an FTS5 query that also streams
+    newest first). Only the page is read; the count runs in SQLite and stops past the cap."""
+    counted = conn.execute(f"SELECT count(*) FROM ({_GRAMS} LIMIT ?)", (every_word, cap + 1)).fetchone()[0]
+    page = [i for (i,) in conn.execute(f"{_GRAMS} ORDER BY rowid DESC LIMIT ? OFFSET ?", (phrase, limit, offset))]
+    if len(page) < limit and counted > offset + len(page):  # the phrase tier ends on this page, or before it
+        in_phrase = offset + len(page) if page or not offset else conn.execute(  # an empty page: <= offset
+            f"SELECT count(*) FROM ({_GRAMS} LIMIT ?)", (phrase, offset)).fetchone()[0]
+        page += [i for (i,) in conn.execute(
+            f"{_GRAMS} ORDER BY rowid DESC LIMIT ? OFFSET ?",
+            (f"({every_word}) NOT {phrase}", limit - len(page), max(0, offset - in_phrase)))]
+    return page, min(counted, cap), counted > cap

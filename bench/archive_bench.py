@@ -122,9 +122,10 @@ def main() -> int:
             "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"监控\"' ORDER BY rowid DESC LIMIT 1001",
         ], ["grep", "-r", "监控", str(root / "_posts")]),
         ("search live migration", "search live migration", [
-            "SELECT id, instr(lower(text), 'live migration') > 0 AS phrase FROM items WHERE id IN"
-            " (SELECT rowid FROM items_grams WHERE items_grams MATCH '\"live\" AND \"migration\"'"
-            " ORDER BY rowid DESC LIMIT 1001) ORDER BY phrase DESC, id DESC",
+            # the phrase tier's page (full here) and the count of items with both words, to 1,001
+            "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"live migration\"' ORDER BY rowid DESC LIMIT 10",
+            "SELECT count(*) FROM (SELECT rowid FROM items_grams WHERE items_grams MATCH '\"live\" AND \"migration\"'"
+            " LIMIT 1001)",
         ], ["grep", "-r", "-i", "live migration", str(root / "_posts")]),
         ("search scheduler", "search scheduler", [
             "SELECT rowid FROM items_grams WHERE items_grams MATCH '\"scheduler\"' ORDER BY rowid DESC LIMIT 1001",

@@ -159,6 +159,21 @@ def test_vague_searches_are_counted_to_a_bound(store, tmp_path):
     assert (total, capped, rows[0][2]) == (1, False, "nova item 1104")
 
 
+@pytest.mark.parametrize("phrases", [0, 7, 10, 13, 20, 23])
+def test_phrase_tier_pages_continue_into_the_other_matches(store, tmp_path, phrases):
+    # 23 items, newest first by position; `phrases` of them have the words as a phrase, spread out
+    texts = [f"live migration {n}" if n % 23 < phrases else f"migration of a live vm {n}" for n in range(23)]
+    texts = texts[::2] + texts[1::2]  # interleave the tiers by age
+    root = tmp_path / "site"
+    write_issue(root, 1, date(2014, 1, 10), {"Nova": texts})
+    ingest(store, root)
+    pages = [store.search(["live", "migration"], limit=10, offset=o) for o in (0, 10, 20, 30)]
+    assert [(total, capped) for _, total, capped in pages] == [(23, False)] * 4
+    shown = [row[2] for rows, _, _ in pages for row in rows]
+    in_order = [t for t in texts if t.startswith("live migration")] + [t for t in texts if t.startswith("migration")]
+    assert shown == in_order  # the phrase tier first, each tier in the issue's order, nothing twice
+
+
 def test_an_older_layout_is_rebuilt_without_forgetting_what_was_announced(store, root):
     changes = []
     ingest(store, root, changes=changes)
