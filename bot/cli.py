@@ -119,14 +119,15 @@ def cmd_ingest(args, config, db) -> int:
     return 0
 
 
-def _console_context():
+def _console_context(where: str = "terminal"):
+    """`ask` runs share one conversation, so `ask more` continues the last `ask`."""
     from bot.reply import Context
 
     try:
         user = getpass.getuser()
     except Exception:  # no passwd entry in some containers
         user = "console"
-    return Context(platform="console", user=user, where="terminal", is_dm=True)
+    return Context(platform="console", user=user, where=where, is_dm=True)
 
 
 def _ready_core(config, db):
@@ -153,16 +154,19 @@ def cmd_chat(args, config, db) -> int:
     from adapters.text import render_text
 
     core = _ready_core(config, db)
-    ctx = _console_context()
+    ctx = _console_context(where=f"chat-{os.getpid()}")  # a session is a conversation of its own
     print("digest-bot: ask away (`help` lists the commands, Ctrl-D quits).")
-    while True:
-        try:
-            line = input("> ")
-        except EOFError:
-            print()
-            return 0
-        if line.strip():
-            print(render_text(core.handle(line, ctx)))
+    try:
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                print()
+                return 0
+            if line.strip():
+                print(render_text(core.handle(line, ctx)))
+    finally:
+        core.store.forget_page(ctx.conversation)
 
 
 def cmd_export(args, config, db) -> int:
@@ -182,7 +186,7 @@ def cmd_export(args, config, db) -> int:
             "sections": [
                 {"name": name, "heading": heading,
                  "items": [{"text": text, "links": [{"url": u, "label": l} for u, l in json.loads(links)]}
-                           for _, _, text, links, _ in items]}
+                           for _, text, links in items]}
                 for name, heading, items in sections
             ],
         })

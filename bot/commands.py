@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 MAX_INPUT_CHARS = 500  # longer input is cut: nobody types a 10 KB command on purpose
 
@@ -68,8 +69,7 @@ _CJK_COMMAND_PREFIX = re.compile(
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})(?:[-/.月]?(\d{1,2})日?)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):  # built for every line: the cheapest immutable record
     command: Command | None  # None: a project query or unknown words
     args: tuple[str, ...]
     text: str  # the cleaned input line
@@ -89,15 +89,21 @@ def tokenize(text: str) -> list[str]:
 
 
 def parse(text: str) -> Parsed:
-    text = clean(text)
-    words = text.split()
-    shorthand = _ISSUE_SHORTHAND.match(words[0]) if words else None
+    words = text.replace("\u3000", " ").split()
+    text = " ".join(words)
+    if len(text) > MAX_INPUT_CHARS:
+        text = text[:MAX_INPUT_CHARS]
+        words = text.split()
+    if not words:
+        return Parsed(BY_WORD["help"], (), text)
+    command = BY_WORD.get(words[0].casefold())
+    if command:  # the common case first: a command word, then its arguments
+        return Parsed(command, tuple(words[1:]), text)
+    shorthand = _ISSUE_SHORTHAND.match(words[0])
     if shorthand:
         number = next(g for g in shorthand.groups() if g)
         return Parsed(BY_WORD["issue"], (number, *words[1:]), text)
     tokens = tokenize(text)
-    if not tokens:
-        return Parsed(BY_WORD["help"], (), text)
     command = BY_WORD.get(tokens[0].casefold())
     if command:
         return Parsed(command, tuple(tokens[1:]), text)

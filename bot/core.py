@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from archive.numerals import parse_number
 from archive.projects import ProjectNames
@@ -17,22 +18,45 @@ from bot.reply import Context, IssueRef, Item, Link, Reply, SectionCount
 
 MAX_SEARCH_TERMS = 8
 MAX_TERM_CHARS = 64
+MAX_MIRRORED_PAGES = 10_000
 
 
 def issue_ref(row: IssueRow) -> IssueRef:
     return IssueRef(row.number, row.title, row.date, row.period, row.url)
 
 
+# tuple.__new__ straight from C: the fields come complete from our own rows, and going through
+# a NamedTuple's Python __new__ doubles the cost of a page's links, items and sections.
+_link = partial(tuple.__new__, Link)
+_item = partial(tuple.__new__, Item)
+_section_count = partial(tuple.__new__, SectionCount)
+
+
+def _links(rows: list[tuple], column: int) -> list[tuple[Link, ...]]:
+    """Each row's links (JSON in `column`), with one JSON parse for the whole page."""
+    return [tuple(map(_link, links)) for links in json.loads("[" + ",".join(r[column] for r in rows) + "]")]
+
+
+def section_counts(issue: IssueRow) -> tuple[SectionCount, ...]:
+    return tuple([_section_count((name, n)) for name, _, n in issue.sections])
+
+
 def to_items(rows: list[tuple]) -> tuple[Item, ...]:
-    """Store rows (number, section, text, links as JSON, date) to Items. One JSON parse per page."""
+    """Rows of items across issues (number, section, text, links as JSON, date) to Items."""
     if not rows:
         return ()
-    all_links = json.loads("[" + ",".join(r[3] for r in rows) + "]")
     dates = {d: date.fromisoformat(d) for d in {r[4] for r in rows}}  # a page spans few issues
-    return tuple([
-        Item(number, section, text, tuple([Link(u, l) for u, l in links]), dates[d])
-        for (number, section, text, _, d), links in zip(rows, all_links)
-    ])
+    return tuple([_item((number, section, text, links, dates[d]))
+                  for (number, section, text, _, d), links in zip(rows, _links(rows, 3))])
+
+
+def issue_items(issue: IssueRow, rows: list[tuple]) -> tuple[Item, ...]:
+    """Rows of one issue's items (section, text, links as JSON) to Items."""
+    if not rows:
+        return ()
+    number, day = issue.number, issue.date
+    return tuple([_item((number, section, text, links, day))
+                  for (section, text, _), links in zip(rows, _links(rows, 2))])
 
 
 def error(title: str, *text: str, notice: str | None = None) -> Reply:
@@ -47,6 +71,7 @@ class Core:
         a = config.archive
         self.names = ProjectNames(a.aliases, a.group_headings, a.fuzzy_threshold)
         self._known: tuple[object, dict[str, str]] = (None, {})
+        self._pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
         self._handlers: dict[str, Callable[[tuple[str, ...], Context, int], Reply]] = {
             "latest": self._latest,
             "issue": self._issue,
@@ -76,14 +101,21 @@ class Core:
         return reply
 
     def _remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
-        """Keep what `more` continues: only an answer with more to show is stored, and one
-        without clears the conversation's page (read first, so most commands write nothing)."""
-        last = self.store.last_page(ctx.conversation)
-        if reply.more > 0:
-            if last != (text, offset):
-                self.store.remember_page(ctx.conversation, text, offset)
-        elif last is not None:
-            self.store.forget_page(ctx.conversation)
+        """Keep what `more` continues: the command and offset of an answer with more to show, or
+        nothing. The store holds it (an `ask` is a process of its own); this process's last write
+        per conversation is mirrored, so a command that changes nothing touches no SQL. That is
+        safe because a conversation lives in one process: the bot's, or one `chat` session."""
+        key = ctx.conversation
+        page = (text, offset) if reply.more > 0 else None
+        last = self._pages[key] if key in self._pages else self.store.last_page(key)
+        if page != last:
+            if page is None:
+                self.store.forget_page(key)
+            else:
+                self.store.remember_page(key, text, offset)
+        if len(self._pages) >= MAX_MIRRORED_PAGES:
+            self._pages.clear()
+        self._pages[key] = page
 
     # --- projects --------------------------------------------------------------------
 
@@ -193,8 +225,9 @@ class Core:
         if total == 0:
             return Reply(title=f"Issue {row.number} has no {project} section.", kind="items",
                          issue=issue_ref(row), url=row.url)
-        return self._items_reply(f"{project} in issue {row.number} ({_when(row)})", rows, total, offset,
-                                  issue=issue_ref(row), url=row.url)
+        items = issue_items(row, rows)
+        return Reply(title=f"{project} in issue {row.number} ({_when(row)})", kind="items", items=items,
+                     more=max(0, total - offset - len(items)), issue=issue_ref(row), url=row.url)
 
     def _items_reply(self, title: str, rows: list[tuple], total: int, offset: int, **extra) -> Reply:
         items = to_items(rows)
@@ -217,12 +250,12 @@ class Core:
         return self._issue_summary(row)
 
     def _issue_summary(self, row: IssueRow, items: bool = False, offset: int = 0) -> Reply:
-        sections = tuple(SectionCount(name, n) for name, _, n in row.sections)
+        sections = section_counts(row)
         title = f"Issue {row.number}: {row.title}"
         if items:
             rows, total = self.store.issue_items(row.key, limit=self.page_size, offset=offset,
                                                  total=sum(s.count for s in sections))
-            shown = to_items(rows)
+            shown = issue_items(row, rows)
             return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url,
                          items=shown, more=max(0, total - offset - len(shown)))
         return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url)
@@ -326,12 +359,12 @@ class Core:
         seen: dict[str, int] = {}
         first = []
         for r in rows:
-            seen[r[1]] = seen.get(r[1], 0) + 1
-            if seen[r[1]] <= k:
+            seen[r[0]] = seen.get(r[0], 0) + 1
+            if seen[r[0]] <= k:
                 first.append(r)
-        sections = tuple(SectionCount(name, n) for name, _, n in row.sections)
+        sections = section_counts(row)
         return Reply(title=f"New issue {row.number}: {row.title}", kind="announcement", issue=issue_ref(row),
-                     sections=sections, items=to_items(first), url=row.url)
+                     sections=sections, items=issue_items(row, first), url=row.url)
 
     def subscription_digest(self, number: int, project: str) -> Reply | None:
         """A subscriber's DM: PROJECT's items in a new issue (None when it has none)."""
@@ -342,7 +375,7 @@ class Core:
         if total == 0:
             return None
         return Reply(title=f"{project} in the new issue {row.number} ({_when(row)})", kind="items",
-                     items=to_items(rows), issue=issue_ref(row), url=row.url)
+                     items=issue_items(row, rows), issue=issue_ref(row), url=row.url)
 
 
 def _when(row: IssueRow) -> str:
@@ -364,11 +397,5 @@ def _strip_quotes(word: str) -> str:
     return word.strip("\"'“”‘’「」()（）*")
 
 
-def _replace(reply: Reply, **changes) -> Reply:
-    from dataclasses import replace
-
-    return replace(reply, **changes)
-
-
 def _with_notice(reply: Reply, notice: str) -> Reply:
-    return _replace(reply, notice=notice)
+    return reply._replace(notice=notice)

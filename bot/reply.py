@@ -25,8 +25,8 @@ class Context:
         return f"{self.platform}:{self.where}:{self.user}"
 
 
-# The parts of a reply are NamedTuples: immutable like the Reply, and an answer builds dozens of
-# them (a frozen dataclass costs 0.7 µs each to build, a NamedTuple 0.25 µs).
+# A reply and its parts are NamedTuples: immutable, and an answer builds dozens of them (a frozen
+# dataclass costs 0.7 µs each to build and 1.5 µs for a Reply, a NamedTuple 0.25 µs and 0.5 µs).
 
 class Link(NamedTuple):
     url: str
@@ -54,8 +54,7 @@ class SectionCount(NamedTuple):
     count: int
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     """One answer. Renderers show, in order: title, notice, text, sections, issues, items, url, more."""
 
     title: str

@@ -132,6 +132,21 @@ def test_more_pages_through_the_last_answer(bot):
     assert ask(bot, "more").title == "Nothing more to show."
 
 
+def test_paging_state_is_stored_and_a_repeated_command_touches_none(bot, store):
+    ask(bot, "cinder")
+    assert store.last_page(ME.conversation) == ("cinder", 0)  # what an `ask` in another process reads
+    statements = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        ask(bot, "cinder")
+        ask(bot, "latest heat links")  # fits one page: forgets the page once, then never again
+        ask(bot, "latest heat links")
+    finally:
+        store.conn.set_trace_callback(None)
+    assert [s.split()[0] for s in statements if "conversations" in s] == ["DELETE"]
+    assert store.last_page(ME.conversation) is None
+
+
 def test_unknown_project_gets_did_you_mean(bot):
     for text in ("latest hate links", "hete links", "nvoa since 2014-06-01"):
         r = ask(bot, text)
