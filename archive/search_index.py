@@ -77,6 +77,12 @@ def install(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
 
 
+def optimize(conn: sqlite3.Connection) -> None:
+    """Merge each index into one segment (after a big ingest; small ones are left to FTS5's automerge)."""
+    conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
+    conn.execute("INSERT INTO items_grams (items_grams) VALUES ('optimize')")
+
+
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 

@@ -26,6 +26,7 @@ from archive.model import ParsedIssue, Skipped
 SCHEMA_VERSION = "4"
 POST_SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
+OPTIMIZE_AFTER = 200  # files changed by one ingest before the search indexes are merged into one
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +264,11 @@ class Store:
             summary.changes = self._refresh_visibility(today)
             if on_change and summary.changes:
                 on_change(self.db, summary.changes)
+        if summary.parsed + summary.removed >= OPTIMIZE_AFTER:
+            # A big ingest leaves each index in many segments, and every search reads them all
+            # (newest-first paging 4x slower at 10,000 issues). Merging costs 0.2 ms an issue.
+            with self._transaction():
+                search_index.optimize(self.conn)
         self._projects = None
         return summary
 

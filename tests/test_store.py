@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from archive import store as store_module
 from archive.store import Store
 from bot import runtime
 from bot.config import Config
@@ -172,6 +173,22 @@ def test_phrase_tier_pages_continue_into_the_other_matches(store, tmp_path, phra
     shown = [row[2] for rows, _, _ in pages for row in rows]
     in_order = [t for t in texts if t.startswith("live migration")] + [t for t in texts if t.startswith("migration")]
     assert shown == in_order  # the phrase tier first, each tier in the issue's order, nothing twice
+
+
+def test_a_big_ingest_merges_the_search_indexes(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "OPTIMIZE_AFTER", 3)
+    root = tmp_path / "site"
+    for n in range(1, 4):
+        write_issue(root, n, date(2014, 1, n), {"Nova": [f"live migration {n}", "调度器"]})
+    statements = []
+    store.conn.set_trace_callback(statements.append)
+    ingest(store, root)
+    assert sum("'optimize'" in s for s in statements) == 2
+    write_issue(root, 4, date(2014, 1, 4), {"Nova": ["live migration 4"]})
+    ingest(store, root)  # one new file: FTS5's own merging is enough
+    store.conn.set_trace_callback(None)
+    assert sum("'optimize'" in s for s in statements) == 2
+    assert store.search(["live", "migration"], limit=10)[1] == 4 and store.search(["调度"], limit=10)[1] == 3
 
 
 def test_an_older_layout_is_rebuilt_without_forgetting_what_was_announced(store, root):
