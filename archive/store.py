@@ -182,7 +182,8 @@ class Store:
                 hash TEXT NOT NULL,
                 sections TEXT NOT NULL);  -- JSON [[name, heading, item count], ...]: one read for a summary
             CREATE INDEX IF NOT EXISTS issues_visible ON issues (visible, date DESC, number DESC);
-            CREATE INDEX IF NOT EXISTS issues_number ON issues (number);
+            DROP INDEX IF EXISTS issues_number;  -- (number) alone: picking the newest took a sort
+            CREATE INDEX IF NOT EXISTS issues_number_date ON issues (number, date);
             CREATE TABLE IF NOT EXISTS items (
                 id INTEGER PRIMARY KEY,
                 issue_key TEXT NOT NULL REFERENCES issues(key) ON DELETE CASCADE,
