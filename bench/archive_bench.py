@@ -1,6 +1,6 @@
 """Archive and command speed at scale, side by side with the raw-SQL floor and grep.
 
-    .venv/bin/python bench/archive_bench.py [--issues 10000] [--runs 300]
+    .venv/bin/python bench/archive_bench.py [--issues 10000] [--runs 10000]
 
 Prints: full ingest, restart with an unchanged archive, peak RSS, and per command p50/p99
 through the core, as one raw SQLite query, and as `grep -r` over the markdown.
@@ -66,7 +66,7 @@ def rss_mb() -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--issues", type=int, default=10_000)
-    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--runs", type=int, default=10_000)
     ap.add_argument("--grep-runs", type=int, default=3)
     args = ap.parse_args()
 
