@@ -95,8 +95,8 @@ def _issue_line(i: IssueRef) -> tuple[str, str]:
 
 
 def _item_lines(item: Item) -> tuple[str, str]:
-    links_p = ", ".join(link_plain(l.url, l.label) for l in item.links)
-    links_h = ", ".join(link_html(l.url, l.label) for l in item.links)
+    links_p = ", ".join(link_plain(url, label) for url, label in item.links)
+    links_h = ", ".join(link_html(url, label) for url, label in item.links)
     p = "• " + item.text + (f" — {links_p}" if links_p else "")
     h = esc_lines(item.text) + (f" — {links_h}" if links_h else "")
     return p, h

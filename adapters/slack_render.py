@@ -123,7 +123,7 @@ def _item_chunk(item: Item, show_issue: bool, limit: int = MAX_SECTION_TEXT) -> 
         head += f" · #{item.issue}"
         if item.date:
             head += f" ({item.date.isoformat()})"
-    links = " · ".join(link(l.url, l.label) for l in item.links)
+    links = " · ".join(link(url, label) for url, label in item.links)
     body = escape(" ".join(item.text.split()))
     chunk = f"{head}\n{body}" if body else head
     if not links:
@@ -132,8 +132,8 @@ def _item_chunk(item: Item, show_issue: bool, limit: int = MAX_SECTION_TEXT) -> 
     if len(tail) > limit // 2:  # a wall of links: keep whole links only
         kept = []
         size = 1
-        for l in item.links:
-            piece = link(l.url, l.label)
+        for url, label in item.links:
+            piece = link(url, label)
             if size + len(piece) + 3 > limit // 2:
                 kept.append(ELLIPSIS)
                 break

@@ -26,7 +26,7 @@ def period_text(issue: IssueRef) -> str:
 def item_lines(item: Item, show_issue: bool = True) -> list[str]:
     where = f"[#{item.issue} {item.section}] " if show_issue else ""
     lines = [f"• {where}{item.text}".rstrip()]
-    lines += [f"    {link.url}" for link in item.links]
+    lines += [f"    {url}" for url, _ in item.links]
     return lines
 
 

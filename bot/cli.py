@@ -170,6 +170,7 @@ def cmd_chat(args, config, db) -> int:
 
 
 def cmd_export(args, config, db) -> int:
+    from archive.store import unpack
     from bot import runtime
 
     store = _store(db)
@@ -185,7 +186,7 @@ def cmd_export(args, config, db) -> int:
             "url": issue.url,
             "sections": [
                 {"name": name, "heading": heading,
-                 "items": [{"text": text, "links": [{"url": u, "label": l} for u, l in json.loads(links)]}
+                 "items": [{"text": text, "links": [{"url": u, "label": l} for u, l in unpack(links)]}
                            for _, text, links in items]}
                 for name, heading, items in sections
             ],

@@ -4,17 +4,16 @@ Synchronous and fast (a few SQLite queries per command); adapters call it from t
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 
 from archive.numerals import parse_number
 from archive.projects import ProjectNames
-from archive.store import IssueRow, Store
+from archive.store import IssueRow, Store, unpack
 from bot import commands as cmd
 from bot.config import Config
-from bot.reply import Context, IssueRef, Item, Link, Reply, SectionCount
+from bot.reply import Context, IssueRef, Item, Reply, SectionCount
 
 MAX_SEARCH_TERMS = 8
 MAX_TERM_CHARS = 64
@@ -26,15 +25,9 @@ def issue_ref(row: IssueRow) -> IssueRef:
 
 
 # tuple.__new__ straight from C: the fields come complete from our own rows, and going through
-# a NamedTuple's Python __new__ doubles the cost of a page's links, items and sections.
-_link = partial(tuple.__new__, Link)
+# a NamedTuple's Python __new__ doubles the cost of a page's items and sections.
 _item = partial(tuple.__new__, Item)
 _section_count = partial(tuple.__new__, SectionCount)
-
-
-def _links(rows: list[tuple], column: int) -> list[tuple[Link, ...]]:
-    """Each row's links (JSON in `column`), with one JSON parse for the whole page."""
-    return [tuple(map(_link, links)) for links in json.loads("[" + ",".join(r[column] for r in rows) + "]")]
 
 
 def section_counts(issue: IssueRow) -> tuple[SectionCount, ...]:
@@ -42,21 +35,15 @@ def section_counts(issue: IssueRow) -> tuple[SectionCount, ...]:
 
 
 def to_items(rows: list[tuple]) -> tuple[Item, ...]:
-    """Rows of items across issues (number, section, text, links as JSON, date) to Items."""
-    if not rows:
-        return ()
+    """Rows of items across issues (number, section, text, packed links, date) to Items."""
     dates = {d: date.fromisoformat(d) for d in {r[4] for r in rows}}  # a page spans few issues
-    return tuple([_item((number, section, text, links, dates[d]))
-                  for (number, section, text, _, d), links in zip(rows, _links(rows, 3))])
+    return tuple([_item((number, section, text, unpack(links), dates[d])) for number, section, text, links, d in rows])
 
 
 def issue_items(issue: IssueRow, rows: list[tuple]) -> tuple[Item, ...]:
-    """Rows of one issue's items (section, text, links as JSON) to Items."""
-    if not rows:
-        return ()
+    """Rows of one issue's items (section, text, packed links) to Items."""
     number, day = issue.number, issue.date
-    return tuple([_item((number, section, text, links, day))
-                  for (section, text, _), links in zip(rows, _links(rows, 2))])
+    return tuple([_item((number, section, text, unpack(links), day)) for section, text, links in rows])
 
 
 def error(title: str, *text: str, notice: str | None = None) -> Reply:

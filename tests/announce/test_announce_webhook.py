@@ -8,7 +8,7 @@ import pytest
 
 from adapters.webhook import WebhookDestination, payload
 from bot.delivery import Delivery, DeliveryError
-from bot.reply import IssueRef, Item, Link, Reply, SectionCount
+from bot.reply import IssueRef, Item, Reply, SectionCount
 
 from announce_helpers import SECRET_PATH
 
@@ -17,7 +17,7 @@ REPLY = Reply(
     kind="announcement",
     issue=IssueRef(19, "t", date(2014, 9, 16)),
     sections=(SectionCount("Nova", 2),),
-    items=(Item(19, "Nova", "ping @here and <@U123> > all", (Link("https://e.org/a?b=1&c=2", "a|b>"),)),),
+    items=(Item(19, "Nova", "ping @here and <@U123> > all", (("https://e.org/a?b=1&c=2", "a|b>"),)),),
     url="https://digest.example.org/2014/09/16/x.html",
 )
 

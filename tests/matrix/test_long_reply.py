@@ -6,7 +6,7 @@ import json
 from matrix_support import FixedCore
 
 from adapters.matrix_render import MAX_EVENT_BYTES, WORD_JOINER
-from bot.reply import Item, Link, Reply
+from bot.reply import Item, Reply
 
 LONG = ("热迁移<script>alert('x')</script> @room 在共享存储与块迁移两种模式下的配置差异。" * 2000
         ).encode()[:61_440].decode(errors="ignore")  # 60 KB of mostly Chinese UTF-8
@@ -15,7 +15,7 @@ LONG = ("热迁移<script>alert('x')</script> @room 在共享存储与块迁移�
 def hostile_reply() -> Reply:
     return Reply(title="<script>alert(1)</script> @room", text=(LONG,),
                  items=(Item(20, "Nova", "@room <img src=x onerror=alert(1)>",
-                             (Link("javascript:alert(1)", "@room"),)),))
+                             (("javascript:alert(1)", "@room"),)),))
 
 
 def notified(human, sender: str) -> list[dict]:
