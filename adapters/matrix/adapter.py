@@ -97,6 +97,10 @@ class MatrixAdapter:
         self._answered: OrderedDict[str, None] = OrderedDict()
         self._room_ids: dict[str, str] = {}  # configured room (id or alias) -> room id
         self._direct: set[str] = set(json.loads(store.kv_get(self._key("direct_rooms")) or "[]"))
+        # allowed invites not joined yet: room id -> (inviter, is_direct), as last stored
+        self._invites_saved = store.kv_get(self._key("invites")) or "{}"
+        self._invites: dict[str, tuple[str, bool]] = {
+            room: (inviter, is_direct) for room, (inviter, is_direct) in json.loads(self._invites_saved).items()}
         self._dm_lock = asyncio.Lock()
         self._running = False
 
@@ -341,28 +345,47 @@ class MatrixAdapter:
         return False
 
     async def _handle_invites(self, resp: SyncResponse) -> None:
+        """Decline invites from strangers; queue the allowed ones and join what is queued."""
         for room_id, info in resp.rooms.invite.items():
             inviter, is_direct = None, False
             for ev in info.invite_state:
                 if (isinstance(ev, InviteMemberEvent) and ev.state_key == self.me.user_id
                         and ev.membership == "invite"):
                     inviter, is_direct = ev.sender, bool(ev.content.get("is_direct"))
+            if inviter and self.invite_allowed(inviter):
+                self._invites[room_id] = (inviter, is_direct)
+                continue
             try:
-                if inviter and self.invite_allowed(inviter):
-                    r = await self.client.join(room_id)
-                    if isinstance(r, JoinError):
-                        log.warning("Matrix: joining %s (invited by %s) failed: %s", room_id,
-                                    inviter, r)
-                    else:
-                        log.info("Matrix: joined %s, invited by %s", room_id, inviter)
-                        if is_direct:
-                            self._mark_direct(room_id)
-                else:
-                    await self.client.room_leave(room_id)
-                    log.info("Matrix: declined the invite to %s from %s", room_id, inviter)
+                await self.client.room_leave(room_id)
+                log.info("Matrix: declined the invite to %s from %s", room_id, inviter)
+            except NETWORK_ERRORS as e:  # left pending on the server: it stays unanswered
+                log.warning("Matrix: cannot decline the invite to %s (%s)", room_id, type(e).__name__)
+        await self._join_invited()
+
+    async def _join_invited(self) -> None:
+        """Join the allowed invites. An invite arrives in one sync only, so one that fails for
+        a passing reason (network, 429, 5xx) is kept, in the store too, and tried after each
+        sync until it works; a refusal (the invite was withdrawn) drops it."""
+        for room_id, (inviter, is_direct) in list(self._invites.items()):
+            try:
+                r = await self.client.join(room_id)
             except NETWORK_ERRORS as e:
-                log.warning("Matrix: invite to %s not handled yet (%s)", room_id,
-                            type(e).__name__)
+                log.warning("Matrix: joining %s failed (%s); will retry", room_id, type(e).__name__)
+                continue
+            if isinstance(r, JoinError):
+                if not delivery_error(r, "join").permanent:
+                    log.warning("Matrix: joining %s failed (%s); will retry", room_id, r)
+                    continue
+                log.warning("Matrix: cannot join %s (invited by %s): %s", room_id, inviter, r)
+            else:
+                log.info("Matrix: joined %s, invited by %s", room_id, inviter)
+                if is_direct:
+                    self._mark_direct(room_id)
+            del self._invites[room_id]
+        state = json.dumps(self._invites, sort_keys=True)
+        if state != self._invites_saved:
+            self.store.kv_set(self._key("invites"), state)
+            self._invites_saved = state
 
     def _mark_direct(self, room_id: str) -> None:
         if room_id not in self._direct:

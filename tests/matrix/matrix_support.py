@@ -207,3 +207,48 @@ async def room_with_bot(human: Human, bot: BotRun, **kw) -> str:
     await human.wait_for(lambda: human.membership(room_id, bot.user_id) == "join",
                          what=f"{bot.user_id} to join {room_id}")
     return room_id
+
+
+# --- a flaky path to the homeserver ---------------------------------------------------------
+
+class FlakyProxy:
+    """A reverse proxy to a real homeserver that answers the first `fail` requests whose path
+    matches with a 502, as a load balancer in trouble would. `.base_url` is what the bot uses."""
+
+    def __init__(self, upstream: str, path_part: str, fail: int):
+        self.upstream, self.path_part, self.fail = upstream.rstrip("/"), path_part, fail
+        self.failed = 0
+        self.base_url = ""
+        self._runner = None
+        self._session = None
+
+    async def start(self) -> "FlakyProxy":
+        from aiohttp import ClientSession, web
+
+        self._session = ClientSession()
+        app = web.Application(client_max_size=100 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def _forward(self, request):
+        from aiohttp import web
+
+        if self.path_part in request.path and self.failed < self.fail:
+            self.failed += 1
+            return web.Response(status=502, text="<html>bad gateway</html>", content_type="text/html")
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        async with self._session.request(request.method, self.upstream + request.path_qs,
+                                         headers=headers, data=await request.read()) as up:
+            body = await up.read()
+            return web.Response(status=up.status, body=body,
+                                content_type=up.content_type if body else None)
+
+    async def close(self) -> None:
+        await self._runner.cleanup()
+        await self._session.close()

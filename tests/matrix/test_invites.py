@@ -35,3 +35,41 @@ async def test_configured_rooms_are_joined_at_start(people, make_bot):
     bot = await make_bot(rooms=(room,))  # nobody is allowed to invite it: it joins by config
     await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join")
     assert not bot.adapter.is_dm(room)  # an announcement room is never a DM, however quiet
+
+
+async def test_a_join_that_fails_on_the_way_is_retried_until_it_works(people, make_bot, synapse):
+    from matrix_support import FlakyProxy, unique
+
+    alice = await people("alice")
+    proxy = await FlakyProxy(synapse.base_url, "/join/", fail=2).start()
+    try:
+        reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
+        bot = await make_bot(server=proxy, reg=reg, allow=(alice.user_id,),
+                             adapter={"sync_timeout_ms": 300})  # a retry follows each sync
+        room = await alice.create_room(invite=(bot.user_id,))
+        await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join",
+                             what="the bot to join after two failed tries")
+        assert proxy.failed == 2
+        assert bot.adapter._invites == {} and bot.store.kv_get(bot.adapter._key("invites")) == "{}"
+    finally:
+        await proxy.close()
+
+
+async def test_an_invite_not_joined_yet_survives_a_restart(people, make_bot, synapse):
+    from matrix_support import FlakyProxy, unique, until
+
+    alice = await people("alice")
+    proxy = await FlakyProxy(synapse.base_url, "/join/", fail=10**6).start()
+    try:
+        reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
+        bot = await make_bot(server=proxy, reg=reg, allow=(alice.user_id,), adapter={"sync_timeout_ms": 300})
+        room = await alice.create_room(invite=(bot.user_id,))
+        await until(lambda: room in (bot.store.kv_get(bot.adapter._key("invites")) or ""),
+                    what="the failed join to be kept in the store")
+        await bot.stop()  # the invite will not come again in a sync: only the store has it
+        proxy.fail = 0
+        await bot.start()
+        await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join",
+                             what="the bot to join after its restart")
+    finally:
+        await proxy.close()
