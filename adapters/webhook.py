@@ -56,7 +56,7 @@ class WebhookDestination:
     def __init__(self, name: str, url: str | None, *, url_env: str = "", min_interval: float = 1.0,
                  timeout: float = 30.0):
         self.name = name  # "webhook:<config name>"
-        self.min_interval = min_interval  # Slack's incoming webhooks take about one message a second
+        self.min_interval = min_interval  # seconds between two posts
         self.target = ""
         self._url = url
         self._url_env = url_env
@@ -65,7 +65,8 @@ class WebhookDestination:
 
     @classmethod
     def from_config(cls, cfg: WebhookConfig, **kw) -> "WebhookDestination":
-        return cls(f"webhook:{cfg.name}", secret(cfg.url_env), url_env=cfg.url_env, **kw)
+        return cls(f"webhook:{cfg.name}", secret(cfg.url_env), url_env=cfg.url_env,
+                   min_interval=cfg.min_interval_seconds, **kw)
 
     def __repr__(self) -> str:  # never the URL
         return f"WebhookDestination({self.name!r})"

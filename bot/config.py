@@ -75,6 +75,7 @@ class WebhookConfig:
     name: str
     url_env: str  # environment variable holding the incoming-webhook URL (a secret)
     backlog: int = 0
+    min_interval_seconds: float = 1.0  # between two posts (Slack's incoming webhooks: ~1 a second)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +323,10 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
         if name in names:
             raise ConfigError(f"{p}name: {name!r} is used twice")
         names.add(name)
-        out.append(WebhookConfig(name=name, url_env=url_env, backlog=_backlog(t, p)))
+        interval = _positive(float(_take(t, "min_interval_seconds", p, (int, float), 1.0)),
+                             f"{p}min_interval_seconds", allow_zero=True)
+        out.append(WebhookConfig(name=name, url_env=url_env, backlog=_backlog(t, p),
+                                 min_interval_seconds=interval))
         _no_leftovers(t, p)
     return tuple(out)
 

@@ -14,7 +14,7 @@ def test_example_config_is_valid_and_typed():
     assert c.page_size == 10
     assert c.slack.mode == "socket" and c.slack.channels == ("C0123456789",)
     assert c.matrix.device_id == "DIGESTBOT"
-    assert c.webhooks[0].url_env == "DIGEST_WEBHOOK_TEAM_URL"
+    assert c.webhooks[0].url_env == "DIGEST_WEBHOOK_TEAM_URL" and c.webhooks[0].min_interval_seconds == 1.0
     assert dict(c.archive.aliases)["Tempest"] == ("tempst", "qa")
 
 
@@ -38,6 +38,7 @@ def test_embedded_default_needs_no_file():
         ({"matrix": {"homeserver": "https://m", "user_id": "bob"}}, "matrix.user_id"),
         ({"webhook": [{"name": "a"}]}, "webhook[0].url_env"),
         ({"webhook": [{"name": "a", "url_env": "A"}, {"name": "a", "url_env": "B"}]}, "webhook[1].name"),
+        ({"webhook": [{"name": "a", "url_env": "A", "min_interval_seconds": -1}]}, "webhook[0].min_interval_seconds"),
         ({"token": "xoxb-secret"}, "token"),
     ],
 )

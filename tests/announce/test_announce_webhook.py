@@ -84,3 +84,16 @@ async def test_missing_url_env_is_permanent_and_names_the_variable():
     with pytest.raises(DeliveryError) as e:
         await dest.send(delivery(), REPLY)
     assert e.value.permanent and "NO_SUCH_HOOK" in str(e.value)
+
+
+def test_pacing_comes_from_the_config(monkeypatch):
+    from pathlib import Path
+
+    from bot.config import parse
+
+    monkeypatch.setenv("DIGEST_TEST_HOOK", "http://127.0.0.1:9/hook")
+    cfg = parse({"webhook": [{"name": "discord", "url_env": "DIGEST_TEST_HOOK", "min_interval_seconds": 2.5},
+                             {"name": "team", "url_env": "DIGEST_TEST_HOOK"}]}, Path("."))
+    slow, default = (WebhookDestination.from_config(w) for w in cfg.webhooks)
+    assert (slow.name, slow.min_interval) == ("webhook:discord", 2.5)
+    assert default.min_interval == 1.0
