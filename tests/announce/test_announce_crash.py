@@ -70,6 +70,17 @@ class BotProcess:
         self.proc.send_signal(signal.SIGKILL)
         await until(lambda: self.proc.poll() is not None, what="the bot to die")
 
+    def __enter__(self) -> "BotProcess":
+        self.start()
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is not None:
+            print(self.logs())  # shown with the failure
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
     def logs(self) -> str:
         return "\n".join((self.tmp / f"bot-{n}.log").read_text(errors="replace")[-3000:]
                          for n in range(1, self.runs + 1))
@@ -88,10 +99,8 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_only_with_the_sa
     env.pop("DIGEST_BOT_DB", None)
     env.pop("DIGEST_BOT_CONFIG", None)
     receiver.delay = 0.05  # requests take a while: some kills land between send and record
-    bot = BotProcess(tmp_path, env)
     db = tmp_path / "bot.db"
-    bot.start()
-    try:
+    with BotProcess(tmp_path, env) as bot:
         await until(lambda: len(_db_rows(db, "SELECT name FROM outbox_destinations")) == 2, timeout=30,
                     what="the first start to introduce both webhooks")
         new = list(range(4, 14))
@@ -118,13 +127,6 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_only_with_the_sa
         bot.proc.send_signal(signal.SIGTERM)
         await until(lambda: bot.proc.poll() is not None, timeout=20, what="a clean stop on SIGTERM")
         assert bot.proc.returncode == 0, bot.logs()
-    except BaseException:
-        print(bot.logs())
-        raise
-    finally:
-        if bot.proc.poll() is None:
-            bot.proc.kill()
-            bot.proc.wait()
 
 
 @pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")
@@ -134,10 +136,8 @@ async def test_sigterm_mid_send_waits_and_records_then_sigint_stops_cleanly(tmp_
     (tmp_path / "config.toml").write_text(CONFIG.format(env=HOOK_ENV).split("[[webhook]]\nname = \"ops\"")[0])
     env = {**os.environ, HOOK_ENV: receiver.url, "DIGEST_BOT_TODAY": TODAY.isoformat()}
     env.pop("DIGEST_BOT_DB", None)
-    bot = BotProcess(tmp_path, env)
     db = tmp_path / "bot.db"
-    bot.start()
-    try:
+    with BotProcess(tmp_path, env) as bot:
         await until(lambda: _db_rows(db, "SELECT name FROM outbox_destinations"), timeout=30, what="start")
         receiver.delay = 1.0
         write_post(site, 2)
@@ -154,10 +154,3 @@ async def test_sigterm_mid_send_waits_and_records_then_sigint_stops_cleanly(tmp_
         await until(lambda: bot.proc.poll() is not None, timeout=20, what="the stop on SIGINT")
         assert bot.proc.returncode == 0, bot.logs()
         assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0", "digest-bot:3:webhook:team:announce:0"]
-    except BaseException:
-        print(bot.logs())
-        raise
-    finally:
-        if bot.proc.poll() is None:
-            bot.proc.kill()
-            bot.proc.wait()
