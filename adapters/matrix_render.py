@@ -175,14 +175,22 @@ def notice_content(r: Rendered, in_reply_to: str | None = None) -> dict:
     return content
 
 
-def edit_content(r: Rendered, original_event_id: str) -> dict:
-    """An `m.replace` edit of `original_event_id` (the fallback body is prefixed with '* ')."""
-    new = notice_content(r)
+EDIT_FALLBACK_CHARS = 100
+
+
+def edit_content(new: dict, original_event_id: str) -> dict:
+    """An `m.replace` edit of `original_event_id` to `new` (a notice content). The fallback
+    for clients without edits is the new first line, short: so an edit of a part that filled
+    its event still fits in one (content budget + ~1 KB < 65,536), and a correction splits
+    into parts exactly like the announcement it corrects."""
+    first = new["body"].split("\n", 1)[0]
+    if len(first) > EDIT_FALLBACK_CHARS:
+        first = first[:EDIT_FALLBACK_CHARS - 1] + "…"
     return {
         "msgtype": "m.notice",
-        "body": "* " + r.body,
+        "body": "* " + first,
         "format": HTML_FORMAT,
-        "formatted_body": "* " + r.html,
+        "formatted_body": "* " + esc(first),
         "m.new_content": new,
         "m.mentions": {},
         "m.relates_to": {"rel_type": "m.replace", "event_id": original_event_id},

@@ -55,6 +55,13 @@ START_ATTEMPTS = 3  # start() gives up waiting after this many tries; run_foreve
 POISON_LIMIT = 3  # a batch whose handling raises this many times is skipped
 
 
+def _edits(parts: list[dict], refs: list[str]) -> list[dict]:
+    """A correction of a message sent in parts `refs`: new part n replaces part n; parts beyond
+    the original ones are new notices, and original parts beyond the new ones are emptied."""
+    out = [edit_content(part, ref) for part, ref in zip(parts, refs)] + parts[len(refs):]
+    return out + [edit_content(notice_content(Rendered("…", "…")), ref) for ref in refs[len(parts):]]
+
+
 class _Transient(Exception):
     """The homeserver answered with an error worth retrying (5xx, 429 after nio's retries)."""
 
@@ -571,7 +578,7 @@ class MatrixAdapter:
 
     async def post(self, room_id: str, delivery: Delivery, reply: Reply) -> str | None:
         """Send `reply` (or an m.replace edit of delivery.remote_ref) idempotently on
-        delivery.key. Returns the event id of the (first) message."""
+        delivery.key. Returns the event ids of its parts, space-separated (what an edit replaces)."""
         what = f"{delivery.destination} ({delivery.key})"
         self.check_usable(what)
         if not await self._room_known(room_id):
@@ -581,12 +588,11 @@ class MatrixAdapter:
             raise DeliveryError(f"{what}: {room_id} is encrypted and this install has no "
                                 f"end-to-end support (pip install 'matrix-nio[e2e]')",
                                 permanent=True)
-        if delivery.kind == "edit" and delivery.remote_ref:
-            ref = delivery.remote_ref
-            contents = render_messages(reply, wrap=lambda r: edit_content(r, ref))[:1]
-        else:
-            contents = render_messages(reply, wrap=notice_content)
-        first: str | None = None
+        refs = (delivery.remote_ref or "").split() if delivery.kind == "edit" else []
+        contents = render_messages(reply, wrap=notice_content)
+        if refs:
+            contents = _edits(contents, refs)
+        sent: list[str] = []
         for n, content in enumerate(contents):
             try:
                 resp = await self.client.room_send(
@@ -601,8 +607,8 @@ class MatrixAdapter:
                 if resp.status_code in TOKEN_CODES:
                     self._give_up(resp)
                 raise delivery_error(resp, what)
-            first = first or resp.event_id
-        return first
+            sent.append(resp.event_id)
+        return " ".join(sent) or None  # every part, so that a correction can replace each
 
     async def dm_room(self, user: str) -> str:
         """The DM room with `user`: remembered in the store, else found, else created."""

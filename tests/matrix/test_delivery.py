@@ -200,3 +200,43 @@ async def test_homeserver_down_at_start_does_not_block_and_connects_later(people
     assert await dest.send(announce(dest), bot.core.announcement(20))
     ev = await alice.send(room, "!digest issue 21")
     await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id))
+
+
+def _long_announcement(word: str, paragraphs: int):
+    from bot.reply import Reply
+
+    return Reply(title=f"New issue 20: {word}", kind="announcement",
+                 text=tuple(f"{word} {n} " + "migration " * 1000 for n in range(paragraphs)))
+
+
+def _parts(reply) -> int:
+    from adapters.matrix_render import render_messages
+
+    return len(render_messages(reply))
+
+
+async def test_a_correction_replaces_every_part_of_a_split_announcement(people, make_bot):
+    alice = await people("alice")
+    room = await alice.create_room(public=True)
+    bot = await make_bot(rooms=(room,))
+    room_dest = bot.adapter.destinations()[0]
+    first, shorter, longer = (_long_announcement(w, n) for w, n in (("first", 9), ("second", 5), ("third", 14)))
+    assert _parts(shorter) < _parts(first) < _parts(longer)
+
+    refs = (await room_dest.send(announce(room_dest), first)).split()
+    assert len(refs) == _parts(first) >= 3
+    await room_dest.send(announce(room_dest, kind="edit", remote_ref=" ".join(refs)), shorter)
+    edits = await alice.wait_for(lambda: len(alice.messages(room, bot.user_id)) == 2 * len(refs)
+                                 and alice.messages(room, bot.user_id)[len(refs):], what="the edits")
+    assert [e["content"]["m.relates_to"]["event_id"] for e in edits] == refs  # part n replaces part n
+    kept = _parts(shorter)
+    assert all("second" in e["content"]["m.new_content"]["body"] for e in edits[:kept])
+    assert all(e["content"]["m.new_content"]["body"] == "…" for e in edits[kept:])  # the left-over parts
+
+    sent = (await room_dest.send(announce(room_dest, kind="edit", n=1, remote_ref=" ".join(refs)), longer)).split()
+    assert len(sent) == _parts(longer)
+    added = await alice.wait_for(lambda: len(alice.messages(room, bot.user_id)) == 2 * len(refs) + len(sent)
+                                 and alice.messages(room, bot.user_id)[2 * len(refs):], what="the longer one")
+    assert [e["content"].get("m.relates_to", {}).get("event_id") for e in added] == \
+        refs + [None] * (len(sent) - len(refs))  # the parts beyond the original ones are new messages
+    assert all("third" in e["content"]["body"] for e in added[len(refs):])

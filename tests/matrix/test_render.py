@@ -114,9 +114,17 @@ def test_a_short_reply_is_one_message():
     assert len(render_messages(Reply(title="hi"))) == 1
 
 
+def test_an_edit_of_a_full_part_still_fits_one_event():
+    reply = Reply(title="标题" * 3000, text=tuple("说明 @room " * 2000 for _ in range(6)))
+    parts = render_messages(reply)
+    assert len(parts) > 2
+    for part in parts:
+        assert content_size(edit_content(part, "$" + "x" * 43)) <= MAX_EVENT_BYTES - 2048
+
+
 def test_edit_content_replaces_and_does_not_ping():
     r = render(Reply(title="corrected @room"))
-    c = edit_content(r, "$orig")
+    c = edit_content(notice_content(r), "$orig")
     assert c["m.relates_to"] == {"rel_type": "m.replace", "event_id": "$orig"}
     assert c["m.new_content"]["body"] == r.body
     assert c["body"].startswith("* ")
