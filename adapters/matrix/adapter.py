@@ -35,7 +35,8 @@ from nio import (
 )
 from nio.exceptions import SendRetryError
 
-from adapters.matrix.client import TOKEN_CODES, MatrixAuthError, delivery_error, exchange_keys, login, txn_id
+from adapters.matrix.client import (TOKEN_CODES, MatrixAuthError, delivery_error, exchange_keys, login,
+                                    password_login, txn_id)
 from adapters.matrix.commands import Me, command_text
 from adapters.matrix.limits import RoomLimiter
 from adapters.matrix_render import Rendered, edit_content, notice_content, render_messages
@@ -187,6 +188,12 @@ class MatrixAdapter:
                                 e or type(e).__name__, failures)
                     await self._pause(self._backoff(failures))
             while not self._stopping.is_set() and not self.fatal:
+                if not self.client.logged_in:  # nio drops the token when any call meets a soft logout
+                    if not await self._relogin():
+                        self._give_up("Matrix: the access token expired (a soft logout) and there is no "
+                                      f"password in ${self.cfg.password_env} to log in again")
+                        break
+                    continue
                 try:
                     resp = await self._interruptible(self._sync_call(
                         self.sync_timeout_ms, SYNC_FILTER, since=self._since))
@@ -204,7 +211,7 @@ class MatrixAdapter:
                     break
                 if isinstance(resp, SyncError):
                     if resp.status_code in TOKEN_CODES:
-                        if await self._relogin(resp):
+                        if resp.soft_logout and await self._relogin():
                             continue
                         self._give_up(resp)
                         break
@@ -274,16 +281,18 @@ class MatrixAdapter:
         except asyncio.TimeoutError:
             pass
 
-    async def _relogin(self, resp: SyncError) -> bool:
-        """A soft logout with a password configured: log in again on the same device."""
-        if not (resp.soft_logout and secret(self.cfg.password_env)):
+    async def _relogin(self) -> bool:
+        """After a soft logout (the token expired), with a password configured: log in again on
+        the same device."""
+        if not secret(self.cfg.password_env):
             return False
         self.client.access_token = ""
         try:
-            await login(self.client, self.cfg)
+            await password_login(self.client, self.cfg)  # not the token again: it has expired
         except (MatrixAuthError, *NETWORK_ERRORS) as e:
             log.error("Matrix: re-login after soft logout failed: %s", e)
             return False
+        log.info("Matrix: the access token expired; logged in again with the password")
         return True
 
     def _give_up(self, why: ErrorResponse | str) -> None:
@@ -312,7 +321,7 @@ class MatrixAdapter:
             return
         try:
             await exchange_keys(c)
-        except NETWORK_ERRORS as e:
+        except (*NETWORK_ERRORS, LocalProtocolError) as e:  # LocalProtocolError: logged out meanwhile
             log.warning("Matrix: key exchange failed (%s); retried after the next sync",
                         type(e).__name__)
 

@@ -66,6 +66,11 @@ async def login(client: AsyncClient, cfg: MatrixConfig) -> None:
         finally:
             client.access_token = ""
         if isinstance(who, WhoamiError):
+            if who.soft_logout and password:  # the token expired: the password still works
+                log.info("Matrix: the access token in $%s expired; logging in with the password",
+                         cfg.access_token_env)
+                await password_login(client, cfg)
+                return
             if who.status_code in TOKEN_CODES:
                 raise MatrixAuthError(
                     f"Matrix: the access token in ${cfg.access_token_env} was refused "
@@ -82,13 +87,19 @@ async def login(client: AsyncClient, cfg: MatrixConfig) -> None:
         client.restore_login(cfg.user_id, device, token)
         return
     if password:
-        resp = await client.login(password=password, device_name=cfg.device_name)
-        if isinstance(resp, LoginError):
-            raise MatrixAuthError(f"Matrix: password login as {cfg.user_id} refused: "
-                                  f"{resp.status_code} {resp.message}")
+        await password_login(client, cfg)
         return
     raise MatrixAuthError(
         f"Matrix: no credentials: set ${cfg.access_token_env} or ${cfg.password_env}")
+
+
+async def password_login(client: AsyncClient, cfg: MatrixConfig) -> None:
+    """Log in with the password, on the configured device (also after a soft logout, when the
+    access token has expired)."""
+    resp = await client.login(password=secret(cfg.password_env), device_name=cfg.device_name)
+    if isinstance(resp, LoginError):
+        raise MatrixAuthError(f"Matrix: password login as {cfg.user_id} refused: "
+                              f"{resp.status_code} {resp.message}")
 
 
 async def exchange_keys(client: AsyncClient) -> None:

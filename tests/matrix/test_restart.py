@@ -2,7 +2,7 @@
 answered twice."""
 from __future__ import annotations
 
-from matrix_support import room_with_bot
+from matrix_support import room_with_bot, unique
 
 
 async def test_history_before_the_first_join_is_not_answered(people, make_bot):
@@ -72,3 +72,47 @@ async def test_a_long_absence_fills_the_gap(people, make_bot):
     await bot.start()
     await alice.wait_for(lambda: alice.replies_to(room, last, bot.user_id), what="last")
     await alice.wait_for(lambda: alice.replies_to(room, first, bot.user_id), what="first (gap)")
+
+
+async def test_an_expired_access_token_is_replaced_by_a_password_login(people, make_bot, synapse, admin,
+                                                                      monkeypatch):
+    import os
+    import time
+    from urllib.parse import quote
+
+    from matrix_support import until
+
+    alice = await people("alice")
+    reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
+    # a token that expires: the homeserver answers with a *soft* logout once it has
+    token = synapse.request("POST", f"/_synapse/admin/v1/users/{quote(reg.user_id)}/login",
+                            {"valid_until_ms": int(time.time() * 1000) + 3000},
+                            token=admin.access_token)["access_token"]
+    monkeypatch.setenv(f"MATRIX_TEST_NO_TOKEN_{os.getpid()}", token)  # the bot's access_token_env
+    bot = await make_bot(reg=reg, allow=(alice.user_id,), adapter={"sync_timeout_ms": 300})
+    assert bot.adapter.client.access_token == token
+    await until(lambda: bot.adapter.client.access_token not in ("", token), timeout=15,
+                what="a password login after the token expired")
+    room = await room_with_bot(alice, bot)
+    ev = await alice.send(room, "!digest latest")
+    await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what="an answer after it")
+    assert bot.adapter.fatal is None
+
+
+async def test_an_access_token_that_expired_while_down_falls_back_to_the_password(people, make_bot, synapse,
+                                                                                 admin, monkeypatch):
+    import os
+    import time
+    from urllib.parse import quote
+
+    alice = await people("alice")
+    reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
+    token = synapse.request("POST", f"/_synapse/admin/v1/users/{quote(reg.user_id)}/login",
+                            {"valid_until_ms": int(time.time() * 1000) - 1000},
+                            token=admin.access_token)["access_token"]  # already expired
+    monkeypatch.setenv(f"MATRIX_TEST_NO_TOKEN_{os.getpid()}", token)
+    bot = await make_bot(reg=reg, allow=(alice.user_id,))
+    assert bot.adapter.client.access_token not in ("", token) and bot.adapter.fatal is None
+    room = await room_with_bot(alice, bot)
+    ev = await alice.send(room, "!digest latest")
+    await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what="an answer")
