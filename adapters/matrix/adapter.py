@@ -11,13 +11,16 @@ import asyncio
 import json
 import logging
 import random
+import secrets
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import quote
 from dataclasses import dataclass
 
 from aiohttp import ClientError
 from nio import (
     AsyncClient,
+    DirectRoomsResponse,
     ErrorResponse,
     InviteMemberEvent,
     JoinError,
@@ -141,7 +144,11 @@ class MatrixAdapter:
             self.me = Me(self.client.user_id, await self._display_name())
         since = self.store.kv_get(self._key("next_batch"))
         if since is None:
-            resp = await self._checked_sync(0, FIRST_SYNC_FILTER, since=None, full_state=True)
+            # Synapse serves a repeated /sync from a 2-minute cache: a first start soon after
+            # another would get the old answer (rooms unknown, and everything said since then
+            # answered as new). A nonce in the filter makes this request its own.
+            first = {**FIRST_SYNC_FILTER, "org.digest_bot.nonce": secrets.token_hex(8)}
+            resp = await self._checked_sync(0, first, since=None, full_state=True)
             await self._handle_invites(resp)  # invites are not history: act on them
             log.info("Matrix: first start, %d rooms known, history skipped", len(resp.rooms.join))
             await self._finish_batch(resp)
@@ -396,17 +403,37 @@ class MatrixAdapter:
             else:
                 log.info("Matrix: joined %s, invited by %s", room_id, inviter)
                 if is_direct:
-                    self._mark_direct(room_id)
+                    await self._mark_direct(room_id, inviter)
             del self._invites[room_id]
         state = json.dumps(self._invites, sort_keys=True)
         if state != self._invites_saved:
             self.store.kv_set(self._key("invites"), state)
             self._invites_saved = state
 
-    def _mark_direct(self, room_id: str) -> None:
-        if room_id not in self._direct:
-            self._direct.add(room_id)
-            self.store.kv_set(self._key("direct_rooms"), json.dumps(sorted(self._direct)))
+    async def _mark_direct(self, room_id: str, user: str) -> None:
+        """A DM room: in our store, and in the account's `m.direct` as clients keep it (which
+        outlives the store: a new install finds the DM instead of opening another)."""
+        if room_id in self._direct:
+            return
+        self._direct.add(room_id)
+        self.store.kv_set(self._key("direct_rooms"), json.dumps(sorted(self._direct)))
+        try:
+            rooms = await self._m_direct()
+            if room_id not in rooms.get(user, []):
+                rooms[user] = [*rooms.get(user, []), room_id]
+                path = f"/_matrix/client/v3/user/{quote(self.client.user_id, safe='')}/account_data/m.direct"
+                r = await self.client.send("PUT", path, json.dumps(rooms), headers={
+                    "Content-Type": "application/json", "Authorization": f"Bearer {self.client.access_token}"})
+                r.release()
+                if r.status != 200:
+                    log.warning("Matrix: cannot record the DM %s in m.direct (HTTP %s)", room_id, r.status)
+        except (*NETWORK_ERRORS, LocalProtocolError) as e:  # best effort: the store has it
+            log.warning("Matrix: cannot record the DM %s in m.direct (%s)", room_id, type(e).__name__)
+
+    async def _m_direct(self) -> dict[str, list[str]]:
+        """The account's `m.direct`: user -> their DM rooms ({} when none was ever set)."""
+        resp = await self.client.list_direct_rooms()
+        return {u: list(rs) for u, rs in resp.rooms.items()} if isinstance(resp, DirectRoomsResponse) else {}
 
     def is_dm(self, room_id: str) -> bool:
         if room_id in self._room_ids.values() or room_id in self.cfg.rooms:
@@ -626,7 +653,7 @@ class MatrixAdapter:
             room_id = self.store.kv_get(key)
             if room_id and self._dm_usable(room_id, user):
                 return room_id
-            room_id = self._find_dm(user)
+            room_id = await self._find_dm(user)
             if room_id is None:
                 try:
                     resp = await self.client.room_create(
@@ -638,7 +665,7 @@ class MatrixAdapter:
                     raise delivery_error(resp, f"DM with {user}")
                 room_id = resp.room_id
                 log.info("Matrix: opened a DM with %s: %s", user, room_id)
-            self._mark_direct(room_id)
+            await self._mark_direct(room_id, user)
             self.store.kv_set(key, room_id)
             return room_id
 
@@ -649,8 +676,15 @@ class MatrixAdapter:
         room = self.client.rooms.get(room_id)
         return room is None or user in room.users  # unknown yet: trust the store
 
-    def _find_dm(self, user: str) -> str | None:
-        for room_id, room in self.client.rooms.items():
-            if room_id in self._direct and user in room.users and room.member_count <= 2:
-                return room_id
-        return None
+    async def _find_dm(self, user: str) -> str | None:
+        def usable(room_id: str) -> bool:
+            room = self.client.rooms.get(room_id)
+            return room is not None and user in room.users and room.member_count <= 2
+
+        found = next((r for r in self.client.rooms if r in self._direct and usable(r)), None)
+        if found is None:  # a new store: the account may know the DM from an earlier install
+            try:
+                found = next((r for r in (await self._m_direct()).get(user, []) if usable(r)), None)
+            except NETWORK_ERRORS:
+                pass
+        return found

@@ -68,6 +68,28 @@ async def test_subscription_dm_opens_one_direct_room_and_reuses_it(people, make_
     assert bot.adapter.is_dm(room)
 
 
+async def test_a_new_store_finds_the_dm_through_m_direct(people, make_bot, tmp_path):
+    from urllib.parse import quote
+
+    alice = await people("alice")
+    bot = await make_bot()
+    ev1 = await bot.adapter.destinations()[-1].send(Delivery(1, "k-md-1", "matrix-dm", alice.user_id, 20, "dm"),
+                                                    bot.core.subscription_digest(20, "Nova"))
+    [room] = await alice.wait_for(lambda: sorted(alice.invites), what="the DM invite")
+    await alice.join(room)
+    direct = bot.server.request(
+        "GET", f"/_matrix/client/v3/user/{quote(bot.user_id)}/account_data/m.direct",
+        token=bot.adapter.client.access_token)
+    assert direct == {alice.user_id: [room]}  # what clients keep, on the account
+    bot.db = tmp_path / "a-new-install.db"  # the store is gone; the account and device are not
+    await bot.restart()
+    ev2 = await bot.adapter.destinations()[-1].send(Delivery(2, "k-md-2", "matrix-dm", alice.user_id, 21, "dm"),
+                                                    bot.core.subscription_digest(21, "Nova"))
+    msgs = await alice.wait_for(lambda: len(alice.messages(room, bot.user_id)) == 2
+                                and alice.messages(room, bot.user_id), what="the second DM, same room")
+    assert [m["event_id"] for m in msgs] == [ev1, ev2] and alice.invites == {room}
+
+
 async def test_failures_map_to_delivery_errors(people, make_bot):
     alice = await people("alice")
     private = await alice.create_room()  # the bot is not invited

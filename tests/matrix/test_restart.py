@@ -116,3 +116,17 @@ async def test_an_access_token_that_expired_while_down_falls_back_to_the_passwor
     room = await room_with_bot(alice, bot)
     ev = await alice.send(room, "!digest latest")
     await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what="an answer")
+
+
+async def test_a_first_start_soon_after_another_still_skips_history(people, make_bot, tmp_path):
+    # Synapse caches a /sync answer for two minutes: the second first start must not get the first's
+    alice = await people("alice")
+    bot = await make_bot(allow=(alice.user_id,))
+    room = await room_with_bot(alice, bot)
+    await bot.stop()
+    old = await alice.send(room, "!digest latest")  # said while the bot was away, before its store was lost
+    bot.db = tmp_path / "a-new-install.db"
+    await bot.start()
+    sentinel = await alice.send(room, "!digest issue 20")
+    await alice.wait_for(lambda: alice.replies_to(room, sentinel, bot.user_id), what="the sentinel's answer")
+    assert alice.replies_to(room, old, bot.user_id) == []
