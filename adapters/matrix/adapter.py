@@ -14,8 +14,8 @@ import random
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
-from urllib.parse import quote
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from aiohttp import ClientError
 from nio import (
@@ -341,21 +341,29 @@ class MatrixAdapter:
 
     # --- rooms and invites -----------------------------------------------------------
 
+    async def _join(self, room: str) -> str:
+        """Join `room` (an id or an alias) and return its id; a failure is a DeliveryError,
+        transient (network, 429, 5xx) or permanent (refused)."""
+        try:
+            resp = await self.client.join(room)
+        except NETWORK_ERRORS as e:
+            raise DeliveryError(f"join {room}: homeserver unreachable ({type(e).__name__})") from None
+        if isinstance(resp, JoinError):
+            raise delivery_error(resp, f"join {room}")
+        return resp.room_id
+
     async def _join_configured(self) -> list[str]:
         """Join the announcement rooms; returns those we were not in yet."""
         new = []
         for room in self.cfg.rooms:
             try:
-                resp = await self.client.join(room)
-            except NETWORK_ERRORS as e:
-                log.warning("Matrix: cannot join %s yet (%s)", room, type(e).__name__)
+                room_id = await self._join(room)
+            except DeliveryError as e:
+                log.warning("Matrix: cannot join configured room %s yet: %s", room, e)
                 continue
-            if isinstance(resp, JoinError):
-                log.warning("Matrix: cannot join configured room %s: %s", room, resp)
-            else:
-                self._room_ids[room] = resp.room_id
-                if resp.room_id not in self.client.rooms:
-                    new.append(resp.room_id)
+            self._room_ids[room] = room_id
+            if room_id not in self.client.rooms:
+                new.append(room_id)
         return new
 
     def invite_allowed(self, inviter: str) -> bool:
@@ -391,15 +399,12 @@ class MatrixAdapter:
         sync until it works; a refusal (the invite was withdrawn) drops it."""
         for room_id, (inviter, is_direct) in list(self._invites.items()):
             try:
-                r = await self.client.join(room_id)
-            except NETWORK_ERRORS as e:
-                log.warning("Matrix: joining %s failed (%s); will retry", room_id, type(e).__name__)
-                continue
-            if isinstance(r, JoinError):
-                if not delivery_error(r, "join").permanent:
-                    log.warning("Matrix: joining %s failed (%s); will retry", room_id, r)
+                await self._join(room_id)
+            except DeliveryError as e:
+                if not e.permanent:
+                    log.warning("Matrix: %s; will retry", e)
                     continue
-                log.warning("Matrix: cannot join %s (invited by %s): %s", room_id, inviter, r)
+                log.warning("Matrix: cannot join %s (invited by %s): %s", room_id, inviter, e)
             else:
                 log.info("Matrix: joined %s, invited by %s", room_id, inviter)
                 if is_direct:
@@ -601,16 +606,9 @@ class MatrixAdapter:
 
     async def room_id_for(self, room: str) -> str:
         """The id of a configured room (an id or an alias), joining it if needed."""
-        if room in self._room_ids:
-            return self._room_ids[room]
-        try:
-            resp = await self.client.join(room)
-        except NETWORK_ERRORS as e:
-            raise DeliveryError(f"join {room}: homeserver unreachable ({type(e).__name__})") from None
-        if isinstance(resp, JoinError):
-            raise delivery_error(resp, f"join {room}")
-        self._room_ids[room] = resp.room_id
-        return resp.room_id
+        if room not in self._room_ids:
+            self._room_ids[room] = await self._join(room)
+        return self._room_ids[room]
 
     async def post(self, room_id: str, delivery: Delivery, reply: Reply) -> str | None:
         """Send `reply` (or an m.replace edit of delivery.remote_ref) idempotently on
