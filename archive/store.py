@@ -462,7 +462,7 @@ class Store:
         return self._projects
 
     def issue_items(self, key: str, project: str | None = None, limit: int = -1, offset: int = 0,
-                    total: int | None = None) -> tuple[list[tuple[str, str, str]], int]:
+                    total: int | None = None) -> tuple[list[tuple[str, str, bytes]], int]:
         """An issue's items (of one project) in order, as (section, text, packed links), and how
         many there are in all (pass `total` when the caller knows it from the section counts).
         The issue's number and date are the caller's: not reading them per row saves a fifth."""
@@ -530,7 +530,7 @@ class Store:
     def issue_project_names(self, key: str) -> list[str]:
         return [name for name, _, _ in self.sections(key)]
 
-    def export(self) -> Iterator[tuple[IssueRow, list[tuple[str, str, list[tuple[str, str, str]]]]]]:
+    def export(self) -> Iterator[tuple[IssueRow, list[tuple[str, str, list[tuple[str, str, bytes]]]]]]:
         """Every visible issue, oldest first, with its sections and their items."""
         for r in self.conn.execute(
             f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 ORDER BY date, number"

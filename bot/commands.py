@@ -89,11 +89,8 @@ def tokenize(text: str) -> list[str]:
 
 
 def parse(text: str) -> Parsed:
-    words = text.replace("\u3000", " ").split()
-    text = " ".join(words)
-    if len(text) > MAX_INPUT_CHARS:
-        text = text[:MAX_INPUT_CHARS]
-        words = text.split()
+    text = clean(text)
+    words = text.split()
     if not words:
         return Parsed(BY_WORD["help"], (), text)
     command = BY_WORD.get(words[0].casefold())

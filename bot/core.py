@@ -46,6 +46,10 @@ def issue_items(issue: IssueRow, rows: list[tuple]) -> tuple[Item, ...]:
     return tuple([_item((number, section, text, unpack(links), day)) for section, text, links in rows])
 
 
+def _items_reply(title: str, items: tuple[Item, ...], total: int, offset: int, **extra) -> Reply:
+    return Reply(title=title, kind="items", items=items, more=max(0, total - offset - len(items)), **extra)
+
+
 def error(title: str, *text: str, notice: str | None = None) -> Reply:
     return Reply(title=title, kind="error", text=text, notice=notice, ok=False)
 
@@ -197,8 +201,8 @@ class Core:
             f"since {since.isoformat()}" if since else "across all issues")
         if total == 0:
             return Reply(title=f"No {project} items {scope}.", kind="items")
-        return self._items_reply(f"{project}: {total} item{'s' if total != 1 else ''} {scope}, newest first",
-                                 rows, total, offset)
+        return _items_reply(f"{project}: {total} item{'s' if total != 1 else ''} {scope}, newest first",
+                            to_items(rows), total, offset)
 
     def _latest_project(self, project: str, offset: int) -> Reply:
         row = self.store.latest_issue_with(project)
@@ -212,13 +216,8 @@ class Core:
         if total == 0:
             return Reply(title=f"Issue {row.number} has no {project} section.", kind="items",
                          issue=issue_ref(row), url=row.url)
-        items = issue_items(row, rows)
-        return Reply(title=f"{project} in issue {row.number} ({_when(row)})", kind="items", items=items,
-                     more=max(0, total - offset - len(items)), issue=issue_ref(row), url=row.url)
-
-    def _items_reply(self, title: str, rows: list[tuple], total: int, offset: int, **extra) -> Reply:
-        items = to_items(rows)
-        return Reply(title=title, kind="items", items=items, more=max(0, total - offset - len(items)), **extra)
+        return _items_reply(f"{project} in issue {row.number} ({_when(row)})", issue_items(row, rows), total,
+                            offset, issue=issue_ref(row), url=row.url)
 
     # --- commands ----------------------------------------------------------------------
 
@@ -288,7 +287,7 @@ class Core:
         if total == 0:
             return Reply(title=f"Nothing in the archive mentions “{shown}”.", kind="items")
         count = f"{total:,}+ items" if capped else f"{total} item{'s' if total != 1 else ''}"
-        return self._items_reply(f"“{shown}”: {count}, best first", rows, total, offset, more_at_least=capped)
+        return _items_reply(f"“{shown}”: {count}, best first", to_items(rows), total, offset, more_at_least=capped)
 
     def _more(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
         last = self.store.last_page(ctx.conversation)
