@@ -7,30 +7,18 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from announce_helpers import HOOK_ENV, TODAY, chinese, until, write_post
-
-BIN = Path(sys.executable).with_name("digest-bot")
+from tests.bot_process import BIN, FAST_RUN_TOML, BotProcess
 
 CONFIG = """
 [archive]
 path = "site"
 base_url = "https://digest.example.org"
-
-[watch]
-debounce_ms = 20
-rescan_seconds = 1
-
-[announce]
-retry_min_seconds = 0.05
-retry_max_seconds = 0.5
-console = false
-
+""" + FAST_RUN_TOML + """
 [[webhook]]
 name = "team"
 url_env = "{env}"
@@ -51,39 +39,6 @@ def _db_rows(db: Path, sql: str) -> list:
         return []
     finally:
         conn.close()
-
-
-class BotProcess:
-    def __init__(self, tmp: Path, env: dict):
-        self.tmp, self.env, self.proc, self.runs = tmp, env, None, 0
-
-    def start(self) -> None:
-        self.runs += 1
-        log = open(self.tmp / f"bot-{self.runs}.log", "wb")
-        self.proc = subprocess.Popen(
-            [str(BIN), "--config", str(self.tmp / "config.toml"), "--db", str(self.tmp / "bot.db"), "run"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.tmp,
-        )
-        log.close()
-
-    async def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        await until(lambda: self.proc.poll() is not None, what="the bot to die")
-
-    def __enter__(self) -> "BotProcess":
-        self.start()
-        return self
-
-    def __exit__(self, exc_type, *_) -> None:
-        if exc_type is not None:
-            print(self.logs())  # shown with the failure
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-    def logs(self) -> str:
-        return "\n".join((self.tmp / f"bot-{n}.log").read_text(errors="replace")[-3000:]
-                         for n in range(1, self.runs + 1))
 
 
 @pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")
@@ -109,7 +64,7 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_only_with_the_sa
             if rng.random() < 0.5:
                 # a random point in the ingest / queue / send / record sequence
                 await asyncio.sleep(rng.uniform(0.0, 0.6))  # chaos timing, not a wait for a result
-                await bot.kill()
+                bot.kill()
                 bot.start()
         expected = {f"digest-bot:{n}:webhook:{d}:announce:0" for n in new for d in ("team", "ops")}
         await until(lambda: expected <= set(receiver.keys()), timeout=90,

@@ -6,33 +6,20 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
-import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from matrix_support import EXAMPLES, ROOT
 
 sys.path.insert(0, str(ROOT))
+from tests.bot_process import BIN, FAST_RUN_TOML, BotProcess  # noqa: E402
 from tests.posts import write_issue  # noqa: E402
-
-BIN = Path(sys.executable).with_name("digest-bot")
 
 CONFIG = """
 [archive]
 path = "site"
-
-[watch]
-debounce_ms = 20
-rescan_seconds = 1
-
-[announce]
-retry_min_seconds = 0.05
-retry_max_seconds = 0.5
-console = false
-
+""" + FAST_RUN_TOML + """
 [matrix]
 homeserver = "{homeserver}"
 user_id = "{user_id}"
@@ -41,36 +28,6 @@ allow_invites_from = ["{alice}"]
 password_env = "MATRIX_APP_PASSWORD"
 access_token_env = "MATRIX_APP_NO_TOKEN"
 """
-
-
-class Run:
-    def __init__(self, tmp: Path, env: dict):
-        self.tmp, self.env, self.proc, self.n = tmp, env, None, 0
-
-    def start(self) -> None:
-        self.n += 1
-        with open(self.tmp / f"run-{self.n}.log", "wb") as log:
-            self.proc = subprocess.Popen(
-                [str(BIN), "--config", str(self.tmp / "config.toml"), "--db",
-                 str(self.tmp / "bot.db"), "run"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                cwd=self.tmp)
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def logs(self) -> str:
-        return "\n".join((self.tmp / f"run-{i}.log").read_text(errors="replace")[-2000:]
-                         for i in range(1, self.n + 1))
 
 
 @pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")
@@ -84,14 +41,12 @@ async def test_digest_bot_run_on_matrix_survives_sigkill(people, synapse, tmp_pa
     env = {**os.environ, "MATRIX_APP_PASSWORD": reg.password,
            "DIGEST_BOT_TODAY": "2026-11-01", "DIGEST_BOT_LOG_LEVEL": "INFO"}
     env.pop("MATRIX_APP_NO_TOKEN", None)
-    run = Run(tmp_path, env)
 
     def announcements(number_cn: str) -> list[dict]:
         return [m for m in alice.messages(room, reg.user_id)
                 if "m.relates_to" not in m["content"] and number_cn in m["content"]["body"]]
 
-    run.start()
-    try:
+    with BotProcess(tmp_path, env) as run:
         await alice.wait_for(lambda: alice.membership(room, reg.user_id) == "join", deadline=30,
                              what="the bot to join its announcement room")
         ask = await alice.send(room, "!digest latest")
@@ -113,11 +68,6 @@ async def test_digest_bot_run_on_matrix_survives_sigkill(people, synapse, tmp_pa
                              what="the announcement of issue 28 after the restart")
         sentinel = await alice.send(room, "!digest issue 28")
         await alice.wait_for(lambda: alice.replies_to(room, sentinel, reg.user_id), deadline=30)
-    except AssertionError:
-        print(run.logs())
-        raise
-    finally:
-        run.stop()
     await alice.sync()
     assert len(announcements("第二十七期")) == 1
     assert len(announcements("第二十八期")) == 1
