@@ -1,7 +1,8 @@
 """Project names: section headings and user-typed words mapped to one canonical name.
 
 Built once from the archive config; every lookup is a dict hit, fuzzy matching (rapidfuzz)
-only runs for a heading never seen before and its answer is cached.
+only runs for a heading never seen before and its answer is cached. Fuzzy matching only maps a
+heading onto a name (or alias) the config lists: no digest's names are built into the code.
 """
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ _CACHE_LIMIT = 4096
 def clean_heading(heading: str) -> str:
     """A heading without markdown markers, trailing colons and extra spaces."""
     return _SPACES.sub(" ", heading).strip(_STRIP_CHARS)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """A misspelling, not another name: as many words, each close to its counterpart
+    ("tempst"/"tempest", but not "featured keps"/"featured prs", which differ in a whole word)."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    return all(x == y or fuzz.ratio(x, y) >= 75 for x, y in zip(wa, wb))
 
 
 class ProjectNames:
@@ -72,7 +82,7 @@ class ProjectNames:
         found = process.extractOne(
             key, self._choices, scorer=fuzz.ratio, score_cutoff=self._threshold
         )
-        return self._exact[found[0]] if found else None
+        return self._exact[found[0]] if found and _same_words(key, found[0]) else None
 
     def is_group(self, heading: str) -> bool:
         """True for headings that only group project sections ("社区跟踪")."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 import marshal
 import os
 import sqlite3
@@ -21,11 +22,11 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from archive import search_index
+from archive import discovery, search_index
+from archive.dates import from_name
 from archive.model import ParsedIssue, Skipped
 
-SCHEMA_VERSION = "5"
-POST_SUFFIXES = (".md", ".markdown")
+SCHEMA_VERSION = "6"
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 OPTIMIZE_AFTER = 200  # files changed by one ingest before the search indexes are merged into one
 
@@ -46,6 +47,8 @@ class IngestSummary:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)  # this run's newly skipped files
     changes: list[IssueChange] = field(default_factory=list)
+    not_taken: list[Skipped] = field(default_factory=list)  # content files that are not posts, and why
+    numbering: str = ""  # "stated" (posts state their numbers) or "order" (numbered by date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +116,6 @@ def content_hash(issue: ParsedIssue) -> str:
     return hashlib.sha1(json.dumps(data, default=str, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def find_posts(root: Path) -> Iterator[Path]:
-    """Posts under `root/_posts` (or `root` itself when it is a `_posts` folder). Jekyll skips
-    `_drafts`, and files or folders starting with `.` or `_` inside `_posts` are not posts either."""
-    posts = root / "_posts" if (root / "_posts").is_dir() else root
-    for dirpath, dirnames, filenames in os.walk(posts):
-        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
-        for name in filenames:
-            if name.endswith(POST_SUFFIXES) and not name.startswith("."):
-                yield Path(dirpath, name)
-
-
 # --- parsing in worker processes (full ingests of big archives) --------------------------
 
 _worker_parser = None
@@ -136,12 +128,13 @@ def _init_worker(archive_cfg) -> None:
     _worker_parser = Parser(archive_cfg)
 
 
-def _parse_in_worker(job: tuple[str, str]) -> ParsedIssue | Skipped:
-    rel, abspath = job
-    return _read_and_parse(_worker_parser, rel, Path(abspath))
+def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> ParsedIssue | Skipped:
+    rel, abspath, mtime_date, git_date = job
+    return _read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date)
 
 
-def _read_and_parse(parser, rel: str, path: Path) -> ParsedIssue | Skipped:
+def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None,
+                    git_date: date | None = None) -> ParsedIssue | Skipped:
     try:
         size = path.stat().st_size
         if size > parser.cfg.max_file_bytes:
@@ -149,7 +142,7 @@ def _read_and_parse(parser, rel: str, path: Path) -> ParsedIssue | Skipped:
         data = path.read_bytes()
     except OSError as e:
         return Skipped(rel, f"cannot read ({e.strerror})", False)
-    return parser.parse(rel, data)
+    return parser.parse(rel, data, mtime_date, git_date)
 
 
 class Store:
@@ -191,6 +184,8 @@ class Store:
                 date TEXT NOT NULL, period_start TEXT, period_end TEXT, path TEXT NOT NULL,
                 url TEXT, preface TEXT, published INTEGER NOT NULL, visible INTEGER NOT NULL,
                 hash TEXT NOT NULL,
+                number_from TEXT NOT NULL,  -- "" when the post states no number (see _number_issues)
+                is_issue INTEGER NOT NULL,  -- 0: a post without a number in a digest that numbers its issues
                 sections BLOB NOT NULL);  -- packed ((name, heading, item count), ...): one read for a summary
             CREATE INDEX IF NOT EXISTS issues_visible ON issues (visible, date DESC, number DESC);
             DROP INDEX IF EXISTS issues_number;  -- (number) alone: picking the newest took a sort
@@ -248,11 +243,15 @@ class Store:
         which would COMMIT the ingest half-way.)"""
         root = Path(root)
         summary = IngestSummary()
-        known = {p: (m, s) for p, m, s in self.conn.execute("SELECT path, mtime_ns, size FROM files")}
+        self._numbering = self.kv_get("numbering")
+        # a duplicate is parsed again each time: the issue it lost to may have changed or gone
+        known = {p: (m, s) for p, m, s, r in self.conn.execute("SELECT path, mtime_ns, size, reason FROM files")
+                 if not (r or "").startswith("duplicate of")}
         seen: dict[str, tuple[int, int]] = {}
         todo: list[tuple[str, Path]] = []
-        for path in find_posts(root):
-            rel = path.relative_to(root).as_posix()
+        found = discovery.find(root, parser.cfg.posts)
+        summary.not_taken = [Skipped(rel, reason) for rel, reason in found.not_taken]
+        for rel, path in found.posts:
             try:
                 st = path.stat()
             except OSError:
@@ -260,6 +259,11 @@ class Store:
             seen[rel] = (st.st_mtime_ns, st.st_size)
             if known.get(rel) != seen[rel]:
                 todo.append((rel, path))
+        dated: dict[str, tuple[date | None, date | None]] = {}
+        if found.layout != "jekyll":  # posts may state no date: git's, else the file's
+            undated = {rel for rel, _ in todo if from_name(rel.rsplit("/", 1)[-1]) is None}
+            git = discovery.git_first_dates(root, undated)
+            dated = {rel: (date.fromtimestamp(seen[rel][0] / 1e9), git.get(rel)) for rel in undated}
         summary.files = len(seen)
         summary.unchanged = summary.files - len(todo)
         gone = [p for p in known if p not in seen]
@@ -269,11 +273,11 @@ class Store:
             for rel in gone:
                 self._forget_file(rel)
             summary.removed = len(gone)
-            for (rel, _), result in zip(todo, self._parse_all(parser, todo, progress)):
+            for (rel, _), result in zip(todo, self._parse_all(parser, todo, dated, progress)):
                 summary.parsed += 1
-                skip = self._apply(rel, seen, result, today, permalink)
-                if skip:
+                for skip in self._apply(rel, seen, result, today, permalink):
                     summary.skipped.append(skip)
+            summary.numbering = self._number_issues(parser.cfg.number_from)
             summary.changes = self._refresh_visibility(today)
             if on_change and summary.changes:
                 on_change(self.db, summary.changes)
@@ -285,14 +289,22 @@ class Store:
         self._projects = None
         return summary
 
-    def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> Skipped | None:
-        """Replace what the store holds for file `rel` with its parse result."""
+    def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> list[Skipped]:
+        """Replace what the store holds for file `rel` with its parse result; the files this
+        made skipped (it, or the later post it took an issue number from)."""
         mtime, size = seen[rel]
         self._forget_file(rel)
+        evicted: list[Skipped] = []
         if isinstance(result, ParsedIssue):
-            owner = self.conn.execute("SELECT path FROM issues WHERE key = ?", (result.key,)).fetchone()
+            owner = self.conn.execute("SELECT path, date FROM issues WHERE key = ?", (result.key,)).fetchone()
             if owner and owner[0] != rel and owner[0] in seen:
-                result = Skipped(rel, f"duplicate of issue {result.number} ({owner[0]})", True)
+                if (result.date.isoformat(), rel) < (owner[1], owner[0]):  # the earliest keeps the number
+                    lost = Skipped(owner[0], f"duplicate of issue {result.number} ({rel})", True)
+                    self.conn.execute("UPDATE files SET issue_key = NULL, reason = ?, is_digest = 1 WHERE path = ?",
+                                      (lost.reason, owner[0]))
+                    evicted.append(lost)
+                else:
+                    result = Skipped(rel, f"duplicate of issue {result.number} ({owner[0]})", True)
         if isinstance(result, ParsedIssue):
             try:
                 self.conn.execute("SAVEPOINT issue")
@@ -304,15 +316,40 @@ class Store:
                 result = Skipped(rel, f"conflicts with another issue ({e})", True)
         if isinstance(result, Skipped):
             self._record_file(rel, mtime, size, None, result.reason, result.is_digest)
-            return result
+            return [result, *evicted]
         self._record_file(rel, mtime, size, result.key, None, True)
-        return None
+        return evicted
 
-    def _parse_all(self, parser, todo: list[tuple[str, Path]], progress) -> Iterator:
+    def _number_issues(self, number_from: str) -> str:
+        """Decide, for the whole archive, what posts that state no number are. In a digest that
+        numbers its issues (one post in ten or more states a number), they are other posts (a
+        guide, an announcement) and skipped; in a digest that states none, every post is an issue,
+        numbered 1, 2, ... in date order. `number_from` "stated" or "order" forces either."""
+        c = self.conn
+        stated, total = c.execute("SELECT count(*) FILTER (WHERE number_from != ''), count(*) FROM issues").fetchone()
+        order = number_from == "order" or (number_from == "auto" and stated * 10 < total)
+        if order:
+            rows = c.execute("SELECT key, number FROM issues ORDER BY date, path").fetchall()
+            moved = [(n, key) for n, (key, old) in enumerate(rows, 1) if old != n]
+            c.executemany("UPDATE issues SET number = ? WHERE key = ?", moved)
+            c.executemany("UPDATE items SET number = ? WHERE issue_key = ?", moved)
+            c.execute("UPDATE issues SET is_issue = 1 WHERE NOT is_issue")
+            c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'")
+            self.kv_set("numbering", "order")
+            return "order"
+        c.execute("UPDATE issues SET is_issue = (number_from != '') WHERE is_issue != (number_from != '')")
+        c.execute("UPDATE files SET reason = 'not a digest issue (no number in its title, front matter or file name)',"
+                  " is_digest = 0 WHERE reason IS NULL AND issue_key IN (SELECT key FROM issues WHERE NOT is_issue)")
+        c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'"
+                  " AND issue_key IN (SELECT key FROM issues WHERE is_issue)")
+        self.kv_set("numbering", "stated")
+        return "stated"
+
+    def _parse_all(self, parser, todo: list[tuple[str, Path]], dated: dict, progress) -> Iterator:
         """Parse results in `todo` order: in worker processes when there are many files."""
         total = len(todo)
         if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            jobs = [(rel, str(p)) for rel, p in todo]
+            jobs = [(rel, str(p), *dated.get(rel, (None, None))) for rel, p in todo]
             with ProcessPoolExecutor(
                 max_workers=os.cpu_count(), initializer=_init_worker, initargs=(parser.cfg,)
             ) as pool:
@@ -323,7 +360,7 @@ class Store:
                         progress(n, total)
             return
         for n, (rel, path) in enumerate(todo, 1):
-            yield _read_and_parse(parser, rel, path)
+            yield _read_and_parse(parser, rel, path, *dated.get(rel, (None, None)))
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)
 
@@ -355,25 +392,31 @@ class Store:
     def _write_issue(self, issue: ParsedIssue, today: date, url: str | None) -> None:
         c = self.conn
         c.execute("DELETE FROM issues WHERE key = ?", (issue.key,))  # cascades to sections, items
-        visible = int(issue.published and issue.date <= today)
+        # a post without a number starts as an issue if the archive was last numbered by date
+        is_issue = bool(issue.number_from) or self._numbering != "stated"
+        visible = int(issue.published and issue.date <= today and is_issue)
         c.execute(
             "INSERT INTO issues (key, number, title, date, period_start, period_end, path, url, preface,"
-            " published, visible, hash, sections) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " published, visible, hash, sections, number_from, is_issue) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 issue.key, issue.number, issue.title, issue.date.isoformat(),
                 issue.period[0].isoformat() if issue.period else None,
                 issue.period[1].isoformat() if issue.period else None,
                 issue.path, url, issue.preface, int(issue.published), visible, content_hash(issue),
                 pack(tuple((s.name, s.heading, len(s.items)) for s in issue.sections)),
+                issue.number_from, int(is_issue),
             ),
         )
+        # ids order items newest first; posts numbered later (by date) get a stand-in from their path
+        id_number = issue.number if issue.number_from else zlib.crc32(issue.path.encode())
         rows = []
         position = 0
         for s in issue.sections:
             for it in s.items:
                 links = pack(tuple((l.url, l.label) for l in it.links))
-                rows.append((search_index.item_id(issue.date, issue.number, position), issue.key, issue.number,
-                             issue.date.isoformat(), visible, s.name, s.name.casefold(), position, it.text, links,
+                text = f"{it.context}: {it.text}" if it.context else it.text  # shown and searched with it
+                rows.append((search_index.item_id(issue.date, id_number, position), issue.key, issue.number,
+                             issue.date.isoformat(), visible, s.name, s.name.casefold(), position, text, links,
                              len(it.links)))
                 position += 1
         c.executemany(
@@ -387,7 +430,8 @@ class Store:
         c = self.conn
         t = today.isoformat()
         flips = c.execute(
-            "SELECT key, (published AND date <= ?) FROM issues WHERE visible != (published AND date <= ?)", (t, t)
+            "SELECT key, (published AND is_issue AND date <= ?) FROM issues"
+            " WHERE visible != (published AND is_issue AND date <= ?)", (t, t)
         ).fetchall()
         for key, visible in flips:  # the index triggers follow items.visible
             c.execute("UPDATE issues SET visible = ? WHERE key = ?", (visible, key))
@@ -409,7 +453,7 @@ class Store:
         c = self.conn
         return Totals(
             issues=c.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0],
-            hidden=c.execute("SELECT count(*) FROM issues WHERE NOT visible").fetchone()[0],
+            hidden=c.execute("SELECT count(*) FROM issues WHERE NOT visible AND is_issue").fetchone()[0],
             items=c.execute("SELECT count(*) FROM items WHERE visible = 1").fetchone()[0],
             links=c.execute("SELECT coalesce(sum(link_count), 0) FROM items WHERE visible = 1").fetchone()[0],
             skipped=c.execute("SELECT count(*) FROM files WHERE reason IS NOT NULL").fetchone()[0],
