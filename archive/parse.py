@@ -52,6 +52,10 @@ _UNSAFE_URL = re.compile(r'[\x00-\x20"<>`\x7f]')
 _CUT = "\x00"
 _CUT_IN_PARENS = re.compile(r"[(（]\s*\x00[\s\x00]*[)）]")
 _CUT_BEFORE_PUNCT = re.compile(r"[:：]?\s*\x00[\s\x00]*(?=[.,;!?)\]，。；！？）】、])")
+# ... and "a, <url>, <url> and b", "Slides: <url>", "<url> - text", "(see <url>)"
+_CUT_RUN = re.compile(r"\x00(?:[\s,，;；|/&]*\x00)+")
+_CUT_AT_END = re.compile(r"[\s:：,，;；|\-–—/&]*\x00[\s\x00]*$")
+_CUT_AT_START = re.compile(r"^[\s\x00]*\x00[\s:：,，;；|\-–—/&]*")
 # A line break: a space between words, nothing between two Chinese characters.
 _BREAK = "\x01"
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
@@ -247,8 +251,10 @@ class _InlineText:
             text = _CJK_BREAK.sub("", text).replace(_BREAK, " ")
         text = _SPACES.sub(" ", text)
         if _CUT in text:
+            text = _CUT_RUN.sub(_CUT, text)
             text = _CUT_IN_PARENS.sub(_CUT, text)
             text = _CUT_BEFORE_PUNCT.sub("", text)
+            text = _CUT_AT_START.sub("", _CUT_AT_END.sub("", text))
             text = _SPACES.sub(" ", text.replace(_CUT, " "))
         links = _unique(self.links)
         only = can_be_only_links and bool(links) and _ONLY_PUNCT.fullmatch("".join(self.own)) is not None
