@@ -594,13 +594,15 @@ class Parser:
                     heads[k] = name
         owns = {k: k + 1 < len(events) and events[k + 1][0] == "block" for k in heads}
         groups = {k for k in heads if self.projects.is_group(heads[k])}
-        topic = self.cfg.topic_level or _topic_level(
-            [events[k][1] for k in heads if owns[k] and k not in groups])
         next_head = {}
         later = None
         for k in sorted(heads, reverse=True):
             next_head[k] = later
             later = k
+        # topics: headings with items of their own, or above deeper headings (not configured groups)
+        topic = self.cfg.topic_level or _topic_level([
+            events[k][1] for k in heads if k not in groups and (
+                owns[k] or (next_head[k] is not None and events[next_head[k]][1] > events[k][1]))])
 
         preface: list[str] = []
         sections: dict[str, tuple[str, list[ParsedItem]]] = {}
@@ -610,6 +612,7 @@ class Parser:
         group_level = 0  # inside a configured group heading: its subheadings are topics
         top = topic
         after_heading = True
+        heading_item = False  # the last item is a heading's link
         for k, event in enumerate(events):
             if event[0] == "heading":
                 if k not in heads:
@@ -624,11 +627,13 @@ class Parser:
                         items, context = [], []
                         after_heading = True
                         continue
-                if level > top and items is not None:  # a subheading: context inside the section
+                if level > top and items is not None and not self.projects.known(text):
+                    # a subheading (not a configured project): context inside the section
                     while context and context[-1][0] >= level:
                         context.pop()
                     if hblock.links:  # "### [141375: title](url)": also an item with its link
                         items.append(ParsedItem(text, tuple(hblock.links), _join(context)))
+                        heading_item = True
                     context.append((level, text))
                     after_heading = True
                     continue
@@ -642,10 +647,18 @@ class Parser:
                 items, context = sections[name][1], []
                 if hblock.links:
                     items.append(ParsedItem(text, tuple(hblock.links)))
+                    heading_item = True
                 after_heading = True
                 continue
             block: _Block = event[1]
             target = preface_items if items is None else items
+            if heading_item:  # the text under a linked heading describes it: one item
+                heading_item = False
+                if not block.links and block.text and not block.context and target:
+                    last = target[-1]
+                    target[-1] = ParsedItem(f"{last.text}: {block.text}", last.links, last.context)
+                    after_heading = False
+                    continue
             if items is None and block.text:
                 preface.append(block.text)
             ctx = _join(context, block.context)
@@ -674,8 +687,8 @@ def _join(context: list[tuple[int, str]], extra: str = "") -> str:
 
 
 def _topic_level(levels: list[int]) -> int:
-    """The level of a post's topics: the shallowest level at which two or more headings have
-    items of their own (a lone "# Quote of the Week" above many "##" topics is not it)."""
+    """The level of a post's topics: the shallowest level with two or more candidate headings
+    (a lone "# Quote of the Week" after many "##" topics is not it)."""
     if not levels:
         return 6
     counts: dict[int, int] = {}

@@ -50,6 +50,7 @@ class ProjectNames:
         self._groups = frozenset(clean_heading(g).lower() for g in group_headings)
         self._threshold = threshold
         self._cache: dict[str, str] = {}
+        self._known: dict[str, bool] = {}
 
     @classmethod
     def from_config(cls, cfg) -> ProjectNames:
@@ -73,6 +74,18 @@ class ProjectNames:
             self._cache.clear()
         self._cache[heading] = name
         return name
+
+    def known(self, heading: str) -> bool:
+        """True when a heading names a configured project (or alias, or a near misspelling)."""
+        hit = self._known.get(heading)
+        if hit is None:
+            text = clean_heading(heading)
+            bare = _PAREN_TAIL.sub("", text)
+            hit = self._lookup(text) is not None or (bool(bare) and bare != text and self._lookup(bare) is not None)
+            if len(self._known) >= _CACHE_LIMIT:
+                self._known.clear()
+            self._known[heading] = hit
+        return hit
 
     def _lookup(self, text: str) -> str | None:
         key = text.lower()

@@ -118,11 +118,10 @@ class Core:
         return self._known[1]
 
     def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
-        """The project named by the first one to three words, and how many words it took."""
+        """The project named by the first words (as many as a section name has: "crate of the
+        week"), and how many words it took; the longest name wins."""
         known = self._known_projects()
-        for n in (3, 2, 1):
-            if len(words) < n:
-                continue
+        for n in range(len(words), 0, -1):
             phrase = " ".join(words[:n])
             name = self.names.resolve(phrase)
             if name is None:
