@@ -618,6 +618,7 @@ class Parser:
                 if k not in heads:
                     continue
                 level, text, hblock = event[1], heads[k], event[3]
+                heading_item = False
                 if group_level and level <= group_level:
                     group_level, top = 0, topic
                 nxt = next_head[k]
@@ -695,7 +696,7 @@ def _topic_level(levels: list[int]) -> int:
     for level in levels:
         counts[level] = counts.get(level, 0) + 1
     repeated = [level for level, n in counts.items() if n >= 2]
-    return min(repeated) if repeated else max(levels)
+    return min(repeated) if repeated else min(levels)
 
 
 def _categories(dirs: list[str], meta: dict) -> tuple[str, ...]:
