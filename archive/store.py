@@ -245,8 +245,8 @@ class Store:
         summary = IngestSummary()
         self._numbering = self.kv_get("numbering")
         # a duplicate is parsed again each time: the issue it lost to may have changed or gone
-        known = {p: (m, s) for p, m, s, r in self.conn.execute("SELECT path, mtime_ns, size, reason FROM files")
-                 if not (r or "").startswith("duplicate of")}
+        recorded = self.conn.execute("SELECT path, mtime_ns, size, reason FROM files").fetchall()
+        known = {p: (m, s) for p, m, s, r in recorded if not (r or "").startswith("duplicate of")}
         seen: dict[str, tuple[int, int]] = {}
         todo: list[tuple[str, Path]] = []
         found = discovery.find(root, parser.cfg.posts)
@@ -266,7 +266,7 @@ class Store:
             dated = {rel: (date.fromtimestamp(seen[rel][0] / 1e9), git.get(rel)) for rel in undated}
         summary.files = len(seen)
         summary.unchanged = summary.files - len(todo)
-        gone = [p for p in known if p not in seen]
+        gone = [p for p, *_ in recorded if p not in seen]
 
         # parsing streams into the transaction, so parse workers and SQLite writes overlap
         with self._transaction():
@@ -322,12 +322,12 @@ class Store:
 
     def _number_issues(self, number_from: str) -> str:
         """Decide, for the whole archive, what posts that state no number are. In a digest that
-        numbers its issues (one post in ten or more states a number), they are other posts (a
-        guide, an announcement) and skipped; in a digest that states none, every post is an issue,
-        numbered 1, 2, ... in date order. `number_from` "stated" or "order" forces either."""
+        numbers its issues (any post states a number), they are other posts (a guide, an
+        announcement) and skipped; in a digest that states none, every post is an issue, numbered
+        1, 2, ... in date order. `number_from` "stated" or "order" forces either."""
         c = self.conn
-        stated, total = c.execute("SELECT count(*) FILTER (WHERE number_from != ''), count(*) FROM issues").fetchone()
-        order = number_from == "order" or (number_from == "auto" and stated * 10 < total)
+        stated = c.execute("SELECT count(*) FROM issues WHERE number_from != ''").fetchone()[0]
+        order = number_from == "order" or (number_from == "auto" and stated == 0)
         if order:
             rows = c.execute("SELECT key, number FROM issues ORDER BY date, path").fetchall()
             moved = [(n, key) for n, (key, old) in enumerate(rows, 1) if old != n]
@@ -407,8 +407,7 @@ class Store:
                 issue.number_from, int(is_issue),
             ),
         )
-        # ids order items newest first; posts numbered later (by date) get a stand-in from their path
-        id_number = issue.number if issue.number_from else zlib.crc32(issue.path.encode())
+        id_number = issue.number if issue.number_from else self._free_id_number(issue)
         rows = []
         position = 0
         for s in issue.sections:
@@ -424,6 +423,18 @@ class Store:
             " link_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+
+    def _free_id_number(self, issue: ParsedIssue) -> int:
+        """Item ids order items by date, then number (see search_index.item_id); a post without
+        a number (numbered later, by date) takes a stand-in from its path that no other issue of
+        that date uses."""
+        day = issue.date.toordinal() << 24
+        n = zlib.crc32(issue.path.encode())
+        for k in range(1024):
+            low = day | (((n + k) & 0x3FF) << 14)
+            if self.conn.execute("SELECT 1 FROM items WHERE id BETWEEN ? AND ?", (low, low | 0x3FFF)).fetchone() is None:
+                return n + k
+        return n
 
     def _refresh_visibility(self, today: date) -> list[IssueChange]:
         """Re-evaluate Jekyll's date rule and diff against what was ever visible."""
