@@ -10,6 +10,9 @@ class ParsedLink:
     url: str
     label: str = ""  # the link text for [text](url); "" for autolinks and bare URLs
 
+    def __reduce__(self):  # pickled as its fields: parse workers send 100,000s of these
+        return ParsedLink, (self.url, self.label)
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedItem:
@@ -17,6 +20,9 @@ class ParsedItem:
     links: tuple[ParsedLink, ...] = ()
     # what the item sits under inside its section: deeper headings ("Europe"), the parent list item
     context: str = ""
+
+    def __reduce__(self):
+        return ParsedItem, (self.text, self.links, self.context)
 
 
 @dataclass(frozen=True, slots=True)

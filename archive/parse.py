@@ -178,6 +178,9 @@ class _Source:
 
     def destination(self, node) -> str:
         """The destination of a [label](dest) or [label][ref] link node, unescaped but not encoded."""
+        url = node.meta.get("url", "")
+        if "%" not in url:  # nothing was encoded: the destination as written (escapes undone)
+            return url
         raw = None
         kids = node.children
         end = (max(c.srcmap[1] for c in kids if c.srcmap) if kids and any(c.srcmap for c in kids)
@@ -192,7 +195,7 @@ class _Source:
                 key = m[1] if m and m[1] else self.text((node.srcmap[0] + 1, end))
                 raw = self.refs.get(_label_key(key))
         if raw is None:
-            return unquote(node.meta.get("url", ""))
+            return unquote(url)
         if raw.startswith("<") and raw.endswith(">"):
             raw = raw[1:-1]
         return _normalize_link(html.unescape(_ESCAPE.sub(r"\1", raw)))
