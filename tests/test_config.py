@@ -64,3 +64,22 @@ def test_config_is_frozen(tmp_path):
     assert c.archive.path == tmp_path / "a"
     with pytest.raises(AttributeError):
         c.archive.path = Path("/elsewhere")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("archive, key", [
+    ({"number_from": "guess"}, "archive.number_from"),
+    ({"topic_level": 7}, "archive.topic_level"),
+    ({"posts": [1]}, "archive.posts"),
+    ({"date_format": "mm-dd-yyyy"}, "archive.date_format"),
+])
+def test_bad_archive_reading_keys_name_the_key(archive, key):
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        parse({"archive": archive}, ROOT)
+
+
+def test_only_a_path_means_no_digest_is_built_in(tmp_path):
+    c = parse({"archive": {"path": str(tmp_path), "posts": "news/*.md"}}, ROOT)
+    assert c.archive.aliases == () and c.archive.group_headings == () and not c.archive.title_pattern_set
+    assert c.archive.posts == ("news/*.md",) and c.archive.number_from == "auto"
+    # the example archive keeps its own settings (bot/embedded.toml) when the path is not changed
+    assert dict(parse({"archive": {"base_url": "https://x.example"}}, ROOT).archive.aliases)["Heat"] == ("orchestration",)
