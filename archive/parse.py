@@ -572,6 +572,8 @@ class Parser:
                 return Skipped(path, f"bad date in file name {name!r}", True)
         else:
             when = dates.from_name(name)
+            if when is None and dirs and name.startswith("index."):
+                when = dates.from_name(dirs[-1])  # blog/2026-08-19-title/index.mdx
             if when is None:
                 in_path = dates.from_path(path)
                 if in_path and (in_path[1] == "day" or git_date is None

@@ -140,3 +140,23 @@ class ProjectNames:
                 if len(out) == limit:
                     break
         return out
+
+
+def misspellings(issues_per_name: dict[str, int], threshold: int, rare: int = 1, common: int = 3) -> dict[str, str]:
+    """Section names used in at most `rare` issues that are near misspellings of a name used in
+    at least `common` (and three times as many) issues, mapped onto it: the archive's own names
+    are the table ("Tempst" in one issue is the "Tempest" of forty)."""
+    frequent = [n for n, k in issues_per_name.items() if k >= common]
+    if not frequent:
+        return {}
+    lowered = [n.lower() for n in frequent]
+    out: dict[str, str] = {}
+    for name, k in issues_per_name.items():
+        if k > rare or name in frequent:
+            continue
+        key = name.lower()
+        found = process.extractOne(key, lowered, scorer=fuzz.ratio, score_cutoff=threshold)
+        if found and found[0] != key and _same_words(key, found[0]) \
+                and issues_per_name[frequent[found[2]]] >= 3 * k:
+            out[name] = frequent[found[2]]
+    return out

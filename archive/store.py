@@ -24,6 +24,7 @@ import sqlite_utils
 from archive import discovery, search_index
 from archive.dates import from_name
 from archive.model import ParsedIssue, Skipped
+from archive.projects import misspellings
 
 SCHEMA_VERSION = "6"
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
@@ -283,6 +284,8 @@ class Store:
                 for skip in self._apply(rel, seen, result, today, permalink):
                     summary.skipped.append(skip)
             self._unstage()
+            if summary.parsed:
+                self._merge_misspellings(parser.cfg.fuzzy_threshold)
             summary.numbering = self._number_issues(parser.cfg.number_from)
             summary.changes = self._refresh_visibility(today)
             if on_change and summary.changes:
@@ -338,6 +341,24 @@ class Store:
         # in id order: FTS5 writes its pending terms out whenever a rowid is lower than the last
         self.conn.execute("INSERT INTO items SELECT * FROM temp.staged_items ORDER BY id")
         self.conn.execute("DELETE FROM temp.staged_items")
+
+    def _merge_misspellings(self, threshold: int) -> None:
+        """A section name of one issue that misspells one of many issues becomes that name."""
+        c = self.conn
+        counts = dict(c.execute("SELECT section, count(DISTINCT issue_key) FROM items GROUP BY section"))
+        for wrong, right in misspellings(counts, threshold).items():
+            keys = [k for (k,) in c.execute("SELECT DISTINCT issue_key FROM items WHERE section = ?", (wrong,))]
+            c.execute("UPDATE items SET section = ?, project = ? WHERE section = ?", (right, right.casefold(), wrong))
+            for key in keys:
+                merged: dict[str, list] = {}
+                for name, heading, n in unpack(c.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()[0]):
+                    name = right if name == wrong else name
+                    if name in merged:
+                        merged[name][1] += n
+                    else:
+                        merged[name] = [heading, n]
+                c.execute("UPDATE issues SET sections = ? WHERE key = ?",
+                          (pack(tuple((name, h, n) for name, (h, n) in merged.items())), key))
 
     def _number_issues(self, number_from: str) -> str:
         """Decide, for the whole archive, what posts that state no number are. In a digest that

@@ -364,3 +364,24 @@ def test_real_this_week_in_rust_sections():
     assert any(item.context.startswith("Europe") for item in events.items)
     intro = next(s for s in issue.sections if s.name == PREFACE)
     assert sum(len(item.links) for item in intro.items) >= 5  # links before the first heading
+
+
+def test_a_misspelt_heading_joins_the_name_other_issues_use(tmp_path):
+    root = tmp_path / "site" / "content"
+    root.mkdir(parents=True)
+    for n in range(1, 6):
+        heading = "Calls for Tseting" if n == 5 else "Calls for Testing"
+        (root / f"issue-{n}.md").write_text(
+            f"Title: Digest #{n}\nDate: 2026-05-0{n}\n\n## {heading}\n\n- [t{n}](https://t.example/{n})\n\n"
+            f"## Featured PRs\n\n- [p{n}](https://p.example/{n})\n\n## Featured KEPs\n\n- [k](https://k.example/{n})\n")
+    store = Store(tmp_path / "db.sqlite")
+    config = Config(archive=ArchiveConfig(path=root.parent))
+    runtime.ingest(store, config, when=TODAY)
+    assert dict(store.projects()) == {"Calls for Testing": 5, "Featured PRs": 5, "Featured KEPs": 5}
+    assert [name for name, _, _ in store.sections(store.issue_by_number(5).key)] == [
+        "Calls for Testing", "Featured PRs", "Featured KEPs"]
+
+
+def test_a_post_in_a_dated_folder_takes_the_folder_date():
+    issue = PARSER.parse("blog/2026-08-19-summer/index.mdx", b"---\ntitle: Digest #4\n---\n\nx\n")
+    assert issue.date == date(2026, 8, 19) and issue.slug == "2026-08-19-summer"
