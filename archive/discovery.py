@@ -23,7 +23,8 @@ from pathlib import Path
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdx", ".mdown", ".mkd")
 # folders that never hold posts: dependencies, build output, site machinery
 _NO_POSTS = frozenset("node_modules vendor _site public build dist site static assets themes"
-                      " layouts _layouts _includes _data _sass __pycache__".split())
+                      " layouts _layouts _includes _data _sass __pycache__"
+                      " i18n versioned_docs versioned_sidebars".split())  # Docusaurus: translations, old versions
 # pages that are not posts whatever their folder
 _NOT_POSTS = frozenset("readme changelog changes license licence contributing code_of_conduct"
                        " security authors maintainers history todo".split())

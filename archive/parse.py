@@ -420,7 +420,7 @@ PREFACE = "Introduction"  # the section holding what comes before the first head
 _MONTHS_OR_DAYS = dates.DATE_IN_TEXT
 # A number in the path: "issue-150.markdown", "294.mdx", "294/index.mdx", "newsletter_12.md"
 _PATH_NUMBER = re.compile(
-    r"(?i)(?:^|/)(?:(?:issue|issues|newsletter|edition|number|no|nr|vol|volume|episode|ep|week|digest)[-_ ]?)?"
+    r"(?i)(?:^|/)(?:(?:issue|issues|newsletter|edition|number|no|nr|vol|volume|week|digest)[-_ ]?)?"
     r"(\d{1,5})(?:/index)?\.[A-Za-z]+$")
 _NUMBER_KEYS = ("number", "issue", "issue_number", "issue_no", "no")
 # Emoji and pictographs in headings ("## ⚛️ React"): not part of the name

@@ -362,12 +362,14 @@ class Store:
 
     def _number_issues(self, number_from: str) -> str:
         """Decide, for the whole archive, what posts that state no number are. In a digest that
-        numbers its issues (any post states a number), they are other posts (a guide, an
-        announcement) and skipped; in a digest that states none, every post is an issue, numbered
-        1, 2, ... in date order. `number_from` "stated" or "order" forces either."""
+        numbers its issues, they are other posts (a guide, an announcement) and skipped; in a
+        digest that states none (or one to three posts in a hundred, whose titles happen to look
+        numbered), every post is an issue, numbered 1, 2, ... in date order. `number_from`
+        "stated" or "order" forces either."""
         c = self.conn
-        stated = c.execute("SELECT count(*) FROM issues WHERE number_from != ''").fetchone()[0]
-        order = number_from == "order" or (number_from == "auto" and stated == 0)
+        stated, total = c.execute("SELECT count(*) FILTER (WHERE number_from != ''), count(*) FROM issues").fetchone()
+        by_date = stated == 0 or (stated <= 3 and stated * 100 <= total)
+        order = number_from == "order" or (number_from == "auto" and by_date)
         if order:
             rows = c.execute("SELECT key, number FROM issues ORDER BY date, path").fetchall()
             moved = [(n, key) for n, (key, old) in enumerate(rows, 1) if old != n]

@@ -385,3 +385,17 @@ def test_a_misspelt_heading_joins_the_name_other_issues_use(tmp_path):
 def test_a_post_in_a_dated_folder_takes_the_folder_date():
     issue = PARSER.parse("blog/2026-08-19-summer/index.mdx", b"---\ntitle: Digest #4\n---\n\nx\n")
     assert issue.date == date(2026, 8, 19) and issue.slug == "2026-08-19-summer"
+
+
+def test_a_title_that_happens_to_look_numbered_does_not_number_a_weekly(tmp_path):
+    root = tmp_path / "site" / "_posts"
+    root.mkdir(parents=True)
+    first = date(2024, 1, 7)
+    for k in range(120):
+        day = date.fromordinal(first.toordinal() + 7 * k)
+        title = "Week Ending {:%B} {}, {}{}".format(day, day.day, day.year, " (issue 5 of the survey)" if k == 60 else "")
+        (root / f"{day.isoformat()}-week.md").write_text(f'---\ntitle: "{title}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
+    store = Store(tmp_path / "db.sqlite")
+    summary = runtime.ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    assert summary.numbering == "order" and store.totals().issues == 120
+    assert store.latest_issue().number == 120
