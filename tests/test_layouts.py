@@ -399,3 +399,16 @@ def test_a_title_that_happens_to_look_numbered_does_not_number_a_weekly(tmp_path
     summary = runtime.ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert summary.numbering == "order" and store.totals().issues == 120
     assert store.latest_issue().number == 120
+
+
+def test_link_destinations_as_the_post_writes_them():
+    body = ("Title: Weekly 3\nDate: 2026-01-02\n\n## A\n\n"
+            "- [wiki](https://zh.wikipedia.org/wiki/%E7%83%AD) and [raw](https://zh.example.org/wiki/热迁移)"
+            " and [amp](https://x.example/?a=1&amp;b=2)\n"
+            "- [ref][中文] and [paren](https://en.wikipedia.org/wiki/Heat_(disambiguation)) [sp](<https://x.example/a b>)\n"
+            "- [esc](https://x.example/a\\_b) <https://x.example/auto\\_q>\n\n[中文]: https://zh.example.org/参考\n")
+    items = PARSER.parse("content/x.md", body.encode()).sections[0].items
+    assert [[link.url for link in item.links] for item in items] == [
+        ["https://zh.wikipedia.org/wiki/%E7%83%AD", "https://zh.example.org/wiki/热迁移", "https://x.example/?a=1&b=2"],
+        ["https://zh.example.org/参考", "https://en.wikipedia.org/wiki/Heat_(disambiguation)", "https://x.example/a%20b"],
+        ["https://x.example/a_b", "https://x.example/auto_q"]]
