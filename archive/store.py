@@ -28,6 +28,7 @@ from archive.projects import misspellings
 
 SCHEMA_VERSION = "6"
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
+STAGE_ITEMS = 20_000  # items staged before they go into `items` (and the search indexes) in one statement
 OPTIMIZE_AFTER = 200  # files changed by one ingest before the search indexes are merged into one
 
 
@@ -283,6 +284,8 @@ class Store:
                 summary.parsed += 1
                 for skip in self._apply(rel, seen, result, today, permalink):
                     summary.skipped.append(skip)
+                if self._staged >= STAGE_ITEMS:  # index while the workers parse on
+                    self._unstage()
             self._unstage()
             if summary.parsed:
                 self._merge_misspellings(parser.cfg.fuzzy_threshold)
@@ -336,8 +339,10 @@ class Store:
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_items AS SELECT * FROM items WHERE 0")
         self.conn.execute("CREATE INDEX IF NOT EXISTS temp.staged_issue ON staged_items (issue_key)")
         self.conn.execute("DELETE FROM temp.staged_items")
+        self._staged = 0
 
     def _unstage(self) -> None:
+        self._staged = 0
         # in id order: FTS5 writes its pending terms out whenever a rowid is lower than the last
         self.conn.execute("INSERT INTO items SELECT * FROM temp.staged_items ORDER BY id")
         self.conn.execute("DELETE FROM temp.staged_items")
@@ -467,6 +472,7 @@ class Store:
             " text, links, link_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+        self._staged += len(rows)
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without
