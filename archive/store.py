@@ -13,6 +13,7 @@ import marshal
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from archive.model import ParsedIssue, Skipped
 from archive.projects import misspellings
 
 SCHEMA_VERSION = "6"
+PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 STAGE_ITEMS = 20_000  # items staged before they go into `items` (and the search indexes) in one statement
 OPTIMIZE_AFTER = 200  # files changed by one ingest before the search indexes are merged into one
@@ -135,6 +137,10 @@ def _init_worker(archive_cfg) -> None:
 def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> ParsedIssue | Skipped:
     rel, abspath, mtime_date, git_date = job
     return _read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date)
+
+
+def _parse_chunk(jobs: list) -> list:
+    return [_parse_in_worker(job) for job in jobs]
 
 
 def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None,
@@ -413,14 +419,26 @@ class Store:
         total = len(todo)
         if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             jobs = [(rel, str(p), *dated.get(rel, (None, None))) for rel, p in todo]
+            chunks = [jobs[k:k + PARSE_CHUNK] for k in range(0, total, PARSE_CHUNK)]
+            workers = os.cpu_count() or 2
             with ProcessPoolExecutor(
-                max_workers=os.cpu_count(), initializer=_init_worker, initargs=(parser.cfg,)
+                max_workers=workers, initializer=_init_worker, initargs=(parser.cfg,)
             ) as pool:
-                results = pool.map(_parse_in_worker, jobs, chunksize=64)
-                for n, result in enumerate(results, 1):
-                    yield result
-                    if progress and (n % 100 == 0 or n == total):
-                        progress(n, total)
+                # a few chunks in flight, not all: parsing outruns the writes, and the parsed
+                # posts waiting for them would hold the whole archive in memory
+                pending = deque(pool.submit(_parse_chunk, c) for c in chunks[:2 * workers])
+                ahead = iter(chunks[2 * workers:])
+                n = 0
+                while pending:
+                    results = pending.popleft().result()
+                    nxt = next(ahead, None)
+                    if nxt is not None:
+                        pending.append(pool.submit(_parse_chunk, nxt))
+                    for result in results:
+                        n += 1
+                        yield result
+                        if progress and (n % 100 == 0 or n == total):
+                            progress(n, total)
             return
         for n, (rel, path) in enumerate(todo, 1):
             yield _read_and_parse(parser, rel, path, *dated.get(rel, (None, None)))
