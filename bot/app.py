@@ -365,12 +365,12 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
 
 # --- status ------------------------------------------------------------------------------
 
-def status(config: Config, db_path: Path, as_json: bool) -> int:
+def status(config: Config, db_path: Path, as_json: bool, *, readonly: bool = False) -> int:
     """`digest-bot status [--json]`: per destination, delivered / pending / failing."""
-    store = Store(db_path)
+    store = Store(db_path, readonly=readonly)
     try:
-        outbox = Outbox(store.db)
-        rows = outbox.status()
+        # a read-only database that no `run` or `publish` has used has no outbox to read
+        rows = Outbox(store.db).status() if not readonly or "outbox" in store.db.table_names() else []
     finally:
         store.close()
     configured = {s.name for s in destination_specs(config, console=console_mode(config))}
