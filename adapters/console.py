@@ -18,7 +18,9 @@ from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.console")
 
-__all__ = ["ConsoleAdapter", "ConsoleDestination", "render_text"]
+__all__ = ["QUIT_WORDS", "ConsoleAdapter", "ConsoleDestination", "render_text"]
+
+QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", "退出"})  # `run` and `chat` leave on these
 
 
 class ConsoleDestination:
@@ -86,7 +88,7 @@ class ConsoleAdapter:
         self._prompt()
         while (line := await lines.get()) is not None:
             text = line.strip()
-            if text in ("quit", "exit", "/quit"):
+            if text.casefold() in QUIT_WORDS:
                 if self.on_quit:
                     self.on_quit()
                 return

@@ -193,17 +193,20 @@ def cmd_ask(args, config, db) -> int:
 
 
 def cmd_chat(args, config, db) -> int:
+    from adapters.console import QUIT_WORDS
     from adapters.text import render_text
 
     core = _ready_core(config, db, args.readonly)
     ctx = _console_context(where=f"chat-{os.getpid()}")  # a session is a conversation of its own
-    print("digest-bot: ask away (`help` lists the commands, Ctrl-D quits).")
+    print("digest-bot: ask away (`help` lists the commands, `quit` or Ctrl-D leaves).")
     try:
         while True:
             try:
                 line = input("> ")
             except EOFError:
                 print()
+                return 0
+            if line.strip().casefold() in QUIT_WORDS:
                 return 0
             if line.strip():
                 print(render_text(core.handle(line, ctx)))
