@@ -8,6 +8,7 @@ Destination names (the outbox's `destination` column; adapters' `destinations()`
   slack:<channel id>  one per slack.channels          slack-dm   subscribers' DMs on Slack
   matrix:<room id>    one per matrix.rooms            matrix-dm  subscribers' DMs on Matrix
   console             the terminal, when neither Slack nor Matrix has credentials
+  console-dm          subscribers' messages in that terminal
 Which destinations exist is decided from the config alone (`destination_specs`), so
 `publish` (no live connections) queues for Slack and Matrix too and the running bot sends.
 
@@ -46,7 +47,7 @@ SHUTDOWN_GRACE = 10.0  # seconds a send in flight may take to finish when stoppi
 
 def console_mode(config: Config) -> bool:
     """The terminal adapter runs when no chat platform has credentials."""
-    return not ((config.slack and config.slack.configured()) or (config.matrix and config.matrix.configured()))
+    return config.terminal_only()
 
 
 def destination_specs(config: Config, *, console: bool) -> list[DestinationSpec]:
@@ -59,6 +60,8 @@ def destination_specs(config: Config, *, console: bool) -> list[DestinationSpec]
         specs.append(DestinationSpec("matrix-dm", is_dm=True))
     if console and config.announce.console:
         specs.append(DestinationSpec("console"))
+    if console:  # subscriptions made in the terminal are printed there
+        specs.append(DestinationSpec("console-dm", is_dm=True))
     return specs
 
 
@@ -263,8 +266,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
 
         inp, out = console_io or (None, None)
         console = ConsoleAdapter(bot.core, inp=inp, out=out, on_quit=stop.set)
-        if config.announce.console:
-            live += console.destinations()
+        live += [d for d in console.destinations() if config.announce.console or d.name == "console-dm"]
     tasks: list[asyncio.Task] = []
     running = None
     try:

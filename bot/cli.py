@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sqlite3
@@ -163,13 +162,10 @@ def cmd_ingest(args, config, db) -> int:
 
 def _console_context(where: str = "terminal"):
     """`ask` runs share one conversation, so `ask more` continues the last `ask`."""
+    from adapters.console import local_user
     from bot.reply import Context
 
-    try:
-        user = getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        user = "console"
-    return Context(platform="console", user=user, where=where, is_dm=True)
+    return Context(platform="console", user=local_user(), where=where, is_dm=True)
 
 
 def _ready_core(config, db, readonly: bool = False):
