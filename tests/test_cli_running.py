@@ -9,7 +9,6 @@ import logging
 import os
 import socket
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -94,7 +93,7 @@ def test_an_unreachable_slack_at_start_is_one_line(tmp_path, env, listener):
                    "run", "--config", "bot.toml", "--db", "bot.db")
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
-    assert f"slack: cannot connect at start" in r.stderr and f"127.0.0.1:{port}" in r.stderr
+    assert "slack: cannot connect at start" in r.stderr and f"127.0.0.1:{port}" in r.stderr
 
 
 # --- item 7: a webhook without its URL, at start -----------------------------------------
@@ -161,3 +160,41 @@ def test_run_says_in_one_line_what_it_watches_where_it_announces_and_how_to_quit
     assert r.returncode == 0, r.stderr
     [banner] = [line for line in r.stderr.splitlines() if line.startswith("digest-bot: watching")]
     assert "webhook:team" in banner and "this terminal" not in banner
+
+
+# --- item 11: subscriptions in the terminal ----------------------------------------------
+
+async def test_a_subscription_made_in_the_terminal_is_printed_there_by_run(tmp_path, env, capsys):
+    site = tmp_path / "site"
+    write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Old heat news.  \n<http://example.org/heat/1>"]})
+    (tmp_path / "bot.toml").write_text('[archive]\npath = "site"\n')
+    assert main(["--config", "bot.toml", "--db", "bot.db", "ask", "subscribe", "heat"]) == 0
+    said = capsys.readouterr().out
+    assert "this terminal" in said and "direct message" not in said
+    config = Config(archive=ArchiveConfig(path=site), watch=WatchConfig(rescan_seconds=0.05, debounce_ms=10))
+    out, stop, running = io.StringIO(), asyncio.Event(), []
+    task = asyncio.create_task(run_async(config, tmp_path / "bot.db", stop=stop, ready=running.append,
+                                         console_io=(io.StringIO(""), out)))
+    try:
+        await until(lambda: running or task.done(), what="the bot to start")
+        write_issue(site, 2, date(2020, 1, 15), {"Nova": ["Nova news.  \n<http://example.org/nova/2>"],
+                                                 "Heat": ["New heat news.  \n<http://example.org/heat/2>"]})
+        await until(lambda: "=== For you ===" in out.getvalue(), what="the subscriber's message")
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 30) == 0
+    shown = out.getvalue()
+    assert "=== New issue ===" in shown
+    mine = shown.split("=== For you ===", 1)[1]
+    assert "New heat news" in mine and "Nova news" not in mine and "Old heat news" not in mine
+
+
+def test_subscribing_in_the_terminal_when_the_bot_runs_on_slack_says_where_to_subscribe(tmp_path, env, capsys,
+                                                                                         monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    (tmp_path / "bot.toml").write_text('[slack]\nchannels = ["C0NEWS"]\n')
+    assert main(["--config", "bot.toml", "--db", "bot.db", "ask", "subscribe", "heat"]) == 1
+    said = capsys.readouterr().out
+    assert "Slack or Matrix" in said and "/digest subscribe Heat" in said
+    assert main(["--config", "bot.toml", "--db", "bot.db", "ask", "subscriptions"]) == 0
+    assert "no subscriptions" in capsys.readouterr().out
