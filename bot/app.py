@@ -69,7 +69,8 @@ def missing_secrets(config: Config, *, live: bool) -> tuple[list[str], list[str]
     """(errors, notes) about environment variables, from the config alone, before any network
     call: a required variable that is unset is an error naming it; a platform left off for want
     of its credentials is a note. `live`: `run` (connections), not `publish` (webhooks only)."""
-    errors = [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} (its URL) is not set"
+    errors = [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} (its URL) is not set;"
+              " set it, or remove the [[webhook]]"
               for n, w in enumerate(config.webhooks) if not secret(w.url_env)]
     notes = []
     s = config.slack
