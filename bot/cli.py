@@ -82,16 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     from archive.store import StoreError
     from bot import runtime
 
+    archive = getattr(args, "archive", None) or config.archive.path  # `ingest X`, `publish X`
     try:
-        db, origin = runtime.resolve_db(config, args.db, getattr(args, "archive", None))
+        db, origin = runtime.resolve_db(config, args.db, archive)
         access = runtime.db_access(db, origin, DB_MODES[args.command])
     except StoreError as e:
         print(f"digest-bot: {e}", file=sys.stderr)
         return 2
-    if origin is None and access == "rw" and not db.exists() and DB_MODES[args.command] != "inspect" \
-            and db.name != runtime.DEFAULT_DB:
-        print(f"digest-bot: archive {runtime.archive_identity(getattr(args, 'archive', None) or config.archive.path)}"
-              f" gets a database of its own: {db}", file=sys.stderr)
+    if origin is None and access == "rw" and not db.exists() and db.name != runtime.DEFAULT_DB:
+        print(f"digest-bot: archive {runtime.archive_identity(archive)} gets a database of its own: {db}",
+              file=sys.stderr)
     args.readonly = access == "ro"
     try:
         if args.command in ("run", "publish", "status"):

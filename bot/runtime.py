@@ -59,10 +59,6 @@ def resolve_db(config: Config, override: str | None = None, archive: Path | None
     return default_db_path(Path(archive) if archive else config.archive.path), None
 
 
-def db_path(config: Config, override: Path | None = None) -> Path:
-    return resolve_db(config, None if override is None else str(override))[0]
-
-
 def _writable(path: Path) -> bool:
     """Writable by this user; for root (who may write anything) only when some write bit is
     set: a file or folder made read-only with chmod is not written, as `rm` asks before."""
