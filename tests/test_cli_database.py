@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
+import sysconfig
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.posts import write_issue
 
 
@@ -180,3 +187,51 @@ def test_global_options_work_after_the_command(env, capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     assert "--config" in capsys.readouterr().out
+
+
+def _python_for_another_user() -> str | None:
+    """A Python of this version that user `nobody` may run (this one may live under /root)."""
+    exe = Path(sys.executable).resolve()
+    candidates = [exe, Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")]
+    for c in candidates:
+        if c.is_file() and all(os.stat(p).st_mode & 0o001 for p in [c, *c.parents]):
+            return str(c)
+    return None
+
+
+@pytest.fixture
+def as_another_user(tmp_path):
+    """Runs the CLI as user `nobody` (uid 65534): a real "file owned by someone else". Needs root."""
+    if os.geteuid() != 0 or not shutil.which("setpriv") or not (python := _python_for_another_user()):
+        pytest.skip("needs root, setpriv and a Python that another user may run")
+    site = sysconfig.get_paths()["purelib"]
+    env = {"HOME": "/tmp", "PYTHONPATH": f"{site}:{ROOT}", "DIGEST_BOT_TODAY": "2026-11-01", "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", python, "-c",
+                               "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))", *args],
+                              capture_output=True, text=True, env=env, timeout=60, cwd="/")
+
+    if run("--help").returncode != 0:
+        pytest.skip("this Python cannot import the project as another user")
+    return run
+
+
+def test_a_database_owned_by_another_user_answers_and_ingest_says_it_cannot_write(as_another_user, capsys):
+    folder = Path(tempfile.mkdtemp(prefix="digest-owner-"))  # root's folder, readable by all, like a home
+    try:
+        folder.chmod(0o755)
+        db = folder / "digest.db"
+        assert main(["--db", str(db), "ingest", str(EXAMPLES), "--quiet"]) == 0
+        db.chmod(0o644)  # the owner's ordinary mode: others may read
+        before = (listing(folder), db.read_bytes())
+        r = as_another_user("ask", "--db", str(db), "latest heat links")
+        assert r.returncode == 0 and "Heat in issue 26" in r.stdout, r.stderr
+        r = as_another_user("--db", str(db), "status")
+        assert r.returncode == 0, r.stderr
+        r = as_another_user("--db", str(db), "ingest", str(EXAMPLES))
+        assert r.returncode != 0 and "Traceback" not in r.stderr
+        assert str(db) in r.stderr and "cannot write" in r.stderr
+        assert (listing(folder), db.read_bytes()) == before
+    finally:
+        shutil.rmtree(folder)
