@@ -238,7 +238,7 @@ class StartError(Exception):
 
 def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
     where = ", ".join("this terminal" if d.name == "console" else d.name for d in live
-                      if d.name != "console-dm") or "nowhere (no destination configured)"
+                      if not d.name.endswith("-dm")) or "nowhere (no destination configured)"
     quit_how = "type `quit` or press Ctrl-C to stop" if console else "Ctrl-C or SIGTERM stops it"
     found = f"{len(bot.visible())} issues" if bot.root.is_dir() else "not there yet"
     return (f"digest-bot: watching {bot.root} ({found}); new issues are announced to"
