@@ -240,7 +240,8 @@ def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
     where = ", ".join("this terminal" if d.name == "console" else d.name for d in live
                       if not d.name.endswith("-dm")) or "nowhere (no destination configured)"
     quit_how = "type `quit` or press Ctrl-C to stop" if console else "Ctrl-C or SIGTERM stops it"
-    found = f"{len(bot.visible())} issues" if bot.root.is_dir() else "not there yet"
+    n = len(bot.visible())
+    found = f"{n} issue{'s' if n != 1 else ''}" if bot.root.is_dir() else "not there yet"
     return (f"digest-bot: watching {bot.root} ({found}); new issues are announced to"
             f" {where}; {quit_how}.")
 
