@@ -297,7 +297,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
             try:
                 await p.start()
             except (OSError, TimeoutError) as e:  # aiohttp's connection errors are OSErrors
-                raise StartError(f"{p.name}: cannot connect at start ({type(e).__name__}: {e})") from None
+                raise StartError(f"{p.name}: cannot start ({type(e).__name__}: {e})") from None
             for d in p.destinations():
                 live.append(d)
                 announcer.add(d)

@@ -93,7 +93,7 @@ def test_an_unreachable_slack_at_start_is_one_line(tmp_path, env, listener):
                    "run", "--config", "bot.toml", "--db", "bot.db")
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
-    assert "slack: cannot connect at start" in r.stderr and f"127.0.0.1:{port}" in r.stderr
+    assert "slack: cannot start (ClientConnectorError" in r.stderr and f"127.0.0.1:{port}" in r.stderr
 
 
 # --- item 7: a webhook without its URL, at start -----------------------------------------
