@@ -198,3 +198,12 @@ def test_subscribing_in_the_terminal_when_the_bot_runs_on_slack_says_where_to_su
     assert "Slack or Matrix" in said and "/digest subscribe Heat" in said
     assert main(["--config", "bot.toml", "--db", "bot.db", "ask", "subscriptions"]) == 0
     assert "no subscriptions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("word", ["quit", "exit", "退出"])
+async def test_run_in_the_terminal_stops_on_the_same_words(tmp_path, word):
+    out, stop = io.StringIO(), asyncio.Event()
+    code = await asyncio.wait_for(run_async(Config(), tmp_path / "bot.db", stop=stop,
+                                            console_io=(io.StringIO(f"{word}\nlatest\n"), out)), 30)
+    assert code == 0 and stop.is_set()
+    assert "Issue 26" not in out.getvalue()  # the line after the word was not answered
