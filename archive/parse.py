@@ -16,9 +16,8 @@ from urllib.parse import unquote
 from linkify_it import LinkifyIt
 from markdown_it_pyrs import MarkdownIt
 
-from bot.config import ArchiveConfig
-
 from . import dates, formats
+from .config import ArchiveConfig
 from .model import ParsedIssue, ParsedItem, ParsedLink, ParsedSection, Skipped
 from .numerals import parse_number
 from .projects import ProjectNames, clean_heading
