@@ -78,6 +78,7 @@ class Bot:
         self.on_scanned: Callable[[], None] = lambda: None
         self._to_introduce: list[DestinationSpec] = []
         self.last_summary: IngestSummary | None = None
+        self.last_scan_at: float | None = None  # time.time() of the last successful scan
 
     def introduce(self, specs: list[DestinationSpec]) -> None:
         """Introduce destinations (see bot.outbox): now if a scan has succeeded, else after the
@@ -93,6 +94,7 @@ class Bot:
             on_change=self.outbox.on_change, when=self.clock.today(),
         )
         self.last_summary = summary
+        self.last_scan_at = time.time()
         for s in summary.skipped:  # only files that changed since the last scan: no repeats
             log.warning("not indexed: %s: %s", s.path, s.reason)
         for ch in summary.changes:
@@ -174,17 +176,15 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[_Platform]:
 
 # --- run ---------------------------------------------------------------------------------
 
-def _setup_logging(console: bool) -> None:
-    if logging.getLogger().handlers:
-        return
-    level = os.environ.get("DIGEST_BOT_LOG_LEVEL") or ("WARNING" if console and sys.stdin.isatty() else "INFO")
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _setup_logging(config: Config, console: bool) -> None:
+    from bot import logs  # one line per event, text or JSON, secrets removed
+
+    logs.setup(config, default_level="WARNING" if console and sys.stdin.isatty() else "INFO")
 
 
 def run(config: Config, db_path: Path) -> int:
     """`digest-bot run`: everything the config names, until SIGINT/SIGTERM (or `quit`)."""
-    _setup_logging(console_mode(config))
+    _setup_logging(config, console_mode(config))
     try:
         return asyncio.run(run_async(config, db_path))
     except ConfigError as e:
@@ -206,6 +206,11 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread (tests): the caller's `stop` ends us
     bot = Bot(config, db_path, clock=clock)
+    metrics = http_server = None
+    if config.http.enabled:  # [http]: /healthz and /metrics
+        from bot.metrics import Metrics
+
+        metrics = Metrics(bot)
     live: list[Destination] = webhook_destinations(config)
     platforms = build_platforms(config, bot, db_path)
     console = None
@@ -251,6 +256,10 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         if bot.last_summary is None:
             watcher.trigger()
         running = Running(bot, announcer, watcher, live, stop)
+        if metrics is not None:
+            from bot.http_server import HttpServer
+
+            http_server = running.http = await HttpServer(config.http, running, metrics).start()
         tasks.append(asyncio.create_task(watcher.run(), name="watcher"))
         tasks.append(asyncio.create_task(announcer.run(), name="announcer"))
         if console is not None:
@@ -279,6 +288,8 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         log.info("stopping")
         return 1 if failed else 0
     finally:
+        if http_server is not None:
+            await http_server.stop()
         if running is not None:
             running.watcher.stop()
             await running.announcer.stop(SHUTDOWN_GRACE)
@@ -308,6 +319,7 @@ class Running:
         self.watcher = watcher
         self.destinations = destinations
         self.stop = stop
+        self.http = None  # the [http] server, when enabled
 
 
 # --- publish -----------------------------------------------------------------------------
@@ -315,7 +327,7 @@ class Running:
 def publish(config: Config, db_path: Path, archive: Path | None) -> int:
     """`digest-bot publish [PATH]`: ingest now, queue announcements, deliver what needs no
     long-lived connection (webhooks), exit. The running bot sends the rest."""
-    _setup_logging(console=False)
+    _setup_logging(config, console=False)
     return asyncio.run(publish_async(config, db_path, archive))
 
 

@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"TOML config (default: ${CONFIG_ENV}, else the embedded default)")
     p.add_argument("--db", type=Path, metavar="PATH",
                    help="SQLite file (default: $DIGEST_BOT_DB, else the config's `db`, else a per-user data directory)")
+    p.add_argument("--log-format", choices=("text", "json"), default=None,
+                   help="run/publish logs: one line per event, as text (default) or JSON ($DIGEST_BOT_LOG_FORMAT)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="read the archive into the database, with a summary")
@@ -51,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", help="deliveries per destination: delivered, pending, failing")
     s.add_argument("--json", action="store_true", help="print as JSON")
+
+    s = sub.add_parser("backup", help="copy the database to PATH, safely while the bot runs")
+    s.add_argument("path", type=Path, metavar="PATH", help="the copy (a directory: a timestamped file in it)")
     return p
 
 
@@ -65,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     from bot import runtime
 
     db = runtime.db_path(config, args.db)
+    if args.log_format:
+        from bot.logs import FORMAT_ENV
+
+        os.environ[FORMAT_ENV] = args.log_format
     try:
         if args.command in ("run", "publish", "status"):
             from bot import app
@@ -74,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "publish":
                 return app.publish(config, db, args.archive)
             return app.status(config, db, args.json)
-        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export}[args.command]
+        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export,
+                   "backup": cmd_backup}[args.command]
         return handler(args, config, db)
     except FileNotFoundError as e:
         print(f"digest-bot: {e}", file=sys.stderr)
@@ -193,6 +203,20 @@ def cmd_export(args, config, db) -> int:
         })
     json.dump({"issues": issues}, sys.stdout, ensure_ascii=False, indent=2)
     print()
+    return 0
+
+
+def cmd_backup(args, config, db) -> int:
+    import sqlite3
+
+    from bot.backup import backup
+
+    try:
+        r = backup(db, args.path)
+    except sqlite3.Error as e:
+        print(f"digest-bot: backup of {db} failed: {e}", file=sys.stderr)
+        return 1
+    print(f"{db} -> {r.path}: {r.bytes / 1e6:.1f} MB, {r.issues} issues, {r.seconds:.2f} s")
     return 0
 
 

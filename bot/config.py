@@ -124,6 +124,14 @@ class AnnounceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class HttpConfig:
+    """/healthz and /metrics (Prometheus). Off unless `enabled`."""
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 9464
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     db: Path | None = None  # None: a per-user data directory
     page_size: int = 10
@@ -133,6 +141,7 @@ class Config:
     slack: SlackConfig | None = None
     matrix: MatrixConfig | None = None
     webhooks: tuple[WebhookConfig, ...] = ()
+    http: HttpConfig = field(default_factory=HttpConfig)
     source: Path | None = None  # the file this was read from
 
 
@@ -307,6 +316,17 @@ def _matrix(t: dict) -> MatrixConfig:
     return cfg
 
 
+def _http(t: dict) -> HttpConfig:
+    p = "http."
+    d = HttpConfig()
+    cfg = HttpConfig(enabled=_take(t, "enabled", p, bool, d.enabled), host=_take(t, "host", p, str, d.host),
+                     port=_take(t, "port", p, int, d.port))
+    if not 0 <= cfg.port <= 65535:
+        raise ConfigError(f"{p}port: must be between 0 and 65535, got {cfg.port}")
+    _no_leftovers(t, p)
+    return cfg
+
+
 def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
     out = []
     names = set()
@@ -351,6 +371,7 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
     archive_t, watch_t, announce_t = table("archive"), table("watch"), table("announce")
     slack_t, matrix_t = table("slack"), table("matrix")
     webhooks_t = _take(data, "webhook", "", list, [])
+    http_t = table("http")
     _no_leftovers(data, "")
     return Config(
         db=_resolve(base, db) if db else None,
@@ -361,6 +382,7 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
         slack=_slack(slack_t) if slack_t is not None else None,
         matrix=_matrix(matrix_t) if matrix_t is not None else None,
         webhooks=_webhooks(webhooks_t),
+        http=_http(http_t) if http_t is not None else HttpConfig(),
         source=source,
     )
 

@@ -1,0 +1,130 @@
+"""Prometheus metrics of one running bot, in a registry of its own (several bots in one test
+process must not share the global one).
+
+Counters and histograms are fed by wrapping the core's `handle` and the outbox's three
+"this row is done with for now" methods, so neither the core nor the announcer knows about
+metrics. What the database already knows (outbox rows, issues) is read at scrape time by a
+collector: a number kept in memory would drift from the table that `publish` also writes.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import sqlite3
+import time
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger("digest_bot.metrics")
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+# From a publication noticed to its message posted: seconds (pacing) to hours (an outage).
+DELIVERY_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600)
+COMMAND_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+
+
+class Metrics:
+    def __init__(self, bot: "Bot"):
+        self.bot = bot
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.deliveries = Counter("digest_bot_deliveries", "Delivery attempts by outcome "
+                                  "(delivered, retry, failed, cancelled)", ["destination", "result"], registry=r)
+        self.publish_to_delivery = Histogram(
+            "digest_bot_publish_to_delivery_seconds",
+            "From the ingest that found a new issue to its announcement or DM being delivered",
+            buckets=DELIVERY_BUCKETS, registry=r)
+        self.commands = Counter("digest_bot_commands", "Commands answered", ["platform"], registry=r)
+        self.command_seconds = Histogram("digest_bot_command_seconds", "Time to answer a command (core only)",
+                                         buckets=COMMAND_BUCKETS, registry=r)
+        r.register(_StoreCollector(bot))
+        self._wrap_core()
+        self._wrap_outbox()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+    # --- feeding ------------------------------------------------------------------------
+
+    def _wrap_core(self) -> None:
+        core = self.bot.core
+        handle = core.handle
+
+        @functools.wraps(handle)
+        def timed(text, ctx):
+            t0 = time.perf_counter()
+            try:
+                return handle(text, ctx)
+            finally:
+                self.command_seconds.observe(time.perf_counter() - t0)
+                self.commands.labels(ctx.platform).inc()
+
+        core.handle = timed  # adapters look `core.handle` up on every command
+
+    def _wrap_outbox(self) -> None:
+        # TODO(fanout): switch to the announcer's delivery-result hook once it is merged.
+        outbox = self.bot.outbox
+        conn = outbox.conn
+        delivered, retry_later, finish = outbox.delivered, outbox.retry_later, outbox.finish
+
+        def row(row_id: int) -> tuple[str, str, float] | None:
+            return conn.execute("SELECT destination, kind, created_at FROM outbox WHERE id = ?",
+                                (row_id,)).fetchone()
+
+        def on_delivered(row_id, remote_ref):
+            delivered(row_id, remote_ref)
+            r = row(row_id)
+            if r:
+                self.deliveries.labels(r[0], "delivered").inc()
+                if r[1] in ("announce", "dm"):
+                    self.publish_to_delivery.observe(max(0.0, outbox.clock() - r[2]))
+
+        def on_retry(row_id, error, at):
+            retry_later(row_id, error, at)
+            r = row(row_id)
+            if r:
+                self.deliveries.labels(r[0], "retry").inc()
+
+        def on_finish(row_id, state, *, error=None):
+            finish(row_id, state, error=error)
+            r = row(row_id)
+            if r:
+                self.deliveries.labels(r[0], "failed" if state == "failing" else state).inc()
+
+        outbox.delivered, outbox.retry_later, outbox.finish = on_delivered, on_retry, on_finish
+
+
+class _StoreCollector(Collector):
+    """Gauges read from the database at scrape time (a few aggregate queries, milliseconds)."""
+
+    def __init__(self, bot: "Bot"):
+        self.bot = bot
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        conn = self.bot.store.conn
+        try:
+            rows = conn.execute("SELECT destination, state, count(*) FROM outbox GROUP BY 1, 2").fetchall()
+            issues = conn.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0]
+        except sqlite3.Error as e:  # a locked or broken database: /healthz says so; keep /metrics up
+            log.warning("metrics: cannot read the database: %s", e)
+            return
+        g = GaugeMetricFamily("digest_bot_outbox_rows", "Outbox rows by destination and state "
+                              "(pending, delivered, failing, cancelled, seeded)", labels=["destination", "state"])
+        for dest, state, n in rows:
+            g.add_metric([dest, state], n)
+        yield g
+        yield GaugeMetricFamily("digest_bot_issues", "Published issues in the archive", value=issues)
+        if self.bot.last_scan_at is not None:
+            yield GaugeMetricFamily("digest_bot_last_scan_timestamp_seconds",
+                                    "When the last successful archive scan finished (Unix time)",
+                                    value=self.bot.last_scan_at)
