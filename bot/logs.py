@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from bot.config import Config
 
@@ -37,9 +38,20 @@ def secret_envs(config: Config) -> list[str]:
     return names
 
 
+def _parts(value: str) -> set[str]:
+    """A secret, and for a URL (a webhook's, whose path is the secret) its path and long path
+    segments too: an error message may quote the path alone."""
+    out = {value}
+    u = urlsplit(value)
+    if u.scheme and u.netloc:
+        out.add(u.path + (f"?{u.query}" if u.query else ""))
+        out.update(seg for seg in u.path.split("/") if len(seg) >= 16)
+    return out
+
+
 class Redactor:
     def __init__(self, env_names: Iterable[str]):
-        values = {os.environ.get(n, "") for n in env_names}
+        values = set().union(*(_parts(v) for n in env_names if (v := os.environ.get(n, ""))))
         # longest first, so a value containing another is removed whole
         self.values = sorted((v for v in values if len(v) >= _MIN_SECRET), key=len, reverse=True)
 
