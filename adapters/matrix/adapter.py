@@ -305,12 +305,14 @@ class MatrixAdapter:
     def _give_up(self, why: ErrorResponse | str) -> None:
         if self.fatal:
             return
+        again = (f"put a new access token for device {self.cfg.device_id} in ${self.cfg.access_token_env} "
+                 f"(or set ${self.cfg.password_env}) and restart")
         if isinstance(why, str):
-            self.fatal = f"{why}. The Matrix adapter has stopped; log in again and restart."
+            self.fatal = f"{why}. The Matrix adapter has stopped; {again}."
         else:
             self.fatal = (f"Matrix: the homeserver no longer accepts our access token "
                           f"({why.status_code}): it expired or was revoked. The Matrix adapter "
-                          f"has stopped; log in again and restart.")
+                          f"has stopped; {again}.")
         log.error(self.fatal)
         self._stopping.set()
 
