@@ -64,3 +64,14 @@ def test_config_is_frozen(tmp_path):
     assert c.archive.path == tmp_path / "a"
     with pytest.raises(AttributeError):
         c.archive.path = Path("/elsewhere")  # type: ignore[misc]
+
+
+def test_http_is_off_by_default_and_checked(tmp_path):
+    from bot.config import HttpConfig
+
+    assert load(ROOT / "config.example.toml").http == HttpConfig(enabled=False, host="127.0.0.1", port=9464)
+    assert parse({"http": {"enabled": True, "port": 0}}, tmp_path).http == HttpConfig(True, "127.0.0.1", 0)
+    for doc, key in [({"http": {"port": 70000}}, "http.port"), ({"http": {"enabled": "yes"}}, "http.enabled"),
+                     ({"http": {"path": "/m"}}, "http.path")]:
+        with pytest.raises(ConfigError, match=rf"^{key}:"):
+            parse(doc, tmp_path)
