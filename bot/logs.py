@@ -105,3 +105,9 @@ def setup(config: Config, *, default_level: str = "INFO") -> None:
     handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
     root.addHandler(handler)
     root.setLevel(os.environ.get(LEVEL_ENV) or default_level)
+    logging.captureWarnings(True)  # a library's warning is a log line too, not three raw ones
+
+    def crashed(kind, value, tb):  # an uncaught exception: one record, not a raw traceback
+        logging.getLogger("digest_bot").critical("crashed: %r", value, exc_info=(kind, value, tb))
+
+    sys.excepthook = crashed

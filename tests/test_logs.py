@@ -38,3 +38,18 @@ def test_token_shapes_are_removed_without_knowing_the_variable():
     assert redact("xoxb-1-2-abc and xapp-1-A0-x and mat_abcdef123 and Bearer eyJhbGciOi.x") == (
         "<redacted> and <redacted> and <redacted> and Bearer <redacted>")
     assert redact("issue 19 delivered to slack:C0123") == "issue 19 delivered to slack:C0123"
+
+
+def test_warnings_and_a_crash_are_json_lines_too(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("from bot import logs; from bot.config import Config; logs.setup(Config());"
+            "import warnings; warnings.warn('old api'); raise RuntimeError('two\\nlines')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "DIGEST_BOT_LOG_FORMAT": "json"}, cwd=tmp_path.parent)
+    lines = r.stderr.strip().splitlines()
+    docs = [json.loads(line) for line in lines]
+    assert [d["level"] for d in docs] == ["WARNING", "CRITICAL"]
+    assert "old api" in docs[0]["message"] and "RuntimeError: two" in docs[1]["exc"]

@@ -101,3 +101,31 @@ password_env = "{password_env}"
     last = err.strip().splitlines()[-1]
     assert last.startswith("digest-bot: Matrix: the access token in $") and "revoked" in last
     assert "Traceback" not in err and second not in out + err
+
+
+async def test_a_token_only_bot_whose_token_expires_stops_matrix_with_a_clear_message(people, synapse, admin,
+                                                                                      tmp_path, monkeypatch):
+    import time
+    from urllib.parse import quote
+
+    from bot.config import MatrixConfig
+    from matrix_support import until
+
+    reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
+    token = synapse.request("POST", f"/_synapse/admin/v1/users/{quote(reg.user_id)}/login",
+                            {"valid_until_ms": int(time.time() * 1000) + 3000},
+                            token=admin.access_token)["access_token"]  # expires: a soft logout follows
+    token_env, password_env = f"OPS_TOKEN_X_{os.getpid()}", f"OPS_NO_PASSWORD_X_{os.getpid()}"
+    monkeypatch.setenv(token_env, token)
+    monkeypatch.delenv(password_env, raising=False)
+    cfg = MatrixConfig(homeserver=synapse.base_url, user_id=reg.user_id, device_id=DEVICE,
+                       access_token_env=token_env, password_env=password_env)
+    bot = BotRun(synapse, reg, tmp_path / "bot.db", cfg, store_dir=tmp_path / "nio",
+                 extra={"adapter": {"sync_timeout_ms": 300}})
+    await bot.start()
+    try:
+        await until(lambda: bot.adapter.fatal, timeout=30, what="the adapter to give up")
+        assert "expired" in bot.adapter.fatal and f"${token_env}" in bot.adapter.fatal
+        assert token not in bot.adapter.fatal
+    finally:
+        await bot.stop()
