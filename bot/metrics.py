@@ -78,22 +78,23 @@ class Metrics:
             return conn.execute("SELECT destination, kind, created_at FROM outbox WHERE id = ?",
                                 (row_id,)).fetchone()
 
-        def on_delivered(row_id, remote_ref):
-            delivered(row_id, remote_ref)
+        # *args: the outbox's signatures may grow; only the row id (first) matters here
+        def on_delivered(row_id, *args, **kw):
+            delivered(row_id, *args, **kw)
             r = row(row_id)
             if r:
                 self.deliveries.labels(r[0], "delivered").inc()
                 if r[1] in ("announce", "dm"):
                     self.publish_to_delivery.observe(max(0.0, outbox.clock() - r[2]))
 
-        def on_retry(row_id, error, at):
-            retry_later(row_id, error, at)
+        def on_retry(row_id, *args, **kw):
+            retry_later(row_id, *args, **kw)
             r = row(row_id)
             if r:
                 self.deliveries.labels(r[0], "retry").inc()
 
-        def on_finish(row_id, state, *, error=None):
-            finish(row_id, state, error=error)
+        def on_finish(row_id, state, *args, **kw):
+            finish(row_id, state, *args, **kw)
             r = row(row_id)
             if r:
                 self.deliveries.labels(r[0], "failed" if state == "failing" else state).inc()
