@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.config import HttpConfig
+from bot.config import ConfigError, HttpConfig
 from bot.metrics import CONTENT_TYPE, Metrics
 
 if TYPE_CHECKING:
@@ -63,7 +63,12 @@ class HttpServer:
     async def start(self) -> "HttpServer":
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.cfg.host, self.cfg.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as e:  # port taken, address not local: a config problem, said in one line
+            await self._runner.cleanup()
+            raise ConfigError(f"http: cannot listen on {self.cfg.host}:{self.cfg.port} "
+                              f"({e.strerror or e}); change [http] host/port") from None
         self.port = site._server.sockets[0].getsockname()[1]  # the real one when port = 0
         log.info("http: /healthz and /metrics on http://%s:%d", self.cfg.host, self.port)
         return self

@@ -135,3 +135,22 @@ async def test_two_bots_in_one_process_keep_their_own_metrics(archive, start_bot
     mb = samples((await get(b, "/metrics"))[1])
     assert ma[("digest_bot_commands_total", (("platform", "console"),))] == 1
     assert ("digest_bot_commands_total", (("platform", "console"),)) not in mb
+
+
+async def test_a_taken_port_stops_the_start_with_one_message(archive, tmp_path, receiver):
+    import socket
+
+    import pytest
+
+    from bot.app import run_async
+    from bot.config import ConfigError
+
+    write_post(archive, 1)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = dataclasses.replace(make_config(archive, console=False),
+                                     http=HttpConfig(enabled=True, host="127.0.0.1", port=port))
+        with pytest.raises(ConfigError, match=rf"^http: cannot listen on 127\.0\.0\.1:{port} "):
+            await asyncio.wait_for(run_async(config, tmp_path / "bot.db", stop=asyncio.Event()), 30)
