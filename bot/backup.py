@@ -33,6 +33,8 @@ def backup(db: Path, dest: Path) -> BackupResult:
     if not Path(db).is_file():
         raise FileNotFoundError(f"no database at {db}")
     dest = target_path(Path(dest))
+    if dest.resolve() == Path(db).resolve():
+        raise ValueError(f"{dest} is the database itself; back it up somewhere else")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     t0 = time.monotonic()

@@ -213,7 +213,7 @@ def cmd_backup(args, config, db) -> int:
 
     try:
         r = backup(db, args.path)
-    except sqlite3.Error as e:
+    except (sqlite3.Error, ValueError) as e:
         print(f"digest-bot: backup of {db} failed: {e}", file=sys.stderr)
         return 1
     print(f"{db} -> {r.path}: {r.bytes / 1e6:.1f} MB, {r.issues} issues, {r.seconds:.2f} s")

@@ -97,3 +97,6 @@ def test_backup_into_a_directory_and_of_a_missing_database(tmp_path):
     r = run_backup(tmp_path / "nope.db", tmp_path / "x.db")
     assert r.returncode == 1 and "no database at" in r.stderr
     assert not (tmp_path / "x.db").exists()
+    size = db.stat().st_size
+    r = run_backup(db, db)  # onto the live database itself: refused, untouched
+    assert r.returncode == 1 and "is the database itself" in r.stderr and db.stat().st_size == size
