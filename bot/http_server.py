@@ -75,6 +75,7 @@ class HttpServer:
 
     async def stop(self) -> None:
         await self._runner.cleanup()
+        self.metrics.close()
 
     async def healthz(self, request: web.Request) -> web.Response:
         reason = await health(self.running)
@@ -83,4 +84,5 @@ class HttpServer:
         return web.Response(text="ok\n")
 
     async def metrics_page(self, request: web.Request) -> web.Response:
-        return web.Response(body=self.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+        body = await asyncio.to_thread(self.metrics.render)  # the database gauges read off the loop
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
