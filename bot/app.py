@@ -271,6 +271,10 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         if ready:
             ready(running)
         log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
+        from bot import systemd  # Type=notify and WatchdogSec= (docs/deploy.md); a no-op elsewhere
+
+        tasks.append(asyncio.create_task(systemd.ready_and_watchdog(f"running: {len(live)} destination(s)"),
+                                         name="systemd"))
         failed = False
         stopper = asyncio.create_task(stop.wait())
         while not stop.is_set():
