@@ -92,6 +92,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
+def json_format() -> bool:
+    return os.environ.get(FORMAT_ENV) == "json"
+
+
 def setup(config: Config, *, default_level: str = "INFO") -> None:
     """Configure the root logger once (a test or an embedding program may have done it)."""
     root = logging.getLogger()

@@ -124,4 +124,5 @@ port = 0
             rec = json.loads(line)
             assert {"ts", "level", "logger", "message"} <= rec.keys()
         else:
-            assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ", line), line
+            # a log record, or the one-line start banner for people
+            assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ |digest-bot: watching ", line), line
