@@ -196,8 +196,9 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
 
 
 async def test_announcer_pacing_matches_slacks_one_message_per_second(fake, tmp_path, slack_archive):
-    """The fake answers 429 to posts closer than 1 s in a channel; with the destination's
-    min_interval the real announcer never meets one."""
+    """The fake answers 429 to posts closer than 1 s in a channel, by its own clock; the
+    announcer paces from the end of each send (after the fake stamped the post), so it never
+    meets one, however slow the machine."""
     config = news_config(fake, backlog=3)
     bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
     bot.introduce(destination_specs(config, console=False))
@@ -208,8 +209,23 @@ async def test_announcer_pacing_matches_slacks_one_message_per_second(fake, tmp_
     assert result == {f"slack:{CHANNEL}": 3}
     posts = fake.calls_to("chat.postMessage")
     assert [c.status for c in posts] == [200, 200, 200]
-    assert all(b.at - a.at >= 0.95 for a, b in zip(posts, posts[1:]))
     assert [m["metadata"]["event_payload"]["issue"] for m in fake.posts(CHANNEL)] == [18, 19, 30]  # in order
+    bot.close()
+
+
+async def test_pacing_after_a_429_counts_from_the_successful_retry(fake, tmp_path, slack_archive):
+    """The first post meets a 429 and the client retries it after Retry-After; the next post
+    is paced from that retry's answer, not from when the first attempt began."""
+    config = news_config(fake, backlog=2)
+    bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
+    bot.introduce(destination_specs(config, console=False))
+    bot.scan()
+    fake.pace(CHANNEL, 1.0)
+    fake.inject_429("chat.postMessage", 1, retry_after=1, channel=CHANNEL)
+    client = make_client(config.slack, token=fake.bot_token)
+    result = await Announcer(bot.outbox, [SlackChannelDestination(client, CHANNEL)], bot.render).drain(budget=30)
+    assert result == {f"slack:{CHANNEL}": 2}
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [429, 200, 200]
     bot.close()
 
 
