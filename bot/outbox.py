@@ -89,12 +89,13 @@ class DestinationStatus:
     name: str
     retired: bool
     delivered: int
-    pending: int
-    failing: int
+    pending: int  # not delivered yet, the retrying ones included
+    failing: int  # failed for good (a permanent error); never also counted as pending
     seeded: int
     last_error: str | None
     last_delivered_at: float | None
     next_attempt_at: float | None
+    retrying: int = 0  # of `pending`: rows whose last attempt failed and that will be tried again
 
     def to_json(self) -> dict:
         return {
@@ -102,6 +103,7 @@ class DestinationStatus:
             "retired": self.retired,
             "delivered": self.delivered,
             "pending": self.pending,
+            "retrying": self.retrying,
             "failing": self.failing,
             "back_catalogue": self.seeded,
             "last_error": self.last_error,
@@ -492,7 +494,8 @@ class Outbox:
                     retired=bool(r[0]) if r else True,
                     delivered=counts.get("delivered", 0),
                     pending=counts.get("pending", 0) + counts.get("retrying", 0),
-                    failing=counts.get("failing", 0) + counts.get("retrying", 0),
+                    failing=counts.get("failing", 0),
+                    retrying=counts.get("retrying", 0),
                     seeded=counts.get("seeded", 0),
                     last_error=err[0] if err else None,
                     last_delivered_at=last,

@@ -65,8 +65,24 @@ def test_claim_delivered_and_retry(db):
     again = ob.claim("webhook:a")
     assert again.delivery.key == p.delivery.key and again.delivery.attempt == 1
     st = {s.name: s for s in ob.status()}["webhook:a"]
-    assert st.delivered == 1 and st.pending == 1 and st.failing == 1
+    assert (st.delivered, st.pending, st.retrying, st.failing) == (1, 1, 1, 0)
     assert "secret" not in st.last_error and "<url>" in st.last_error
+
+
+def test_status_counts_a_row_once(db):
+    """A retrying row is pending (it will go out), not failing; a permanent failure is failing
+    only; `status --json` says the same."""
+    ob = Outbox(db, clock=lambda: 1000.0)
+    ob.introduce([DestinationSpec("webhook:a")], [])
+    ob.on_change(db, published("1", "2", "3"))
+    one, two, _ = (r["id"] for r in ob.rows("webhook:a"))
+    ob.retry_later(one, "HTTP 503", 1010.0)
+    ob.finish(two, "failing", error="HTTP 410")
+    st = {s.name: s for s in ob.status()}["webhook:a"]
+    assert (st.pending, st.retrying, st.failing, st.delivered) == (2, 1, 1, 0)
+    assert st.pending + st.failing == len(ob.rows("webhook:a"))
+    j = st.to_json()
+    assert (j["pending"], j["retrying"], j["failing"]) == (2, 1, 1)
 
 
 def test_a_live_lease_is_not_taken_by_another_process(db, tmp_path):
