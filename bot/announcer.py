@@ -86,6 +86,9 @@ class Announcer:
         self._lane_end: dict[tuple[str, str], float] = {}  # (destination, target) -> monotonic end of last send
         self._group_until: dict[str, float] = {}  # rate group -> monotonic time it may send again
         self.rate_limited: dict[str, int] = {}  # rate group -> rate-limited answers met (429s)
+        # rate group -> sends allowed at once: halved by a 429, grown back by successes (AIMD),
+        # so that the end of a hold does not release a whole burst into the same limit
+        self._window: dict[str, float] = {}
 
     def add(self, destination: Destination) -> None:
         """Add a destination (before `run`)."""
@@ -124,7 +127,7 @@ class Announcer:
 
     async def _worker(self, dest: Destination) -> None:
         ev = self._events[dest.name]
-        limit = max(1, int(getattr(dest, "concurrency", 1) or 1))
+        limit = self._limit(dest)
         inflight: dict[str, asyncio.Task] = {}  # lane (target) -> its send
 
         def done(task: asyncio.Task, lane: str) -> None:
@@ -136,12 +139,13 @@ class Announcer:
                 ev.clear()
                 wait = self.idle_poll
                 hold = self._group_hold(dest)
+                allowed = min(limit, int(self._window.get(self._group(dest), limit)))
                 if hold > 0:
                     wait = hold
-                elif len(inflight) < limit:
+                elif len(inflight) < allowed:
                     now = self.clock()
                     for head in self.outbox.heads(dest.name):
-                        if len(inflight) >= limit:
+                        if len(inflight) >= allowed:
                             break
                         if head.target in inflight:
                             continue
@@ -165,6 +169,10 @@ class Announcer:
         finally:
             if inflight:  # stopping: the sends in flight finish and are recorded (stop() bounds it)
                 await asyncio.gather(*inflight.values(), return_exceptions=True)
+
+    @staticmethod
+    def _limit(dest: Destination) -> int:
+        return max(1, int(getattr(dest, "concurrency", 1) or 1))
 
     def _group(self, dest: Destination) -> str:
         return getattr(dest, "rate_group", None) or dest.name
@@ -219,6 +227,10 @@ class Announcer:
             # Paced from the END of a send: its look-ups and the client's own retries after
             # a 429 are part of it, and the platform counts from the post it last accepted.
             self._lane_end[(dest.name, d.target)] = time.monotonic()
+        group = self._group(dest)
+        if group in self._window:
+            w = self._window[group]
+            self._window[group] = min(float(self._limit(dest)), w + 1.0 / w)
         self.outbox.delivered(d.id, ref)
         log.info("%s of issue %s delivered to %s (attempt %d)", d.kind, d.issue, d.destination, d.attempt + 1)
         return Outcome(ok=True, final=True, result="delivered")
@@ -233,7 +245,10 @@ class Announcer:
         if e is not None and e.rate_limited:  # the platform counts the whole group: all of it waits
             group = self._group(dest)
             self.rate_limited[group] = self.rate_limited.get(group, 0) + 1
-            self._group_until[group] = max(self._group_until.get(group, 0.0), time.monotonic() + delay)
+            until = time.monotonic() + delay
+            if until > self._group_until.get(group, 0.0) + 0.5:  # one halving per hold, not per 429 of a burst
+                self._window[group] = max(1.0, self._window.get(group, self._limit(dest)) / 2)
+            self._group_until[group] = max(self._group_until.get(group, 0.0), until)
         self.outbox.retry_later(d.id, error, self.clock() + delay, unsure_since=unsure_after(pending, e))
         log.info("delivery %d failed (%s); retrying in %.1fs", d.id, error, delay)
         return Outcome(ok=False, retry_in=delay, result="retry")
