@@ -97,15 +97,16 @@ def _is_429(e: SlackApiError) -> bool:
 
 
 def delivery_error(e: SlackApiError, *, checked: bool = False) -> DeliveryError:
-    """Map a Web API error to what the outbox needs: when to retry, or never. Slack answered,
-    so nothing was posted (`unsent`)."""
+    """Map a Web API error to what the outbox needs: when to retry, or never. Slack refused
+    the call, so nothing was posted (`unsent`); but a 5xx may come after the post was stored."""
     error = str(e.response.get("error") or "")
+    refused = e.response.status_code < 500
     if _is_429(e):
         retry_after = _retry_after(e)
         return DeliveryError(f"slack: ratelimited (retry after {retry_after:g}s)", retry_after=retry_after,
                              rate_limited=True, unsent=True, checked=checked)
     return DeliveryError(f"slack: {error or 'http ' + str(e.response.status_code)}",
-                         permanent=error in PERMANENT, unsent=True, checked=checked)
+                         permanent=error in PERMANENT, unsent=refused, checked=checked)
 
 
 def network_error(e: Exception, *, checked: bool = False) -> DeliveryError:
