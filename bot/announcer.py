@@ -129,13 +129,18 @@ class Announcer:
         ev = self._events[dest.name]
         limit = self._limit(dest)
         inflight: dict[str, asyncio.Task] = {}  # lane (target) -> its send
+        broken: list[BaseException] = []  # deliver() raised (e.g. the database): stop, as a serial loop would
 
         def done(task: asyncio.Task, lane: str) -> None:
             inflight.pop(lane, None)
+            if not task.cancelled() and task.exception() is not None:
+                broken.append(task.exception())
             ev.set()
 
         try:
             while not self._stopping:
+                if broken:
+                    raise broken[0]
                 ev.clear()
                 wait = self.idle_poll
                 hold = self._group_hold(dest)
