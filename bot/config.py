@@ -140,6 +140,10 @@ class Config:
     webhooks: tuple[WebhookConfig, ...] = ()
     source: Path | None = None  # the file this was read from
 
+    def terminal_only(self) -> bool:
+        """No chat platform has credentials: the terminal is where the bot talks (and DMs)."""
+        return not ((self.slack and self.slack.configured()) or (self.matrix and self.matrix.configured()))
+
 
 def secret(env_name: str) -> str | None:
     """Read a secret from the environment. Never log what this returns."""

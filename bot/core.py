@@ -305,11 +305,17 @@ class Core:
         project, _ = self.resolve_project(args)
         if project is None:
             return self._unknown_project(args[0])
+        terminal = ctx.platform == "console"
+        if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
+            return error("Subscriptions reach people in Slack or Matrix, where this bot runs.",
+                         f"Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
+                         f" `!digest subscribe {project}` in Matrix).")
         new = self.store.subscribe(ctx.platform, ctx.user, project)
         first = "You are subscribed" if new else "You were already subscribed"
+        where = ("will be printed in this terminal while `digest-bot run` runs here" if terminal
+                 else "will reach you in a direct message")
         return Reply(title=f"{first} to {project}.", kind="text",
-                     text=(f"Each new issue with {project} items will reach you in a direct message. "
-                           f"`unsubscribe {project}` stops it.",))
+                     text=(f"Each new issue with {project} items {where}. `unsubscribe {project}` stops it.",))
 
     def _unsubscribe(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
         if not args:
