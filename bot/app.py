@@ -286,7 +286,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         announcer = Announcer(
             bot.outbox, live, bot.render,
             retry_min=config.announce.retry_min_seconds, retry_max=config.announce.retry_max_seconds,
-            clock=bot.clock.now,
+            clock=bot.clock.now, **({"on_result": metrics.on_result} if metrics else {}),
         )
         bot.on_scanned = announcer.notify
         bot.introduce(specs + [DestinationSpec(d.name, target=getattr(d, "target", ""))

@@ -1,9 +1,8 @@
 """Prometheus metrics of one running bot, in a registry of its own (several bots in one test
 process must not share the global one).
 
-Counters and histograms are fed by wrapping the core's `handle` and the outbox's three
-"this row is done with for now" methods, so neither the core nor the announcer knows about
-metrics. What the database already knows (outbox rows, issues) is read at scrape time by a
+Commands are counted by wrapping the core's `handle` (the core knows nothing of metrics),
+deliveries through the announcer's `on_result` hook. What the database already knows (outbox rows, issues) is read at scrape time by a
 collector: a number kept in memory would drift from the table that `publish` also writes.
 """
 from __future__ import annotations
@@ -37,18 +36,17 @@ class Metrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.deliveries = Counter("digest_bot_deliveries", "Delivery attempts by outcome "
-                                  "(delivered, retry, failed, cancelled)", ["destination", "result"], registry=r)
+                                  "(delivered, retry, failing, cancelled)", ["destination", "result"], registry=r)
         self.publish_to_delivery = Histogram(
             "digest_bot_publish_to_delivery_seconds",
-            "From the ingest that found a new issue to its announcement or DM being delivered",
+            "From the scan that queued a delivery (a new or corrected issue) to its delivery",
             buckets=DELIVERY_BUCKETS, registry=r)
         self.commands = Counter("digest_bot_commands", "Commands answered", ["platform"], registry=r)
         self.command_seconds = Histogram("digest_bot_command_seconds", "Time to answer a command (core only)",
                                          buckets=COMMAND_BUCKETS, registry=r)
         self._store_gauges = _StoreCollector(bot)
         r.register(self._store_gauges)
-        self._wrap_core()
-        self._wrap_outbox()
+        self._wrap_core()  # deliveries come through on_result, the announcer's hook
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
@@ -73,38 +71,12 @@ class Metrics:
 
         core.handle = timed  # adapters look `core.handle` up on every command
 
-    def _wrap_outbox(self) -> None:
-        # TODO(fanout): switch to the announcer's delivery-result hook once it is merged.
-        outbox = self.bot.outbox
-        conn = outbox.conn
-        delivered, retry_later, finish = outbox.delivered, outbox.retry_later, outbox.finish
-
-        def row(row_id: int) -> tuple[str, str, float] | None:
-            return conn.execute("SELECT destination, kind, created_at FROM outbox WHERE id = ?",
-                                (row_id,)).fetchone()
-
-        # *args: the outbox's signatures may grow; only the row id (first) matters here
-        def on_delivered(row_id, *args, **kw):
-            delivered(row_id, *args, **kw)
-            r = row(row_id)
-            if r:
-                self.deliveries.labels(r[0], "delivered").inc()
-                if r[1] in ("announce", "dm"):
-                    self.publish_to_delivery.observe(max(0.0, outbox.clock() - r[2]))
-
-        def on_retry(row_id, *args, **kw):
-            retry_later(row_id, *args, **kw)
-            r = row(row_id)
-            if r:
-                self.deliveries.labels(r[0], "retry").inc()
-
-        def on_finish(row_id, state, *args, **kw):
-            finish(row_id, state, *args, **kw)
-            r = row(row_id)
-            if r:
-                self.deliveries.labels(r[0], "failed" if state == "failing" else state).inc()
-
-        outbox.delivered, outbox.retry_later, outbox.finish = on_delivered, on_retry, on_finish
+    def on_result(self, destination: str, result: str, seconds: float) -> None:
+        """The announcer's hook, after each delivery attempt: `result` is delivered, retry,
+        failing or cancelled; `seconds` since the row was queued (the publication noticed)."""
+        self.deliveries.labels(destination, result).inc()
+        if result == "delivered":
+            self.publish_to_delivery.observe(seconds)
 
 
 class _StoreCollector(Collector):

@@ -101,7 +101,7 @@ port = 0
             async with s.get(f"http://127.0.0.1:{port}/metrics") as r:
                 metrics = await r.text()
         assert 'digest_bot_deliveries_total{destination="slack:C0NEWS",result="delivered"} 1.0' in metrics
-        assert 'digest_bot_deliveries_total{destination="webhook:team",result="failed"} 1.0' in metrics
+        assert 'digest_bot_deliveries_total{destination="webhook:team",result="failing"} 1.0' in metrics
         assert re.search(r"^digest_bot_issues [1-9]", metrics, re.M)
     finally:
         proc.send_signal(signal.SIGTERM)
