@@ -107,8 +107,11 @@ def _quote(phrase: str) -> str:
 
 
 def term_expr(term: str) -> str | None:
-    """One term (a word, a phrase, a Chinese run, or a mix) as an FTS5 expression; None when
-    nothing in it is indexed (punctuation, other scripts)."""
+    """One term (a word, a phrase, a Chinese run, or a mix; `a & b` for both anywhere) as an FTS5
+    expression; None when nothing in it is indexed (punctuation, other scripts)."""
+    if "&" in term:
+        parts = [e for e in map(term_expr, term.split("&")) if e]
+        return None if not parts else parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     parts: list[str] = []
     words: list[str] = []
     for tok in _TOKEN.findall(term.casefold()):

@@ -520,9 +520,12 @@ class Store:
             )
         ]
 
-    def search(self, query: search_index.Query, *, limit: int, offset: int = 0) -> tuple[list[tuple], int, bool]:
-        """Items matching the query, best first, the number of matches, and whether that number
-        is a lower bound; see archive.search_index."""
+    def search(self, query: search_index.Query | list[str], *, limit: int, offset: int = 0
+               ) -> tuple[list[tuple], int, bool]:
+        """Items matching the query (or containing every one of a list of terms), best first, the
+        number of matches, and whether that number is a lower bound; see archive.search_index."""
+        if not isinstance(query, search_index.Query):
+            query = search_index.Query(tuple((t,) for t in query))
         ids, total, capped = search_index.search(self.conn, query, limit, offset)
         if not ids:
             return [], total, capped

@@ -55,7 +55,7 @@ def command(name: str, *, aliases: tuple[str, ...] = (), usage: str = "", help: 
 PROJECT_QUERY_USAGE = "PROJECT [WORDS] [latest | last N | since DATE | in N]"
 PROJECT_QUERY_HELP = N_("a project's items across issues, newest first; with more words, a search inside it")
 PROJECT_QUERY_EXAMPLES = ("heat links", "heat last 3", "nova links since 2014-10-01", "neutron in 25",
-                          "cinder backup", "有没有关于热迁移的文章")
+                          "heat autoscaling", "有没有关于热迁移的文章")
 
 _ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万]+)\s*期|(?P<c>\d+)\s*期)$")
 

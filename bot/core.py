@@ -251,7 +251,10 @@ class Core:
             group = self._synonyms.get(key[:-1])
         if group is None and "-" in key:
             group = self._synonyms.get(key.replace("-", " "))
-        return (term, *(g for g in group if g != key)) if group else (term,)
+        alternatives = [term, *(g for g in group if g != key)] if group else [term]
+        if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
+            alternatives.append(" & ".join(key.split()))
+        return tuple(alternatives)
 
     def _scope_range(self, scope: query.Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
         """Item ids a scope allows, how to say it, or an answer when the scope itself fails."""
@@ -382,7 +385,7 @@ class Core:
     def _not_understood(self, text: str, req: Request) -> Reply:
         _ = req.t.gettext
         return error(_("Ask me about a project or a topic."),
-                     _("For example `heat`, `cinder backup`, `search live migration`, `最近有什么关于nova的文章`; "
+                     _("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
                        "`help` lists everything."))
 
     def _project_items(self, project: str, scope: query.Scope, req: Request) -> Reply:

@@ -88,3 +88,13 @@ Q = [
     ("trove 教程", "fixtures", "zh", [(15, "Trove教程"), (15, "trove")]),
     ("2014年6月的文档计划", "fixtures", "zh", [(15, "文档")]),
 ]
+
+Q += [
+    ("nova 的 cells v2 有什么进展", "examples", "zh", [(20, "cells v2"), (22, "cells v2")]),
+    ("DVR 原理", "examples", "zh", [(20, "DVR 在 Juno 中的实现原理")]),
+    ("最近三期的heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon")]),
+    ("有没有 Rally 的文章", "fixtures", "zh", [(15, "Rally")]),
+    ("技术委员会", "fixtures", "zh", [(15, "技术委员会")]),
+    ("MySQL 高可用", "fixtures", "zh", [(15, "MySQL Fabric")]),
+    ("为 glance 配置 swift 存储", "fixtures", "zh", [(19, "Swift后端存储")]),
+]
