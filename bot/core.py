@@ -27,6 +27,7 @@ from bot.reply import Context, IssueRef, Item, Reply, SectionCount
 log = logging.getLogger(__name__)
 
 MAX_MIRRORED_PAGES = 10_000
+_LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 MAX_ISSUE_NUMBER = 10**9
 # A word is taken for a misspelt project only when it matches nothing itself and is this close
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
@@ -112,7 +113,7 @@ class Core:
             log.exception("answering %r", parsed.text[:200])
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
-        return reply._replace(lang=t.lang)
+        return reply if t.lang == "en" else reply._replace(lang=t.lang)  # "en" is the default: no copy
 
     def _run(self, parsed: cmd.Parsed, ctx: Context, offset: int, t: Tr) -> Reply:
         req = Request(parsed.args, ctx, offset, t, parsed.text)
@@ -205,6 +206,11 @@ class Core:
     # --- questions ---------------------------------------------------------------------
 
     def _question(self, text: str, req: Request) -> Reply:
+        words = text.split()
+        if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
+            project = self._project_name(words[0])
+            if project and project.casefold() in self._known_projects():
+                return self._project_items(project, query.Scope(), req)
         line = query.normalize(text).casefold()
         scope, rest = query.take_scope(line)
         words = query.words(rest, self._dictionary())
