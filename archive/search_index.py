@@ -106,11 +106,12 @@ def _quote(phrase: str) -> str:
     return '"' + phrase.replace('"', '""') + '"'
 
 
-def term_expr(term: str) -> str | None:
+def term_expr(term: str, loose: bool = False) -> str | None:
     """One term (a word, a phrase, a Chinese run, or a mix; `a & b` for both anywhere) as an FTS5
-    expression; None when nothing in it is indexed (punctuation, other scripts)."""
+    expression; None when nothing in it is indexed (punctuation, other scripts). `loose`: a long
+    Chinese run matches any of its character pairs (ranked by how many), not all of them."""
     if "&" in term:
-        parts = [e for e in map(term_expr, term.split("&")) if e]
+        parts = [e for e in (term_expr(t, loose) for t in term.split("&")) if e]
         return None if not parts else parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     parts: list[str] = []
     words: list[str] = []
@@ -123,6 +124,8 @@ def term_expr(term: str) -> str | None:
             words = []
         if len(tok) <= 2:
             parts.append(_quote(tok))
+        elif loose:
+            parts.append("(" + " OR ".join(_quote(tok[i:i + 2]) for i in range(len(tok) - 1)) + ")")
         else:  # a longer Chinese term: all of its character pairs
             parts.extend(_quote(tok[i:i + 2]) for i in range(len(tok) - 1))
     if words:
@@ -136,7 +139,7 @@ def match_expr(query: Query) -> str | None:
     """The FTS5 MATCH text for a query; None when no group has anything indexed."""
     groups = []
     for alternatives in query.groups:
-        exprs = list(dict.fromkeys(e for e in map(term_expr, alternatives) if e))
+        exprs = list(dict.fromkeys(e for e in (term_expr(a, query.any_group) for a in alternatives) if e))
         if exprs:
             groups.append(exprs[0] if len(exprs) == 1 else "(" + " OR ".join(exprs) + ")")
     if not groups:

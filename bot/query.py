@@ -192,6 +192,19 @@ class Words:
 _TOKEN = re.compile(rf'"(?P<q>[^"]*)"?|(?P<neg>(?<!\S)-)?(?P<w>[0-9a-z][0-9a-z_.+\-]*[0-9a-z+]|[0-9a-z]|[{_CJK}]+)')
 
 
+# Characters that are words of their own at the edge of a longer run ("瓶颈是", "在生产环境"), but
+# also parts of words inside one: only stripped from the ends of an unknown run of 3 or more.
+_EDGE = frozenset("是有在会要把被对从到向也都就还又再个些")
+
+
+def _trim(piece: str) -> str:
+    while len(piece) >= 3 and piece[-1] in _EDGE:
+        piece = piece[:-1]
+    while len(piece) >= 3 and piece[0] in _EDGE:
+        piece = piece[1:]
+    return piece
+
+
 def segment_cjk(run: str, dictionary: frozenset[str], longest: int) -> list[str]:
     """Forward maximum matching: stop phrases are dropped, dictionary words (glossary terms,
     project names) kept whole, everything else kept as runs of the characters in between."""
@@ -210,13 +223,13 @@ def segment_cjk(run: str, dictionary: frozenset[str], longest: int) -> list[str]
             i += 1
             continue
         if rest:
-            out.append(rest)
+            out.append(_trim(rest))
             rest = ""
         if piece in dictionary:
             out.append(piece)
         i += n
     if rest:
-        out.append(rest)
+        out.append(_trim(rest))
     return out
 
 
