@@ -163,7 +163,7 @@ def test_the_catalogs_translate_every_message():
     with open(LOCALE_DIR / "zh" / "LC_MESSAGES" / "digest_bot.mo", "rb") as f:
         catalog = read_mo(f)
     ids = set()
-    for path in list((ROOT / "bot").glob("*.py")) + [ROOT / "adapters" / "text.py"]:
+    for path in list((ROOT / "bot").glob("*.py")) + [ROOT / "adapters" / f for f in ("text.py", "slack_render.py", "matrix_render.py")]:
         with open(path, "rb") as f:
             for _, funcname, message, _ in babel.extract_python(
                     f, ["N_", "gettext", "ngettext", "_"], [], {}):
