@@ -16,8 +16,8 @@ A query is a `Query`: groups of alternatives (every group must match one of its 
 synonyms are alternatives), words that must not occur, an optional project and rowid range.
 Ranking: FTS5's bm25() (the `section` column weighs more), items holding an English query as one
 phrase boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are
-ranked (a query matching thousands is too vague to rank to the end); they are counted up to
-COUNT_LIMIT past the page ("1,000+").
+ranked; matches are counted up to COUNT_LIMIT past the page ("1,000+"), and a query matching more
+than that is too vague to rank (bm25 reads every match of every term): newest first, phrases first.
 """
 from __future__ import annotations
 
@@ -186,17 +186,18 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int) -> t
     if query.ids:
         where, args = " AND rowid BETWEEN ? AND ?", [expr, *query.ids]
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
-    try:
-        rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where), (*args, pool)).fetchall()
+    cap = offset + COUNT_LIMIT
+    try:  # counted first, streaming and stopping past the cap: cheap, and it decides how to rank
+        counted = conn.execute(f"SELECT count(*) FROM ({_IDS.format(range=where)})", (*args, cap + 1)).fetchone()[0]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
-    total = len(rows)
-    if total == pool:  # more than the pool: count on, streaming, up to the cap
-        cap = offset + COUNT_LIMIT
-        total = conn.execute(f"SELECT count(*) FROM ({_IDS.format(range=where)})", (*args, cap + 1)).fetchone()[0]
-        capped, total = total > cap, min(total, cap)
+    if counted == 0:
+        return [], 0, False
+    total, capped = min(counted, cap), counted > cap
+    if counted > COUNT_LIMIT:  # too vague to rank: bm25 would read every match; newest first
+        rows = [(rowid, -1.0) for (rowid,) in conn.execute(_IDS.format(range=where), (*args, pool))]
     else:
-        capped = False
+        rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where), (*args, pool)).fetchall()
     boosted: set[int] = set()
     phrase = _phrase(query)
     if phrase and len(rows) > 1:

@@ -102,15 +102,16 @@ def main() -> int:
     heat_key = "(SELECT issue_key FROM items WHERE project = 'heat' AND visible = 1 ORDER BY date DESC, number DESC LIMIT 1)"
     issue_key = f"(SELECT key FROM issues WHERE number = {n} AND +visible = 1)"
     def ranked(expr: str) -> list[str]:
-        """A ranked search page by hand: bm25 over the newest 100 matches, the best 10 with their
-        columns, and the count of matches up to 1,001."""
+        """A ranked search page by hand: the count of matches up to 1,001, then bm25 over the newest
+        100 matches and the best 10 with their columns (or, past 1,000 matches, the newest 10)."""
         m = expr.replace("'", "''")
-        return [
-            "SELECT i.number, i.section, i.text, i.links, i.date FROM (SELECT rowid AS id,"
-            f" bm25(items_grams, 1.0, 3.0) AS r FROM items_grams WHERE items_grams MATCH '{m}'"
-            " ORDER BY rowid DESC LIMIT 100) AS pool JOIN items i ON i.id = pool.id ORDER BY pool.r LIMIT 10",
-            f"SELECT count(*) FROM (SELECT rowid FROM items_grams WHERE items_grams MATCH '{m}' LIMIT 1001)",
-        ]
+        count = f"SELECT count(*) FROM (SELECT rowid FROM items_grams WHERE items_grams MATCH '{m}' LIMIT 1001)"
+        if raw.execute(count).fetchone()[0] > 1000:
+            pool = f"SELECT rowid AS id, -rowid AS r FROM items_grams WHERE items_grams MATCH '{m}'"
+        else:
+            pool = f"SELECT rowid AS id, bm25(items_grams, 1.0, 3.0) AS r FROM items_grams WHERE items_grams MATCH '{m}'"
+        return [count, "SELECT i.number, i.section, i.text, i.links, i.date FROM (" + pool +
+                " ORDER BY rowid DESC LIMIT 100) AS pool JOIN items i ON i.id = pool.id ORDER BY pool.r LIMIT 10"]
 
     cases = [
         ("latest heat links", "latest heat links", [

@@ -329,6 +329,10 @@ class Core:
                     if not rest and not exclude:
                         return _with_notice(self._project_answer(meant, scope, req), said)
                     return self._search_answer(rest, words, scope, meant, req, notice=said)
+        if project and len(groups) > 2 and not q.any_group:  # the project's items with some of the words
+            reply = self._ranked(q._replace(groups=groups[1:], project=project, any_group=True), shown, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
         if len(groups) > 1 and not q.any_group:  # no item has every word: those with most of them
             reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
             if reply.items:
