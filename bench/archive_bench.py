@@ -68,11 +68,12 @@ def main() -> int:
     ap.add_argument("--issues", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=10_000)
     ap.add_argument("--grep-runs", type=int, default=3)
+    ap.add_argument("--work", type=Path, help="reuse this folder of an earlier run (its site and database)")
     args = ap.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     t = time.perf_counter()
-    root = write_archive(work / "site", args.issues)
+    root = work / "site" if args.work else write_archive(work / "site", args.issues)
     print(f"generated {args.issues} issues in {time.perf_counter() - t:.1f} s under {root}")
 
     config = Config()
