@@ -5,6 +5,10 @@ question frames and stop words come from the word lists in `bot/data/stopwords.t
 split by forward maximum matching over the glossary, the project names and the stop phrases (the
 rest stays as runs, which the index matches as character pairs); time words in either language
 become a `Scope`. Nothing here touches the store.
+
+jieba was measured in place of the maximum matching (2026-12-02, tests/questions): success@3 of
+the Chinese questions 93 % against 100 %, cross-lingual 86 % against 100 %, and 1.5 s to load its
+dictionary at start; it splits glossary terms the glossary keeps whole (热迁移 → 热 / 迁移). Not adopted.
 """
 from __future__ import annotations
 
