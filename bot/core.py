@@ -7,6 +7,7 @@ word is a question, read by bot/query.py and answered as a project query or a ra
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from functools import partial
 from typing import NamedTuple
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
+_NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
 MAX_ISSUE_NUMBER = 10**9
 # A word is taken for a misspelt project only when it matches nothing itself and is this close
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
@@ -227,8 +229,8 @@ class Core:
         if not terms and not words.exclude:
             if project:
                 return self._project_answer(project, scope, req)
-            if scope:
-                return self._scope_answer(scope, req)
+            if scope or _NEWS.search(line):  # "any news?", "有什么新消息", "openstack": the newest issue
+                return self._scope_answer(scope or query.Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
 
@@ -341,6 +343,11 @@ class Core:
             reply = self._ranked(q._replace(ids=None), shown, "", req)
             if reply.items:
                 return _with_notice(reply, _("Nothing {scope}; these are from other issues.").format(scope=scope_text))
+        if scope:  # nothing mentions the words at all: what that time has
+            reply = self._scope_answer(scope, req)
+            if reply.ok and (reply.items or reply.issues or reply.issue):
+                return _with_notice(reply, _("Nothing in the archive mentions “{words}”.").format(
+                    words=_short(shown, 60)))
         hints = []
         names = [n for t in terms for n in self._did_you_mean(t)][:3]
         if names:
@@ -464,7 +471,7 @@ class Core:
              examples=("latest", "最新 heat", "latest heat links"))
     def _latest(self, req: Request) -> Reply:
         _ = req.t.gettext
-        if req.args:
+        if req.args and not all(w.casefold().strip("?!.？！。") in _LINK_WORDS for w in req.args):
             project, used = self.resolve_project(req.args)
             if project is None:
                 return self._question(req.text, req)
