@@ -223,6 +223,7 @@ class Core:
                 project = self._project_name(term)
                 if project:
                     terms = terms[:i] + terms[i + 1:]
+                    words.said = term  # an alias ("image") is also a word to look for
                     break
         if (project or scope) and all(len(t) == 1 and query._HAS_CJK.match(t) for t in terms):
             terms = []  # "上一期讲了啥": a stray character beside a scope or a project is no topic
@@ -312,7 +313,9 @@ class Core:
             reply = self._ranked(Query(groups, exclude, project, ids, words.any_of), shown_p, scope_text, req)
             if reply.items:
                 return _with_notice(reply, notice)
-            groups = (self._alternatives(project.casefold()), *groups)
+            said = words.said if words.said and words.said != project.casefold() else None
+            alternatives = self._alternatives(project.casefold()) + (self._alternatives(said) if said else ())
+            groups = (tuple(dict.fromkeys(alternatives)), *groups)
             shown = " ".join([project, shown])
         q = Query(groups, exclude, None, ids, words.any_of)
         reply = self._ranked(q, shown, scope_text, req)

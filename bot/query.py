@@ -191,6 +191,7 @@ class Words:
     phrases: set[str] = field(default_factory=set)  # terms that were quoted: never split or dropped
     exclude: list[str] = field(default_factory=list)  # -word
     any_of: bool = False  # the user wrote OR between words
+    said: str | None = None  # the word that named the project, when one did
 
 
 _TOKEN = re.compile(rf'"(?P<q>[^"]*)"?|(?P<neg>(?<!\S)-)?(?P<w>[0-9a-z][0-9a-z_.+\-]*[0-9a-z+]|[0-9a-z]|[{_CJK}]+)')
