@@ -18,7 +18,9 @@ from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.console")
 
-__all__ = ["ConsoleAdapter", "ConsoleDestination", "render_text"]
+__all__ = ["QUIT_WORDS", "ConsoleAdapter", "ConsoleDestination", "local_user", "render_text"]
+
+QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", "退出"})  # `run` and `chat` leave on these
 
 
 class ConsoleDestination:
@@ -50,12 +52,13 @@ class ConsoleAdapter:
         self.core = core
         self.inp = inp or sys.stdin
         self.out = out or sys.stdout
-        self.user = user if user is not None else _local_user()
+        self.user = user if user is not None else local_user()
         self.on_quit = on_quit
         self.destination = ConsoleDestination(self.out)
+        self.dm = ConsoleDestination(self.out, name="console-dm")  # `subscribe heat` typed here
 
     def destinations(self) -> list[ConsoleDestination]:
-        return [self.destination]
+        return [self.destination, self.dm]
 
     def context(self) -> Context:
         return Context(platform="console", user=self.user, where="console", is_dm=True)
@@ -86,7 +89,7 @@ class ConsoleAdapter:
         self._prompt()
         while (line := await lines.get()) is not None:
             text = line.strip()
-            if text in ("quit", "exit", "/quit"):
+            if text.casefold() in QUIT_WORDS:
                 if self.on_quit:
                     self.on_quit()
                 return
@@ -111,7 +114,8 @@ def _isatty(stream) -> bool:
         return False
 
 
-def _local_user() -> str:
+def local_user() -> str:
+    """Who is at this terminal (`ask`, `chat` and `run` agree, so a subscription finds them)."""
     try:
         return getpass.getuser()
     except Exception:  # no passwd entry in a container, no LOGNAME

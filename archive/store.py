@@ -12,6 +12,7 @@ import json
 import marshal
 import os
 import sqlite3
+import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -152,19 +153,60 @@ def _read_and_parse(parser, rel: str, path: Path) -> ParsedIssue | Skipped:
     return parser.parse(rel, data)
 
 
+class StoreError(Exception):
+    """The database file cannot be used as it is; the message names it and says why."""
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open with a `mode=ro` URI. A WAL database needs its -shm file: when nobody has it open
+    and its folder is not ours, there is none and none can be made, so it is opened immutable."""
+    uri = "file:" + urllib.request.pathname2url(str(path.resolve()))
+    for flags in ("?mode=ro", "?mode=ro&immutable=1"):
+        conn = sqlite3.connect(uri + flags, uri=True, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+    raise StoreError(f"database {path}: cannot be opened, even read-only")
+
+
 class Store:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, readonly: bool = False):
+        """`readonly`: open with a `mode=ro` URI, write nothing; paging state is then kept in
+        memory for the process."""
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.readonly = readonly
+        self._pages: dict[str, tuple[str, int]] = {}  # read-only: `more` state of this process
+        if readonly:
+            self.conn = _connect_readonly(self.path)
+        else:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(self.conn)
         self._projects: list[tuple[str, int]] | None = None  # cached until the next ingest
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=5000")
-        self._create_schema()
+        try:
+            tables = set(self.db.table_names())
+            if tables and "kv" not in tables:
+                raise StoreError(f"database {path}: a SQLite database of some other program, not digest-bot's")
+            if readonly:
+                self.conn.execute("PRAGMA query_only=ON")
+                if self.kv_get("schema_version") != SCHEMA_VERSION:
+                    raise StoreError(f"database {path}: read-only, and written by another version of digest-bot"
+                                     " (it needs to be rebuilt, which writes)")
+                return
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=5000")
+            self._create_schema()
+        except sqlite3.DatabaseError as e:
+            self.conn.close()
+            raise StoreError(f"database {path}: not a SQLite database ({e})") from None
+        except StoreError:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -216,6 +258,15 @@ class Store:
         )
         search_index.install(self.conn)
         self.kv_set("schema_version", SCHEMA_VERSION)
+
+    def forget_archive(self) -> None:
+        """Start afresh for another archive: its posts, what counted as published and paging
+        state go (the caller seeds the new back catalogue); subscriptions and bot state stay."""
+        with self._transaction():
+            for table in ("items", "issues", "files", "announced_keys", "conversations"):
+                self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("DELETE FROM kv WHERE key = 'archive_root'")
+        self._projects = None
 
     # --- kv ----------------------------------------------------------------------------
 
@@ -576,6 +627,9 @@ class Store:
         ).fetchall()
 
     def remember_page(self, conversation: str, command: str, offset: int) -> None:
+        if self.readonly:
+            self._pages[conversation] = (command, offset)
+            return
         self.conn.execute(
             "INSERT INTO conversations (conversation, command, offset) VALUES (?,?,?)"
             " ON CONFLICT(conversation) DO UPDATE SET command = excluded.command, offset = excluded.offset",
@@ -583,9 +637,14 @@ class Store:
         )
 
     def forget_page(self, conversation: str) -> None:
+        if self.readonly:
+            self._pages.pop(conversation, None)
+            return
         self.conn.execute("DELETE FROM conversations WHERE conversation = ?", (conversation,))
 
     def last_page(self, conversation: str) -> tuple[str, int] | None:
+        if self.readonly:
+            return self._pages.get(conversation)
         return self.conn.execute(
             "SELECT command, offset FROM conversations WHERE conversation = ?", (conversation,)
         ).fetchone()

@@ -8,6 +8,7 @@ Destination names (the outbox's `destination` column; adapters' `destinations()`
   slack:<channel id>  one per slack.channels          slack-dm   subscribers' DMs on Slack
   matrix:<room id>    one per matrix.rooms            matrix-dm  subscribers' DMs on Matrix
   console             the terminal, when neither Slack nor Matrix has credentials
+  console-dm          subscribers' messages in that terminal
 Which destinations exist is decided from the config alone (`destination_specs`), so
 `publish` (no live connections) queues for Slack and Matrix too and the running bot sends.
 
@@ -31,7 +32,7 @@ from typing import Any
 from archive.store import IngestSummary, Store
 from bot import runtime
 from bot.announcer import Announcer
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, secret
 from bot.delivery import Destination
 from bot.outbox import DestinationSpec, Outbox, Pending
 from bot.reply import Reply
@@ -46,7 +47,7 @@ SHUTDOWN_GRACE = 10.0  # seconds a send in flight may take to finish when stoppi
 
 def console_mode(config: Config) -> bool:
     """The terminal adapter runs when no chat platform has credentials."""
-    return not ((config.slack and config.slack.configured()) or (config.matrix and config.matrix.configured()))
+    return config.terminal_only()
 
 
 def destination_specs(config: Config, *, console: bool) -> list[DestinationSpec]:
@@ -59,7 +60,33 @@ def destination_specs(config: Config, *, console: bool) -> list[DestinationSpec]
         specs.append(DestinationSpec("matrix-dm", is_dm=True))
     if console and config.announce.console:
         specs.append(DestinationSpec("console"))
+    if console:  # subscriptions made in the terminal are printed there
+        specs.append(DestinationSpec("console-dm", is_dm=True))
     return specs
+
+
+def missing_secrets(config: Config, *, live: bool) -> tuple[list[str], list[str]]:
+    """(errors, notes) about environment variables, from the config alone, before any network
+    call: a required variable that is unset is an error naming it; a platform left off for want
+    of its credentials is a note. `live`: `run` (connections), not `publish` (webhooks only)."""
+    errors = [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} (its URL) is not set;"
+              " set it, or remove the [[webhook]]"
+              for n, w in enumerate(config.webhooks) if not secret(w.url_env)]
+    notes = []
+    s = config.slack
+    if live and s is not None:
+        if not s.configured():
+            notes.append(f"slack: {s.bot_token_env} is not set, so Slack is off")
+        elif s.mode == "socket" and not secret(s.app_token_env):
+            errors.append(f"slack: environment variable {s.app_token_env} (the app-level token, xapp-…) is not set;"
+                          " it is required in socket mode")
+        elif s.mode == "http" and not secret(s.signing_secret_env):
+            errors.append(f"slack: environment variable {s.signing_secret_env} (the app's signing secret) is not"
+                          " set; it is required in http mode")
+    m = config.matrix
+    if live and m is not None and not m.configured():
+        notes.append(f"matrix: neither {m.access_token_env} nor {m.password_env} is set, so Matrix is off")
+    return errors, notes
 
 
 # --- the platform-free part --------------------------------------------------------------
@@ -182,14 +209,41 @@ def _setup_logging(console: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _preflight(config: Config, *, live: bool) -> bool:
+    """Say what the environment lacks, before any network call. False: do not start."""
+    errors, notes = missing_secrets(config, live=live)
+    for line in notes + errors:
+        print(f"digest-bot: {line}", file=sys.stderr)
+    return not errors
+
+
 def run(config: Config, db_path: Path) -> int:
     """`digest-bot run`: everything the config names, until SIGINT/SIGTERM (or `quit`)."""
+    if not _preflight(config, live=True):
+        return 2
     _setup_logging(console_mode(config))
     try:
         return asyncio.run(run_async(config, db_path))
     except ConfigError as e:
         print(f"digest-bot: {e}", file=sys.stderr)
         return 2
+    except StartError as e:
+        print(f"digest-bot: {e}", file=sys.stderr)
+        return 1
+
+
+class StartError(Exception):
+    """A platform could not be reached at start (the message names it and the address)."""
+
+
+def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
+    where = ", ".join("this terminal" if d.name == "console" else d.name for d in live
+                      if not d.name.endswith("-dm")) or "nowhere (no destination configured)"
+    quit_how = "type `quit` or press Ctrl-C to stop" if console else "Ctrl-C or SIGTERM stops it"
+    n = len(bot.visible())
+    found = f"{n} issue{'s' if n != 1 else ''}" if bot.root.is_dir() else "not there yet"
+    return (f"digest-bot: watching {bot.root} ({found}); new issues are announced to"
+            f" {where}; {quit_how}.")
 
 
 async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.Event | None = None,
@@ -214,8 +268,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
 
         inp, out = console_io or (None, None)
         console = ConsoleAdapter(bot.core, inp=inp, out=out, on_quit=stop.set)
-        if config.announce.console:
-            live += console.destinations()
+        live += [d for d in console.destinations() if config.announce.console or d.name == "console-dm"]
     tasks: list[asyncio.Task] = []
     running = None
     try:
@@ -238,9 +291,13 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         try:
             bot.scan()
         except Exception as e:  # e.g. the archive is not cloned yet: the watcher keeps trying
-            log.error("first scan of %s failed: %s", bot.root, e)
+            if bot.root.is_dir():  # (a missing archive is the watcher's to report, once)
+                log.error("first scan of %s failed: %s", bot.root, e)
         for p in platforms:
-            await p.start()
+            try:
+                await p.start()
+            except (OSError, TimeoutError) as e:  # aiohttp's connection errors are OSErrors
+                raise StartError(f"{p.name}: cannot start ({type(e).__name__}: {e})") from None
             for d in p.destinations():
                 live.append(d)
                 announcer.add(d)
@@ -262,6 +319,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         if ready:
             ready(running)
         log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
+        print(_banner(bot, live, console is not None), file=sys.stderr, flush=True)
         failed = False
         stopper = asyncio.create_task(stop.wait())
         while not stop.is_set():
@@ -315,6 +373,8 @@ class Running:
 def publish(config: Config, db_path: Path, archive: Path | None) -> int:
     """`digest-bot publish [PATH]`: ingest now, queue announcements, deliver what needs no
     long-lived connection (webhooks), exit. The running bot sends the rest."""
+    if not _preflight(config, live=False):
+        return 2
     _setup_logging(console=False)
     return asyncio.run(publish_async(config, db_path, archive))
 
@@ -365,12 +425,12 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
 
 # --- status ------------------------------------------------------------------------------
 
-def status(config: Config, db_path: Path, as_json: bool) -> int:
+def status(config: Config, db_path: Path, as_json: bool, *, readonly: bool = False) -> int:
     """`digest-bot status [--json]`: per destination, delivered / pending / failing."""
-    store = Store(db_path)
+    store = Store(db_path, readonly=readonly)
     try:
-        outbox = Outbox(store.db)
-        rows = outbox.status()
+        # a read-only database that no `run` or `publish` has used has no outbox to read
+        rows = Outbox(store.db).status() if not readonly or "outbox" in store.db.table_names() else []
     finally:
         store.close()
     configured = {s.name for s in destination_specs(config, console=console_mode(config))}

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,37 +21,54 @@ With no --config it runs on its embedded default: the example archive, and the t
 (Slack and Matrix start only when the config names them and their credentials are set)."""
 
 
+def _global_options(p: argparse.ArgumentParser, default=None) -> None:
+    """Options that go before or after the command (`digest-bot run --config bot.toml`). After
+    it they default to SUPPRESS, so they override the ones before only when given."""
+    p.add_argument("--config", type=Path, metavar="PATH", default=default,
+                   help=f"TOML config (default: ${CONFIG_ENV}, else the embedded default)")
+    p.add_argument("--db", metavar="PATH", default=default,
+                   help="SQLite file (default: $DIGEST_BOT_DB, else the config's `db`, else a per-user data"
+                        " directory: digest.db for the example archive, one database per other archive)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digest-bot", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", type=Path, metavar="PATH",
-                   help=f"TOML config (default: ${CONFIG_ENV}, else the embedded default)")
-    p.add_argument("--db", type=Path, metavar="PATH",
-                   help="SQLite file (default: $DIGEST_BOT_DB, else the config's `db`, else a per-user data directory)")
+    _global_options(p)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("ingest", help="read the archive into the database, with a summary")
+    def add(name: str, **kw) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kw)
+
+    s = add("ingest", help="read the archive into the database, with a summary")
     s.add_argument("archive", nargs="?", type=Path, metavar="ARCHIVE",
                    help="Jekyll site folder or its _posts/ (default: the config's archive.path)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    s = sub.add_parser("ask", help="answer one command and exit")
+    s = add("ask", help="answer one command and exit")
     s.add_argument("text", nargs="+", help='the command, e.g. "latest heat links"')
     s.add_argument("--json", action="store_true", help="print the answer as JSON")
 
-    sub.add_parser("chat", help="an interactive session in the terminal")
+    add("chat", help="an interactive session in the terminal")
 
-    s = sub.add_parser("export", help="the whole parsed archive")
+    s = add("export", help="the whole parsed archive")
     s.add_argument("--json", action="store_true", default=True, help="as JSON (the only format)")
 
-    s = sub.add_parser("run", help="watch the archive, announce new issues, answer in chat")
+    s = add("run", help="watch the archive, announce new issues, answer in chat")
 
-    s = sub.add_parser("publish", help="ingest now and queue (and send what can be sent) announcements")
+    s = add("publish", help="ingest now and queue (and send what can be sent) announcements")
     s.add_argument("archive", nargs="?", type=Path, metavar="PATH", help="default: the config's archive.path")
 
-    s = sub.add_parser("status", help="deliveries per destination: delivered, pending, failing")
+    s = add("status", help="deliveries per destination: delivered, pending, failing")
     s.add_argument("--json", action="store_true", help="print as JSON")
     return p
+
+
+# how each command uses the database (see runtime.db_access)
+DB_MODES = {"ingest": "write", "run": "write", "publish": "write",
+            "ask": "read", "chat": "read", "export": "read", "status": "inspect"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,9 +79,20 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"digest-bot: config error: {e}", file=sys.stderr)
         return 2
+    from archive.store import StoreError
     from bot import runtime
 
-    db = runtime.db_path(config, args.db)
+    archive = getattr(args, "archive", None) or config.archive.path  # `ingest X`, `publish X`
+    try:
+        db, origin = runtime.resolve_db(config, args.db, archive)
+        access = runtime.db_access(db, origin, DB_MODES[args.command])
+    except StoreError as e:
+        print(f"digest-bot: {e}", file=sys.stderr)
+        return 2
+    if origin is None and access == "rw" and not db.exists() and db.name != runtime.DEFAULT_DB:
+        print(f"digest-bot: archive {runtime.archive_identity(archive)} gets a database of its own: {db}",
+              file=sys.stderr)
+    args.readonly = access == "ro"
     try:
         if args.command in ("run", "publish", "status"):
             from bot import app
@@ -73,9 +101,22 @@ def main(argv: list[str] | None = None) -> int:
                 return app.run(config, db)
             if args.command == "publish":
                 return app.publish(config, db, args.archive)
-            return app.status(config, db, args.json)
+            if access == "missing":
+                print(f"digest-bot: there is no database at {db} (nothing has run with it yet;"
+                      " `digest-bot run` or `publish` creates it)", file=sys.stderr)
+                return 1
+            return app.status(config, db, args.json, readonly=args.readonly)
         handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export}[args.command]
         return handler(args, config, db)
+    except StoreError as e:
+        print(f"digest-bot: {e}", file=sys.stderr)
+        return 2
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e):
+            raise
+        what = " ".join(args.text) if args.command == "ask" else args.command
+        print(f"digest-bot: database {db} is read-only, and `{what}` needs to write to it", file=sys.stderr)
+        return 1
     except FileNotFoundError as e:
         print(f"digest-bot: {e}", file=sys.stderr)
         return 1
@@ -86,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _store(db: Path):
+def _store(db: Path, readonly: bool = False):
     from archive.store import Store
 
-    return Store(db)
+    return Store(db, readonly=readonly)
 
 
 def cmd_ingest(args, config, db) -> int:
@@ -121,19 +162,16 @@ def cmd_ingest(args, config, db) -> int:
 
 def _console_context(where: str = "terminal"):
     """`ask` runs share one conversation, so `ask more` continues the last `ask`."""
+    from adapters.console import local_user
     from bot.reply import Context
 
-    try:
-        user = getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        user = "console"
-    return Context(platform="console", user=user, where=where, is_dm=True)
+    return Context(platform="console", user=local_user(), where=where, is_dm=True)
 
 
-def _ready_core(config, db):
+def _ready_core(config, db, readonly: bool = False):
     from bot import runtime
 
-    store = _store(db)
+    store = _store(db, readonly)
     runtime.ensure_ingested(store, config)
     return runtime.make_core(store, config)
 
@@ -141,7 +179,7 @@ def _ready_core(config, db):
 def cmd_ask(args, config, db) -> int:
     from adapters.text import render_text
 
-    core = _ready_core(config, db)
+    core = _ready_core(config, db, args.readonly)
     reply = core.handle(" ".join(args.text), _console_context())
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
@@ -151,17 +189,20 @@ def cmd_ask(args, config, db) -> int:
 
 
 def cmd_chat(args, config, db) -> int:
+    from adapters.console import QUIT_WORDS
     from adapters.text import render_text
 
-    core = _ready_core(config, db)
+    core = _ready_core(config, db, args.readonly)
     ctx = _console_context(where=f"chat-{os.getpid()}")  # a session is a conversation of its own
-    print("digest-bot: ask away (`help` lists the commands, Ctrl-D quits).")
+    print("digest-bot: ask away (`help` lists the commands, `quit` or Ctrl-D leaves).")
     try:
         while True:
             try:
                 line = input("> ")
             except EOFError:
                 print()
+                return 0
+            if line.strip().casefold() in QUIT_WORDS:
                 return 0
             if line.strip():
                 print(render_text(core.handle(line, ctx)))
@@ -173,7 +214,7 @@ def cmd_export(args, config, db) -> int:
     from archive.store import unpack
     from bot import runtime
 
-    store = _store(db)
+    store = _store(db, args.readonly)
     runtime.ensure_ingested(store, config)
     issues = []
     for issue, sections in store.export():

@@ -154,6 +154,10 @@ class Config:
     language: str = "auto"  # replies: "auto" (the asker's language), "en" or "zh"
     language_overrides: tuple[tuple[str, str], ...] = ()  # (channel or room id, language)
 
+    def terminal_only(self) -> bool:
+        """No chat platform has credentials: the terminal is where the bot talks (and DMs)."""
+        return not ((self.slack and self.slack.configured()) or (self.matrix and self.matrix.configured()))
+
 
 def secret(env_name: str) -> str | None:
     """Read a secret from the environment. Never log what this returns."""

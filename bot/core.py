@@ -575,11 +575,18 @@ class Core:
             project = self._typo(req.args[0])
             if project is None:
                 return self._unknown_project(req.args[0], req.t)
+        terminal = req.ctx.platform == "console"
+        if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
+            return error(_("Subscriptions reach people in Slack or Matrix, where this bot runs."),
+                         _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
+                           " `!digest subscribe {project}` in Matrix).").format(project=project))
         new = self.store.subscribe(req.ctx.platform, req.ctx.user, project)
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
-        return Reply(title=title.format(project=project), kind="text",
-                     text=(_("Each new issue with {project} items will reach you in a direct message. "
-                             "`unsubscribe {project}` stops it.").format(project=project),))
+        text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
+                  " here. `unsubscribe {project}` stops it.") if terminal else
+                _("Each new issue with {project} items will reach you in a direct message. "
+                  "`unsubscribe {project}` stops it."))
+        return Reply(title=title.format(project=project), kind="text", text=(text.format(project=project),))
 
     @command("unsubscribe", aliases=("退订", "取消订阅", "unsub"), usage="unsubscribe PROJECT|all",
              help=N_("stop those messages"), examples=("unsubscribe neutron", "退订 heat"))

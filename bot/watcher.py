@@ -67,6 +67,7 @@ class _PostFilter(DefaultFilter):
         return super().__call__(change, path)
 
 
+MISSING_POLL_SECONDS = 2.0  # how often a missing archive is looked for
 _CREDENTIALS_IN_URL = re.compile(r"(://)[^/@\s]+@")
 
 
@@ -123,16 +124,24 @@ class Watcher:
                 self.last_error = None
             except Exception as e:  # keep watching: the next trigger or rescan tries again
                 self.last_error = f"{type(e).__name__}: {e}"
-                log.exception("scan of %s failed", self.root)
+                if self.root.is_dir():  # a missing archive is reported once, by _events
+                    log.exception("scan of %s failed", self.root)
             self.scans += 1
             await asyncio.sleep(0)  # let file events queue up before the next scan
 
     async def _events(self) -> None:
+        missing = False
         while not self._stop.is_set():
             if not self.root.is_dir():
-                log.warning("archive %s does not exist (yet); relying on rescans", self.root)
-                await self._wait_stop(self.cfg.rescan_seconds)
+                if not missing:
+                    log.warning("archive %s does not exist (yet); waiting for it to appear", self.root)
+                    missing = True
+                await self._wait_stop(min(self.cfg.rescan_seconds, MISSING_POLL_SECONDS))
                 continue
+            if missing:
+                log.warning("archive %s is there now; reading it", self.root)
+                missing = False
+                self.trigger()
             try:
                 async for changes in awatch(
                     self.root,

@@ -7,6 +7,7 @@ socket: no public URL; a websocket opened with the app-level token (`apps.connec
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -23,6 +24,7 @@ from bot.delivery import Destination
 log = logging.getLogger("digest_bot.slack")
 
 EVENTS_PATH = "/slack/events"
+SOCKET_CLOSE_SECONDS = 1.0  # for Slack's answer to the websocket's close frame
 
 
 class SlackAdapter:
@@ -102,8 +104,7 @@ class SlackAdapter:
 
     async def stop(self) -> None:
         if self._socket is not None:
-            await self._socket.close_async()
-            self._socket = None
+            await self._close_socket()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -111,6 +112,27 @@ class SlackAdapter:
         if answers is not None:
             await answers.drain()
         await self._close_session()
+
+    async def _close_socket(self) -> None:
+        """Close the websocket without waiting long for Slack's half of the closing handshake:
+        aiohttp waits 10 s for it, and SIGTERM should stop the bot as promptly as in http mode."""
+        handler, self._socket = self._socket, None
+        client = handler.client
+        client.closed = True  # no reconnect from here on
+        client.auto_reconnect_enabled = False
+        # its reader first: with a receive() pending, aiohttp's close() waits for it instead
+        readers = [t for t in (client.current_session_monitor, client.message_receiver) if t is not None]
+        for t in readers:
+            t.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+        ws = client.current_session
+        if ws is not None and not ws.closed:
+            try:
+                await asyncio.wait_for(ws.close(), SOCKET_CLOSE_SECONDS)
+            except TimeoutError:  # the cancelled close() has dropped the connection
+                log.info("slack: no answer to the websocket close within %gs; connection dropped",
+                         SOCKET_CLOSE_SECONDS)
+        await handler.close_async()  # the rest: its message processor and HTTP session
 
     async def _close_session(self) -> None:
         if self._session is not None:

@@ -56,7 +56,8 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_only_with_the_sa
     receiver.delay = 0.05  # requests take a while: some kills land between send and record
     db = tmp_path / "bot.db"
     with BotProcess(tmp_path, env) as bot:
-        await until(lambda: len(_db_rows(db, "SELECT name FROM outbox_destinations")) == 2, timeout=30,
+        webhooks = "SELECT name FROM outbox_destinations WHERE name LIKE 'webhook:%'"  # (and console-dm)
+        await until(lambda: len(_db_rows(db, webhooks)) == 2, timeout=30,
                     what="the first start to introduce both webhooks")
         new = list(range(4, 14))
         for n in new:
