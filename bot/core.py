@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from datetime import date
 from functools import partial
 from typing import NamedTuple
@@ -111,6 +112,12 @@ class Core:
         t = tr(self.language(parsed.text, ctx))
         try:
             reply = self._run(parsed, ctx, 0, t)
+        except sqlite3.OperationalError as e:
+            if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
+                raise
+            log.exception("answering %r", parsed.text[:200])
+            reply = error(t.gettext("Something went wrong answering that."),
+                          t.gettext("Try `help` for what I understand."))
         except Exception:  # a bug must not leave a user without an answer; the log has it
             log.exception("answering %r", parsed.text[:200])
             reply = error(t.gettext("Something went wrong answering that."),

@@ -187,6 +187,8 @@ def readme_examples() -> list[str]:
     intro = text.split("## The command line")[0]
     for span in re.findall(r"`([^`\n]+)`", intro):
         span = re.sub(r"^(@digest-bot|!digest|/digest|Digest Bot:|digestbot,)\s*", "", span)
+        if span in ("quit", "exit", "退出"):
+            continue  # the chat session's own words, not the bot's
         if re.search(r"[A-Z]{3,}|\bOR\b|^[\[*]|\\\||^\.|/|digest-bot|=|^(?:\"|-)|…", span) or not span.strip():
             continue  # a usage line, a path, a command line, syntax
         out.append(span)
