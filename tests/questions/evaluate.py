@@ -17,7 +17,6 @@ ARCHIVES = {
     "fixtures": HERE.parent.parent.parent / "shared" / "fixtures" / "archive",
 }
 TODAY = date(2026, 11, 1)
-_CJK = ("\u4e00", "\u9fff")
 
 
 def answered(reply, answers) -> bool:
@@ -31,11 +30,7 @@ def answered(reply, answers) -> bool:
 
 
 def in_chinese(reply) -> bool:
-    lang = getattr(reply, "lang", None)
-    if lang is not None:
-        return lang == "zh"
-    own = reply.title + "".join(reply.text) + (reply.notice or "")  # old code: no lang field
-    return any(_CJK[0] <= c <= _CJK[1] for c in own.replace(reply.issue.title if reply.issue else "", ""))
+    return getattr(reply, "lang", "en") == "zh"  # code before issue #10 had no `lang`: English only
 
 
 def run(questions, cores) -> list[tuple[str, str, bool, bool, object]]:
