@@ -445,7 +445,7 @@ def status(config: Config, db_path: Path, as_json: bool, *, readonly: bool = Fal
     print(f"{'destination':<{width}}  {'delivered':>9}  {'pending':>7}  {'failing':>7}  last error")
     now = time.time()
     for r in rows:
-        note = []
+        note = [f"{r.retrying} retrying"] if r.retrying else []
         if r.last_error:
             note.append(r.last_error)
         if r.pending and r.next_attempt_at and r.next_attempt_at > now:

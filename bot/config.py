@@ -90,6 +90,11 @@ class SlackConfig:
     bot_token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
     signing_secret_env: str = "SLACK_SIGNING_SECRET"
+    # conversations.history calls a minute the bot allows itself (only to check a send that
+    # may have reached Slack): 50 for an internal app (Tier 3); 1 for a distributed app
+    # outside the Marketplace (Tier 1 since 2025-05-29)
+    history_per_minute: int = 50
+    dm_concurrency: int = 16  # subscription DMs sent at once (each DM paced at ~1/s)
 
     def configured(self) -> bool:
         return bool(os.environ.get(self.bot_token_env))
@@ -292,6 +297,9 @@ def _slack(t: dict) -> SlackConfig:
         bot_token_env=_take(t, "bot_token_env", p, str, d.bot_token_env),
         app_token_env=_take(t, "app_token_env", p, str, d.app_token_env),
         signing_secret_env=_take(t, "signing_secret_env", p, str, d.signing_secret_env),
+        history_per_minute=int(_positive(_take(t, "history_per_minute", p, int, d.history_per_minute),
+                                         f"{p}history_per_minute")),
+        dm_concurrency=int(_positive(_take(t, "dm_concurrency", p, int, d.dm_concurrency), f"{p}dm_concurrency")),
     )
     if cfg.mode not in ("socket", "http"):
         raise ConfigError(f"{p}mode: must be \"socket\" or \"http\", got {cfg.mode!r}")

@@ -40,6 +40,8 @@ def test_embedded_default_needs_no_file():
         ({"webhook": [{"name": "a", "url_env": "A"}, {"name": "a", "url_env": "B"}]}, "webhook[1].name"),
         ({"webhook": [{"name": "a", "url_env": "A", "min_interval_seconds": -1}]}, "webhook[0].min_interval_seconds"),
         ({"token": "xoxb-secret"}, "token"),
+        ({"slack": {"history_per_minute": 0}}, "slack.history_per_minute"),
+        ({"slack": {"dm_concurrency": -2}}, "slack.dm_concurrency"),
     ],
 )
 def test_bad_values_name_the_key(doc, key, tmp_path):
@@ -64,3 +66,9 @@ def test_config_is_frozen(tmp_path):
     assert c.archive.path == tmp_path / "a"
     with pytest.raises(AttributeError):
         c.archive.path = Path("/elsewhere")  # type: ignore[misc]
+
+
+def test_slack_fan_out_settings(tmp_path):
+    cfg = parse({"slack": {"history_per_minute": 1, "dm_concurrency": 4}}, tmp_path)
+    assert (cfg.slack.history_per_minute, cfg.slack.dm_concurrency) == (1, 4)
+    assert (parse({"slack": {}}, tmp_path).slack.history_per_minute, ) == (50, )

@@ -112,7 +112,8 @@ class MatrixAdapter:
         self._invites_saved = store.kv_get(self._key("invites")) or "{}"
         self._invites: dict[str, tuple[str, bool]] = {
             room: (inviter, is_direct) for room, (inviter, is_direct) in json.loads(self._invites_saved).items()}
-        self._dm_lock = asyncio.Lock()
+        self._dm_lock = asyncio.Lock()  # m.direct is read, changed and written back whole
+        self._dm_user_locks: dict[str, asyncio.Lock] = {}  # one DM opened per user at a time
         self._running = False
 
     # --- lifecycle -------------------------------------------------------------------
@@ -418,6 +419,10 @@ class MatrixAdapter:
     async def _mark_direct(self, room_id: str, user: str) -> None:
         """A DM room: in our store, and in the account's `m.direct` as clients keep it (which
         outlives the store: a new install finds the DM instead of opening another)."""
+        async with self._dm_lock:
+            await self._mark_direct_locked(room_id, user)
+
+    async def _mark_direct_locked(self, room_id: str, user: str) -> None:
         if room_id in self._direct:
             return
         self._direct.add(room_id)
@@ -645,8 +650,9 @@ class MatrixAdapter:
         return " ".join(sent) or None  # every part, so that a correction can replace each
 
     async def dm_room(self, user: str) -> str:
-        """The DM room with `user`: remembered in the store, else found, else created."""
-        async with self._dm_lock:
+        """The DM room with `user`: remembered in the store, else found, else created. DMs
+        with different users are opened concurrently (the announcer fans out)."""
+        async with self._dm_user_locks.setdefault(user, asyncio.Lock()):
             key = self._key(f"dm:{user}")
             room_id = self.store.kv_get(key)
             if room_id and self._dm_usable(room_id, user):

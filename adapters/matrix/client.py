@@ -125,5 +125,5 @@ def delivery_error(resp: ErrorResponse, what: str) -> DeliveryError:
     message = f"{what}: {code} {resp.message}".strip()
     status = getattr(resp.transport_response, "status", None)
     if code == "M_LIMIT_EXCEEDED" or status == 429:
-        return DeliveryError(message, retry_after=(resp.retry_after_ms or 5000) / 1000)
+        return DeliveryError(message, retry_after=(resp.retry_after_ms or 5000) / 1000, rate_limited=True)
     return DeliveryError(message, permanent=code in PERMANENT_CODES)
