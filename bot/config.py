@@ -128,6 +128,22 @@ class AnnounceConfig:
     console: bool = True  # print announcements in the terminal adapter
 
 
+def _default_synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The glossary shipped in the package (bot/data/glossary.toml; config.example.toml has the same)."""
+    data = tomllib.loads((Path(__file__).resolve().parent / "data" / "glossary.toml").read_text(encoding="utf-8"))
+    return tuple((k, tuple(v)) for k, v in data["search"]["synonyms"].items())
+
+
+DEFAULT_SYNONYMS = _default_synonyms()
+LANGUAGES = ("auto", "en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchConfig:
+    # equivalent terms, expanded in both directions: ("live migration", ("热迁移", "在线迁移")), ...
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_SYNONYMS
+
+
 @dataclass(frozen=True, slots=True)
 class HttpConfig:
     """/healthz and /metrics (Prometheus). Off unless `enabled`."""
@@ -148,6 +164,9 @@ class Config:
     webhooks: tuple[WebhookConfig, ...] = ()
     http: HttpConfig = field(default_factory=HttpConfig)
     source: Path | None = None  # the file this was read from
+    search: SearchConfig = field(default_factory=SearchConfig)
+    language: str = "auto"  # replies: "auto" (the asker's language), "en" or "zh"
+    language_overrides: tuple[tuple[str, str], ...] = ()  # (channel or room id, language)
 
     def terminal_only(self) -> bool:
         """No chat platform has credentials: the terminal is where the bot talks (and DMs)."""
@@ -363,6 +382,24 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
     return tuple(out)
 
 
+def _search(t: dict) -> SearchConfig:
+    p = "search."
+    syn = _take(t, "synonyms", p, dict, {})
+    merged = dict(DEFAULT_SYNONYMS)
+    for key, values in syn.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConfigError(f"{p}synonyms.{key}: expected a list of words")
+        merged[key] = tuple(values)
+    _no_leftovers(t, p)
+    return SearchConfig(synonyms=tuple(merged.items()))
+
+
+def _language(value: str, key: str) -> str:
+    if value not in LANGUAGES:
+        raise ConfigError(f"{key}: must be \"auto\", \"en\" or \"zh\", got {value!r}")
+    return value
+
+
 def _asdict(obj: Any) -> dict:
     return {f: getattr(obj, f) for f in obj.__dataclass_fields__}
 
@@ -384,6 +421,11 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
     slack_t, matrix_t = table("slack"), table("matrix")
     webhooks_t = _take(data, "webhook", "", list, [])
     http_t = table("http")
+    search_t = table("search")
+    language = _language(_take(data, "language", "", str, "auto"), "language")
+    overrides = table("language_overrides") or {}
+    for where, lang in overrides.items():
+        _language(lang if isinstance(lang, str) else repr(lang), f"language_overrides.{where}")
     _no_leftovers(data, "")
     return Config(
         db=_resolve(base, db) if db else None,
@@ -396,6 +438,9 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
         webhooks=_webhooks(webhooks_t),
         http=_http(http_t) if http_t is not None else HttpConfig(),
         source=source,
+        search=_search(search_t) if search_t is not None else SearchConfig(),
+        language=language,
+        language_overrides=tuple(overrides.items()),
     )
 
 
