@@ -28,7 +28,7 @@ from archive.dates import from_name
 from archive.model import ParsedIssue, Skipped
 from archive.projects import misspellings
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 STAGE_ITEMS = 8_000  # items staged before they go into `items` (and the search indexes) in one statement
@@ -400,7 +400,7 @@ class Store:
         return evicted
 
     def _automerge(self, level: int) -> None:
-        for index in ("items_fts", "items_grams"):
+        for index in ("items_grams",):
             self.conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('automerge', ?)", (level,))
 
     def _stage(self) -> None:
@@ -680,19 +680,22 @@ class Store:
         return issue_row(r) if r else None
 
     def project_items(
-        self, project: str, *, since: date | None = None, numbers: Iterable[int] | None = None,
-        limit: int, offset: int = 0,
+        self, project: str, *, since: date | None = None, until: date | None = None,
+        numbers: Iterable[int] | None = None, limit: int, offset: int = 0,
     ) -> tuple[list[tuple], int]:
-        """A project's items across issues, newest issue first."""
+        """A project's items across issues (dated since..until), newest issue first."""
         where, args = "project = ? AND visible = 1", [project.casefold()]
         if since:
             where += " AND date >= ?"
             args.append(since.isoformat())
+        if until:
+            where += " AND date <= ?"
+            args.append(until.isoformat())
         if numbers is not None:
             numbers = list(numbers)
             where += f" AND number IN ({','.join('?' * len(numbers))})"
             args.extend(numbers)
-        if since is None and numbers is None:  # the cached per-project count saves a range scan
+        if since is None and until is None and numbers is None:  # the cached per-project count saves a range scan
             total = next((n for name, n in self.projects() if name.casefold() == project.casefold()), 0)
         else:
             total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
@@ -712,10 +715,13 @@ class Store:
             )
         ]
 
-    def search(self, terms: list[str], *, limit: int, offset: int = 0) -> tuple[list[tuple], int, bool]:
-        """Items containing every term (case-insensitive), best first, the number of matches,
-        and whether that number is a lower bound; see archive.search_index."""
-        ids, total, capped = search_index.search(self.conn, terms, limit, offset)
+    def search(self, query: search_index.Query | list[str], *, limit: int, offset: int = 0
+               ) -> tuple[list[tuple], int, bool]:
+        """Items matching the query (or containing every one of a list of terms), best first, the
+        number of matches, and whether that number is a lower bound; see archive.search_index."""
+        if not isinstance(query, search_index.Query):
+            query = search_index.Query(tuple((t,) for t in query))
+        ids, total, capped = search_index.search(self.conn, query, limit, offset)
         if not ids:
             return [], total, capped
         rows = {r[0]: r[1:] for r in self.conn.execute(

@@ -105,6 +105,7 @@ class Bot:
         self.on_scanned: Callable[[], None] = lambda: None
         self._to_introduce: list[DestinationSpec] = []
         self.last_summary: IngestSummary | None = None
+        self.last_scan_at: float | None = None  # time.time() of the last successful scan
 
     def introduce(self, specs: list[DestinationSpec]) -> None:
         """Introduce destinations (see bot.outbox): now if a scan has succeeded, else after the
@@ -120,6 +121,7 @@ class Bot:
             on_change=self.outbox.on_change, when=self.clock.today(),
         )
         self.last_summary = summary
+        self.last_scan_at = time.time()
         for s in summary.skipped:  # only files that changed since the last scan: no repeats
             log.warning("not indexed: %s: %s", s.path, s.reason)
         for ch in summary.changes:
@@ -201,12 +203,10 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[_Platform]:
 
 # --- run ---------------------------------------------------------------------------------
 
-def _setup_logging(console: bool) -> None:
-    if logging.getLogger().handlers:
-        return
-    level = os.environ.get("DIGEST_BOT_LOG_LEVEL") or ("WARNING" if console and sys.stdin.isatty() else "INFO")
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _setup_logging(config: Config, console: bool) -> None:
+    from bot import logs  # one line per event, text or JSON, secrets removed
+
+    logs.setup(config, default_level="WARNING" if console and sys.stdin.isatty() else "INFO")
 
 
 def _preflight(config: Config, *, live: bool) -> bool:
@@ -221,7 +221,7 @@ def run(config: Config, db_path: Path) -> int:
     """`digest-bot run`: everything the config names, until SIGINT/SIGTERM (or `quit`)."""
     if not _preflight(config, live=True):
         return 2
-    _setup_logging(console_mode(config))
+    _setup_logging(config, console_mode(config))
     try:
         return asyncio.run(run_async(config, db_path))
     except ConfigError as e:
@@ -260,6 +260,11 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread (tests): the caller's `stop` ends us
     bot = Bot(config, db_path, clock=clock)
+    metrics = http_server = None
+    if config.http.enabled:  # [http]: /healthz and /metrics
+        from bot.metrics import Metrics
+
+        metrics = Metrics(bot)
     live: list[Destination] = webhook_destinations(config)
     platforms = build_platforms(config, bot, db_path)
     console = None
@@ -281,7 +286,7 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         announcer = Announcer(
             bot.outbox, live, bot.render,
             retry_min=config.announce.retry_min_seconds, retry_max=config.announce.retry_max_seconds,
-            clock=bot.clock.now,
+            clock=bot.clock.now, **({"on_result": metrics.on_result} if metrics else {}),
         )
         bot.on_scanned = announcer.notify
         bot.introduce(specs + [DestinationSpec(d.name, target=getattr(d, "target", ""))
@@ -308,6 +313,10 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         if bot.last_summary is None:
             watcher.trigger()
         running = Running(bot, announcer, watcher, live, stop)
+        if metrics is not None:
+            from bot.http_server import HttpServer
+
+            http_server = running.http = await HttpServer(config.http, running, metrics).start()
         tasks.append(asyncio.create_task(watcher.run(), name="watcher"))
         tasks.append(asyncio.create_task(announcer.run(), name="announcer"))
         if console is not None:
@@ -319,7 +328,15 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         if ready:
             ready(running)
         log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
-        print(_banner(bot, live, console is not None), file=sys.stderr, flush=True)
+        from bot import logs, systemd
+
+        if logs.json_format():  # a collector reads JSON lines only: the banner is a record then
+            log.info("%s", _banner(bot, live, console is not None))
+        else:
+            print(_banner(bot, live, console is not None), file=sys.stderr, flush=True)
+        # Type=notify and WatchdogSec= (docs/deploy.md); a no-op elsewhere
+        tasks.append(asyncio.create_task(systemd.ready_and_watchdog(f"running: {len(live)} destination(s)"),
+                                         name="systemd"))
         failed = False
         stopper = asyncio.create_task(stop.wait())
         while not stop.is_set():
@@ -337,6 +354,8 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         log.info("stopping")
         return 1 if failed else 0
     finally:
+        if http_server is not None:
+            await http_server.stop()
         if running is not None:
             running.watcher.stop()
             await running.announcer.stop(SHUTDOWN_GRACE)
@@ -366,6 +385,7 @@ class Running:
         self.watcher = watcher
         self.destinations = destinations
         self.stop = stop
+        self.http = None  # the [http] server, when enabled
 
 
 # --- publish -----------------------------------------------------------------------------
@@ -375,7 +395,7 @@ def publish(config: Config, db_path: Path, archive: Path | None) -> int:
     long-lived connection (webhooks), exit. The running bot sends the rest."""
     if not _preflight(config, live=False):
         return 2
-    _setup_logging(console=False)
+    _setup_logging(config, console=False)
     return asyncio.run(publish_async(config, db_path, archive))
 
 
@@ -445,7 +465,7 @@ def status(config: Config, db_path: Path, as_json: bool, *, readonly: bool = Fal
     print(f"{'destination':<{width}}  {'delivered':>9}  {'pending':>7}  {'failing':>7}  last error")
     now = time.time()
     for r in rows:
-        note = []
+        note = [f"{r.retrying} retrying"] if r.retrying else []
         if r.last_error:
             note.append(r.last_error)
         if r.pending and r.next_attempt_at and r.next_attempt_at > now:

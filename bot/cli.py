@@ -29,6 +29,8 @@ def _global_options(p: argparse.ArgumentParser, default=None) -> None:
     p.add_argument("--db", metavar="PATH", default=default,
                    help="SQLite file (default: $DIGEST_BOT_DB, else the config's `db`, else a per-user data"
                         " directory: digest.db for the example archive, one database per other archive)")
+    p.add_argument("--log-format", choices=("text", "json"), default=default,
+                   help="run/publish logs: one line per event, as text (default) or JSON ($DIGEST_BOT_LOG_FORMAT)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,12 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = add("status", help="deliveries per destination: delivered, pending, failing")
     s.add_argument("--json", action="store_true", help="print as JSON")
+
+    s = add("backup", help="copy the database to PATH, safely while the bot runs")
+    s.add_argument("path", type=Path, metavar="PATH", help="the copy (a directory: a timestamped file in it)")
     return p
 
 
 # how each command uses the database (see runtime.db_access)
 DB_MODES = {"ingest": "write", "run": "write", "publish": "write",
-            "ask": "read", "chat": "read", "export": "read", "status": "inspect"}
+            "ask": "read", "chat": "read", "export": "read", "status": "inspect",
+            "backup": "inspect"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"digest-bot: archive {runtime.archive_identity(archive)} gets a database of its own: {db}",
               file=sys.stderr)
     args.readonly = access == "ro"
+    if args.log_format:
+        from bot.logs import FORMAT_ENV
+
+        os.environ[FORMAT_ENV] = args.log_format
     try:
         if args.command in ("run", "publish", "status"):
             from bot import app
@@ -107,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                       " `digest-bot run` or `publish` creates it)", file=sys.stderr)
                 return 1
             return app.status(config, db, args.json, readonly=args.readonly)
-        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export}[args.command]
+        handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export,
+                   "backup": cmd_backup}[args.command]
         return handler(args, config, db)
     except StoreError as e:
         print(f"digest-bot: {e}", file=sys.stderr)
@@ -238,6 +249,20 @@ def cmd_export(args, config, db) -> int:
         })
     json.dump({"issues": issues}, sys.stdout, ensure_ascii=False, indent=2)
     print()
+    return 0
+
+
+def cmd_backup(args, config, db) -> int:
+    import sqlite3
+
+    from bot.backup import backup
+
+    try:
+        r = backup(db, args.path)
+    except (sqlite3.Error, ValueError) as e:
+        print(f"digest-bot: backup of {db} failed: {e}", file=sys.stderr)
+        return 1
+    print(f"{db} -> {r.path}: {r.bytes / 1e6:.1f} MB, {r.issues} issues, {r.seconds:.2f} s")
     return 0
 
 

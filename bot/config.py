@@ -56,6 +56,11 @@ class SlackConfig:
     bot_token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
     signing_secret_env: str = "SLACK_SIGNING_SECRET"
+    # conversations.history calls a minute the bot allows itself (only to check a send that
+    # may have reached Slack): 50 for an internal app (Tier 3); 1 for a distributed app
+    # outside the Marketplace (Tier 1 since 2025-05-29)
+    history_per_minute: int = 50
+    dm_concurrency: int = 16  # subscription DMs sent at once (each DM paced at ~1/s)
 
     def configured(self) -> bool:
         return bool(os.environ.get(self.bot_token_env))
@@ -89,6 +94,30 @@ class AnnounceConfig:
     console: bool = True  # print announcements in the terminal adapter
 
 
+def _default_synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The glossary shipped in the package (bot/data/glossary.toml; config.example.toml has the same)."""
+    data = tomllib.loads((Path(__file__).resolve().parent / "data" / "glossary.toml").read_text(encoding="utf-8"))
+    return tuple((k, tuple(v)) for k, v in data["search"]["synonyms"].items())
+
+
+DEFAULT_SYNONYMS = _default_synonyms()
+LANGUAGES = ("auto", "en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchConfig:
+    # equivalent terms, expanded in both directions: ("live migration", ("热迁移", "在线迁移")), ...
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_SYNONYMS
+
+
+@dataclass(frozen=True, slots=True)
+class HttpConfig:
+    """/healthz and /metrics (Prometheus). Off unless `enabled`."""
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 9464
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     db: Path | None = None  # None: a per-user data directory
@@ -99,7 +128,11 @@ class Config:
     slack: SlackConfig | None = None
     matrix: MatrixConfig | None = None
     webhooks: tuple[WebhookConfig, ...] = ()
+    http: HttpConfig = field(default_factory=HttpConfig)
     source: Path | None = None  # the file this was read from
+    search: SearchConfig = field(default_factory=SearchConfig)
+    language: str = "auto"  # replies: "auto" (the asker's language), "en" or "zh"
+    language_overrides: tuple[tuple[str, str], ...] = ()  # (channel or room id, language)
 
     def terminal_only(self) -> bool:
         """No chat platform has credentials: the terminal is where the bot talks (and DMs)."""
@@ -258,6 +291,9 @@ def _slack(t: dict) -> SlackConfig:
         bot_token_env=_take(t, "bot_token_env", p, str, d.bot_token_env),
         app_token_env=_take(t, "app_token_env", p, str, d.app_token_env),
         signing_secret_env=_take(t, "signing_secret_env", p, str, d.signing_secret_env),
+        history_per_minute=int(_positive(_take(t, "history_per_minute", p, int, d.history_per_minute),
+                                         f"{p}history_per_minute")),
+        dm_concurrency=int(_positive(_take(t, "dm_concurrency", p, int, d.dm_concurrency), f"{p}dm_concurrency")),
     )
     if cfg.mode not in ("socket", "http"):
         raise ConfigError(f"{p}mode: must be \"socket\" or \"http\", got {cfg.mode!r}")
@@ -296,6 +332,17 @@ def _matrix(t: dict) -> MatrixConfig:
     return cfg
 
 
+def _http(t: dict) -> HttpConfig:
+    p = "http."
+    d = HttpConfig()
+    cfg = HttpConfig(enabled=_take(t, "enabled", p, bool, d.enabled), host=_take(t, "host", p, str, d.host),
+                     port=_take(t, "port", p, int, d.port))
+    if not 0 <= cfg.port <= 65535:
+        raise ConfigError(f"{p}port: must be between 0 and 65535, got {cfg.port}")
+    _no_leftovers(t, p)
+    return cfg
+
+
 def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
     out = []
     names = set()
@@ -320,6 +367,24 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
     return tuple(out)
 
 
+def _search(t: dict) -> SearchConfig:
+    p = "search."
+    syn = _take(t, "synonyms", p, dict, {})
+    merged = dict(DEFAULT_SYNONYMS)
+    for key, values in syn.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConfigError(f"{p}synonyms.{key}: expected a list of words")
+        merged[key] = tuple(values)
+    _no_leftovers(t, p)
+    return SearchConfig(synonyms=tuple(merged.items()))
+
+
+def _language(value: str, key: str) -> str:
+    if value not in LANGUAGES:
+        raise ConfigError(f"{key}: must be \"auto\", \"en\" or \"zh\", got {value!r}")
+    return value
+
+
 def _asdict(obj: Any) -> dict:
     return {f: getattr(obj, f) for f in obj.__dataclass_fields__}
 
@@ -340,6 +405,12 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
     archive_t, watch_t, announce_t = table("archive"), table("watch"), table("announce")
     slack_t, matrix_t = table("slack"), table("matrix")
     webhooks_t = _take(data, "webhook", "", list, [])
+    http_t = table("http")
+    search_t = table("search")
+    language = _language(_take(data, "language", "", str, "auto"), "language")
+    overrides = table("language_overrides") or {}
+    for where, lang in overrides.items():
+        _language(lang if isinstance(lang, str) else repr(lang), f"language_overrides.{where}")
     _no_leftovers(data, "")
     return Config(
         db=_resolve(base, db) if db else None,
@@ -350,7 +421,11 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
         slack=_slack(slack_t) if slack_t is not None else None,
         matrix=_matrix(matrix_t) if matrix_t is not None else None,
         webhooks=_webhooks(webhooks_t),
+        http=_http(http_t) if http_t is not None else HttpConfig(),
         source=source,
+        search=_search(search_t) if search_t is not None else SearchConfig(),
+        language=language,
+        language_overrides=tuple(overrides.items()),
     )
 
 

@@ -24,21 +24,38 @@ class Delivery:
     kind: str  # "announce" (a new issue), "edit" (a corrected issue), "dm" (subscription)
     remote_ref: str | None = None  # what the platform called the earlier message (for edits)
     attempt: int = 0
+    started_at: float = 0.0  # when this attempt began (time.time())
+    # When an earlier attempt that may have reached the platform began (a crash or a network
+    # error after sending), else None: only then need a destination look for its key first.
+    maybe_sent_at: float | None = None
 
 
 class DeliveryError(Exception):
     """A send failed. `retry_after` (seconds) when the platform said when to come back;
-    `permanent` when retrying cannot help (bad token, channel gone)."""
+    `permanent` when retrying cannot help (bad token, channel gone); `rate_limited` when the
+    platform said to slow down (a 429): everything sharing its `rate_group` waits then.
+    `unsent`: the platform answered, so this attempt surely posted nothing; `checked`: the
+    destination looked for the key of earlier attempts and found none."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False,
+                 rate_limited: bool = False, unsent: bool = False, checked: bool = False):
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.rate_limited = rate_limited
+        self.unsent = unsent
+        self.checked = checked
 
 
 class Destination(Protocol):
+    """Optional attributes the announcer reads with getattr:
+    `concurrency` (int, default 1): sends to different targets (lanes) at once; a DM
+    destination has one lane per user, a channel one lane.
+    `rate_group` (str, default the name): destinations sharing a platform limit (a Slack
+    workspace, a Matrix account); a rate-limited error holds the whole group."""
+
     name: str  # unique, used as the outbox's destination column
-    min_interval: float  # seconds to leave between two sends (Slack: ~1 per channel)
+    min_interval: float  # seconds between the end of one send and the next, per lane (Slack: ~1/channel)
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         """Post `reply` (or, for kind "edit", replace `delivery.remote_ref` with it), idempotently

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.delivery import Delivery
 
@@ -50,7 +51,12 @@ CREATE TABLE IF NOT EXISTS outbox (
     remote_ref TEXT, last_error TEXT);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination, state, next_at, id);
 CREATE INDEX IF NOT EXISTS outbox_issue ON outbox (issue_key, destination, kind);
+CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (destination, state, target, id);
 """
+# Added after the first release: CREATE TABLE IF NOT EXISTS does not add them to an old table.
+COLUMNS = {"unsure_since": "REAL"}  # start of the oldest attempt that may have reached the platform
+
+_KEEP = object()
 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
 _TOKENISH = re.compile(r"\b(xox[a-z]-[\w-]+|xapp-[\w-]+|syt_[\w-]+|[A-Za-z0-9_-]{32,})\b")
@@ -82,6 +88,17 @@ class Pending:
     delivery: Delivery
     issue_key: str
     project: str | None
+    queued_at: float = 0.0  # when the row was written (the publication noticed)
+
+
+class Head(NamedTuple):
+    """The oldest pending row of one lane (a destination's target)."""
+
+    target: str
+    id: int
+    next_at: float
+    lease_owner: str | None
+    lease_until: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +106,13 @@ class DestinationStatus:
     name: str
     retired: bool
     delivered: int
-    pending: int
-    failing: int
+    pending: int  # not delivered yet, the retrying ones included
+    failing: int  # failed for good (a permanent error); never also counted as pending
     seeded: int
     last_error: str | None
     last_delivered_at: float | None
     next_attempt_at: float | None
+    retrying: int = 0  # of `pending`: rows whose last attempt failed and that will be tried again
 
     def to_json(self) -> dict:
         return {
@@ -102,6 +120,7 @@ class DestinationStatus:
             "retired": self.retired,
             "delivered": self.delivered,
             "pending": self.pending,
+            "retrying": self.retrying,
             "failing": self.failing,
             "back_catalogue": self.seeded,
             "last_error": self.last_error,
@@ -158,6 +177,13 @@ class Outbox:
         self.clock = clock
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{random.getrandbits(32):08x}"
         self.conn.executescript(SCHEMA)
+        have = {r[1] for r in self.conn.execute("PRAGMA table_info(outbox)")}
+        for name, decl in COLUMNS.items():
+            if name not in have:
+                try:
+                    self.conn.execute(f"ALTER TABLE outbox ADD COLUMN {name} {decl}")
+                except sqlite3.OperationalError:  # a read-only database: only read from it
+                    pass
 
     # --- transactions --------------------------------------------------------------------
 
@@ -352,57 +378,93 @@ class Outbox:
     # --- delivering ----------------------------------------------------------------------
 
     def next_due_at(self, destination: str) -> float | None:
-        row = self.conn.execute(
-            "SELECT min(max(next_at, coalesce(lease_until, 0))) FROM outbox WHERE destination = ? AND state = 'pending'",
-            (destination,),
-        ).fetchone()
-        return row[0]
+        """When the first lane of `destination` may be tried again (None: nothing pending)."""
+        due = [max(h.next_at, h.lease_until or 0) for h in self.heads(destination)]
+        return min(due) if due else None
+
+    def heads(self, destination: str) -> list[Head]:
+        """The oldest pending row of each lane (target) of `destination`, oldest lane first.
+
+        Order is kept per lane: only a lane's head may be sent, so a head that is backing off
+        holds its lane; its `next_at` is in the table, so the hold survives a restart."""
+        return [
+            Head(*r)
+            for r in self.conn.execute(
+                # SQLite: the bare columns of a min() aggregate come from the row holding the min
+                "SELECT target, min(id), next_at, lease_owner, lease_until FROM outbox"
+                " WHERE destination = ? AND state = 'pending' GROUP BY target ORDER BY 2",
+                (destination,),
+            )
+        ]
 
     def claim(
-        self, destination: str, *, ignore_backoff: bool = False, skip: set[int] | frozenset = frozenset()
+        self, destination: str, *, target: str | None = None, ignore_backoff: bool = False,
+        skip: set[int] | frozenset = frozenset(),
     ) -> Pending | None:
-        """Take the oldest due row of `destination` (lease it to this process) and count the
-        attempt. None when nothing is due."""
+        """Take the head of a lane of `destination` that is due (of lane `target`, if given),
+        lease it to this process and count the attempt. None when no head is due. A row in
+        `skip` holds its lane (the rows behind it wait, as they would for a backoff)."""
         now = self.clock()
-        rows = self.conn.execute(
-            "SELECT id, key, target, issue, kind, project, issue_key, attempts, lease_owner, lease_until"
-            " FROM outbox WHERE destination = ? AND state = 'pending' AND (? OR next_at <= ?)"
-            " ORDER BY id LIMIT ?",
-            (destination, int(ignore_backoff), now, 20 + len(skip)),
-        ).fetchall()
-        for rid, key, target, issue, kind, project, issue_key, attempts, owner, until in rows:
-            if rid in skip:
+        for head in self.heads(destination):
+            if target is not None and head.target != target:
                 continue
-            if owner and owner != self.owner and until and until > now and _owner_alive(owner):
-                continue  # another live process is sending it right now
-            remote_ref = None
-            if kind == "edit":
-                ann = self.conn.execute(
-                    "SELECT state, remote_ref, next_at FROM outbox WHERE issue_key = ? AND destination = ?"
-                    " AND kind = 'announce'",
-                    (issue_key, destination),
-                ).fetchone()
-                if ann is None or ann[0] in ("seeded", "cancelled", "failing") or (ann[0] == "delivered" and not ann[1]):
-                    self.finish(rid, "cancelled", error="nothing to edit")
-                    continue
-                if ann[0] == "pending":
-                    continue  # the announcement goes first
-                remote_ref = ann[1]
-            with self._tx():
-                cur = self.conn.execute(
-                    "UPDATE outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1"
-                    " WHERE id = ? AND state = 'pending' AND lease_owner IS ?",
-                    (self.owner, now + LEASE_SECONDS, rid, owner),
-                )
-            if cur.rowcount != 1:
-                continue  # someone else took it between our read and our write
-            return Pending(
-                Delivery(id=rid, key=key, destination=destination, target=target, issue=issue, kind=kind,
-                         remote_ref=remote_ref, attempt=attempts),
-                issue_key,
-                project,
-            )
+            if head.id in skip:
+                continue
+            pending = self.take(destination, head, ignore_backoff=ignore_backoff, now=now)
+            if pending is not None:
+                return pending
         return None
+
+    def take(self, destination: str, head: Head, *, ignore_backoff: bool = False,
+             now: float | None = None) -> Pending | None:
+        """Claim this lane head if it is due and no other live process holds it."""
+        now = self.clock() if now is None else now
+        if not (ignore_backoff or head.next_at <= now):
+            return None
+        if (head.lease_owner and head.lease_owner != self.owner and head.lease_until
+                and head.lease_until > now and _owner_alive(head.lease_owner)):
+            return None  # another live process is sending it right now
+        return self._take(destination, head.id, head.lease_owner, now)
+
+    def _take(self, destination: str, rid: int, owner: str | None, now: float) -> Pending | None:
+        row = self.conn.execute(
+            "SELECT key, target, issue, kind, project, issue_key, attempts, unsure_since, created_at"
+            " FROM outbox WHERE id = ?",
+            (rid,),
+        ).fetchone()
+        if row is None:
+            return None
+        key, target, issue, kind, project, issue_key, attempts, unsure, created = row
+        remote_ref = None
+        if kind == "edit":
+            ann = self.conn.execute(
+                "SELECT state, remote_ref FROM outbox WHERE issue_key = ? AND destination = ? AND kind = 'announce'",
+                (issue_key, destination),
+            ).fetchone()
+            if ann is None or ann[0] in ("seeded", "cancelled", "failing") or (ann[0] == "delivered" and not ann[1]):
+                self.finish(rid, "cancelled", error="nothing to edit")
+                return None
+            if ann[0] == "pending":
+                return None  # the announcement goes first
+            remote_ref = ann[1]
+        with self._tx():
+            # Recorded before sending: this attempt may reach the platform from now on (a crash
+            # leaves it so); the oldest such start is kept until an attempt settles it.
+            cur = self.conn.execute(
+                "UPDATE outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1,"
+                " unsure_since = coalesce(unsure_since, ?)"
+                " WHERE id = ? AND state = 'pending' AND lease_owner IS ?",
+                (self.owner, now + LEASE_SECONDS, now, rid, owner),
+            )
+        if cur.rowcount != 1:
+            return None  # someone else took it between our read and our write
+        return Pending(
+            Delivery(id=rid, key=key, destination=destination, target=target, issue=issue, kind=kind,
+                     remote_ref=remote_ref, attempt=attempts, started_at=now, maybe_sent_at=unsure),
+            issue_key,
+            project,
+            created,
+        )
 
     def delivered(self, row_id: int, remote_ref: str | None) -> None:
         with self._tx():
@@ -412,19 +474,24 @@ class Outbox:
                 (self.clock(), remote_ref, row_id),
             )
 
-    def retry_later(self, row_id: int, error: str, at: float) -> None:
+    def retry_later(self, row_id: int, error: str, at: float, *, unsure_since=_KEEP) -> None:
+        """Back the row (and so its lane) off until `at`. `unsure_since`: the start of the
+        oldest attempt that may have reached the platform (None: none did)."""
         with self._tx():
             self.conn.execute(
-                "UPDATE outbox SET next_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-                (at, scrub(error), row_id),
+                "UPDATE outbox SET next_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL"
+                + (", unsure_since = ?" if unsure_since is not _KEEP else "") + " WHERE id = ?",
+                (at, scrub(error), *(() if unsure_since is _KEEP else (unsure_since,)), row_id),
             )
 
-    def finish(self, row_id: int, state: str, *, error: str | None = None) -> None:
+    def finish(self, row_id: int, state: str, *, error: str | None = None, unsure_since=_KEEP) -> None:
         """End a row without delivering it: `failing` (permanent error) or `cancelled`."""
         with self._tx():
             self.conn.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-                (state, scrub(error) if error else None, row_id),
+                "UPDATE outbox SET state = ?, last_error = ?, lease_owner = NULL, lease_until = NULL"
+                + (", unsure_since = ?" if unsure_since is not _KEEP else "") + " WHERE id = ?",
+                (state, scrub(error) if error else None, *(() if unsure_since is _KEEP else (unsure_since,)),
+                 row_id),
             )
 
     def release(self, row_id: int) -> None:
@@ -492,7 +559,8 @@ class Outbox:
                     retired=bool(r[0]) if r else True,
                     delivered=counts.get("delivered", 0),
                     pending=counts.get("pending", 0) + counts.get("retrying", 0),
-                    failing=counts.get("failing", 0) + counts.get("retrying", 0),
+                    failing=counts.get("failing", 0),
+                    retrying=counts.get("retrying", 0),
                     seeded=counts.get("seeded", 0),
                     last_error=err[0] if err else None,
                     last_delivered_at=last,

@@ -40,6 +40,8 @@ def test_embedded_default_needs_no_file():
         ({"webhook": [{"name": "a", "url_env": "A"}, {"name": "a", "url_env": "B"}]}, "webhook[1].name"),
         ({"webhook": [{"name": "a", "url_env": "A", "min_interval_seconds": -1}]}, "webhook[0].min_interval_seconds"),
         ({"token": "xoxb-secret"}, "token"),
+        ({"slack": {"history_per_minute": 0}}, "slack.history_per_minute"),
+        ({"slack": {"dm_concurrency": -2}}, "slack.dm_concurrency"),
     ],
 )
 def test_bad_values_name_the_key(doc, key, tmp_path):
@@ -83,3 +85,20 @@ def test_only_a_path_means_no_digest_is_built_in(tmp_path):
     assert c.archive.posts == ("news/*.md",) and c.archive.number_from == "auto"
     # the example archive keeps its own settings (bot/embedded.toml) when the path is not changed
     assert dict(parse({"archive": {"base_url": "https://x.example"}}, ROOT).archive.aliases)["Heat"] == ("orchestration",)
+
+
+def test_slack_fan_out_settings(tmp_path):
+    cfg = parse({"slack": {"history_per_minute": 1, "dm_concurrency": 4}}, tmp_path)
+    assert (cfg.slack.history_per_minute, cfg.slack.dm_concurrency) == (1, 4)
+    assert (parse({"slack": {}}, tmp_path).slack.history_per_minute, ) == (50, )
+
+
+def test_http_is_off_by_default_and_checked(tmp_path):
+    from bot.config import HttpConfig
+
+    assert load(ROOT / "config.example.toml").http == HttpConfig(enabled=False, host="127.0.0.1", port=9464)
+    assert parse({"http": {"enabled": True, "port": 0}}, tmp_path).http == HttpConfig(True, "127.0.0.1", 0)
+    for doc, key in [({"http": {"port": 70000}}, "http.port"), ({"http": {"enabled": "yes"}}, "http.enabled"),
+                     ({"http": {"path": "/m"}}, "http.path")]:
+        with pytest.raises(ConfigError, match=rf"^{key}:"):
+            parse(doc, tmp_path)

@@ -112,7 +112,8 @@ class MatrixAdapter:
         self._invites_saved = store.kv_get(self._key("invites")) or "{}"
         self._invites: dict[str, tuple[str, bool]] = {
             room: (inviter, is_direct) for room, (inviter, is_direct) in json.loads(self._invites_saved).items()}
-        self._dm_lock = asyncio.Lock()
+        self._dm_lock = asyncio.Lock()  # m.direct is read, changed and written back whole
+        self._dm_user_locks: dict[str, asyncio.Lock] = {}  # one DM opened per user at a time
         self._running = False
 
     # --- lifecycle -------------------------------------------------------------------
@@ -305,12 +306,14 @@ class MatrixAdapter:
     def _give_up(self, why: ErrorResponse | str) -> None:
         if self.fatal:
             return
+        again = (f"put a new access token for device {self.cfg.device_id} in ${self.cfg.access_token_env} "
+                 f"(or set ${self.cfg.password_env}) and restart")
         if isinstance(why, str):
-            self.fatal = f"{why}. The Matrix adapter has stopped; log in again and restart."
+            self.fatal = f"{why}. The Matrix adapter has stopped; {again}."
         else:
             self.fatal = (f"Matrix: the homeserver no longer accepts our access token "
                           f"({why.status_code}): it expired or was revoked. The Matrix adapter "
-                          f"has stopped; log in again and restart.")
+                          f"has stopped; {again}.")
         log.error(self.fatal)
         self._stopping.set()
 
@@ -418,6 +421,10 @@ class MatrixAdapter:
     async def _mark_direct(self, room_id: str, user: str) -> None:
         """A DM room: in our store, and in the account's `m.direct` as clients keep it (which
         outlives the store: a new install finds the DM instead of opening another)."""
+        async with self._dm_lock:
+            await self._mark_direct_locked(room_id, user)
+
+    async def _mark_direct_locked(self, room_id: str, user: str) -> None:
         if room_id in self._direct:
             return
         self._direct.add(room_id)
@@ -645,8 +652,9 @@ class MatrixAdapter:
         return " ".join(sent) or None  # every part, so that a correction can replace each
 
     async def dm_room(self, user: str) -> str:
-        """The DM room with `user`: remembered in the store, else found, else created."""
-        async with self._dm_lock:
+        """The DM room with `user`: remembered in the store, else found, else created. DMs
+        with different users are opened concurrently (the announcer fans out)."""
+        async with self._dm_user_locks.setdefault(user, asyncio.Lock()):
             key = self._key(f"dm:{user}")
             room_id = self.store.kv_get(key)
             if room_id and self._dm_usable(room_id, user):

@@ -74,7 +74,10 @@ async def login(client: AsyncClient, cfg: MatrixConfig) -> None:
             if who.status_code in TOKEN_CODES:
                 raise MatrixAuthError(
                     f"Matrix: the access token in ${cfg.access_token_env} was refused "
-                    f"({who.status_code}): it expired or was revoked. Create a new one.")
+                    f"({who.status_code}): it expired or was revoked. Issue a new one for device "
+                    f"{cfg.device_id} (behind Matrix Authentication Service: `mas-cli manage "
+                    f"issue-compatibility-token {cfg.user_id[1:].split(':')[0]} {cfg.device_id}`), put it in "
+                    f"${cfg.access_token_env} and restart.")
             raise MatrixAuthError(f"Matrix: cannot check the access token: {who}")
         if who.user_id != cfg.user_id:
             raise MatrixAuthError(
@@ -125,5 +128,5 @@ def delivery_error(resp: ErrorResponse, what: str) -> DeliveryError:
     message = f"{what}: {code} {resp.message}".strip()
     status = getattr(resp.transport_response, "status", None)
     if code == "M_LIMIT_EXCEEDED" or status == 429:
-        return DeliveryError(message, retry_after=(resp.retry_after_ms or 5000) / 1000)
+        return DeliveryError(message, retry_after=(resp.retry_after_ms or 5000) / 1000, rate_limited=True)
     return DeliveryError(message, permanent=code in PERMANENT_CODES)

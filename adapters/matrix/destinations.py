@@ -9,9 +9,12 @@ from bot.reply import Reply
 if TYPE_CHECKING:
     from adapters.matrix.adapter import MatrixAdapter
 
-# Synapse's default rc_message allows a burst of 10 then 0.2/s per user; a short pause
-# between announcements keeps a backlog from running into it.
+# Per room (per lane). Synapse's rc_message limit is per sending account, across rooms: by
+# default a burst of 10, then 0.2 messages a second. A bot that DMs many subscribers needs the
+# admin's override for its account (README "Matrix"); without it, M_LIMIT_EXCEEDED answers
+# hold every Matrix destination of the account (rate_group) for the retry_after_ms asked.
 MIN_INTERVAL = 0.5
+DM_CONCURRENCY = 8  # DMs to different rooms at once
 
 
 class MatrixRoomDestination:
@@ -22,6 +25,7 @@ class MatrixRoomDestination:
         self.room = room
         self.name = f"matrix:{room}"
         self.min_interval = MIN_INTERVAL
+        self.rate_group = f"matrix:{adapter.cfg.user_id}"
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         self.adapter.check_usable(self.name)
@@ -34,9 +38,11 @@ class MatrixDMDestination:
 
     name = "matrix-dm"
 
-    def __init__(self, adapter: "MatrixAdapter"):
+    def __init__(self, adapter: "MatrixAdapter", concurrency: int = DM_CONCURRENCY):
         self.adapter = adapter
         self.min_interval = MIN_INTERVAL
+        self.concurrency = concurrency
+        self.rate_group = f"matrix:{adapter.cfg.user_id}"
         self._reopened: set[str] = set()  # users whose DM was reopened once already
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:

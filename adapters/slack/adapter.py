@@ -17,7 +17,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack.destinations import SlackChannelDestination, SlackDMDestination
+from adapters.slack.destinations import SlackChannelDestination, SlackDMDestination, Workspace
 from bot.config import ConfigError, SlackConfig, secret
 from bot.delivery import Destination
 
@@ -143,4 +143,6 @@ class SlackAdapter:
     def destinations(self) -> list[Destination]:
         """One destination per configured channel, plus "slack-dm" for subscribers."""
         client = self.app.client
-        return [SlackChannelDestination(client, c) for c in self.cfg.channels] + [SlackDMDestination(client)]
+        ws = Workspace(client, history_per_minute=self.cfg.history_per_minute)
+        return [SlackChannelDestination(client, c, workspace=ws) for c in self.cfg.channels] + [
+            SlackDMDestination(client, workspace=ws, concurrency=self.cfg.dm_concurrency)]

@@ -110,3 +110,34 @@ async def test_sigterm_mid_send_waits_and_records_then_sigint_stops_cleanly(tmp_
         await until(lambda: bot.proc.poll() is not None, timeout=20, what="the stop on SIGINT")
         assert bot.proc.returncode == 0, bot.logs()
         assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0", "digest-bot:3:webhook:team:announce:0"]
+
+
+@pytest.mark.skipif(not BIN.exists(), reason="digest-bot is not installed (pip install -e .)")
+async def test_a_backing_off_row_holds_its_destination_across_a_sigkill(tmp_path, receiver):
+    """#9 item 16: the webhook is down, issue 2's row backs off, the bot is SIGKILLed, issues
+    3-5 appear, the bot restarts: the hold on the destination survived (it is the row's
+    next_at in SQLite), so 2 goes out first and 3-5 after it, in order."""
+    site = tmp_path / "site"
+    write_post(site, 1)
+    config = CONFIG.format(env=HOOK_ENV).split("[[webhook]]\nname = \"ops\"")[0]
+    config = config.replace("retry_min_seconds = 0.05", "retry_min_seconds = 4").replace(
+        "retry_max_seconds = 0.5", "retry_max_seconds = 4")
+    (tmp_path / "config.toml").write_text(config)
+    env = {**os.environ, HOOK_ENV: receiver.url, "DIGEST_BOT_TODAY": TODAY.isoformat(),
+           "DIGEST_BOT_LOG_LEVEL": "INFO"}
+    env.pop("DIGEST_BOT_DB", None)
+    env.pop("DIGEST_BOT_CONFIG", None)
+    db = tmp_path / "bot.db"
+    with BotProcess(tmp_path, env) as bot:
+        await until(lambda: _db_rows(db, "SELECT name FROM outbox_destinations"), timeout=30, what="start")
+        receiver.responses = [(503, {})]  # down for one request: issue 2 backs off ~4 s
+        write_post(site, 2)
+        await until(lambda: _db_rows(db, "SELECT id FROM outbox WHERE issue = 2 AND last_error IS NOT NULL"),
+                    timeout=30, what="issue 2 backing off")
+        bot.kill()
+        for n in (3, 4, 5):
+            write_post(site, n)
+        bot.start()
+        key = "digest-bot:{}:webhook:team:announce:0"
+        await until(lambda: len(receiver.requests) == 5, timeout=60, what="issues 2-5")
+        assert receiver.keys() == [key.format(n) for n in (2, 2, 3, 4, 5)], bot.logs()

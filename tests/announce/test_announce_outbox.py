@@ -57,16 +57,77 @@ def test_claim_delivered_and_retry(db):
     p = ob.claim("webhook:a")
     assert p.delivery.issue == 1 and p.delivery.attempt == 0
     ob.retry_later(p.delivery.id, "HTTP 503 from https://hooks.example/secret/abc", 1010.0)
-    p2 = ob.claim("webhook:a")
-    assert p2.delivery.issue == 2  # row 1 is backing off
-    ob.delivered(p2.delivery.id, None)
-    assert ob.claim("webhook:a") is None
+    assert ob.claim("webhook:a") is None  # row 1 is backing off, and issue 2 waits behind it
+    st = {s.name: s for s in ob.status()}["webhook:a"]
+    assert (st.delivered, st.pending, st.retrying, st.failing) == (0, 2, 1, 0)
+    assert "secret" not in st.last_error and "<url>" in st.last_error
     t[0] = 1011.0
     again = ob.claim("webhook:a")
     assert again.delivery.key == p.delivery.key and again.delivery.attempt == 1
+    ob.delivered(again.delivery.id, None)
+    p2 = ob.claim("webhook:a")
+    assert p2.delivery.issue == 2
+    ob.delivered(p2.delivery.id, None)
+    assert ob.claim("webhook:a") is None
+
+
+def test_order_is_kept_per_lane_and_lanes_are_independent(db):
+    """A DM destination has a lane per user: one user's backoff holds only that user's rows."""
+    subs = {"Nova": [("slack", "U1"), ("slack", "U2")]}
+    t = [1000.0]
+    ob = Outbox(db, issue_projects=lambda key: ["Nova"], subscribers=lambda p: subs.get(p, []),
+                clock=lambda: t[0])
+    ob.introduce([DestinationSpec("slack-dm", is_dm=True)], [])
+    ob.on_change(db, published("1", "2"))
+    assert [(h.target, h.id) for h in ob.heads("slack-dm")] == [("U1", 1), ("U2", 2)]
+    p = ob.claim("slack-dm", target="U1")
+    ob.retry_later(p.delivery.id, "down", 1010.0)
+    q = ob.claim("slack-dm")
+    assert (q.delivery.target, q.delivery.issue) == ("U2", 1)  # U1 is held, U2 is not
+    ob.delivered(q.delivery.id, None)
+    q = ob.claim("slack-dm")
+    assert (q.delivery.target, q.delivery.issue) == ("U2", 2)
+    ob.delivered(q.delivery.id, None)
+    assert ob.claim("slack-dm") is None  # U1's issue 2 stays behind its issue 1
+    assert ob.next_due_at("slack-dm") == 1010.0
+
+
+def test_an_attempt_that_may_have_reached_the_platform_is_remembered(db):
+    """claim() records when an attempt began; the next attempt is told (maybe_sent_at) unless
+    the failure said nothing was sent."""
+    t = [1000.0]
+    ob = Outbox(db, clock=lambda: t[0])
+    ob.introduce([DestinationSpec("webhook:a")], [])
+    ob.on_change(db, published("1"))
+    first = ob.claim("webhook:a").delivery
+    assert first.maybe_sent_at is None and first.started_at == 1000.0
+    ob.release(first.id)  # e.g. cut short at shutdown: it may have been sent
+    t[0] = 1001.0
+    second = ob.claim("webhook:a").delivery
+    assert second.maybe_sent_at == 1000.0
+    ob.release(second.id)  # cut short again: the oldest start is what counts
+    t[0] = 1001.5
+    second = ob.claim("webhook:a").delivery
+    assert second.maybe_sent_at == 1000.0
+    ob.retry_later(second.id, "429", 1002.0, unsure_since=None)  # answered: nothing was sent
+    t[0] = 1003.0
+    assert ob.claim("webhook:a").delivery.maybe_sent_at is None
+
+
+def test_status_counts_a_row_once(db):
+    """A retrying row is pending (it will go out), not failing; a permanent failure is failing
+    only; `status --json` says the same."""
+    ob = Outbox(db, clock=lambda: 1000.0)
+    ob.introduce([DestinationSpec("webhook:a")], [])
+    ob.on_change(db, published("1", "2", "3"))
+    one, two, _ = (r["id"] for r in ob.rows("webhook:a"))
+    ob.retry_later(one, "HTTP 503", 1010.0)
+    ob.finish(two, "failing", error="HTTP 410")
     st = {s.name: s for s in ob.status()}["webhook:a"]
-    assert st.delivered == 1 and st.pending == 1 and st.failing == 1
-    assert "secret" not in st.last_error and "<url>" in st.last_error
+    assert (st.pending, st.retrying, st.failing, st.delivered) == (2, 1, 1, 0)
+    assert st.pending + st.failing == len(ob.rows("webhook:a"))
+    j = st.to_json()
+    assert (j["pending"], j["retrying"], j["failing"]) == (2, 1, 1)
 
 
 def test_a_live_lease_is_not_taken_by_another_process(db, tmp_path):

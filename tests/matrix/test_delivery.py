@@ -115,7 +115,7 @@ async def test_rate_limited_send_says_when_to_retry(people, make_bot, synapse, a
         with pytest.raises(DeliveryError) as e:
             for n in range(5):
                 await dest.send(announce(dest, n=n), bot.core.announcement(20))
-        assert not e.value.permanent
+        assert not e.value.permanent and e.value.rate_limited  # holds the account's rate group
         assert e.value.retry_after and 0 < e.value.retry_after <= 60
     finally:
         synapse.clear_ratelimit(admin.access_token, bot.user_id)
@@ -133,6 +133,45 @@ async def test_rate_limit_is_honoured_then_the_send_succeeds(people, make_bot, s
         synapse.clear_ratelimit(admin.access_token, bot.user_id)
     assert len(set(refs)) == 4
     await alice.wait_for(lambda: len(alice.messages(room, bot.user_id)) == 4)
+
+
+async def test_dms_to_different_people_go_out_concurrently_and_once(people, make_bot):
+    """The announcer opens and sends the DMs of several subscribers at once (one lane per user);
+    each gets exactly one message, in a DM of its own."""
+    users = [await people(name) for name in ("dora", "emil", "fay", "gus")]
+    bot = await make_bot()
+    dm = bot.adapter.destinations()[-1]
+    assert dm.name == "matrix-dm" and dm.concurrency > 1 and dm.rate_group == f"matrix:{bot.user_id}"
+    outbox = Outbox(bot.store.db, issue_projects=lambda key: ["Nova"],
+                    subscribers=lambda p: [("matrix", u.user_id) for u in users])
+    outbox.introduce([DestinationSpec("matrix-dm", is_dm=True)], visible=[])
+    outbox.on_change(bot.store.db, [IssueChange("k21", 21, "published")])
+    in_flight, most = set(), [0]
+    send = dm.send
+
+    async def counting(delivery, reply):
+        in_flight.add(delivery.target)
+        most[0] = max(most[0], len(in_flight))
+        try:
+            return await send(delivery, reply)
+        finally:
+            in_flight.discard(delivery.target)
+
+    dm.send = counting
+    announcer = Announcer(outbox, [dm], lambda p: bot.core.subscription_digest(21, "Nova"), idle_poll=0.2)
+    running = asyncio.create_task(announcer.run())
+    try:
+        await until(lambda: all(r["state"] == "delivered" for r in outbox.rows("matrix-dm")), timeout=60,
+                    what="four DMs")
+    finally:
+        await announcer.stop(1)
+        running.cancel()
+    assert most[0] > 1  # not one after the other
+    rooms = set()
+    for u in users:
+        [room] = await u.wait_for(lambda u=u: u.invites, what=f"{u.user_id}'s DM invite")
+        rooms.add(room)
+    assert len(rooms) == 4
 
 
 async def test_homeserver_down_then_back_announcements_delivered_once(people, make_bot, own_synapse):

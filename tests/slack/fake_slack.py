@@ -3,9 +3,12 @@
 Real HTTP on 127.0.0.1 (aiohttp), so the real slack_sdk / slack_bolt code talks to it exactly
 as it would to slack.com. It records every call and rejects what Slack rejects: a bad or
 missing token (`invalid_auth`), an over-long section (>= 3001 characters), more than 50
-blocks, `text` over 40,000 characters (`msg_too_long`), a header over 150, and it answers
-429 `ratelimited` with `Retry-After` when told to (`inject_429`, or `pace(channel, seconds)`
-to enforce Slack's ~1 message per second per channel).
+blocks, `text` over 40,000 characters (`msg_too_long`), a header over 150, and it enforces
+Slack's rate limits on chat.postMessage, answering 429 `ratelimited` with `Retry-After`:
+one message a second per channel (by its own clock; `pace(channel, seconds)` changes it), and
+a workspace-wide budget (`workspace_limit(per_second, burst)`). `inject_429` adds 429s on
+demand. Posting with a user id as the channel goes to that user's DM, as in Slack; message
+timestamps are the real time, so `oldest` in conversations.history means what it means.
 
 Socket Mode: `apps.connections.open` (with the app token) returns a ws:// URL of this server;
 the websocket sends `hello`, then whatever `send_envelope` queues, and records the
@@ -14,8 +17,8 @@ the websocket sends `hello`, then whatever `send_envelope` queues, and records t
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
+import math
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -71,9 +74,13 @@ class FakeSlack:
         self.not_in: set[str] = set()  # channels where the bot is not a member
         self.missing: set[str] = set()  # channels that do not exist
         self._injected: list[list] = []  # [method, channel|None, count, retry_after]
-        self._pace: dict[str, float] = {}  # channel -> min seconds between posts
+        self.channel_interval = 1.0  # Slack: ~1 message per second per channel
+        self._pace: dict[str, float] = {}  # channel -> min seconds between posts, where not 1 s
         self._last_post: dict[str, float] = {}
-        self._ts = itertools.count(1)
+        self.workspace_rate, self.workspace_burst = 50.0, 50.0  # posts a second, workspace-wide
+        self._bucket, self._bucket_at = self.workspace_burst, time.monotonic()
+        self.rate_limited = 0  # 429s answered by the enforced limits (not injected)
+        self._last_ts = 0.0
         self._response_urls: dict[str, dict] = {}  # id -> {"channel", "user", "uses"}
         self.hold_posts: asyncio.Event | None = None  # set => chat.postMessage waits for it
         self._changed = asyncio.Condition()
@@ -117,8 +124,13 @@ class FakeSlack:
         self._injected.append([method, channel, count, retry_after])
 
     def pace(self, channel: str, seconds: float = 1.0) -> None:
-        """Posts to `channel` closer together than `seconds` get 429 (Slack's ~1/s/channel)."""
+        """Posts to `channel` closer together than `seconds` get 429 (default: 1 s)."""
         self._pace[channel] = seconds
+
+    def workspace_limit(self, per_second: float, burst: float | None = None) -> None:
+        """chat.postMessage calls beyond `per_second` (after a burst) in the workspace get 429."""
+        self.workspace_rate, self.workspace_burst = per_second, burst or per_second
+        self._bucket, self._bucket_at = self.workspace_burst, time.monotonic()
 
     def response_url(self, channel: str, user: str) -> str:
         rid = uuid.uuid4().hex
@@ -186,18 +198,42 @@ class FakeSlack:
             if rule[0] == method and rule[2] > 0 and (rule[1] is None or rule[1] == channel):
                 rule[2] -= 1
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(rule[3])}
-        if method in ("chat.postMessage", "chat.postEphemeral") and channel in self._pace:
-            now = time.monotonic()
+        if method == "chat.postMessage":
+            channel = args["channel"] = self._dm_of(channel)
+            if limited := self._rate_limit(channel):
+                self.rate_limited += 1
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(limited)}
+        elif method == "chat.postEphemeral" and channel in self._pace:
             last = self._last_post.get(channel)
-            if last is not None and now - last < self._pace[channel]:
+            if last is not None and time.monotonic() - last < self._pace[channel]:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
         result = handler(args)
         if asyncio.iscoroutine(result):
             result = await result
         return 200, result, {}
 
+    def _rate_limit(self, channel: str | None) -> int:
+        """Retry-After seconds if this post breaks a limit, else 0 (and the post is counted)."""
+        now = time.monotonic()
+        last = self._last_post.get(channel)
+        interval = self._pace.get(channel, self.channel_interval)
+        if last is not None and now - last < interval:
+            return max(1, math.ceil(interval - (now - last)))
+        self._bucket = min(self.workspace_burst, self._bucket + (now - self._bucket_at) * self.workspace_rate)
+        self._bucket_at = now
+        if self._bucket < 1.0:
+            return max(1, math.ceil((1.0 - self._bucket) / self.workspace_rate))
+        self._bucket -= 1.0
+        return 0
+
+    @staticmethod
+    def _dm_of(channel: str | None) -> str | None:
+        """A user id as the channel means the app's DM with that user."""
+        return "D" + channel[1:] if channel and channel[:1] in "UW" else channel
+
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)  # unique, increasing, real
+        return f"{self._last_ts:.6f}"
 
     def _check_channel(self, channel: str | None) -> dict | None:
         if not channel:
@@ -239,7 +275,7 @@ class FakeSlack:
         if meta := _json_arg(args.get("metadata")):
             msg["metadata"] = meta
         self.history.setdefault(channel, []).append(msg)
-        self._last_post[channel] = time.monotonic()
+        self._last_post[channel] = time.monotonic()  # the post counts from when it was accepted
         if self.hold_posts is not None:
             # The message is stored ("reached Slack"); the reply waits, as if the network
             # or the sender died before the answer arrived.
@@ -297,7 +333,7 @@ class FakeSlack:
         users = args.get("users", "")
         if not users or users.startswith("B"):
             return {"ok": False, "error": "user_not_found"}
-        channel = "D" + users.split(",")[0].lstrip("U")
+        channel = self._dm_of(users.split(",")[0])
         self.history.setdefault(channel, [])
         return {"ok": True, "channel": {"id": channel}}
 

@@ -6,6 +6,8 @@ import json
 import os
 import signal
 import sys
+import time
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,12 +16,13 @@ from slack_env import HERE
 from fake_slack import check_message
 
 from adapters.slack import SlackChannelDestination, SlackDMDestination, make_client
-from adapters.slack.destinations import EVENT_TYPE, find_posted
+from adapters.slack.destinations import EVENT_TYPE, Workspace, find_posted
 from bot.announcer import Announcer
 from bot.app import Bot, destination_specs
 from bot.config import AnnounceConfig, Config, SlackConfig
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import Context
+from tests.polling import until
 from tests.posts import write_issue
 
 CHANNEL = "C0NEWS"
@@ -44,7 +47,8 @@ def channel(client):
 
 # --- the destination on its own --------------------------------------------------------
 
-async def test_posts_with_metadata_and_never_twice_for_one_key(channel, fake, slack_core):
+async def test_posts_with_metadata_and_looks_up_only_after_an_unsure_attempt(channel, fake, slack_core):
+    fake.channel_interval = 0  # the destination alone, without the announcer's pacing
     reply = slack_core.announcement(19)
     fake.add_message(CHANNEL, "chatter before")
     ts = await channel.send(delivery(), reply)
@@ -52,14 +56,38 @@ async def test_posts_with_metadata_and_never_twice_for_one_key(channel, fake, sl
     assert msg["ts"] == ts
     assert msg["metadata"] == {"event_type": EVENT_TYPE, "event_payload": {
         "issue": 19, "delivery_key": "digest-bot:19:slack:C0NEWS:announce:0", "kind": "announce"}}
+    assert fake.calls_to("conversations.history") == []  # a first attempt posts at once
     fake.add_message(CHANNEL, "chatter after")
-    assert await channel.send(delivery(), reply) == ts  # found in history, not posted again
+    # An attempt after one that may have reached Slack: the key is found, nothing posted again.
+    again = replace(delivery(), maybe_sent_at=time.time() - 1, attempt=1)
+    assert await channel.send(again, reply) == ts
     assert len(fake.calls_to("chat.postMessage")) == 1
-    [hist] = fake.calls_to("conversations.history")[-1:]
+    [hist] = fake.calls_to("conversations.history")
     assert hist.args["include_all_metadata"] in (True, "true", "1", 1)
+    assert int(hist.args["limit"]) <= 15 and float(hist.args["oldest"]) <= again.maybe_sent_at
     other = await channel.send(delivery("digest-bot:19:slack:C0NEWS:announce:1"), reply)
     assert other != ts and len(fake.calls_to("chat.postMessage")) == 2
     assert channel.name == "slack:C0NEWS" and channel.min_interval == 1.0
+
+
+async def test_an_unsure_attempt_that_did_not_arrive_is_posted_once(channel, fake, slack_core):
+    d = replace(delivery(), maybe_sent_at=time.time() - 5, attempt=1)
+    ts = await channel.send(d, slack_core.announcement(19))
+    assert ts and len(fake.posts(CHANNEL)) == 1 and len(fake.calls_to("conversations.history")) == 1
+
+
+async def test_lookups_are_held_to_the_workspace_budget(client, fake, slack_core):
+    """A distributed app outside the Marketplace may read history once a minute: the second
+    look-up waits (this lane only; it is not a 429 for the workspace)."""
+    ws = Workspace(client, history_per_minute=1)
+    a = SlackChannelDestination(client, CHANNEL, workspace=ws)
+    b = SlackChannelDestination(client, "C0OTHER", workspace=ws)
+    unsure = dict(maybe_sent_at=time.time() - 1, attempt=1)
+    await a.send(replace(delivery(), **unsure), slack_core.announcement(19))
+    with pytest.raises(DeliveryError) as e:
+        await b.send(replace(delivery(target="C0OTHER"), **unsure), slack_core.announcement(19))
+    assert 0 < e.value.retry_after <= 60 and not e.value.rate_limited and e.value.unsent
+    assert ws.history_calls == 1 and len(fake.calls_to("conversations.history")) == 1
 
 
 async def test_lookup_window_is_limited(client, fake):
@@ -80,14 +108,17 @@ async def test_edit_updates_the_message_in_place(channel, fake, slack_core):
     assert upd.ok and upd.args["ts"] == ts
 
 
-async def test_dm_destination_opens_the_dm_and_is_idempotent(client, fake, slack_core):
+async def test_dm_destination_posts_to_the_user_and_is_idempotent(client, fake, slack_core):
     dm = SlackDMDestination(client)
-    assert dm.name == "slack-dm"
+    assert dm.name == "slack-dm" and dm.concurrency > 1 and dm.rate_group == "slack"
     d = Delivery(id=2, key="digest-bot:19:slack-dm:dm:Heat:U0CAROL", destination="slack-dm", target="U0CAROL",
                  issue=19, kind="dm")
     reply = slack_core.subscription_digest(19, "Heat")
     ts = await dm.send(d, reply)
-    assert await dm.send(d, reply) == ts
+    assert fake.calls_to("conversations.open") == []  # posted with the user id as the channel
+    # after a crash mid-send, a fresh process (no DM ids known) opens the DM to look the key up
+    fresh = SlackDMDestination(client)
+    assert await fresh.send(replace(d, maybe_sent_at=time.time() - 1, attempt=1), reply) == ts
     [msg] = fake.posts("D0CAROL")
     assert "Heat" in msg["blocks"][0]["text"]["text"]
     assert fake.calls_to("conversations.open")[0].args["users"] == "U0CAROL"
@@ -112,11 +143,13 @@ async def test_bad_token_is_permanent(fake, slack_core):
     assert fake.posts(CHANNEL) == []
 
 
-async def test_persistent_429_becomes_retry_after(channel, fake, slack_core):
-    fake.inject_429("chat.postMessage", 2, retry_after=0, channel=CHANNEL)  # the client retries once
+async def test_429_comes_back_to_the_announcer(channel, fake, slack_core):
+    """The destinations' client does not retry a 429 itself: the announcer holds the workspace."""
+    fake.inject_429("chat.postMessage", 1, retry_after=0, channel=CHANNEL)
     with pytest.raises(DeliveryError) as e:
         await channel.send(delivery(), slack_core.announcement(19))
     assert not e.value.permanent and e.value.retry_after is not None and e.value.retry_after >= 1
+    assert e.value.rate_limited and e.value.unsent
     assert fake.posts(CHANNEL) == []
     ts = await channel.send(delivery(), slack_core.announcement(19))  # the outbox's retry
     assert ts and len(fake.posts(CHANNEL)) == 1
@@ -140,6 +173,7 @@ async def test_network_error_is_transient(slack_core):
 
 
 async def test_big_and_hostile_announcement_fits_and_cannot_ping(channel, fake, slack_core):
+    fake.channel_interval = 0
     await channel.send(delivery(issue=30), slack_core.announcement(30, items_per_section=200))
     await channel.send(delivery("k19", issue=19), slack_core.announcement(19))
     for call in fake.calls_to("chat.postMessage"):
@@ -196,8 +230,9 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
 
 
 async def test_announcer_pacing_matches_slacks_one_message_per_second(fake, tmp_path, slack_archive):
-    """The fake answers 429 to posts closer than 1 s in a channel; with the destination's
-    min_interval the real announcer never meets one."""
+    """The fake answers 429 to posts closer than 1 s in a channel, by its own clock; the
+    announcer paces from the end of each send (after the fake stamped the post), so it never
+    meets one, however slow the machine."""
     config = news_config(fake, backlog=3)
     bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
     bot.introduce(destination_specs(config, console=False))
@@ -208,8 +243,23 @@ async def test_announcer_pacing_matches_slacks_one_message_per_second(fake, tmp_
     assert result == {f"slack:{CHANNEL}": 3}
     posts = fake.calls_to("chat.postMessage")
     assert [c.status for c in posts] == [200, 200, 200]
-    assert all(b.at - a.at >= 0.95 for a, b in zip(posts, posts[1:]))
     assert [m["metadata"]["event_payload"]["issue"] for m in fake.posts(CHANNEL)] == [18, 19, 30]  # in order
+    bot.close()
+
+
+async def test_pacing_after_a_429_counts_from_the_successful_retry(fake, tmp_path, slack_archive):
+    """The first post meets a 429 and the client retries it after Retry-After; the next post
+    is paced from that retry's answer, not from when the first attempt began."""
+    config = news_config(fake, backlog=2)
+    bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
+    bot.introduce(destination_specs(config, console=False))
+    bot.scan()
+    fake.pace(CHANNEL, 1.0)
+    fake.inject_429("chat.postMessage", 1, retry_after=1, channel=CHANNEL)
+    client = make_client(config.slack, token=fake.bot_token)
+    result = await Announcer(bot.outbox, [SlackChannelDestination(client, CHANNEL)], bot.render).drain(budget=30)
+    assert result == {f"slack:{CHANNEL}": 2}
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [429, 200, 200]
     bot.close()
 
 
@@ -241,4 +291,41 @@ async def test_subscriber_gets_a_dm_and_a_correction_edits_the_announcement(fake
     [ann2] = fake.posts(CHANNEL)
     assert ann2["ts"] == ann["ts"] and "corrected" in json.dumps(ann2["blocks"], ensure_ascii=False)
     assert len(fake.calls_to("chat.postMessage")) == 2  # the announcement and the DM; the edit updated
+    bot.close()
+
+
+async def test_dm_fan_out_is_concurrent_and_slows_down_only_on_429(fake, tmp_path, slack_archive):
+    """40 subscribers of Heat, a workspace limit of 10 posts/s (burst 5) enforced by the fake:
+    every DM arrives exactly once, with no history look-up; each 429 reached the announcer,
+    which held the workspace; one user subscribed to two projects gets two DMs, 1 s apart."""
+    fake.workspace_limit(10, burst=5)
+    config = news_config(fake)
+    bot = Bot(config, tmp_path / "bot.db", archive=slack_archive)
+    bot.introduce(destination_specs(config, console=False))
+    bot.scan()
+    users = [f"U{n:04d}" for n in range(40)]
+    for u in users:
+        assert bot.core.handle("subscribe heat", Context("slack", u, "C0GENERAL")).ok
+    assert bot.core.handle("subscribe nova", Context("slack", users[0], "C0GENERAL")).ok
+    write_issue(slack_archive, 31, date(2015, 2, 3), {
+        "Heat": ["Heat 新功能。  \n<http://example.org/heat/31>"], "Nova": ["Nova news.  \n<http://example.org/n/31>"]})
+    bot.scan()
+    client = make_client(config.slack, token=fake.bot_token)
+    dm = SlackDMDestination(client, concurrency=16)
+    ann = Announcer(bot.outbox, [dm], bot.render, retry_min=0.05, retry_max=0.5)
+    task = asyncio.create_task(ann.run())
+    try:
+        await fake.wait_for(lambda: len(fake.posts()) == 41, timeout=60)
+        await until(lambda: not bot.outbox.rows("slack-dm", ["pending"]), what="every DM recorded")
+    finally:
+        await ann.stop(5)
+        await asyncio.gather(task, return_exceptions=True)
+    per_dm = {u: fake.posts("D" + u[1:]) for u in users}
+    assert sorted(len(p) for p in per_dm.values()) == [1] * 39 + [2]
+    keys = [m["metadata"]["event_payload"]["delivery_key"] for m in fake.posts()]
+    assert len(keys) == len(set(keys)) == 41
+    assert fake.calls_to("conversations.history") == [] and fake.calls_to("conversations.open") == []
+    assert fake.rate_limited >= 1 and ann.rate_limited == {"slack": fake.rate_limited}
+    two = [c for c in fake.calls_to("chat.postMessage", ok=True) if c.args["channel"] == "D" + users[0][1:]]
+    assert len(two) == 2  # the fake accepted both: they were >= 1 s apart by its clock
     bot.close()
