@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -123,6 +123,32 @@ def content_hash(issue: ParsedIssue) -> str:
     return h.hexdigest()
 
 
+class Prepared(NamedTuple):
+    """A parsed issue in the shape the store writes it, made where it was parsed (a parse
+    worker): plain tuples pickle in C and need no objects rebuilt in the writing process, which
+    is the ingest's bottleneck. `issue` keeps no sections; their rows and summary are here."""
+    issue: ParsedIssue  # with sections=()
+    hash: str
+    sections: bytes  # packed ((name, heading, item count), ...)
+    rows: list  # (section, project, position, text, packed links, link count) per item
+
+
+def prepare(result: ParsedIssue | Skipped) -> Prepared | Skipped:
+    if not isinstance(result, ParsedIssue):
+        return result
+    rows = []
+    position = 0
+    for s in result.sections:
+        project = s.name.casefold()
+        for it in s.items:
+            text = f"{it.context}: {it.text}" if it.context else it.text  # shown and searched with it
+            rows.append((s.name, project, position, text, pack(tuple((l.url, l.label) for l in it.links)),
+                         len(it.links)))
+            position += 1
+    return Prepared(replace(result, sections=()), content_hash(result),
+                    pack(tuple((s.name, s.heading, len(s.items)) for s in result.sections)), rows)
+
+
 # --- parsing in worker processes (full ingests of big archives) --------------------------
 
 _worker_parser = None
@@ -135,9 +161,9 @@ def _init_worker(archive_cfg) -> None:
     _worker_parser = Parser(archive_cfg)
 
 
-def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> ParsedIssue | Skipped:
+def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> Prepared | Skipped:
     rel, abspath, mtime_date, git_date = job
-    return _read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date)
+    return prepare(_read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date))
 
 
 def _parse_chunk(jobs: list) -> list:
@@ -374,20 +400,21 @@ class Store:
         mtime, size = seen[rel]
         self._forget_file(rel)
         evicted: list[Skipped] = []
-        if isinstance(result, ParsedIssue):
-            owner = self.conn.execute("SELECT path, date FROM issues WHERE key = ?", (result.key,)).fetchone()
+        if isinstance(result, Prepared):
+            issue = result.issue
+            owner = self.conn.execute("SELECT path, date FROM issues WHERE key = ?", (issue.key,)).fetchone()
             if owner and owner[0] != rel and owner[0] in seen:
-                if (result.date.isoformat(), rel) < (owner[1], owner[0]):  # the earliest keeps the number
-                    lost = Skipped(owner[0], f"duplicate of issue {result.number} ({rel})", True)
+                if (issue.date.isoformat(), rel) < (owner[1], owner[0]):  # the earliest keeps the number
+                    lost = Skipped(owner[0], f"duplicate of issue {issue.number} ({rel})", True)
                     self.conn.execute("UPDATE files SET issue_key = NULL, reason = ?, is_digest = 1 WHERE path = ?",
                                       (lost.reason, owner[0]))
                     evicted.append(lost)
                 else:
-                    result = Skipped(rel, f"duplicate of issue {result.number} ({owner[0]})", True)
-        if isinstance(result, ParsedIssue):
+                    result = Skipped(rel, f"duplicate of issue {issue.number} ({owner[0]})", True)
+        if isinstance(result, Prepared):
             try:
                 self.conn.execute("SAVEPOINT issue")
-                self._write_issue(result, today, permalink(result) if permalink else None)
+                self._write_issue(result, today, permalink(result.issue) if permalink else None)
                 self.conn.execute("RELEASE issue")
             except sqlite3.IntegrityError as e:  # e.g. two issues with one number on one date
                 self.conn.execute("ROLLBACK TO issue")
@@ -396,7 +423,7 @@ class Store:
         if isinstance(result, Skipped):
             self._record_file(rel, mtime, size, None, result.reason, result.is_digest)
             return [result, *evicted]
-        self._record_file(rel, mtime, size, result.key, None, True)
+        self._record_file(rel, mtime, size, result.issue.key, None, True)
         return evicted
 
     def _automerge(self, level: int) -> None:
@@ -492,7 +519,7 @@ class Store:
                             progress(n, total)
             return
         for n, (rel, path) in enumerate(todo, 1):
-            yield _read_and_parse(parser, rel, path, *dated.get(rel, (None, None)))
+            yield prepare(_read_and_parse(parser, rel, path, *dated.get(rel, (None, None))))
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)
 
@@ -522,42 +549,34 @@ class Store:
                 self.conn.execute("DELETE FROM temp.staged_items WHERE issue_key = ?", (row[0],))
         self.conn.execute("DELETE FROM files WHERE path = ?", (rel,))
 
-    def _write_issue(self, issue: ParsedIssue, today: date, url: str | None) -> None:
+    def _write_issue(self, prepared: Prepared, today: date, url: str | None) -> None:
         c = self.conn
+        issue = prepared.issue
         c.execute("DELETE FROM issues WHERE key = ?", (issue.key,))  # cascades to sections, items
         c.execute("DELETE FROM temp.staged_items WHERE issue_key = ?", (issue.key,))
         # a post without a number starts as an issue if the archive was last numbered by date
         is_issue = bool(issue.number_from) or self._numbering != "stated"
         visible = int(issue.published and issue.date <= today and is_issue)
+        day = issue.date.isoformat()
         c.execute(
             "INSERT INTO issues (key, number, title, date, period_start, period_end, path, url, preface,"
             " published, visible, hash, sections, number_from, is_issue) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                issue.key, issue.number, issue.title, issue.date.isoformat(),
+                issue.key, issue.number, issue.title, day,
                 issue.period[0].isoformat() if issue.period else None,
                 issue.period[1].isoformat() if issue.period else None,
-                issue.path, url, issue.preface, int(issue.published), visible, content_hash(issue),
-                pack(tuple((s.name, s.heading, len(s.items)) for s in issue.sections)),
-                issue.number_from, int(is_issue),
+                issue.path, url, issue.preface, int(issue.published), visible, prepared.hash,
+                prepared.sections, issue.number_from, int(is_issue),
             ),
         )
         id_number = issue.number if issue.number_from else self._free_id_number(issue)
-        rows = []
-        position = 0
-        for s in issue.sections:
-            for it in s.items:
-                links = pack(tuple((l.url, l.label) for l in it.links))
-                text = f"{it.context}: {it.text}" if it.context else it.text  # shown and searched with it
-                rows.append((search_index.item_id(issue.date, id_number, position), issue.key, issue.number,
-                             issue.date.isoformat(), visible, s.name, s.name.casefold(), position, text, links,
-                             len(it.links)))
-                position += 1
+        item_id, key, number, when = search_index.item_id, issue.key, issue.number, issue.date
         c.executemany(
             "INSERT INTO temp.staged_items (id, issue_key, number, date, visible, section, project, position,"
             " text, links, link_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
+            [(item_id(when, id_number, row[2]), key, number, day, visible, *row) for row in prepared.rows],
         )
-        self._staged += len(rows)
+        self._staged += len(prepared.rows)
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without
