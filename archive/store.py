@@ -114,6 +114,9 @@ _ISSUE_PROJECT_ITEMS = ("SELECT section, text, links FROM items WHERE issue_key 
                         " ORDER BY position LIMIT ? OFFSET ?")
 
 
+_ITEM_INDEXES = """
+            CREATE INDEX IF NOT EXISTS items_project ON items (project, visible, date DESC, number DESC, position);
+            CREATE INDEX IF NOT EXISTS items_issue ON items (issue_key, position);"""
 _ITEM_COLUMNS = "id, issue_key, number, date, visible, section, project, position, text, links, link_count"
 _ROWS_PER_INSERT = 32_766 // 11
 
@@ -288,8 +291,7 @@ class Store:
                 section TEXT NOT NULL, project TEXT NOT NULL, position INTEGER NOT NULL,
                 text TEXT NOT NULL,
                 links BLOB NOT NULL, link_count INTEGER NOT NULL);  -- packed ((url, label), ...)
-            CREATE INDEX IF NOT EXISTS items_project ON items (project, visible, date DESC, number DESC, position);
-            CREATE INDEX IF NOT EXISTS items_issue ON items (issue_key, position);
+            """ + _ITEM_INDEXES + """
             -- keys that were ever visible, and what they looked like: the event source of truth,
             -- so a rename or a delete-then-add never counts as a new publication
             CREATE TABLE IF NOT EXISTS announced_keys (key TEXT PRIMARY KEY, hash TEXT NOT NULL);
@@ -377,6 +379,12 @@ class Store:
             self.conn.execute("PRAGMA cache_size = -8000")  # 8 MB while the indexes grow: faster, and RSS stays low
         try:
             with self._transaction():
+                # a first ingest builds the items' indexes once at the end (sorting, not one
+                # B-tree insert a row into each): nothing is deleted meanwhile that would need them
+                fresh = big and not self.conn.execute("SELECT 1 FROM items LIMIT 1").fetchone()
+                if fresh:
+                    self.conn.execute("DROP INDEX items_project")
+                    self.conn.execute("DROP INDEX items_issue")
                 for rel in gone:
                     self._forget_file(rel)
                 summary.removed = len(gone)
@@ -387,6 +395,9 @@ class Store:
                     if self._staged >= STAGE_ITEMS:  # index while the workers parse on
                         self._unstage()
                 self._unstage()
+                if fresh:
+                    for statement in filter(str.strip, _ITEM_INDEXES.split(";")):
+                        self.conn.execute(statement)
                 if summary.parsed:
                     self._merge_misspellings(parser.cfg.fuzzy_threshold)
                 summary.numbering = self._number_issues(parser.cfg.number_from)
