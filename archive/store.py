@@ -7,6 +7,7 @@ deliveries in the same transaction.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import zlib
@@ -334,15 +335,31 @@ class Store:
         parser,
         *,
         today: date,
-        on_change: Callable[[sqlite_utils.Database, list[IssueChange]], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
         permalink: Callable[[ParsedIssue], str | None] | None = None,
     ) -> IngestSummary:
         """Bring the store in line with the archive at `root`; see the module docstring.
+        Nothing else is written with it: a caller that must write with the changes (the bot
+        queues their announcements) uses `ingesting`."""
+        with self.ingesting(root, parser, today=today, progress=progress, permalink=permalink) as summary:
+            pass
+        return summary
 
-        `on_change(db, changes)` runs inside the ingest's transaction: write with plain
-        `db.execute(...)` there. (sqlite-utils' table.insert() wraps itself in `with conn:`,
-        which would COMMIT the ingest half-way.)"""
+    @contextlib.contextmanager
+    def ingesting(
+        self,
+        root: Path,
+        parser,
+        *,
+        today: date,
+        progress: Callable[[int, int], None] | None = None,
+        permalink: Callable[[ParsedIssue], str | None] | None = None,
+    ) -> Iterator[IngestSummary]:
+        """`ingest`, handing its summary (`changes`: what became published, corrected or
+        withdrawn) to the body of the `with` while the ingest's transaction is still open: what
+        the body writes on this connection commits with the ingest, or neither does (an
+        exception rolls both back). Write with plain `conn.execute(...)` there (sqlite-utils'
+        table.insert() wraps itself in `with conn:`, which would COMMIT half-way)."""
         root = Path(root)
         summary = IngestSummary()
         self._numbering = self.kv_get("numbering")
@@ -402,8 +419,7 @@ class Store:
                     self._merge_misspellings(parser.cfg.fuzzy_threshold)
                 summary.numbering = self._number_issues(parser.cfg.number_from)
                 summary.changes = self._refresh_visibility(today)
-                if on_change and summary.changes:
-                    on_change(self.db, summary.changes)
+                yield summary
             if big:
                 # A big ingest leaves each index in many segments, and every search reads them all
                 # (newest-first paging 4x slower at 10,000 issues). Merging costs 0.2 ms an issue.
@@ -414,7 +430,6 @@ class Store:
                 self._automerge(4)  # FTS5's default, for the small ingests that follow
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         self._projects = None
-        return summary
 
     def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> list[Skipped]:
         """Replace what the store holds for file `rel` with its parse result; the files this

@@ -172,14 +172,11 @@ def ingest(
         on_change = None
     elif on_change is None:  # every ingest queues announcements, whichever command runs it
         on_change = make_outbox(store).on_change
-    summary = store.ingest(
-        root,
-        parser or make_parser(config),
-        today=when or today(),
-        on_change=on_change,
-        progress=progress,
-        permalink=permalinks(config),
-    )
+    with store.ingesting(
+        root, parser or make_parser(config), today=when or today(), progress=progress, permalink=permalinks(config)
+    ) as summary:
+        if on_change and summary.changes:  # the outbox rows commit with the ingest, or neither does
+            on_change(store.db, summary.changes)
     store.kv_set("archive_root", str(root))
     if afresh:
         seeded = _seed_destinations(store)
