@@ -127,17 +127,6 @@ def _insert_items(rows: int) -> str:
     return f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES " + ",".join(["(?,?,?,?,?,?,?,?,?,?,?)"] * rows)
 
 
-def content_hash(issue: ParsedIssue) -> str:
-    """What an announcement shows; a renamed file (path, slug) with the same content hashes the
-    same. (repr of plain tuples: dataclasses.asdict and JSON took a fifth of an ingest.)"""
-    h = hashlib.sha1(repr((issue.number, issue.key, issue.title, issue.date, issue.period, issue.categories,
-                           issue.published, issue.preface, issue.number_from)).encode())
-    for s in issue.sections:
-        h.update(repr((s.name, s.heading, [(it.text, it.context, [(l.url, l.label) for l in it.links])
-                                           for it in s.items])).encode())
-    return h.hexdigest()
-
-
 class Prepared(NamedTuple):
     """A parsed issue in the shape the store writes it, made where it was parsed (a parse
     worker): plain tuples pickle in C and need no objects rebuilt in the writing process, which
@@ -151,7 +140,10 @@ class Prepared(NamedTuple):
 def prepare(result: ParsedIssue | Skipped) -> Prepared | Skipped:
     if not isinstance(result, ParsedIssue):
         return result
-    # content_hash's bytes, from the same pass that makes the rows (a sixth of it, in a worker)
+    # The content hash: what an announcement shows; a renamed file (path, slug) with the same
+    # content hashes the same. repr of plain tuples (dataclasses.asdict and JSON took a fifth of
+    # an ingest), made in the pass that makes the rows. Changing its bytes re-announces every
+    # issue as corrected unless the schema version changes too.
     h = hashlib.sha1(repr((result.number, result.key, result.title, result.date, result.period, result.categories,
                            result.published, result.preface, result.number_from)).encode())
     rows = []
