@@ -469,7 +469,7 @@ class Store:
         """New items wait here (by issue key) and go into `items` in one statement per
         STAGE_ITEMS, in id order: FTS5 writes its pending terms out whenever a rowid is lower
         than the last one, and an issue's own ids run downwards (5x slower one issue at a time).
-        In Python lists, not a temporary table: a sixth of the writing process went to filling
+        In Python lists, not a temporary table: a seventh of the writing process went to filling
         and indexing one."""
         self._staged_rows: dict[str, list[tuple]] = {}
         self._staged_slots: set[int] = set()  # id >> 14 of the staged items: see _free_id_number
