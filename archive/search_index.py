@@ -26,6 +26,8 @@ import sqlite3
 from typing import NamedTuple
 from datetime import date
 
+from archive import bm25
+
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
@@ -176,9 +178,11 @@ _RANKED = ("SELECT rowid, bm25(items_grams, 1.0, {w}) FROM items_grams WHERE ite
 _IDS = "SELECT rowid FROM items_grams WHERE items_grams MATCH ?{range} ORDER BY rowid DESC LIMIT ?"
 
 
-def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int) -> tuple[list[int], int, bool]:
+def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
+           ranker: "bm25.Ranker | None" = None) -> tuple[list[int], int, bool]:
     """Ids of the items matching the query, best first; how many match; and whether that count
-    is only a lower bound (a vague query matching thousands is not worth counting to the end)."""
+    is only a lower bound (a vague query matching thousands is not worth counting to the end).
+    `ranker`: the connection's BM25 statistics cache (see archive.bm25); one is made if not given."""
     expr = match_expr(query)
     if expr is None:
         return [], 0, False
@@ -187,17 +191,25 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int) -> t
         where, args = " AND rowid BETWEEN ? AND ?", [expr, *query.ids]
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
     cap = offset + COUNT_LIMIT
-    try:  # counted first, streaming and stopping past the cap: cheap, and it decides how to rank
-        counted = conn.execute(f"SELECT count(*) FROM ({_IDS.format(range=where)})", (*args, cap + 1)).fetchone()[0]
+    try:  # the matches, newest first, up to past the cap: counted, and the newest are the pool
+        found = [rowid for (rowid,) in conn.execute(_IDS.format(range=where), (*args, cap + 1))]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
+    counted = len(found)
     if counted == 0:
         return [], 0, False
     total, capped = min(counted, cap), counted > cap
-    if counted > COUNT_LIMIT:  # too vague to rank: bm25 would read every match; newest first
-        rows = [(rowid, -1.0) for (rowid,) in conn.execute(_IDS.format(range=where), (*args, pool))]
+    newest = found[:pool]
+    if counted > COUNT_LIMIT:  # too vague to rank: newest first
+        rows = [(rowid, -1.0) for rowid in newest]
     else:
-        rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where), (*args, pool)).fetchall()
+        ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+        if ranker.heavy(expr):  # bm25() would read long posting lists: the same score, from cached statistics
+            score = ranker.scores(expr, newest)
+            rows = [(rowid, score[rowid]) for rowid in newest]
+        else:
+            rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where + " AND rowid >= ?"),
+                                (*args, newest[-1], pool)).fetchall()
     boosted: set[int] = set()
     phrase = _phrase(query)
     if phrase and len(rows) > 1:
