@@ -231,7 +231,7 @@ class Ranker:
                 hits[key] = _hits(p, texts, seqs, sections, w_grams, w_section)
             freqs.append(hits[key])
         counted = [set() for _ in plist]
-        _active(tree, set(range(len(rows))), freqs, counted)
+        _active(tree, set(range(len(rows))), freqs, counted, {})
         out = {}
         for d, (rowid, _, _, sz) in enumerate(rows):
             d_len = sum(sz) if max(sz, default=0) < 0x80 else sum(_varints(sz))  # one-byte varints: their sum
@@ -275,26 +275,32 @@ def _hits(p: Phrase, texts, seqs, sections, wg: float, ws: float) -> list[float]
     return [wg * a + ws * b for a, b in zip(g, s)]
 
 
-def _matches(node, freqs) -> set[int]:
-    if isinstance(node, Phrase):
-        return {d for d, f in enumerate(freqs[node.index]) if f}
-    if node[0] == "not":
-        return _matches(node[1], freqs) - _matches(node[2], freqs)
-    sets = [_matches(kid, freqs) for kid in node[1]]
-    return set.intersection(*sets) if node[0] == "and" else set.union(*sets)
+def _matches(node, freqs, memo: dict) -> set[int]:
+    """The rows (by position) the node matches."""
+    got = memo.get(id(node))
+    if got is None:
+        if isinstance(node, Phrase):
+            got = {d for d, f in enumerate(freqs[node.index]) if f}
+        elif node[0] == "not":
+            got = _matches(node[1], freqs, memo) - _matches(node[2], freqs, memo)
+        else:
+            sets = [_matches(kid, freqs, memo) for kid in node[1]]
+            got = set.intersection(*sets) if node[0] == "and" else set.union(*sets)
+        memo[id(node)] = got
+    return got
 
 
-def _active(node, rows: set[int], freqs, counted) -> None:
+def _active(node, rows: set[int], freqs, counted, memo: dict) -> None:
     """Which rows each phrase counts for, as FTS5 reports its hits: the phrases of the branches
     that match the row (every branch of an AND, the matching ones of an OR, not a NOT's right)."""
     if isinstance(node, Phrase):
-        counted[node.index] |= rows & _matches(node, freqs)
+        counted[node.index] |= rows & _matches(node, freqs, memo)
     elif node[0] == "not":
-        _active(node[1], rows & _matches(node, freqs), freqs, counted)
+        _active(node[1], rows & _matches(node, freqs, memo), freqs, counted, memo)
     elif node[0] == "and":
-        here = rows & _matches(node, freqs)
+        here = rows & _matches(node, freqs, memo)
         for kid in node[1]:
-            _active(kid, here, freqs, counted)
+            _active(kid, here, freqs, counted, memo)
     else:
         for kid in node[1]:
-            _active(kid, rows & _matches(kid, freqs), freqs, counted)
+            _active(kid, rows & _matches(kid, freqs, memo), freqs, counted, memo)
