@@ -166,12 +166,12 @@ class Core:
         return name if name is not None else self._known_projects().get(phrase.casefold())
 
     def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
-        """The project named by the first one to three words, and how many words it took."""
-        for n in (3, 2, 1):
-            if len(words) >= n:
-                name = self._project_name(" ".join(words[:n]).strip("?!.,:;。？！，：；"))
-                if name is not None:
-                    return name, n
+        """The project named by the first words (as many as a section name has: "crate of the
+        week"), and how many words it took; the longest name wins."""
+        for n in range(len(words), 0, -1):
+            name = self._project_name(" ".join(words[:n]).strip("?!.,:;。？！，：；"))
+            if name is not None:
+                return name, n
         return None, 0
 
     def _candidates(self) -> dict[str, str]:
