@@ -14,10 +14,12 @@ date or issue range are rowid order and rowid ranges, straight from the index.
 
 A query is a `Query`: groups of alternatives (every group must match one of its alternatives;
 synonyms are alternatives), words that must not occur, an optional project and rowid range.
-Ranking: FTS5's bm25() (the `section` column weighs more), items holding an English query as one
-phrase boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are
-ranked; matches are counted up to COUNT_LIMIT past the page ("1,000+"), and a query matching more
-than that is too vague to rank (bm25 reads every match of every term): newest first, phrases first.
+Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
+boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are ranked;
+matches are counted up to COUNT_LIMIT past the page ("1,000+"), and a query matching more than that
+is too vague to rank: newest first, phrases first. BM25 is FTS5's bm25() unless that would read
+long posting lists (it counts every phrase's documents on every query): then archive.bm25 gives
+the same scores from cached document counts.
 """
 from __future__ import annotations
 
