@@ -327,19 +327,11 @@ class Store:
 
     # --- ingest ------------------------------------------------------------------------
 
-    def ingest(
-        self,
-        root: Path,
-        parser,
-        *,
-        today: date,
-        progress: Callable[[int, int], None] | None = None,
-        permalink: Callable[[ParsedIssue], str | None] | None = None,
-    ) -> IngestSummary:
-        """Bring the store in line with the archive at `root`; see the module docstring.
-        Nothing else is written with it: a caller that must write with the changes (the bot
-        queues their announcements) uses `ingesting`."""
-        with self.ingesting(root, parser, today=today, progress=progress, permalink=permalink) as summary:
+    def ingest(self, root: Path, parser, **options) -> IngestSummary:
+        """Bring the store in line with the archive at `root` (options: `ingesting`'s); see the
+        module docstring. Nothing else is written with it: a caller that must write with the
+        changes (the bot queues their announcements) uses `ingesting`."""
+        with self.ingesting(root, parser, **options) as summary:
             pass
         return summary
 
