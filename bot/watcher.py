@@ -13,9 +13,7 @@ import asyncio
 import logging
 import os
 import re
-import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
@@ -23,37 +21,6 @@ from watchfiles import Change, DefaultFilter, awatch
 from bot.config import WatchConfig
 
 log = logging.getLogger("digest_bot.watcher")
-
-
-# --- clocks -----------------------------------------------------------------------------
-
-class SystemClock:
-    def today(self) -> date:
-        return date.today()
-
-    def now(self) -> float:
-        return time.time()
-
-
-class FixedClock:
-    """A clock a test moves by hand: `clock.set_today(date(2030, 1, 1))`."""
-
-    def __init__(self, today: date):
-        self._today = today
-
-    def set_today(self, today: date) -> None:
-        self._today = today
-
-    def today(self) -> date:
-        return self._today
-
-    def now(self) -> float:
-        return time.time()
-
-
-def clock_from_env(value: str | None):
-    """DIGEST_BOT_TODAY (tests only): pretend today is this ISO date."""
-    return FixedClock(date.fromisoformat(value)) if value else SystemClock()
 
 
 # --- watcher ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import run_async
+from bot.bootstrap import run_async
 from bot.cli import main
 from bot.config import ArchiveConfig, Config, WatchConfig
 from tests.bot_process import BIN

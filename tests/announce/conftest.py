@@ -1,5 +1,5 @@
 """Fixtures for the announcement tests: real post files, a real SQLite store, a real local
-HTTP receiver for the webhook, and the real bot (`bot.app.run_async`) in the test's loop."""
+HTTP receiver for the webhook, and the real bot (`bot.bootstrap.run_async`) in the test's loop."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from announce_helpers import HOOK_ENV, Receiver, until
-from bot.app import run_async
+from bot.bootstrap import run_async
 from bot.config import Config
 
 

@@ -7,9 +7,9 @@ import time
 from datetime import timedelta
 
 from bot.announcer import Announcer
-from bot.app import Bot
+from bot.scan import Bot
 from bot.outbox import DestinationSpec
-from bot.watcher import FixedClock
+from bot.clock import FixedClock
 
 from announce_helpers import TODAY, make_config, post_text, rows, until, write_atomic, write_post
 
@@ -157,7 +157,7 @@ async def test_corrected_post_is_edited_not_reposted(archive, receiver, start_bo
 
 
 async def test_malformed_post_not_announced_reason_logged_others_go_through(archive, receiver, start_bot, caplog):
-    caplog.set_level(logging.WARNING, logger="digest_bot.app")
+    caplog.set_level(logging.WARNING, logger="digest_bot.scan")
     write_post(archive, 1)
     bot = await start_bot(make_config(archive, console=False), clock=FixedClock(TODAY))
     bad = archive / "_posts" / f"{TODAY.isoformat()}-broken.md"
@@ -236,8 +236,8 @@ class Recording:
 
 async def test_a_publication_ingested_without_the_outbox_is_still_announced(archive, tmp_path):
     """An ingest that bypasses the outbox (an older bot, a hand-run script) must not swallow a
-    publication; and `runtime.ingest`, which every command uses, queues by itself."""
-    from bot import runtime
+    publication; and `bot.ingest.ingest`, which every command uses, queues by itself."""
+    from bot.ingest import ingest
 
     write_post(archive, 1)
     config = make_config(archive, webhooks=0)
@@ -256,7 +256,7 @@ async def test_a_publication_ingested_without_the_outbox_is_still_announced(arch
         bot.scan()
         assert len(bot.outbox.rows()) == 4
         write_post(archive, 3)
-        runtime.ingest(bot.store, config, archive, when=TODAY)  # what `digest-bot ingest` runs
+        ingest(bot.store, config, archive, when=TODAY)  # what `digest-bot ingest` runs
         assert [(r["destination"], r["issue"]) for r in bot.outbox.rows(states=["pending"])][-2:] == [
             ("rec", 3), ("rec2", 3)]
     finally:

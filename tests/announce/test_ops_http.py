@@ -142,7 +142,7 @@ async def test_a_taken_port_stops_the_start_with_one_message(archive, tmp_path, 
 
     import pytest
 
-    from bot.app import run_async
+    from bot.bootstrap import run_async
     from bot.config import ConfigError
 
     write_post(archive, 1)

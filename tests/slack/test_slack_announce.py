@@ -18,7 +18,8 @@ from fake_slack import check_message
 from adapters.slack import SlackChannelDestination, SlackDMDestination, make_client
 from adapters.slack.destinations import EVENT_TYPE, Workspace, find_posted
 from bot.announcer import Announcer
-from bot.app import Bot, destination_specs
+from bot.bootstrap import destination_specs
+from bot.scan import Bot
 from bot.config import AnnounceConfig, Config, SlackConfig
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import Context

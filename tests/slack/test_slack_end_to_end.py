@@ -1,4 +1,4 @@
-"""The whole bot (`bot.app.run_async`, the composition root) with Slack in Socket Mode against
+"""The whole bot (`bot.bootstrap.run_async`, the composition root) with Slack in Socket Mode against
 the fake: the back-catalogue announcement, a command over the socket, a newly published
 issue noticed by the watcher and announced once, and a clean stop."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date
 from slack_env import slack_cfg
 from slack_signing import slash_payload
 
-from bot.app import run_async
+from bot.bootstrap import run_async
 from bot.config import ArchiveConfig, Config
 from tests.posts import write_issue
 

@@ -1,7 +1,9 @@
-"""The composition root: the one place that builds the store, parser, core, outbox, live
-clients and destinations, and runs them in one asyncio loop.
+"""The composition root: the one module of `bot/` that imports `adapters/`. It builds the
+store, parser, core and outbox (`bot.scan.Bot`), the live destinations and the chat
+platforms (`bot.delivery.Platform`), and runs them in one asyncio loop.
 
-`run`, `publish` and `status` are what `digest-bot run|publish|status` call.
+`run_async`, `publish_async` and `status_rows` are what `digest-bot run|publish|status` call
+(`bot.cli` prints their results).
 
 Destination names (the outbox's `destination` column; adapters' `destinations()` must use them):
   webhook:<name>      one per [[webhook]]
@@ -18,25 +20,24 @@ core imports slack_bolt or nio, and a terminal-only bot never loads them.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
 import signal
 import sys
-import time
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.store import IngestSummary, Store
-from bot import runtime
+from adapters.console import QUIT_WORDS, local_user  # noqa: F401 (QUIT_WORDS: for `chat`)
+from adapters.text import render_text  # noqa: F401 (for `ask` and `chat`)
+from archive.store import Store
 from bot.announcer import Announcer
 from bot.config import Config, ConfigError, secret
-from bot.delivery import Destination
-from bot.outbox import DestinationSpec, Outbox, Pending
-from bot.reply import Reply
-from bot.watcher import Watcher, clock_from_env
+from bot.delivery import Destination, Platform
+from bot.outbox import DestinationSpec, DestinationStatus, Outbox
+from bot.reply import Context
+from bot.scan import Bot
+from bot.watcher import Watcher
 
 log = logging.getLogger("digest_bot.app")
 
@@ -89,65 +90,6 @@ def missing_secrets(config: Config, *, live: bool) -> tuple[list[str], list[str]
     return errors, notes
 
 
-# --- the platform-free part --------------------------------------------------------------
-
-class Bot:
-    """Store + parser + core + outbox, and the scan that ties the archive to the outbox."""
-
-    def __init__(self, config: Config, db_path: Path, *, clock=None, archive: Path | None = None):
-        self.config = config
-        self.clock = clock or clock_from_env(os.environ.get(runtime.TODAY_ENV))
-        self.root = Path(archive).resolve() if archive else config.archive.path
-        self.store = Store(db_path)
-        self.parser = runtime.make_parser(config)
-        self.core = runtime.make_core(self.store, config)
-        self.outbox = runtime.make_outbox(self.store, clock=self.clock.now)
-        self.on_scanned: Callable[[], None] = lambda: None
-        self._to_introduce: list[DestinationSpec] = []
-        self.last_summary: IngestSummary | None = None
-        self.last_scan_at: float | None = None  # time.time() of the last successful scan
-
-    def introduce(self, specs: list[DestinationSpec]) -> None:
-        """Introduce destinations (see bot.outbox): now if a scan has succeeded, else after the
-        first one that does: the back catalogue must be in the store to be marked announced."""
-        if self.last_summary is not None:
-            self.outbox.introduce(specs, self.visible())
-        else:
-            self._to_introduce += specs
-
-    def scan(self) -> IngestSummary:
-        summary = runtime.ingest(
-            self.store, self.config, self.root, parser=self.parser,
-            on_change=self.outbox.on_change, when=self.clock.today(),
-        )
-        self.last_summary = summary
-        self.last_scan_at = time.time()
-        for s in summary.skipped:  # only files that changed since the last scan: no repeats
-            log.warning("not indexed: %s: %s", s.path, s.reason)
-        for ch in summary.changes:
-            log.info("issue %s (%s) %s", ch.number, ch.key, ch.kind)
-        visible = self.visible()
-        if self._to_introduce:
-            specs, self._to_introduce = self._to_introduce, []
-            self.outbox.introduce(specs, visible)
-        self.outbox.reconcile(visible)
-        self.on_scanned()
-        return summary
-
-    def visible(self) -> list[tuple[str, int]]:
-        """(key, number) of the visible issues, newest first."""
-        return self.store.visible_issues()
-
-    def render(self, pending: Pending) -> Reply | None:
-        d = pending.delivery
-        if d.kind == "dm":
-            return self.core.subscription_digest(d.issue, pending.project or "")
-        return self.core.announcement(d.issue)
-
-    def close(self) -> None:
-        self.store.close()
-
-
 # --- live destinations and platform adapters ---------------------------------------------
 
 def webhook_destinations(config: Config) -> list[Destination]:
@@ -156,81 +98,38 @@ def webhook_destinations(config: Config) -> list[Destination]:
     return [WebhookDestination.from_config(w) for w in config.webhooks]
 
 
-class _Platform:
-    """What app.py needs from a chat platform adapter (Slack, Matrix)."""
-
-    def __init__(self, name: str, adapter: Any):
-        self.name = name
-        self.adapter = adapter
-
-    async def start(self) -> None:
-        await _maybe_await(self.adapter.start())
-
-    async def stop(self) -> None:
-        await _maybe_await(self.adapter.stop())
-
-    def destinations(self) -> list[Destination]:
-        return list(self.adapter.destinations())
-
-    def forever(self) -> Awaitable | None:
-        run_forever = getattr(self.adapter, "run_forever", None)
-        return run_forever() if run_forever else None
-
-
-async def _maybe_await(x):
-    if asyncio.iscoroutine(x) or isinstance(x, asyncio.Future):
-        return await x
-    return x
-
-
-def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[_Platform]:
-    """The chat platforms that have credentials. Builders of the Slack / Matrix adapters:
-    construct yours in its branch below (lazy imports only)."""
-    platforms: list[_Platform] = []
+def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[Platform]:
+    """The chat platforms that have credentials (lazy imports: their libraries load only
+    when configured)."""
+    platforms: list[Platform] = []
     if config.slack and config.slack.configured():
-        # --- Slack ---------------------------------------------------------------------
-        from adapters.slack import SlackAdapter  # lazy: slack_bolt only when configured
+        from adapters.slack import SlackAdapter
 
-        platforms.append(_Platform("slack", SlackAdapter.from_config(config.slack, bot.core, bot.store)))
+        platforms.append(SlackAdapter.from_config(config.slack, bot.core, bot.store))
     if config.matrix and config.matrix.configured():
-        # --- Matrix --------------------------------------------------------------------
-        from adapters.matrix import MatrixAdapter, make_client  # lazy: nio only when configured
+        from adapters.matrix import MatrixAdapter, make_client
 
         client = make_client(config.matrix, db_path.parent / "matrix-store")  # e2e crypto store
-        platforms.append(_Platform("matrix", MatrixAdapter(client, bot.core, bot.store, config.matrix)))
+        platforms.append(MatrixAdapter(client, bot.core, bot.store, config.matrix))
     return platforms
 
 
+def build_console(config: Config, bot: Bot, console_io: tuple[Any, Any] | None,
+                  on_quit: Callable[[], None]) -> Platform:
+    from adapters.console import ConsoleAdapter
+
+    inp, out = console_io or (None, None)
+    return ConsoleAdapter(bot.core, inp=inp, out=out, on_quit=on_quit)
+
+
+# --- the terminal, for `ask` and `chat` ----------------------------------------------------
+
+def terminal_context(where: str = "terminal"):
+    """Who asks in this terminal (the local user), in a DM-like conversation `where`."""
+    return Context(platform="console", user=local_user(), where=where, is_dm=True)
+
+
 # --- run ---------------------------------------------------------------------------------
-
-def _setup_logging(config: Config, console: bool) -> None:
-    from bot import logs  # one line per event, text or JSON, secrets removed
-
-    logs.setup(config, default_level="WARNING" if console and sys.stdin.isatty() else "INFO")
-
-
-def _preflight(config: Config, *, live: bool) -> bool:
-    """Say what the environment lacks, before any network call. False: do not start."""
-    errors, notes = missing_secrets(config, live=live)
-    for line in notes + errors:
-        print(f"digest-bot: {line}", file=sys.stderr)
-    return not errors
-
-
-def run(config: Config, db_path: Path) -> int:
-    """`digest-bot run`: everything the config names, until SIGINT/SIGTERM (or `quit`)."""
-    if not _preflight(config, live=True):
-        return 2
-    _setup_logging(config, console_mode(config))
-    try:
-        return asyncio.run(run_async(config, db_path))
-    except ConfigError as e:
-        print(f"digest-bot: {e}", file=sys.stderr)
-        return 2
-    except StartError as e:
-        print(f"digest-bot: {e}", file=sys.stderr)
-        return 1
-
 
 class StartError(Exception):
     """A platform could not be reached at start (the message names it and the address)."""
@@ -268,11 +167,8 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
     live: list[Destination] = webhook_destinations(config)
     platforms = build_platforms(config, bot, db_path)
     console = None
-    if not platforms:
-        from adapters.console import ConsoleAdapter
-
-        inp, out = console_io or (None, None)
-        console = ConsoleAdapter(bot.core, inp=inp, out=out, on_quit=stop.set)
+    if not platforms:  # the terminal: its destinations exist before the first scan
+        console = build_console(config, bot, console_io, on_quit=stop.set)
         live += [d for d in console.destinations() if config.announce.console or d.name == "console-dm"]
     tasks: list[asyncio.Task] = []
     running = None
@@ -320,11 +216,9 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
         tasks.append(asyncio.create_task(watcher.run(), name="watcher"))
         tasks.append(asyncio.create_task(announcer.run(), name="announcer"))
         if console is not None:
-            tasks.append(asyncio.create_task(console.run(), name="console"))
+            tasks.append(asyncio.create_task(console.run_forever(), name="console"))
         for p in platforms:
-            f = p.forever()
-            if f is not None:
-                tasks.append(asyncio.create_task(f, name=f"{p.name}:forever"))
+            tasks.append(asyncio.create_task(p.run_forever(), name=f"{p.name}:forever"))
         if ready:
             ready(running)
         log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
@@ -368,9 +262,9 @@ async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for d in live:
-            close = getattr(d, "close", None)
+            close = getattr(d, "close", None)  # destinations with a connection pool of their own
             if close:
-                await _maybe_await(close())
+                await close()
         for sig in installed:
             loop.remove_signal_handler(sig)
         bot.close()
@@ -390,35 +284,31 @@ class Running:
 
 # --- publish -----------------------------------------------------------------------------
 
-def publish(config: Config, db_path: Path, archive: Path | None) -> int:
-    """`digest-bot publish [PATH]`: ingest now, queue announcements, deliver what needs no
-    long-lived connection (webhooks), exit. The running bot sends the rest."""
-    if not _preflight(config, live=False):
-        return 2
-    _setup_logging(config, console=False)
-    return asyncio.run(publish_async(config, db_path, archive))
+@dataclass
+class Published:
+    """What `digest-bot publish` did (the CLI prints it)."""
+
+    first_run_seeded: int | None = None  # on a first run: how many issues count as announced
+    changes: list = field(default_factory=list)  # the ingest's IssueChanges
+    not_indexed: list = field(default_factory=list)  # SkippedFiles that look like digests
+    delivered: dict[str, int] = field(default_factory=dict)  # webhook name -> deliveries
+    pending: list[DestinationStatus] = field(default_factory=list)  # what the running bot sends
 
 
-async def publish_async(config: Config, db_path: Path, archive: Path | None, *, clock=None,
-                        out=None) -> int:
-    out = out or sys.stdout
+async def publish_async(config: Config, db_path: Path, archive: Path | None, *, clock=None) -> Published:
+    """Ingest now, queue announcements, deliver what needs no long-lived connection
+    (webhooks). The running bot sends the rest."""
     bot = Bot(config, db_path, clock=clock, archive=archive)
     try:
+        result = Published()
         first = not bot.outbox.known_destinations(include_retired=True)
         specs = destination_specs(config, console=False)
         bot.introduce(specs)
         summary = bot.scan()
-        published = [c for c in summary.changes if c.kind == "published"]
-        corrected = [c for c in summary.changes if c.kind == "corrected"]
         if first and specs:
-            print(f"First run: {len(bot.visible())} existing issue(s) marked as already announced.", file=out)
-        for c in published:
-            print(f"published: issue {c.number} ({c.key})", file=out)
-        for c in corrected:
-            print(f"corrected: issue {c.number} ({c.key})", file=out)
-        bad = [s for s in summary.skipped if s.is_digest]
-        for s in bad:
-            print(f"not indexed: {s.path}: {s.reason}", file=sys.stderr)
+            result.first_run_seeded = len(bot.visible())
+        result.changes = [c for c in summary.changes if c.kind in ("published", "corrected")]
+        result.not_indexed = [s for s in summary.skipped if s.is_digest]
         hooks = webhook_destinations(config)
         if hooks:
             announcer = Announcer(
@@ -427,50 +317,25 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
                 clock=bot.clock.now,
             )
             try:
-                sent = await announcer.drain()
+                result.delivered = await announcer.drain()
             finally:
                 for h in hooks:
                     await h.close()
-            for name, n in sent.items():
-                if n:
-                    print(f"{name}: {n} delivered", file=out)
-        left = [s for s in bot.outbox.status() if not s.retired and s.pending]
-        for s in left:
-            why = f" (last error: {s.last_error})" if s.last_error else ""
-            print(f"{s.name}: {s.pending} pending{why}", file=out)
-        return 0
+        result.pending = [s for s in bot.outbox.status() if not s.retired and s.pending]
+        return result
     finally:
         bot.close()
 
 
 # --- status ------------------------------------------------------------------------------
 
-def status(config: Config, db_path: Path, as_json: bool, *, readonly: bool = False) -> int:
-    """`digest-bot status [--json]`: per destination, delivered / pending / failing."""
+def status_rows(config: Config, db_path: Path, *, readonly: bool = False) -> tuple[list[DestinationStatus], set[str]]:
+    """`digest-bot status`: the outbox's rows per destination, and the names the config
+    configures (others are leftovers)."""
     store = Store(db_path, readonly=readonly)
     try:
         # a read-only database that no `run` or `publish` has used has no outbox to read
         rows = Outbox(store.db).status() if not readonly or "outbox" in store.db.table_names() else []
     finally:
         store.close()
-    configured = {s.name for s in destination_specs(config, console=console_mode(config))}
-    if as_json:
-        print(json.dumps({"destinations": [dict(r.to_json(), configured=r.name in configured) for r in rows]},
-                         ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print("No destinations yet: `digest-bot run` or `digest-bot publish` introduces them.")
-        return 0
-    width = max(len(r.name) for r in rows)
-    print(f"{'destination':<{width}}  {'delivered':>9}  {'pending':>7}  {'failing':>7}  last error")
-    now = time.time()
-    for r in rows:
-        note = [f"{r.retrying} retrying"] if r.retrying else []
-        if r.last_error:
-            note.append(r.last_error)
-        if r.pending and r.next_attempt_at and r.next_attempt_at > now:
-            note.append(f"next attempt {datetime.fromtimestamp(r.next_attempt_at).strftime('%H:%M:%S')}")
-        if r.retired:
-            note.append("retired: no longer configured")
-        print(f"{r.name:<{width}}  {r.delivered:>9}  {r.pending:>7}  {r.failing:>7}  {'; '.join(note)}")
-    return 0
+    return rows, {s.name for s in destination_specs(config, console=console_mode(config))}
