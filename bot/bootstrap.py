@@ -145,141 +145,182 @@ def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
             f" {where}; {quit_how}.")
 
 
-async def run_async(config: Config, db_path: Path, *, clock=None, stop: asyncio.Event | None = None,
-                    console_io: tuple[Any, Any] | None = None, ready: Callable[["Running"], None] | None = None) -> int:
-    """The bot in the current loop. Tests pass `stop` (set it to end), a `clock`, and get the
-    running pieces through `ready`."""
+async def run_async(config: Config, db_path: Path, *, console_io: tuple[Any, Any] | None = None) -> int:
+    """`digest-bot run` in the current loop: start, serve until SIGINT/SIGTERM (or `quit`)."""
     loop = asyncio.get_running_loop()
-    stop = stop or asyncio.Event()
+    stop = asyncio.Event()
     installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread (tests): the caller's `stop` ends us
-    bot = Bot(config, db_path, clock=clock)
-    metrics = http_server = None
-    if config.http.enabled:  # [http]: /healthz and /metrics
-        from bot.metrics import Metrics
-
-        metrics = Metrics(bot)
-    live: list[Destination] = webhook_destinations(config)
-    platforms = build_platforms(config, bot, db_path)
-    console = None
-    if not platforms:  # the terminal: its destinations exist before the first scan
-        console = build_console(config, bot, console_io, on_quit=stop.set)
-        live += [d for d in console.destinations() if config.announce.console or d.name == "console-dm"]
-    tasks: list[asyncio.Task] = []
-    running = None
+            pass  # not the main thread: nothing but `quit` ends us
     try:
-        specs = destination_specs(config, console=console is not None)
-        names = {s.name for s in specs}
-        bot.outbox.retire_missing(names | {d.name for d in live})
-        retried = bot.outbox.retry_failing()  # a restart gives failed-for-good rows one more try
-        if retried:
-            log.info("%d failed deliveries queued again", retried)
-        announcer = Announcer(
-            bot.outbox, live, bot.render,
-            retry_min=config.announce.retry_min_seconds, retry_max=config.announce.retry_max_seconds,
-            clock=bot.clock.now, **({"on_result": metrics.on_result} if metrics else {}),
-        )
-        bot.on_scanned = announcer.notify
-        bot.introduce(specs + [DestinationSpec(d.name, target=getattr(d, "target", ""))
-                               for d in live if d.name not in names])
-        # The full scan at start, before the chat platforms connect: a first ingest of a big
-        # archive takes seconds, and must not hold up their 3-second acknowledgements.
-        try:
-            bot.scan()
-        except Exception as e:  # e.g. the archive is not cloned yet: the watcher keeps trying
-            if bot.root.is_dir():  # (a missing archive is the watcher's to report, once)
-                log.error("first scan of %s failed: %s", bot.root, e)
-        for p in platforms:
-            try:
-                await p.start()
-            except (OSError, TimeoutError) as e:  # aiohttp's connection errors are OSErrors
-                raise StartError(f"{p.name}: cannot start ({type(e).__name__}: {e})") from None
-            for d in p.destinations():
-                live.append(d)
-                announcer.add(d)
-                if d.name not in names:
-                    log.warning("destination %s is not named by the config's conventions", d.name)
-                    bot.introduce([DestinationSpec(d.name, target=getattr(d, "target", ""))])
-        watcher = Watcher(bot.root, bot.scan, config.watch)
-        if bot.last_summary is None:
-            watcher.trigger()
-        running = Running(bot, announcer, watcher, live, stop)
-        if metrics is not None:
-            from bot.http_server import HttpServer
-
-            http_server = running.http = await HttpServer(config.http, running, metrics).start()
-        tasks.append(asyncio.create_task(watcher.run(), name="watcher"))
-        tasks.append(asyncio.create_task(announcer.run(), name="announcer"))
-        if console is not None:
-            tasks.append(asyncio.create_task(console.run_forever(), name="console"))
-        for p in platforms:
-            tasks.append(asyncio.create_task(p.run_forever(), name=f"{p.name}:forever"))
-        if ready:
-            ready(running)
-        log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
-        from bot import logs, systemd
-
-        if logs.json_format():  # a collector reads JSON lines only: the banner is a record then
-            log.info("%s", _banner(bot, live, console is not None))
-        else:
-            print(_banner(bot, live, console is not None), file=sys.stderr, flush=True)
-        # Type=notify and WatchdogSec= (docs/deploy.md); a no-op elsewhere
-        tasks.append(asyncio.create_task(systemd.ready_and_watchdog(f"running: {len(live)} destination(s)"),
-                                         name="systemd"))
-        failed = False
-        stopper = asyncio.create_task(stop.wait())
-        while not stop.is_set():
-            done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
-            for t in done:
-                if t is stopper:
-                    continue
-                tasks.remove(t)
-                if t.cancelled():
-                    continue
-                if t.exception() is not None:
-                    log.error("%s stopped: %r; shutting down", t.get_name(), t.exception())
-                    failed = True
-                    stop.set()
-        log.info("stopping")
-        return 1 if failed else 0
+        running = await start(config, db_path, stop=stop, console_io=console_io)
+        return await running.serve()
     finally:
-        if http_server is not None:
-            await http_server.stop()
-        if running is not None:
-            running.watcher.stop()
-            await running.announcer.stop(SHUTDOWN_GRACE)
-        for p in platforms:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+class Running:
+    """A started bot: its live pieces, the tasks that serve it, and the `stop` event that ends
+    them (the [http] health check reads it too). `serve` until stopped, which also shuts down."""
+
+    def __init__(self, bot: Bot, stop: asyncio.Event):
+        self.bot = bot
+        self.stop = stop
+        self.destinations: list[Destination] = []  # live, the webhooks first
+        self.platforms: list[Platform] = []
+        self.announcer: Announcer | None = None
+        self.watcher: Watcher | None = None
+        self.http = None  # the [http] server, when enabled
+        self.tasks: list[asyncio.Task] = []
+        self._closed = False
+
+    async def serve(self) -> int:
+        """Until `stop` is set or a task fails (1, after stopping the rest); then shut down."""
+        failed = False
+        stopper = asyncio.create_task(self.stop.wait())
+        try:
+            while not self.stop.is_set():
+                done, _ = await asyncio.wait([stopper, *self.tasks], return_when=asyncio.FIRST_COMPLETED)
+                for t in done:
+                    if t is stopper:
+                        continue
+                    self.tasks.remove(t)
+                    if t.cancelled():
+                        continue
+                    if t.exception() is not None:
+                        log.error("%s stopped: %r; shutting down", t.get_name(), t.exception())
+                        failed = True
+                        self.stop.set()
+            log.info("stopping")
+            return 1 if failed else 0
+        finally:
+            stopper.cancel()
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop everything `start` started, in order: no new scans, sends in flight finish
+        (up to SHUTDOWN_GRACE), platforms disconnect, the store closes. Once only."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stop.set()
+        if self.http is not None:
+            await self.http.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.announcer is not None:
+            await self.announcer.stop(SHUTDOWN_GRACE)
+        for p in self.platforms:
             try:
                 await p.stop()
             except Exception:
                 log.exception("stopping %s", p.name)
-        for t in tasks:
+        for t in self.tasks:
             t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for d in live:
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        for d in self.destinations:
             close = getattr(d, "close", None)  # destinations with a connection pool of their own
             if close:
                 await close()
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-        bot.close()
+        self.bot.close()
 
 
-class Running:
-    """The live pieces of a running bot (for tests and diagnostics)."""
+async def start(config: Config, db_path: Path, *, clock=None, stop: asyncio.Event | None = None,
+                console_io: tuple[Any, Any] | None = None) -> Running:
+    """Build everything the config names, scan the archive, connect the platforms and start
+    the tasks that serve them. Set `running.stop` to end; `await running.serve()` to wait for
+    that (it shuts down). Raises StartError when a platform cannot be reached."""
+    stop = stop or asyncio.Event()
+    bot = Bot(config, db_path, clock=clock)
+    running = Running(bot, stop)
+    try:
+        await _start(running, config, db_path, console_io)
+    except BaseException:
+        await running.close()
+        raise
+    return running
 
-    def __init__(self, bot: Bot, announcer: Announcer, watcher: Watcher, destinations: list, stop: asyncio.Event):
-        self.bot = bot
-        self.announcer = announcer
-        self.watcher = watcher
-        self.destinations = destinations
-        self.stop = stop
-        self.http = None  # the [http] server, when enabled
+
+async def _start(running: Running, config: Config, db_path: Path, console_io) -> None:
+    bot, stop = running.bot, running.stop
+    metrics = None
+    if config.http.enabled:  # [http]: /healthz and /metrics
+        from bot.metrics import Metrics
+
+        metrics = Metrics(bot)
+    live = running.destinations
+    live += webhook_destinations(config)
+    platforms = running.platforms
+    platforms += build_platforms(config, bot, db_path)
+    console = None
+    if not platforms:  # the terminal: its destinations exist before the first scan
+        console = build_console(config, bot, console_io, on_quit=stop.set)
+        live += [d for d in console.destinations() if config.announce.console or d.name == "console-dm"]
+    specs = destination_specs(config, console=console is not None)
+    names = {s.name for s in specs}
+    bot.outbox.retire_missing(names | {d.name for d in live})
+    retried = bot.outbox.retry_failing()  # a restart gives failed-for-good rows one more try
+    if retried:
+        log.info("%d failed deliveries queued again", retried)
+    announcer = running.announcer = Announcer(
+        bot.outbox, live, bot.render,
+        retry_min=config.announce.retry_min_seconds, retry_max=config.announce.retry_max_seconds,
+        clock=bot.clock.now, **({"on_result": metrics.on_result} if metrics else {}),
+    )
+    bot.on_scanned = announcer.notify
+    bot.introduce(specs + [DestinationSpec(d.name, target=getattr(d, "target", ""))
+                           for d in live if d.name not in names])
+    # The full scan at start, before the chat platforms connect: a first ingest of a big
+    # archive takes seconds, and must not hold up their 3-second acknowledgements.
+    try:
+        bot.scan()
+    except Exception as e:  # e.g. the archive is not cloned yet: the watcher keeps trying
+        if bot.root.is_dir():  # (a missing archive is the watcher's to report, once)
+            log.error("first scan of %s failed: %s", bot.root, e)
+    for p in platforms:
+        try:
+            await p.start()
+        except (OSError, TimeoutError) as e:  # aiohttp's connection errors are OSErrors
+            raise StartError(f"{p.name}: cannot start ({type(e).__name__}: {e})") from None
+        for d in p.destinations():
+            live.append(d)
+            announcer.add(d)
+            if d.name not in names:
+                log.warning("destination %s is not named by the config's conventions", d.name)
+                bot.introduce([DestinationSpec(d.name, target=getattr(d, "target", ""))])
+    watcher = running.watcher = Watcher(bot.root, bot.scan, config.watch)
+    if bot.last_summary is None:
+        watcher.trigger()
+    if metrics is not None:
+        from bot.http_server import HttpServer
+
+        running.http = await HttpServer(config.http, running, metrics).start()
+    tasks = running.tasks
+    tasks.append(watcher_task := asyncio.create_task(watcher.run(), name="watcher"))
+    # return once file events are watched: a post written after start() is noticed at once
+    ready = asyncio.create_task(watcher.watching.wait())
+    await asyncio.wait([ready, watcher_task], return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
+    tasks.append(asyncio.create_task(announcer.run(), name="announcer"))
+    if console is not None:
+        tasks.append(asyncio.create_task(console.run_forever(), name="console"))
+    for p in platforms:
+        tasks.append(asyncio.create_task(p.run_forever(), name=f"{p.name}:forever"))
+    log.info("running: %d destination(s): %s", len(live), ", ".join(d.name for d in live) or "none")
+    from bot import logs, systemd
+
+    if logs.json_format():  # a collector reads JSON lines only: the banner is a record then
+        log.info("%s", _banner(bot, live, console is not None))
+    else:
+        print(_banner(bot, live, console is not None), file=sys.stderr, flush=True)
+    # Type=notify and WatchdogSec= (docs/deploy.md); a no-op elsewhere
+    tasks.append(asyncio.create_task(systemd.ready_and_watchdog(f"running: {len(live)} destination(s)"),
+                                     name="systemd"))
 
 
 # --- publish -----------------------------------------------------------------------------

@@ -56,6 +56,9 @@ class Watcher:
         self._wanted = asyncio.Event()
         self._stop = asyncio.Event()
         self.scans = 0  # completed scans (tests wait on this)
+        # set once file events are watched (or, for a missing archive, polled for): a file
+        # written after this is noticed by its event, not only by the next rescan
+        self.watching = asyncio.Event()
         self.last_error: str | None = None
 
     def trigger(self) -> None:
@@ -100,6 +103,7 @@ class Watcher:
         missing = False
         while not self._stop.is_set():
             if not self.root.is_dir():
+                self.watching.set()
                 if not missing:
                     log.warning("archive %s does not exist (yet); waiting for it to appear", self.root)
                     missing = True
@@ -110,6 +114,9 @@ class Watcher:
                 missing = False
                 self.trigger()
             try:
+                # awatch sets up its inotify watches before its first await: by the time
+                # anyone waiting on `watching` runs, they are in place
+                self.watching.set()
                 async for changes in awatch(
                     self.root,
                     watch_filter=_PostFilter(),

@@ -11,7 +11,7 @@ from bot.scan import Bot
 from bot.outbox import DestinationSpec
 from bot.clock import FixedClock
 
-from announce_helpers import TODAY, make_config, post_text, rows, until, write_atomic, write_post
+from announce_helpers import TODAY, make_config, outbox_rows, post_text, rows, until, write_atomic, write_post
 
 
 def delivered(running, destination="webhook:team", kind=None):
@@ -214,7 +214,7 @@ async def test_subscribers_get_a_dm_with_their_project_items(archive, tmp_path):
         (_, reply), = rec.sent
         assert rec.deliveries[0].target == "alice" and rec.deliveries[0].kind == "dm"
         assert [i.text for i in reply.items] == ["Heat gets a new template function"]
-        assert [r["target"] for r in bot.outbox.rows()] == ["alice"]
+        assert [r["target"] for r in outbox_rows(bot.store.db)] == ["alice"]
     finally:
         bot.close()
 
@@ -245,19 +245,19 @@ async def test_a_publication_ingested_without_the_outbox_is_still_announced(arch
     try:
         bot.introduce([DestinationSpec("rec"), DestinationSpec("rec2", backlog=1)])
         bot.scan()
-        assert [(r["destination"], r["state"]) for r in bot.outbox.rows()] == [("rec", "seeded"), ("rec2", "pending")]
+        assert [(r["destination"], r["state"]) for r in outbox_rows(bot.store.db)] == [("rec", "seeded"), ("rec2", "pending")]
         write_post(archive, 2)
         summary = bot.store.ingest(archive, bot.parser, today=TODAY)  # no on_change
         assert [c.kind for c in summary.changes] == ["published"]
-        assert len(bot.outbox.rows()) == 2
+        assert len(outbox_rows(bot.store.db)) == 2
         bot.scan()  # nothing changed on disk; the outbox notices the gap
-        assert [(r["destination"], r["issue"]) for r in bot.outbox.rows(states=["pending"])] == [
+        assert [(r["destination"], r["issue"]) for r in outbox_rows(bot.store.db, states=["pending"])] == [
             ("rec2", 1), ("rec", 2), ("rec2", 2)]
         bot.scan()
-        assert len(bot.outbox.rows()) == 4
+        assert len(outbox_rows(bot.store.db)) == 4
         write_post(archive, 3)
         ingest(bot.store, config, archive, when=TODAY)  # what `digest-bot ingest` runs
-        assert [(r["destination"], r["issue"]) for r in bot.outbox.rows(states=["pending"])][-2:] == [
+        assert [(r["destination"], r["issue"]) for r in outbox_rows(bot.store.db, states=["pending"])][-2:] == [
             ("rec", 3), ("rec2", 3)]
     finally:
         bot.close()
