@@ -32,7 +32,7 @@ from adapters.console import QUIT_WORDS, local_user  # noqa: F401 (QUIT_WORDS: f
 from adapters.text import render_text  # noqa: F401 (for `ask` and `chat`)
 from archive.store import Store
 from bot.announcer import Announcer
-from bot.config import Config, ConfigError, secret
+from bot.config import Config, secret
 from bot.delivery import Destination, Platform
 from bot.outbox import DestinationSpec, DestinationStatus, Outbox
 from bot.reply import Context

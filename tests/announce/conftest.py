@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from announce_helpers import HOOK_ENV, Receiver, until
+from announce_helpers import HOOK_ENV, Receiver
 from bot.bootstrap import start as start_running
 from bot.config import Config
 
