@@ -29,3 +29,19 @@ def test_the_check_sees_imports_inside_functions(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("def f():\n    from adapters.console import local_user\n")
     assert imported(sample) == ["adapters.console"]
+
+
+def test_every_chat_adapter_implements_the_platform_protocol():
+    import inspect
+
+    from adapters.console import ConsoleAdapter
+    from adapters.matrix import MatrixAdapter
+    from adapters.slack import SlackAdapter
+    from bot.delivery import Platform
+
+    for adapter in (ConsoleAdapter, MatrixAdapter, SlackAdapter):
+        assert issubclass(adapter, Platform), adapter
+        assert adapter.name in ("console", "matrix", "slack")
+        for method in ("start", "run_forever", "stop"):
+            assert inspect.iscoroutinefunction(getattr(adapter, method)), f"{adapter.__name__}.{method}"
+        assert getattr(adapter, "destinations") is not getattr(Platform, "destinations"), adapter
