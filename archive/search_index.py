@@ -14,10 +14,12 @@ date or issue range are rowid order and rowid ranges, straight from the index.
 
 A query is a `Query`: groups of alternatives (every group must match one of its alternatives;
 synonyms are alternatives), words that must not occur, an optional project and rowid range.
-Ranking: FTS5's bm25() (the `section` column weighs more), items holding an English query as one
-phrase boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are
-ranked; matches are counted up to COUNT_LIMIT past the page ("1,000+"), and a query matching more
-than that is too vague to rank (bm25 reads every match of every term): newest first, phrases first.
+Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
+boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are ranked;
+matches are counted up to COUNT_LIMIT past the page ("1,000+"), and a query matching more than that
+is too vague to rank: newest first, phrases first. BM25 is FTS5's bm25() unless that would read
+long posting lists (it counts every phrase's documents on every query): then archive.bm25 gives
+the same scores from cached document counts.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ import re
 import sqlite3
 from typing import NamedTuple
 from datetime import date
+
+from archive import bm25
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -176,9 +180,11 @@ _RANKED = ("SELECT rowid, bm25(items_grams, 1.0, {w}) FROM items_grams WHERE ite
 _IDS = "SELECT rowid FROM items_grams WHERE items_grams MATCH ?{range} ORDER BY rowid DESC LIMIT ?"
 
 
-def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int) -> tuple[list[int], int, bool]:
+def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
+           ranker: "bm25.Ranker | None" = None) -> tuple[list[int], int, bool]:
     """Ids of the items matching the query, best first; how many match; and whether that count
-    is only a lower bound (a vague query matching thousands is not worth counting to the end)."""
+    is only a lower bound (a vague query matching thousands is not worth counting to the end).
+    `ranker`: the connection's BM25 statistics cache (see archive.bm25); one is made if not given."""
     expr = match_expr(query)
     if expr is None:
         return [], 0, False
@@ -187,17 +193,25 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int) -> t
         where, args = " AND rowid BETWEEN ? AND ?", [expr, *query.ids]
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
     cap = offset + COUNT_LIMIT
-    try:  # counted first, streaming and stopping past the cap: cheap, and it decides how to rank
-        counted = conn.execute(f"SELECT count(*) FROM ({_IDS.format(range=where)})", (*args, cap + 1)).fetchone()[0]
+    try:  # the matches, newest first, up to past the cap: counted, and the newest are the pool
+        found = [rowid for (rowid,) in conn.execute(_IDS.format(range=where), (*args, cap + 1))]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
+    counted = len(found)
     if counted == 0:
         return [], 0, False
     total, capped = min(counted, cap), counted > cap
-    if counted > COUNT_LIMIT:  # too vague to rank: bm25 would read every match; newest first
-        rows = [(rowid, -1.0) for (rowid,) in conn.execute(_IDS.format(range=where), (*args, pool))]
+    newest = found[:pool]
+    if counted > COUNT_LIMIT:  # too vague to rank: newest first
+        rows = [(rowid, -1.0) for rowid in newest]
     else:
-        rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where), (*args, pool)).fetchall()
+        ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+        if ranker.heavy(expr):  # bm25() would read long posting lists: the same score, from cached statistics
+            score = ranker.scores(expr, newest)
+            rows = [(rowid, score[rowid]) for rowid in newest]
+        else:
+            rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where + " AND rowid >= ?"),
+                                (*args, newest[-1], pool)).fetchall()
     boosted: set[int] = set()
     phrase = _phrase(query)
     if phrase and len(rows) > 1:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from archive import discovery, search_index
+from archive import bm25, discovery, search_index
 from archive.dates import from_name
 from archive.model import ParsedIssue, Skipped
 from archive.projects import misspellings
@@ -715,13 +715,17 @@ class Store:
             )
         ]
 
+    _ranker: bm25.Ranker | None = None
+
     def search(self, query: search_index.Query | list[str], *, limit: int, offset: int = 0
                ) -> tuple[list[tuple], int, bool]:
         """Items matching the query (or containing every one of a list of terms), best first, the
         number of matches, and whether that number is a lower bound; see archive.search_index."""
         if not isinstance(query, search_index.Query):
             query = search_index.Query(tuple((t,) for t in query))
-        ids, total, capped = search_index.search(self.conn, query, limit, offset)
+        if self._ranker is None:  # BM25 statistics, cached until the index changes
+            self._ranker = bm25.Ranker(self.conn, (1.0, search_index.SECTION_WEIGHT))
+        ids, total, capped = search_index.search(self.conn, query, limit, offset, self._ranker)
         if not ids:
             return [], total, capped
         rows = {r[0]: r[1:] for r in self.conn.execute(

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from archive import search_index  # noqa: E402
+from archive import bm25, search_index  # noqa: E402
 from archive.store import Store  # noqa: E402
 from bot.ingest import ingest  # noqa: E402
 from bot.config import Config  # noqa: E402
@@ -102,17 +102,32 @@ def main() -> int:
     # over the same indexes, with no Python around it.
     heat_key = "(SELECT issue_key FROM items WHERE project = 'heat' AND visible = 1 ORDER BY date DESC, number DESC LIMIT 1)"
     issue_key = f"(SELECT key FROM issues WHERE number = {n} AND +visible = 1)"
+    ranker = bm25.Ranker(raw, (1.0, search_index.SECTION_WEIGHT))
+
     def ranked(expr: str) -> list[str]:
-        """A ranked search page by hand: the count of matches up to 1,001, then bm25 over the newest
-        100 matches and the best 10 with their columns (or, past 1,000 matches, the newest 10)."""
+        """A ranked search page by hand, the same algorithm as archive.search_index: the matches
+        newest first up to 1,001 (the count, and the newest 100 are the pool); then, unless there
+        are more than 1,000 (too vague to rank: the newest 10), either bm25() over the pool and the
+        best 10 rows, or (when bm25() would read long posting lists) the reads of the cached-statistics
+        ranker: the pool's text, section and %_docsize rows, then the best 10 rows. Its Python
+        arithmetic (stems, term counts, the formula) is what the floor leaves out."""
         m = expr.replace("'", "''")
-        count = f"SELECT count(*) FROM (SELECT rowid FROM items_grams WHERE items_grams MATCH '{m}' LIMIT 1001)"
-        if raw.execute(count).fetchone()[0] > 1000:
-            pool = f"SELECT rowid AS id, -rowid AS r FROM items_grams WHERE items_grams MATCH '{m}'"
-        else:
-            pool = f"SELECT rowid AS id, bm25(items_grams, 1.0, 3.0) AS r FROM items_grams WHERE items_grams MATCH '{m}'"
-        return [count, "SELECT i.number, i.section, i.text, i.links, i.date FROM (" + pool +
-                " ORDER BY rowid DESC LIMIT 100) AS pool JOIN items i ON i.id = pool.id ORDER BY pool.r LIMIT 10"]
+        newest = f"SELECT rowid FROM items_grams WHERE items_grams MATCH '{m}' ORDER BY rowid DESC LIMIT 1001"
+        found = [r for (r,) in raw.execute(newest)]
+        page = "SELECT i.number, i.section, i.text, i.links, i.date FROM items i WHERE i.id IN ({})"
+        if len(found) > 1000:
+            return [newest, page.format(",".join(map(str, found[:10])))]
+        pool = found[:100]
+        if ranker.heavy(expr):
+            score = ranker.scores(expr, pool)
+            best = sorted(pool, key=score.get)[:10]
+            return [newest, "SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d"
+                    f" ON d.id = i.id WHERE i.id IN ({','.join(map(str, pool))})",
+                    page.format(",".join(map(str, best)))]
+        return [newest, "SELECT i.number, i.section, i.text, i.links, i.date FROM (SELECT rowid AS id,"
+                f" bm25(items_grams, 1.0, {search_index.SECTION_WEIGHT}) AS r FROM items_grams WHERE items_grams"
+                f" MATCH '{m}' AND rowid >= {pool[-1]} ORDER BY rowid DESC LIMIT 100) AS pool"
+                " JOIN items i ON i.id = pool.id ORDER BY pool.r LIMIT 10"]
 
     cases = [
         ("latest heat links", "latest heat links", [
