@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive import bm25, search_index  # noqa: E402
 from archive.store import Store  # noqa: E402
-from bot.ingest import ingest  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.core import Core  # noqa: E402
+from bot.ingest import ingest  # noqa: E402
 from bot.reply import Context  # noqa: E402
 from synth import chinese, write_archive  # noqa: E402
 

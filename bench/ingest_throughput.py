@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.store import Store  # noqa: E402
-from bot.ingest import ingest  # noqa: E402
 from bot.config import ArchiveConfig, Config  # noqa: E402
+from bot.ingest import ingest  # noqa: E402
 from synth import LAYOUTS, write_layout  # noqa: E402
 
 

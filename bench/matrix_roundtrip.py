@@ -130,9 +130,9 @@ def pct(values: list[float], p: float) -> float:
 async def bench(n: int, warmup: int) -> dict[str, list[float]]:
     from adapters.matrix import MatrixAdapter, make_client
     from archive.store import Store
+    from bot.config import Config, MatrixConfig
     from bot.core import Core
     from bot.ingest import ingest
-    from bot.config import Config, MatrixConfig
 
     tmp = Path(tempfile.mkdtemp(prefix="matrix-bench-"))
     server = SynapseServer(tmp / "synapse")

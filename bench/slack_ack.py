@@ -49,9 +49,9 @@ async def run_fake() -> None:
 async def run_bot(fake_port: int, db: str) -> None:
     from adapters.slack import SlackAdapter, make_app, make_client
     from archive.store import Store
-    from bot.ingest import ingest
     from bot.config import Config, SlackConfig
     from bot.core import Core
+    from bot.ingest import ingest
 
     config = Config()
     store = Store(db)

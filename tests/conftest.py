@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from archive.store import Store
-from bot.ingest import ingest
 from bot.config import Config
 from bot.core import Core
+from bot.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "archive"

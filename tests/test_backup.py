@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 from archive.store import Store
-from bot.ingest import ingest
 from bot.config import Config
+from bot.ingest import ingest
 
 BIN = Path(sys.executable).with_name("digest-bot")
 

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from bot import commands
-from bot.ingest import ingest
-from bot.i18n import tr
 from bot.config import Config
 from bot.core import Core
+from bot.i18n import tr
+from bot.ingest import ingest
 from bot.reply import Context
 from tests.conftest import TODAY
 from tests.posts import write_issue

@@ -23,9 +23,9 @@ from archive import discovery
 from archive.model import ParsedIssue, Skipped
 from archive.parse import PREFACE, Parser
 from archive.store import Store
-from bot.ingest import ingest
 from bot.config import ArchiveConfig, Config
 from bot.core import Core
+from bot.ingest import ingest
 from bot.reply import Context
 
 from test_parse import as_json

@@ -5,8 +5,8 @@ import shutil
 from datetime import date
 
 from archive.store import Store
-from bot.ingest import ingest
 from bot.config import Config
+from bot.ingest import ingest
 from tests.conftest import EXAMPLES
 
 TODAY = date(2026, 11, 1)

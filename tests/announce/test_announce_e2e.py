@@ -7,9 +7,9 @@ import time
 from datetime import timedelta
 
 from bot.announcer import Announcer
-from bot.scan import Bot
-from bot.outbox import DestinationSpec
 from bot.clock import FixedClock
+from bot.outbox import DestinationSpec
+from bot.scan import Bot
 
 from announce_helpers import TODAY, make_config, outbox_rows, post_text, rows, until, write_atomic, write_post
 

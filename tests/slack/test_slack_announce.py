@@ -19,10 +19,10 @@ from adapters.slack import SlackChannelDestination, SlackDMDestination, make_cli
 from adapters.slack.destinations import EVENT_TYPE, Workspace, find_posted
 from bot.announcer import Announcer
 from bot.bootstrap import destination_specs
-from bot.scan import Bot
 from bot.config import AnnounceConfig, Config, SlackConfig
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import Context
+from bot.scan import Bot
 from tests.outbox_rows import outbox_rows
 from tests.polling import until
 from tests.posts import write_issue
