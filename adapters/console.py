@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from adapters.text import render_text
-from bot.delivery import Delivery
+from bot.delivery import Delivery, Platform
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.console")
@@ -44,8 +44,10 @@ class ConsoleDestination:
         return delivery.remote_ref or delivery.key  # a reference, so corrections are shown as edits
 
 
-class ConsoleAdapter:
+class ConsoleAdapter(Platform):
     """Reads commands from `inp` line by line and prints `core.handle`'s answers."""
+
+    name = "console"
 
     def __init__(self, core, *, inp: TextIO | None = None, out: TextIO | None = None, user: str | None = None,
                  on_quit: Callable[[], None] | None = None):
@@ -59,6 +61,15 @@ class ConsoleAdapter:
 
     def destinations(self) -> list[ConsoleDestination]:
         return [self.destination, self.dm]
+
+    async def start(self) -> None:
+        """Nothing to connect: the terminal is there."""
+
+    async def stop(self) -> None:
+        """Nothing to disconnect."""
+
+    async def run_forever(self) -> None:
+        await self.run()
 
     def context(self) -> Context:
         return Context(platform="console", user=self.user, where="console", is_dm=True)

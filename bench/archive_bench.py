@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive import bm25, search_index  # noqa: E402
 from archive.store import Store  # noqa: E402
-from bot import runtime  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.core import Core  # noqa: E402
+from bot.ingest import ingest  # noqa: E402
 from bot.reply import Context  # noqa: E402
 from synth import chinese, write_archive  # noqa: E402
 
@@ -80,7 +80,7 @@ def main() -> int:
     db = work / "bench.db"
     store = Store(db)
     t = time.perf_counter()
-    s = runtime.ingest(store, config, root, when=TODAY)
+    s = ingest(store, config, root, when=TODAY)
     full = time.perf_counter() - t
     held = store.totals()
     print(f"full ingest: {full:.1f} s  ({held.issues} issues, {held.items} items, {held.links} links, "
@@ -89,7 +89,7 @@ def main() -> int:
 
     t = time.perf_counter()
     store = Store(db)
-    s2 = runtime.ingest(store, config, root, when=TODAY)
+    s2 = ingest(store, config, root, when=TODAY)
     restart = time.perf_counter() - t
     print(f"restart, unchanged archive: {restart * 1000:.0f} ms  (parsed {s2.parsed} files)")
 

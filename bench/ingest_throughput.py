@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.store import Store  # noqa: E402
-from bot import runtime  # noqa: E402
 from bot.config import ArchiveConfig, Config  # noqa: E402
+from bot.ingest import ingest  # noqa: E402
 from synth import LAYOUTS, write_layout  # noqa: E402
 
 
@@ -43,7 +43,7 @@ def main() -> int:
         store = Store(work / f"{layout}.db")
         me0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        runtime.ingest(store, config, when=date(2100, 1, 1))
+        ingest(store, config, when=date(2100, 1, 1))
         took = time.perf_counter() - t
         me1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         main_cpu = me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime
@@ -51,7 +51,7 @@ def main() -> int:
         idle = max(main_cpu, (main_cpu + work_cpu) / (os.cpu_count() or 1))
         totals = store.totals()
         t = time.perf_counter()
-        runtime.ingest(store, config, when=date(2100, 1, 1))
+        ingest(store, config, when=date(2100, 1, 1))
         restart = (time.perf_counter() - t) * 1000
         print(f"{layout:<12}{totals.issues:>7}{size:>7.1f}{took:>10.2f}{size / took:>7.2f}{main_cpu:>9.1f}"
               f"{work_cpu:>9.1f}{size / idle:>10.2f}{totals.items:>8}{totals.links:>8}{restart:>12.0f}")

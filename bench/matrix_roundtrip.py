@@ -130,8 +130,9 @@ def pct(values: list[float], p: float) -> float:
 async def bench(n: int, warmup: int) -> dict[str, list[float]]:
     from adapters.matrix import MatrixAdapter, make_client
     from archive.store import Store
-    from bot import runtime
     from bot.config import Config, MatrixConfig
+    from bot.core import Core
+    from bot.ingest import ingest
 
     tmp = Path(tempfile.mkdtemp(prefix="matrix-bench-"))
     server = SynapseServer(tmp / "synapse")
@@ -156,8 +157,8 @@ async def bench(n: int, warmup: int) -> dict[str, list[float]]:
                            access_token_env="MATRIX_BENCH_NO_TOKEN")
         store = Store(tmp / "bot.db")
         config = Config()
-        runtime.ingest(store, config)
-        core = runtime.make_core(store, config)
+        ingest(store, config)
+        core = Core(store, config)
         adapter = MatrixAdapter(make_client(cfg, tmp / "nio"), core, store, cfg)
         await adapter.start()
 

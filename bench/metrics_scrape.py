@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import Bot  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.http_server import _probe_write  # noqa: E402
 from bot.metrics import Metrics  # noqa: E402
+from bot.scan import Bot  # noqa: E402
 
 
 def main(rows: int) -> None:

@@ -49,13 +49,13 @@ async def run_fake() -> None:
 async def run_bot(fake_port: int, db: str) -> None:
     from adapters.slack import SlackAdapter, make_app, make_client
     from archive.store import Store
-    from bot import runtime
     from bot.config import Config, SlackConfig
     from bot.core import Core
+    from bot.ingest import ingest
 
     config = Config()
     store = Store(db)
-    runtime.ingest(store, config, ROOT / "examples" / "archive")
+    ingest(store, config, ROOT / "examples" / "archive")
     core = Core(store, config)
     cfg = SlackConfig(mode="http", host="127.0.0.1", port=0, base_url=f"http://127.0.0.1:{fake_port}/api/")
     app = make_app(cfg, core, store, client=make_client(cfg, token=TOKEN), signing_secret=SECRET)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sqlite3
@@ -72,10 +73,102 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-# how each command uses the database (see runtime.db_access)
+# how each command uses the database (see database.db_access)
 DB_MODES = {"ingest": "write", "run": "write", "publish": "write",
             "ask": "read", "chat": "read", "export": "read", "status": "inspect",
             "backup": "inspect"}
+
+
+# --- run, publish, status: the composition root does the work, this prints it ------------
+
+def _setup_logging(config: Config, console: bool) -> None:
+    from bot import logs  # one line per event, text or JSON, secrets removed
+
+    logs.setup(config, default_level="WARNING" if console and sys.stdin.isatty() else "INFO")
+
+
+def _preflight(config: Config, *, live: bool) -> bool:
+    """Say what the environment lacks, before any network call. False: do not start."""
+    from bot.bootstrap import missing_secrets
+
+    errors, notes = missing_secrets(config, live=live)
+    for line in notes + errors:
+        print(f"digest-bot: {line}", file=sys.stderr)
+    return not errors
+
+
+def cmd_run(config: Config, db: Path) -> int:
+    """`digest-bot run`: everything the config names, until SIGINT/SIGTERM (or `quit`)."""
+    from bot.bootstrap import StartError, console_mode, run_async
+
+    if not _preflight(config, live=True):
+        return 2
+    _setup_logging(config, console_mode(config))
+    try:
+        return asyncio.run(run_async(config, db))
+    except ConfigError as e:
+        print(f"digest-bot: {e}", file=sys.stderr)
+        return 2
+    except StartError as e:
+        print(f"digest-bot: {e}", file=sys.stderr)
+        return 1
+
+
+def cmd_publish(config: Config, db: Path, archive: Path | None, *, out=None) -> int:
+    """`digest-bot publish [PATH]`: ingest now, queue announcements, deliver to webhooks, exit."""
+    from bot.bootstrap import publish_async
+
+    if not _preflight(config, live=False):
+        return 2
+    _setup_logging(config, console=False)
+    out = out or sys.stdout
+    done = asyncio.run(publish_async(config, db, archive))
+    if done.first_run_seeded is not None:
+        print(f"First run: {done.first_run_seeded} existing issue(s) marked as already announced.", file=out)
+    for kind in ("published", "corrected"):
+        for c in done.changes:
+            if c.kind == kind:
+                print(f"{kind}: issue {c.number} ({c.key})", file=out)
+    for s in done.not_indexed:
+        print(f"not indexed: {s.path}: {s.reason}", file=sys.stderr)
+    for name, n in done.delivered.items():
+        if n:
+            print(f"{name}: {n} delivered", file=out)
+    for s in done.pending:
+        why = f" (last error: {s.last_error})" if s.last_error else ""
+        print(f"{s.name}: {s.pending} pending{why}", file=out)
+    return 0
+
+
+def cmd_status(config: Config, db: Path, as_json: bool, *, readonly: bool = False) -> int:
+    """`digest-bot status [--json]`: per destination, delivered / pending / failing."""
+    import json
+    import time
+    from datetime import datetime
+
+    from bot.bootstrap import status_rows
+
+    rows, configured = status_rows(config, db, readonly=readonly)
+    if as_json:
+        print(json.dumps({"destinations": [dict(r.to_json(), configured=r.name in configured) for r in rows]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("No destinations yet: `digest-bot run` or `digest-bot publish` introduces them.")
+        return 0
+    width = max(len(r.name) for r in rows)
+    print(f"{'destination':<{width}}  {'delivered':>9}  {'pending':>7}  {'failing':>7}  last error")
+    now = time.time()
+    for r in rows:
+        note = [f"{r.retrying} retrying"] if r.retrying else []
+        if r.last_error:
+            note.append(r.last_error)
+        if r.pending and r.next_attempt_at and r.next_attempt_at > now:
+            note.append(f"next attempt {datetime.fromtimestamp(r.next_attempt_at).strftime('%H:%M:%S')}")
+        if r.retired:
+            note.append("retired: no longer configured")
+        print(f"{r.name:<{width}}  {r.delivered:>9}  {r.pending:>7}  {r.failing:>7}  {'; '.join(note)}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,17 +180,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"digest-bot: config error: {e}", file=sys.stderr)
         return 2
     from archive.store import StoreError
-    from bot import runtime
+    from bot import database
 
     archive = getattr(args, "archive", None) or config.archive.path  # `ingest X`, `publish X`
     try:
-        db, origin = runtime.resolve_db(config, args.db, archive)
-        access = runtime.db_access(db, origin, DB_MODES[args.command])
+        db, origin = database.resolve_db(config, args.db, archive)
+        access = database.db_access(db, origin, DB_MODES[args.command])
     except StoreError as e:
         print(f"digest-bot: {e}", file=sys.stderr)
         return 2
-    if origin is None and access == "rw" and not db.exists() and db.name != runtime.DEFAULT_DB:
-        print(f"digest-bot: archive {runtime.archive_identity(archive)} gets a database of its own: {db}",
+    if origin is None and access == "rw" and not db.exists() and db.name != database.DEFAULT_DB:
+        print(f"digest-bot: archive {database.archive_identity(archive)} gets a database of its own: {db}",
               file=sys.stderr)
     args.readonly = access == "ro"
     if args.log_format:
@@ -105,18 +198,16 @@ def main(argv: list[str] | None = None) -> int:
 
         os.environ[FORMAT_ENV] = args.log_format
     try:
-        if args.command in ("run", "publish", "status"):
-            from bot import app
-
-            if args.command == "run":
-                return app.run(config, db)
-            if args.command == "publish":
-                return app.publish(config, db, args.archive)
+        if args.command == "run":
+            return cmd_run(config, db)
+        if args.command == "publish":
+            return cmd_publish(config, db, args.archive)
+        if args.command == "status":
             if access == "missing":
                 print(f"digest-bot: there is no database at {db} (nothing has run with it yet;"
                       " `digest-bot run` or `publish` creates it)", file=sys.stderr)
                 return 1
-            return app.status(config, db, args.json, readonly=args.readonly)
+            return cmd_status(config, db, args.json, readonly=args.readonly)
         handler = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "export": cmd_export,
                    "backup": cmd_backup}[args.command]
         return handler(args, config, db)
@@ -149,7 +240,8 @@ def cmd_ingest(args, config, db) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from bot import ingest_report, runtime
+    from bot import ingest_report
+    from bot.ingest import ingest
 
     if args.archive and config.source is None and args.archive.resolve() != config.archive.path:
         # another archive than the embedded default's, and no config: read it with the defaults
@@ -162,8 +254,8 @@ def cmd_ingest(args, config, db) -> int:
     with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=args.quiet or not console.is_terminal, transient=True) as bar:
         task = bar.add_task("parse", total=None)
-        summary = runtime.ingest(store, config, args.archive,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+        summary = ingest(store, config, args.archive,
+                         progress=lambda done, total: bar.update(task, completed=done, total=total))
     totals = store.totals()
     print(f"{totals.issues} issues, {totals.items} items, {totals.links} links"
           f" ({summary.parsed} files parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
@@ -177,22 +269,22 @@ def cmd_ingest(args, config, db) -> int:
 
 def _console_context(where: str = "terminal"):
     """`ask` runs share one conversation, so `ask more` continues the last `ask`."""
-    from adapters.console import local_user
-    from bot.reply import Context
+    from bot.bootstrap import terminal_context
 
-    return Context(platform="console", user=local_user(), where=where, is_dm=True)
+    return terminal_context(where)
 
 
 def _ready_core(config, db, readonly: bool = False):
-    from bot import runtime
+    from bot.core import Core
+    from bot.ingest import ensure_ingested
 
     store = _store(db, readonly)
-    runtime.ensure_ingested(store, config)
-    return runtime.make_core(store, config)
+    ensure_ingested(store, config)
+    return Core(store, config)
 
 
 def cmd_ask(args, config, db) -> int:
-    from adapters.text import render_text
+    from bot.bootstrap import render_text
 
     core = _ready_core(config, db, args.readonly)
     reply = core.handle(" ".join(args.text), _console_context())
@@ -204,8 +296,7 @@ def cmd_ask(args, config, db) -> int:
 
 
 def cmd_chat(args, config, db) -> int:
-    from adapters.console import QUIT_WORDS
-    from adapters.text import render_text
+    from bot.bootstrap import QUIT_WORDS, render_text
 
     core = _ready_core(config, db, args.readonly)
     ctx = _console_context(where=f"chat-{os.getpid()}")  # a session is a conversation of its own
@@ -227,10 +318,10 @@ def cmd_chat(args, config, db) -> int:
 
 def cmd_export(args, config, db) -> int:
     from archive.store import unpack
-    from bot import runtime
+    from bot.ingest import ensure_ingested
 
     store = _store(db, args.readonly)
-    runtime.ensure_ingested(store, config)
+    ensure_ingested(store, config)
     issues = []
     for issue, sections in store.export():
         issues.append({

@@ -62,3 +62,21 @@ class Destination(Protocol):
         on `delivery.key`. Return the platform's reference to the message, if it has one.
         Raise DeliveryError on failure."""
         ...
+
+
+class Platform(Protocol):
+    """A chat platform adapter (Slack, Matrix, the terminal), as the composition root
+    (`bot.bootstrap`) drives it: `start` connects (raise OSError/TimeoutError when the
+    server cannot be reached), `destinations` are its places to announce to (named as
+    `bot.bootstrap.destination_specs` says), `run_forever` serves until cancelled (return at
+    once when something else serves, e.g. Slack's HTTP server), `stop` disconnects."""
+
+    name: str  # "slack", "matrix", "console": in logs and start errors
+
+    async def start(self) -> None: ...
+
+    def destinations(self) -> list[Destination]: ...
+
+    async def run_forever(self) -> None: ...
+
+    async def stop(self) -> None: ...

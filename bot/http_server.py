@@ -16,7 +16,7 @@ from bot.config import ConfigError, HttpConfig
 from bot.metrics import CONTENT_TYPE, Metrics
 
 if TYPE_CHECKING:
-    from bot.app import Running
+    from bot.bootstrap import Running
 
 log = logging.getLogger("digest_bot.http")
 

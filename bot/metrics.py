@@ -19,7 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.scan import Bot
 
 log = logging.getLogger("digest_bot.metrics")
 

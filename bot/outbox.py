@@ -514,21 +514,6 @@ class Outbox:
 
     # --- reporting -----------------------------------------------------------------------
 
-    def rows(self, destination: str | None = None, states: Sequence[str] | None = None) -> list[dict]:
-        """Rows as dicts (tests, debugging)."""
-        where, args = [], []
-        if destination:
-            where.append("destination = ?")
-            args.append(destination)
-        if states:
-            where.append(f"state IN ({','.join('?' * len(states))})")
-            args.extend(states)
-        cur = self.conn.execute(
-            "SELECT * FROM outbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id", args
-        )
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
-
     def status(self) -> list[DestinationStatus]:
         out = []
         names = self.known_destinations(include_retired=True)

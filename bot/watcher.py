@@ -13,9 +13,7 @@ import asyncio
 import logging
 import os
 import re
-import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
@@ -23,37 +21,6 @@ from watchfiles import Change, DefaultFilter, awatch
 from bot.config import WatchConfig
 
 log = logging.getLogger("digest_bot.watcher")
-
-
-# --- clocks -----------------------------------------------------------------------------
-
-class SystemClock:
-    def today(self) -> date:
-        return date.today()
-
-    def now(self) -> float:
-        return time.time()
-
-
-class FixedClock:
-    """A clock a test moves by hand: `clock.set_today(date(2030, 1, 1))`."""
-
-    def __init__(self, today: date):
-        self._today = today
-
-    def set_today(self, today: date) -> None:
-        self._today = today
-
-    def today(self) -> date:
-        return self._today
-
-    def now(self) -> float:
-        return time.time()
-
-
-def clock_from_env(value: str | None):
-    """DIGEST_BOT_TODAY (tests only): pretend today is this ISO date."""
-    return FixedClock(date.fromisoformat(value)) if value else SystemClock()
 
 
 # --- watcher ----------------------------------------------------------------------------
@@ -89,6 +56,9 @@ class Watcher:
         self._wanted = asyncio.Event()
         self._stop = asyncio.Event()
         self.scans = 0  # completed scans (tests wait on this)
+        # set once file events are watched (or, for a missing archive, polled for): a file
+        # written after this is noticed by its event, not only by the next rescan
+        self.watching = asyncio.Event()
         self.last_error: str | None = None
 
     def trigger(self) -> None:
@@ -133,6 +103,7 @@ class Watcher:
         missing = False
         while not self._stop.is_set():
             if not self.root.is_dir():
+                self.watching.set()
                 if not missing:
                     log.warning("archive %s does not exist (yet); waiting for it to appear", self.root)
                     missing = True
@@ -143,6 +114,9 @@ class Watcher:
                 missing = False
                 self.trigger()
             try:
+                # awatch sets up its inotify watches before its first await: by the time
+                # anyone waiting on `watching` runs, they are in place
+                self.watching.set()
                 async for changes in awatch(
                     self.root,
                     watch_filter=_PostFilter(),

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from archive.store import Store
-from bot import runtime
 from bot.config import Config
 from bot.core import Core
+from bot.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "archive"
@@ -32,7 +32,7 @@ def store(tmp_path) -> Store:
 @pytest.fixture
 def example_store(store, config) -> Store:
     """The example archive ingested as of a fixed date."""
-    runtime.ingest(store, config, EXAMPLES, when=TODAY)
+    ingest(store, config, EXAMPLES, when=TODAY)
     return store
 
 

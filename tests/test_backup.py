@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 from archive.store import Store
-from bot import runtime
 from bot.config import Config
+from bot.ingest import ingest
 
 BIN = Path(sys.executable).with_name("digest-bot")
 
@@ -20,7 +20,7 @@ BIN = Path(sys.executable).with_name("digest-bot")
 def live_db(tmp_path: Path) -> Path:
     db = tmp_path / "live.db"
     store = Store(db)
-    runtime.ingest(store, Config())  # the example archive
+    ingest(store, Config())  # the example archive
     store.close()
     return db
 

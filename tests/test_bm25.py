@@ -8,8 +8,8 @@ import pytest
 from archive import bm25, search_index
 from archive.search_index import Query, match_expr
 from archive.store import Store
-from bot import runtime
 from bot.config import Config
+from bot.ingest import ingest
 from tests.conftest import TODAY
 from tests.posts import write_issue
 
@@ -32,7 +32,7 @@ def store(tmp_path):
     root = tmp_path / "site"
     _archive(root, 30)
     s = Store(tmp_path / "db.sqlite")
-    runtime.ingest(s, Config(), root, when=TODAY)
+    ingest(s, Config(), root, when=TODAY)
     yield s, root
     s.close()
 
@@ -72,7 +72,7 @@ def test_statistics_follow_the_index(store, tmp_path):
     expr = match_expr(QUERIES[0])
     before = ranker.scores(expr, list(fts5_bm25(s.conn, expr)))
     _archive(root, 10, start=31)  # more items: other document counts, row count and average length
-    runtime.ingest(s, Config(), root, when=TODAY)
+    ingest(s, Config(), root, when=TODAY)
     want = fts5_bm25(s.conn, expr)
     got = ranker.scores(expr, list(want))
     assert any(got[i] != pytest.approx(before[i], rel=1e-9) for i in before)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import run_async
+from bot.bootstrap import start
 from bot.cli import main
 from bot.config import ArchiveConfig, Config, WatchConfig
 from tests.bot_process import BIN
@@ -113,18 +113,15 @@ async def test_run_waits_quietly_for_a_missing_archive_and_says_when_it_appears(
     monkeypatch.setattr("bot.watcher.MISSING_POLL_SECONDS", 0.05)
     site = tmp_path / "site"
     config = Config(archive=ArchiveConfig(path=site), watch=WatchConfig(rescan_seconds=0.05, debounce_ms=10))
-    stop = asyncio.Event()
-    running = []
     caplog.set_level(logging.INFO)
-    task = asyncio.create_task(run_async(config, tmp_path / "bot.db", stop=stop, ready=running.append,
-                                         console_io=(io.StringIO(""), io.StringIO())))
+    running = await start(config, tmp_path / "bot.db", console_io=(io.StringIO(""), io.StringIO()))
+    stop, task = running.stop, asyncio.create_task(running.serve())
     try:
-        await until(lambda: running or task.done(), what="the bot to start")
-        watcher = running[0].watcher
+        watcher = running.watcher
         await until(lambda: watcher.scans >= 5, what="rescans of the missing archive")
         while_missing = list(caplog.records)
         write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Heat news.  \n<http://example.org/heat>"]})
-        await until(lambda: running[0].bot.visible(), what="the archive to be read once it appears")
+        await until(lambda: running.bot.visible(), what="the archive to be read once it appears")
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 30) == 0
@@ -172,11 +169,10 @@ async def test_a_subscription_made_in_the_terminal_is_printed_there_by_run(tmp_p
     said = capsys.readouterr().out
     assert "this terminal" in said and "direct message" not in said
     config = Config(archive=ArchiveConfig(path=site), watch=WatchConfig(rescan_seconds=0.05, debounce_ms=10))
-    out, stop, running = io.StringIO(), asyncio.Event(), []
-    task = asyncio.create_task(run_async(config, tmp_path / "bot.db", stop=stop, ready=running.append,
-                                         console_io=(io.StringIO(""), out)))
+    out = io.StringIO()
+    running = await start(config, tmp_path / "bot.db", console_io=(io.StringIO(""), out))
+    stop, task = running.stop, asyncio.create_task(running.serve())
     try:
-        await until(lambda: running or task.done(), what="the bot to start")
         write_issue(site, 2, date(2020, 1, 15), {"Nova": ["Nova news.  \n<http://example.org/nova/2>"],
                                                  "Heat": ["New heat news.  \n<http://example.org/heat/2>"]})
         await until(lambda: "=== For you ===" in out.getvalue(), what="the subscriber's message")
@@ -202,8 +198,8 @@ def test_subscribing_in_the_terminal_when_the_bot_runs_on_slack_says_where_to_su
 
 @pytest.mark.parametrize("word", ["quit", "exit", "退出"])
 async def test_run_in_the_terminal_stops_on_the_same_words(tmp_path, word):
-    out, stop = io.StringIO(), asyncio.Event()
-    code = await asyncio.wait_for(run_async(Config(), tmp_path / "bot.db", stop=stop,
-                                            console_io=(io.StringIO(f"{word}\nlatest\n"), out)), 30)
-    assert code == 0 and stop.is_set()
+    out = io.StringIO()
+    running = await start(Config(), tmp_path / "bot.db", console_io=(io.StringIO(f"{word}\nlatest\n"), out))
+    code = await asyncio.wait_for(running.serve(), 30)
+    assert code == 0 and running.stop.is_set()
     assert "Issue 26" not in out.getvalue()  # the line after the word was not answered

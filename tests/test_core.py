@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 
-from bot import commands, runtime
-from bot.i18n import tr
+from bot import commands
 from bot.config import Config
 from bot.core import Core
+from bot.i18n import tr
+from bot.ingest import ingest
 from bot.reply import Context
 from tests.conftest import TODAY
 from tests.posts import write_issue
@@ -44,7 +45,7 @@ def archive(tmp_path):
 @pytest.fixture
 def bot(store, archive) -> Core:
     config = Config()
-    runtime.ingest(store, config, archive, when=TODAY)
+    ingest(store, config, archive, when=TODAY)
     return Core(store, config)
 
 
@@ -219,7 +220,7 @@ def test_phrase_matches_rank_first(store, tmp_path):
     write_issue(root, 2, date(2014, 1, 24), {"Nova": ["migration of a live system"]})
     write_issue(root, 3, date(2014, 2, 7), {"Nova": ["Nova 热迁移指南"]})
     write_issue(root, 4, date(2014, 2, 21), {"Nova": ["热迁移 in Nova"]})
-    runtime.ingest(store, Config(), root, when=TODAY)
+    ingest(store, Config(), root, when=TODAY)
     bot = Core(store, Config())
     r = bot.handle("search live migration", ME)
     issues = [i.issue for i in r.items]

@@ -23,9 +23,9 @@ from archive import discovery
 from archive.model import ParsedIssue, Skipped
 from archive.parse import PREFACE, Parser
 from archive.store import Store
-from bot import runtime
 from bot.config import ArchiveConfig, Config
 from bot.core import Core
+from bot.ingest import ingest
 from bot.reply import Context
 
 from test_parse import as_json
@@ -87,7 +87,7 @@ def _bot(tmp_path: Path, layout: str, **archive) -> tuple[Store, Core, object]:
     shutil.copytree(EXAMPLES / layout, root)
     config = Config(archive=ArchiveConfig(path=root, **archive))
     store = Store(tmp_path / "db.sqlite")
-    summary = runtime.ingest(store, config, when=TODAY)
+    summary = ingest(store, config, when=TODAY)
     return store, Core(store, config), summary
 
 
@@ -161,7 +161,7 @@ def test_a_new_week_is_numbered_next_and_announced(tmp_path):
     store, core, _ = _bot(tmp_path, "weekly")
     post = tmp_path / "weekly" / "_posts" / "2026-08-30-week-ending-august-30.md"
     post.write_text('---\ntitle: "Week Ending August 30, 2026"\n---\n\n## Featured KEPs\n\n- [x](https://k.example/1)\n')
-    summary = runtime.ingest(store, Config(archive=ArchiveConfig(path=tmp_path / "weekly")), when=TODAY)
+    summary = ingest(store, Config(archive=ArchiveConfig(path=tmp_path / "weekly")), when=TODAY)
     assert [(c.number, c.kind) for c in summary.changes] == [(4, "published")]
 
 
@@ -182,10 +182,10 @@ def test_day_of_month_in_title_is_no_issue_number(tmp_path):
     config = Config(archive=ArchiveConfig(path=root.parent, title_pattern=r"(?P<number>\d+)",
                                           title_pattern_set=True))
     store = Store(tmp_path / "db.sqlite")
-    runtime.ingest(store, config, when=TODAY)
+    ingest(store, config, when=TODAY)
     assert _numbers(store) == []  # a configured pattern: no issue number in these titles, so no issues
     store = Store(tmp_path / "db2.sqlite")
-    runtime.ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert _numbers(store) == [(3, "2026-08-16"), (2, "2026-08-09"), (1, "2026-08-02")]
 
 
@@ -196,13 +196,13 @@ def test_duplicate_number_the_earliest_keeps_it(tmp_path):
     (root / "a.md").write_text("Title: Digest #5\nDate: 2026-05-09\n\n## News\n\n- [a](https://a.example)\n")
     (root / "b.md").write_text("Title: Digest #5\nDate: 2026-05-02\n\n## News\n\n- [b](https://b.example)\n")
     store = Store(tmp_path / "db.sqlite")
-    summary = runtime.ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    summary = ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert _numbers(store) == [(5, "2026-05-02")]
     assert [(s.path, s.reason) for s in store.skipped_files()] == [
         ("content/a.md", "duplicate of issue 5 (content/b.md)")]
     assert {s.path for s in summary.skipped} == {"content/a.md"}
     (root / "b.md").unlink()  # the duplicate takes over when the original goes
-    runtime.ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert _numbers(store) == [(5, "2026-05-09")] and store.skipped_files() == []
 
 
@@ -218,7 +218,7 @@ def test_git_first_commit_dates_a_post_that_states_none(tmp_path):
     for cmd in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
         subprocess.run(["git", "-C", str(root), *cmd], check=True, env=env)
     store = Store(tmp_path / "db.sqlite")
-    runtime.ingest(store, Config(archive=ArchiveConfig(path=root)), when=TODAY)
+    ingest(store, Config(archive=ArchiveConfig(path=root)), when=TODAY)
     assert _numbers(store) == [(3, "2021-06-07")]
 
 
@@ -229,7 +229,7 @@ def test_posts_globs(tmp_path):
     (root / "news" / "n1.md").write_text("Title: Issue 1\nDate: 2026-01-05\n\nhello [x](https://x.example)\n")
     (root / "pages" / "p.md").write_text("Title: Issue 2\nDate: 2026-01-06\n\nnot an issue\n")
     store = Store(tmp_path / "db.sqlite")
-    summary = runtime.ingest(store, Config(archive=ArchiveConfig(path=root, posts=("news/*.md",))), when=TODAY)
+    summary = ingest(store, Config(archive=ArchiveConfig(path=root, posts=("news/*.md",))), when=TODAY)
     assert _numbers(store) == [(1, "2026-01-05")]
     assert [(s.path, s.reason) for s in summary.not_taken] == [("pages/p.md", "outside archive.posts")]
 
@@ -339,7 +339,7 @@ def test_real_digests(tmp_path, name, expected):
     shutil.copytree(_digest(name), root)  # out of any git work tree: dates from the posts alone
     store = Store(tmp_path / "db.sqlite")
     config = Config(archive=ArchiveConfig(path=root))
-    summary = runtime.ingest(store, config, when=TODAY)
+    summary = ingest(store, config, when=TODAY)
     assert _numbers(store) == expected and store.skipped_files() == [] and summary.not_taken == []
     stated = found = both = 0
     parser = Parser(config.archive)
@@ -376,7 +376,7 @@ def test_a_misspelt_heading_joins_the_name_other_issues_use(tmp_path):
             f"## Featured PRs\n\n- [p{n}](https://p.example/{n})\n\n## Featured KEPs\n\n- [k](https://k.example/{n})\n")
     store = Store(tmp_path / "db.sqlite")
     config = Config(archive=ArchiveConfig(path=root.parent))
-    runtime.ingest(store, config, when=TODAY)
+    ingest(store, config, when=TODAY)
     assert dict(store.projects()) == {"Calls for Testing": 5, "Featured PRs": 5, "Featured KEPs": 5}
     assert [name for name, _, _ in store.sections(store.issue_by_number(5).key)] == [
         "Calls for Testing", "Featured PRs", "Featured KEPs"]
@@ -396,7 +396,7 @@ def test_a_title_that_happens_to_look_numbered_does_not_number_a_weekly(tmp_path
         title = "Week Ending {:%B} {}, {}{}".format(day, day.day, day.year, " (issue 5 of the survey)" if k == 60 else "")
         (root / f"{day.isoformat()}-week.md").write_text(f'---\ntitle: "{title}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
     store = Store(tmp_path / "db.sqlite")
-    summary = runtime.ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    summary = ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert summary.numbering == "order" and store.totals().issues == 120
     assert store.latest_issue().number == 120
 

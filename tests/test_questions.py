@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from archive.store import Store
-from bot import commands, runtime
+from bot import commands
 from bot.config import DEFAULT_SYNONYMS, Config, ConfigError, parse
 from bot.core import TYPO_THRESHOLD, Core
 from bot.i18n import LOCALE_DIR, tr
+from bot.ingest import ingest
 from bot.reply import Context
 from tests.conftest import EXAMPLES, ROOT, SHARED_POSTS, TODAY
 
@@ -33,7 +34,7 @@ def cores(tmp_path_factory) -> dict[str, Core]:
     for name, path in (("examples", EXAMPLES), ("fixtures", SHARED_POSTS.parent)):
         if path.is_dir():
             store = Store(work / f"{name}.db")
-            runtime.ingest(store, Config(), path, when=TODAY)
+            ingest(store, Config(), path, when=TODAY)
             out[name] = Core(store, Config())
     return out
 

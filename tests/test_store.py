@@ -8,7 +8,7 @@ import pytest
 
 from archive import store as store_module
 from archive.store import Store
-from bot import runtime
+from bot import ingest as ingesting
 from bot.config import Config
 from tests.conftest import TODAY
 from tests.posts import write_issue
@@ -28,7 +28,7 @@ def ingest(store, root, when=TODAY, changes=None):
     def record(db, ch):
         changes.extend(ch)
 
-    return runtime.ingest(store, CONFIG, root, when=when, on_change=record if changes is not None else None)
+    return ingesting.ingest(store, CONFIG, root, when=when, on_change=record if changes is not None else None)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ from adapters.matrix.commands import Me, command_text
 from adapters.matrix.limits import RoomLimiter
 from adapters.matrix_render import Rendered, edit_content, notice_content, render_messages
 from bot.config import MatrixConfig, secret
-from bot.delivery import Delivery, DeliveryError
+from bot.delivery import Delivery, DeliveryError, Platform
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.matrix")
@@ -80,7 +80,9 @@ class Command:
     content: dict
 
 
-class MatrixAdapter:
+class MatrixAdapter(Platform):
+    name = "matrix"
+
     def __init__(
         self,
         client: AsyncClient,

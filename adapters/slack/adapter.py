@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.destinations import SlackChannelDestination, SlackDMDestination, Workspace
 from bot.config import ConfigError, SlackConfig, secret
-from bot.delivery import Destination
+from bot.delivery import Destination, Platform
 
 log = logging.getLogger("digest_bot.slack")
 
@@ -27,7 +27,9 @@ EVENTS_PATH = "/slack/events"
 SOCKET_CLOSE_SECONDS = 1.0  # for Slack's answer to the websocket's close frame
 
 
-class SlackAdapter:
+class SlackAdapter(Platform):
+    name = "slack"
+
     def __init__(self, app: AsyncApp, cfg: SlackConfig, *, app_token: str | None = None,
                  path: str = EVENTS_PATH):
         self.app = app
@@ -101,6 +103,9 @@ class SlackAdapter:
         self._socket.client.wss_uri = url
         await self._socket.connect_async()
         log.info("slack: connected in socket mode")
+
+    async def run_forever(self) -> None:
+        """Nothing to do: once started, the HTTP server or the websocket serves by itself."""
 
     async def stop(self) -> None:
         if self._socket is not None:

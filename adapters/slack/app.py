@@ -243,5 +243,5 @@ def make_app(cfg: SlackConfig, core: CoreLike, store: Any, *, client: AsyncWebCl
     return app
 
 
-# bot/app.py imports the adapter from here.
+# bot/bootstrap.py imports the adapter from here.
 from adapters.slack.adapter import SlackAdapter  # noqa: E402,F401

@@ -10,6 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from archive.numerals import format_number
+from tests.outbox_rows import outbox_rows  # noqa: F401  (re-exported for the announcement tests)
 from tests.polling import until  # noqa: F401  (re-exported for the announcement tests)
 from bot.config import AnnounceConfig, ArchiveConfig, Config, WatchConfig, WebhookConfig
 
@@ -117,4 +118,4 @@ def make_config(archive: Path, *, webhooks: int = 1, backlog: int = 0, console: 
 
 
 def rows(running, **kw) -> list[dict]:
-    return running.bot.outbox.rows(**kw)
+    return outbox_rows(running.bot.store.db, **kw)

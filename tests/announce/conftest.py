@@ -1,5 +1,5 @@
 """Fixtures for the announcement tests: real post files, a real SQLite store, a real local
-HTTP receiver for the webhook, and the real bot (`bot.app.run_async`) in the test's loop."""
+HTTP receiver for the webhook, and the real bot (`bot.bootstrap.start`, then `Running.serve`) in the test's loop."""
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from announce_helpers import HOOK_ENV, Receiver, until
-from bot.app import run_async
+from announce_helpers import HOOK_ENV, Receiver
+from bot.bootstrap import start as start_running
 from bot.config import Config
 
 
@@ -35,19 +35,11 @@ async def start_bot(tmp_path):
     started = []
 
     async def start(config: Config, *, clock=None, db: Path | None = None, scanned: bool = True):
-        stop = asyncio.Event()
-        holder: dict = {}
         out = io.StringIO()
-        task = asyncio.create_task(run_async(
-            config, db or tmp_path / "bot.db", clock=clock, stop=stop,
-            console_io=(io.StringIO(""), out), ready=lambda r: holder.setdefault("r", r)))
-        await until(lambda: "r" in holder or task.done(), what="bot start")
-        if task.done():
-            task.result()
-            raise AssertionError("the bot stopped at once")
-        running = holder["r"]
+        running = await start_running(config, db or tmp_path / "bot.db", clock=clock,
+                                      console_io=(io.StringIO(""), out))
         running.console_out = out
-        running.task = task
+        running.task = asyncio.create_task(running.serve())
         started.append(running)
         assert (running.bot.last_summary is not None) == scanned, "the first scan"
         return running

@@ -5,10 +5,10 @@ import asyncio
 import io
 
 from adapters.console import ConsoleAdapter, ConsoleDestination, render_text
-from bot.app import Bot
+from bot.clock import FixedClock
 from bot.delivery import Delivery
 from bot.reply import Reply
-from bot.watcher import FixedClock
+from bot.scan import Bot
 
 from announce_helpers import TODAY, make_config, write_post
 

@@ -7,11 +7,11 @@ import time
 from datetime import timedelta
 
 from bot.announcer import Announcer
-from bot.app import Bot
+from bot.clock import FixedClock
 from bot.outbox import DestinationSpec
-from bot.watcher import FixedClock
+from bot.scan import Bot
 
-from announce_helpers import TODAY, make_config, post_text, rows, until, write_atomic, write_post
+from announce_helpers import TODAY, make_config, outbox_rows, post_text, rows, until, write_atomic, write_post
 
 
 def delivered(running, destination="webhook:team", kind=None):
@@ -157,7 +157,7 @@ async def test_corrected_post_is_edited_not_reposted(archive, receiver, start_bo
 
 
 async def test_malformed_post_not_announced_reason_logged_others_go_through(archive, receiver, start_bot, caplog):
-    caplog.set_level(logging.WARNING, logger="digest_bot.app")
+    caplog.set_level(logging.WARNING, logger="digest_bot.scan")
     write_post(archive, 1)
     bot = await start_bot(make_config(archive, console=False), clock=FixedClock(TODAY))
     bad = archive / "_posts" / f"{TODAY.isoformat()}-broken.md"
@@ -214,7 +214,7 @@ async def test_subscribers_get_a_dm_with_their_project_items(archive, tmp_path):
         (_, reply), = rec.sent
         assert rec.deliveries[0].target == "alice" and rec.deliveries[0].kind == "dm"
         assert [i.text for i in reply.items] == ["Heat gets a new template function"]
-        assert [r["target"] for r in bot.outbox.rows()] == ["alice"]
+        assert [r["target"] for r in outbox_rows(bot.store.db)] == ["alice"]
     finally:
         bot.close()
 
@@ -236,8 +236,8 @@ class Recording:
 
 async def test_a_publication_ingested_without_the_outbox_is_still_announced(archive, tmp_path):
     """An ingest that bypasses the outbox (an older bot, a hand-run script) must not swallow a
-    publication; and `runtime.ingest`, which every command uses, queues by itself."""
-    from bot import runtime
+    publication; and `bot.ingest.ingest`, which every command uses, queues by itself."""
+    from bot.ingest import ingest
 
     write_post(archive, 1)
     config = make_config(archive, webhooks=0)
@@ -245,19 +245,19 @@ async def test_a_publication_ingested_without_the_outbox_is_still_announced(arch
     try:
         bot.introduce([DestinationSpec("rec"), DestinationSpec("rec2", backlog=1)])
         bot.scan()
-        assert [(r["destination"], r["state"]) for r in bot.outbox.rows()] == [("rec", "seeded"), ("rec2", "pending")]
+        assert [(r["destination"], r["state"]) for r in outbox_rows(bot.store.db)] == [("rec", "seeded"), ("rec2", "pending")]
         write_post(archive, 2)
         summary = bot.store.ingest(archive, bot.parser, today=TODAY)  # no on_change
         assert [c.kind for c in summary.changes] == ["published"]
-        assert len(bot.outbox.rows()) == 2
+        assert len(outbox_rows(bot.store.db)) == 2
         bot.scan()  # nothing changed on disk; the outbox notices the gap
-        assert [(r["destination"], r["issue"]) for r in bot.outbox.rows(states=["pending"])] == [
+        assert [(r["destination"], r["issue"]) for r in outbox_rows(bot.store.db, states=["pending"])] == [
             ("rec2", 1), ("rec", 2), ("rec2", 2)]
         bot.scan()
-        assert len(bot.outbox.rows()) == 4
+        assert len(outbox_rows(bot.store.db)) == 4
         write_post(archive, 3)
-        runtime.ingest(bot.store, config, archive, when=TODAY)  # what `digest-bot ingest` runs
-        assert [(r["destination"], r["issue"]) for r in bot.outbox.rows(states=["pending"])][-2:] == [
+        ingest(bot.store, config, archive, when=TODAY)  # what `digest-bot ingest` runs
+        assert [(r["destination"], r["issue"]) for r in outbox_rows(bot.store.db, states=["pending"])][-2:] == [
             ("rec", 3), ("rec2", 3)]
     finally:
         bot.close()

@@ -7,6 +7,7 @@ import pytest
 import sqlite_utils
 
 from archive.store import IssueChange
+from announce_helpers import outbox_rows
 from bot.outbox import DestinationSpec, Outbox, scrub
 
 
@@ -26,9 +27,9 @@ def test_introduce_seeds_back_catalogue_and_queues_backlog(db):
     ob = Outbox(db)
     visible = [(str(n), n) for n in range(10, 0, -1)]  # newest first
     ob.introduce([DestinationSpec("webhook:a"), DestinationSpec("webhook:b", backlog=2)], visible)
-    assert {r["state"] for r in ob.rows("webhook:a")} == {"seeded"}
-    assert len(ob.rows("webhook:a")) == 10
-    pending = ob.rows("webhook:b", states=["pending"])
+    assert {r["state"] for r in outbox_rows(db, "webhook:a")} == {"seeded"}
+    assert len(outbox_rows(db, "webhook:a")) == 10
+    pending = outbox_rows(db, "webhook:b", states=["pending"])
     assert [r["issue"] for r in pending] == [9, 10]  # the newest two, oldest first
     # introducing again changes nothing
     assert ob.introduce([DestinationSpec("webhook:a")], visible) == []
@@ -39,14 +40,14 @@ def test_published_queues_once_per_destination_even_if_reported_twice(db):
     ob.introduce([DestinationSpec("webhook:a"), DestinationSpec("console")], [])
     assert ob.on_change(db, published("7")) == 2
     assert ob.on_change(db, published("7")) == 0  # a repeat (re-publication) is no new announcement
-    keys = [r["key"] for r in ob.rows()]
+    keys = [r["key"] for r in outbox_rows(db)]
     assert keys == ["digest-bot:7:console:announce:0", "digest-bot:7:webhook:a:announce:0"]
 
 
 def test_not_introduced_destination_gets_nothing(db):
     ob = Outbox(db)
     assert ob.on_change(db, published("1")) == 0
-    assert ob.rows() == []
+    assert outbox_rows(db) == []
 
 
 def test_claim_delivered_and_retry(db):
@@ -120,12 +121,12 @@ def test_status_counts_a_row_once(db):
     ob = Outbox(db, clock=lambda: 1000.0)
     ob.introduce([DestinationSpec("webhook:a")], [])
     ob.on_change(db, published("1", "2", "3"))
-    one, two, _ = (r["id"] for r in ob.rows("webhook:a"))
+    one, two, _ = (r["id"] for r in outbox_rows(db, "webhook:a"))
     ob.retry_later(one, "HTTP 503", 1010.0)
     ob.finish(two, "failing", error="HTTP 410")
     st = {s.name: s for s in ob.status()}["webhook:a"]
     assert (st.pending, st.retrying, st.failing, st.delivered) == (2, 1, 1, 0)
-    assert st.pending + st.failing == len(ob.rows("webhook:a"))
+    assert st.pending + st.failing == len(outbox_rows(db, "webhook:a"))
     j = st.to_json()
     assert (j["pending"], j["retrying"], j["failing"]) == (2, 1, 1)
 
@@ -151,15 +152,15 @@ def test_corrected_queues_an_edit_only_where_there_is_something_to_edit(db):
         p = ob.claim(dest)
         ob.delivered(p.delivery.id, ref)
     ob.on_change(db, [IssueChange("2", 2, "corrected"), IssueChange("1", 1, "corrected")])
-    edits = ob.rows(states=["pending"])
+    edits = outbox_rows(db, states=["pending"])
     assert [(r["destination"], r["key"]) for r in edits] == [("slack:C1", "digest-bot:2:slack:C1:edit:0")]
     ob.on_change(db, [IssueChange("2", 2, "corrected")])  # a second fix before the edit went: coalesced
-    assert len(ob.rows(states=["pending"])) == 1
+    assert len(outbox_rows(db, states=["pending"])) == 1
     p = ob.claim("slack:C1")
     assert p.delivery.kind == "edit" and p.delivery.remote_ref == "1700000000.0001"
     ob.delivered(p.delivery.id, "1700000000.0002")
     ob.on_change(db, [IssueChange("2", 2, "corrected")])
-    assert [r["key"] for r in ob.rows(states=["pending"])] == ["digest-bot:2:slack:C1:edit:1"]
+    assert [r["key"] for r in outbox_rows(db, states=["pending"])] == ["digest-bot:2:slack:C1:edit:1"]
     assert ob.claim("slack:C1").delivery.remote_ref == "1700000000.0001"  # always the original message
 
 
@@ -177,9 +178,9 @@ def test_dm_fan_out_to_subscribers_of_the_issue_projects(db):
     subs = {"Nova": [("slack", "U1"), ("matrix", "@a:x")], "Heat": [("slack", "U2")]}
     ob = Outbox(db, issue_projects=lambda key: ["Nova", "Neutron"], subscribers=lambda p: subs.get(p, []))
     ob.introduce([DestinationSpec("slack-dm", is_dm=True)], [("1", 1)])
-    assert ob.rows() == []  # DMs have no back catalogue
+    assert outbox_rows(db) == []  # DMs have no back catalogue
     ob.on_change(db, published("4"))
-    r = ob.rows()
+    r = outbox_rows(db)
     assert [(x["destination"], x["target"], x["project"], x["kind"]) for x in r] == [("slack-dm", "U1", "Nova", "dm")]
 
 
@@ -188,9 +189,9 @@ def test_retired_destination_gets_no_new_rows_and_reintroduction_seeds(db):
     ob.introduce([DestinationSpec("webhook:a"), DestinationSpec("webhook:b")], [])
     assert ob.retire_missing(["webhook:a"]) == ["webhook:b"]
     ob.on_change(db, published("5"))
-    assert [r["destination"] for r in ob.rows()] == ["webhook:a"]
+    assert [r["destination"] for r in outbox_rows(db)] == ["webhook:a"]
     ob.introduce([DestinationSpec("webhook:b")], [("5", 5)])
-    assert [(r["destination"], r["state"]) for r in ob.rows("webhook:b")] == [("webhook:b", "seeded")]
+    assert [(r["destination"], r["state"]) for r in outbox_rows(db, "webhook:b")] == [("webhook:b", "seeded")]
     assert {s.name: s.retired for s in ob.status()} == {"webhook:a": False, "webhook:b": False}
 
 
@@ -200,7 +201,7 @@ def test_on_change_inside_an_open_transaction_does_not_commit(db):
     db.conn.execute("BEGIN IMMEDIATE")
     ob.on_change(db, published("6"))
     db.conn.execute("ROLLBACK")  # the ingest failed: its queued rows go with it
-    assert ob.rows() == []
+    assert outbox_rows(db) == []
 
 
 def test_scrub_removes_urls_and_tokens():

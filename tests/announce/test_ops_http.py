@@ -1,4 +1,4 @@
-"""[http]: /healthz and /metrics of the real bot (`run_async` in this loop), over real HTTP on
+"""[http]: /healthz and /metrics of the real bot (`bot.bootstrap.start` in this loop), over real HTTP on
 127.0.0.1, with a real webhook receiver and a real SQLite file."""
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ async def test_a_taken_port_stops_the_start_with_one_message(archive, tmp_path, 
 
     import pytest
 
-    from bot.app import run_async
+    from bot.bootstrap import start
     from bot.config import ConfigError
 
     write_post(archive, 1)
@@ -153,4 +153,4 @@ async def test_a_taken_port_stops_the_start_with_one_message(archive, tmp_path, 
         config = dataclasses.replace(make_config(archive, console=False),
                                      http=HttpConfig(enabled=True, host="127.0.0.1", port=port))
         with pytest.raises(ConfigError, match=rf"^http: cannot listen on 127\.0\.0\.1:{port} "):
-            await asyncio.wait_for(run_async(config, tmp_path / "bot.db", stop=asyncio.Event()), 30)
+            await asyncio.wait_for(start(config, tmp_path / "bot.db"), 30)

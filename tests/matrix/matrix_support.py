@@ -143,12 +143,13 @@ class FixedCore:
 
 
 def example_core(store):
-    from bot import runtime
     from bot.config import Config
+    from bot.core import Core
+    from bot.ingest import ingest
 
     config = Config()
-    runtime.ingest(store, config, EXAMPLES, when=TODAY)
-    return runtime.make_core(store, config)
+    ingest(store, config, EXAMPLES, when=TODAY)
+    return Core(store, config)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from archive.store import IssueChange
 from bot.announcer import Announcer
 from bot.delivery import Delivery, DeliveryError
 from bot.outbox import DestinationSpec, Outbox
+from tests.outbox_rows import outbox_rows
 
 
 def announce(dest, issue: int = 20, kind: str = "announce", n: int = 0, **kw) -> Delivery:
@@ -161,7 +162,7 @@ async def test_dms_to_different_people_go_out_concurrently_and_once(people, make
     announcer = Announcer(outbox, [dm], lambda p: bot.core.subscription_digest(21, "Nova"), idle_poll=0.2)
     running = asyncio.create_task(announcer.run())
     try:
-        await until(lambda: all(r["state"] == "delivered" for r in outbox.rows("matrix-dm")), timeout=60,
+        await until(lambda: all(r["state"] == "delivered" for r in outbox_rows(bot.store.db, "matrix-dm")), timeout=60,
                     what="four DMs")
     finally:
         await announcer.stop(1)
@@ -191,12 +192,12 @@ async def test_homeserver_down_then_back_announcements_delivered_once(people, ma
     running = asyncio.create_task(announcer.run())
     try:
         # the first attempts fail while the homeserver is down; everything stays queued
-        await until(lambda: outbox.rows(dest.name)[0]["attempts"] >= 2, what="failed attempts")
-        assert "unreachable" in outbox.rows(dest.name)[0]["last_error"]
-        assert {r["state"] for r in outbox.rows(dest.name)} == {"pending"}
+        await until(lambda: outbox_rows(bot.store.db, dest.name)[0]["attempts"] >= 2, what="failed attempts")
+        assert "unreachable" in outbox_rows(bot.store.db, dest.name)[0]["last_error"]
+        assert {r["state"] for r in outbox_rows(bot.store.db, dest.name)} == {"pending"}
 
         own_synapse.start()
-        await alice.wait_for(lambda: all(r["state"] == "delivered" for r in outbox.rows(dest.name)),
+        await alice.wait_for(lambda: all(r["state"] == "delivered" for r in outbox_rows(bot.store.db, dest.name)),
                              what="delivery after the restart")
     finally:
         await announcer.stop(1)

@@ -47,14 +47,14 @@ def run(questions, cores) -> list[tuple[str, str, bool, bool, object]]:
 def cores_for(root: Path, work: Path) -> dict:
     sys.path.insert(0, str(root))
     from archive.store import Store
-    from bot import runtime
     from bot.config import Config
     from bot.core import Core
+    from bot.ingest import ingest
     cores = {}
     for name, path in ARCHIVES.items():
         if path.is_dir():
             store = Store(work / f"{name}.db")
-            runtime.ingest(store, Config(), path, when=TODAY)
+            ingest(store, Config(), path, when=TODAY)
             cores[name] = Core(store, Config())
     return cores
 

@@ -14,9 +14,9 @@ sys.path.insert(0, str(HERE.parent.parent))  # the repository, for tests.posts
 
 from adapters.slack import SlackAdapter, make_app, make_client  # noqa: E402
 from archive.store import Store  # noqa: E402
-from bot import runtime  # noqa: E402
 from bot.config import AnnounceConfig, Config  # noqa: E402
 from bot.core import Core  # noqa: E402
+from bot.ingest import ingest  # noqa: E402
 from fake_slack import FakeSlack  # noqa: E402
 from slack_env import PAGE, SECRET, TODAY, Bot, slack_cfg, write_archive  # noqa: E402
 
@@ -34,7 +34,7 @@ def slack_config() -> Config:
 @pytest.fixture
 def slack_store(tmp_path, slack_archive, slack_config) -> Store:
     store = Store(tmp_path / "slack.db")
-    runtime.ingest(store, slack_config, slack_archive, when=TODAY)
+    ingest(store, slack_config, slack_archive, when=TODAY)
     yield store
     store.close()
 

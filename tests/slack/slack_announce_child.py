@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from adapters.slack import SlackChannelDestination, make_client  # noqa: E402
 from bot.announcer import Announcer  # noqa: E402
-from bot.app import Bot  # noqa: E402
 from bot.config import Config, SlackConfig  # noqa: E402
+from bot.scan import Bot  # noqa: E402
 
 
 async def main(db: str, archive: str, base_url: str, channel: str) -> None:

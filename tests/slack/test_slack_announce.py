@@ -18,10 +18,12 @@ from fake_slack import check_message
 from adapters.slack import SlackChannelDestination, SlackDMDestination, make_client
 from adapters.slack.destinations import EVENT_TYPE, Workspace, find_posted
 from bot.announcer import Announcer
-from bot.app import Bot, destination_specs
+from bot.bootstrap import destination_specs
 from bot.config import AnnounceConfig, Config, SlackConfig
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import Context
+from bot.scan import Bot
+from tests.outbox_rows import outbox_rows
 from tests.polling import until
 from tests.posts import write_issue
 
@@ -195,7 +197,7 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
     bot = Bot(config, db, archive=slack_archive)
     bot.introduce(destination_specs(config, console=False))
     bot.scan()
-    [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending"])
+    [row] = outbox_rows(bot.store.db, f"slack:{CHANNEL}", ["pending"])
     assert row["issue"] == 30
 
     fake.hold_posts = asyncio.Event()  # the post reaches Slack; the answer never gets back
@@ -214,7 +216,7 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
     fake.hold_posts = None
     [posted] = fake.posts(CHANNEL)
 
-    [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending", "delivered"])
+    [row] = outbox_rows(bot.store.db, f"slack:{CHANNEL}", ["pending", "delivered"])
     assert row["state"] == "pending" and row["remote_ref"] is None  # sent, but not recorded
 
     # The restarted bot sends the same delivery again: the metadata is found, nothing is posted.
@@ -222,7 +224,7 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
     result = await Announcer(bot.outbox, [dest], bot.render).drain(budget=30)
     assert result == {f"slack:{CHANNEL}": 1}
     assert fake.posts(CHANNEL) == [posted]
-    [row] = bot.outbox.rows(f"slack:{CHANNEL}", ["pending", "delivered"])
+    [row] = outbox_rows(bot.store.db, f"slack:{CHANNEL}", ["pending", "delivered"])
     assert row["state"] == "delivered" and row["remote_ref"] == posted["ts"]
     history = fake.calls_to("conversations.history")
     assert history and history[-1].args["channel"] == CHANNEL
@@ -316,7 +318,7 @@ async def test_dm_fan_out_is_concurrent_and_slows_down_only_on_429(fake, tmp_pat
     task = asyncio.create_task(ann.run())
     try:
         await fake.wait_for(lambda: len(fake.posts()) == 41, timeout=60)
-        await until(lambda: not bot.outbox.rows("slack-dm", ["pending"]), what="every DM recorded")
+        await until(lambda: not outbox_rows(bot.store.db, "slack-dm", ["pending"]), what="every DM recorded")
     finally:
         await ann.stop(5)
         await asyncio.gather(task, return_exceptions=True)

@@ -1,4 +1,4 @@
-"""The whole bot (`bot.app.run_async`, the composition root) with Slack in Socket Mode against
+"""The whole bot (`bot.bootstrap.start`, the composition root) with Slack in Socket Mode against
 the fake: the back-catalogue announcement, a command over the socket, a newly published
 issue noticed by the watcher and announced once, and a clean stop."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date
 from slack_env import slack_cfg
 from slack_signing import slash_payload
 
-from bot.app import run_async
+from bot.bootstrap import start
 from bot.config import ArchiveConfig, Config
 from tests.posts import write_issue
 
@@ -20,9 +20,8 @@ async def test_run_with_slack_in_socket_mode(fake, tmp_path, slack_archive, monk
     monkeypatch.setenv("SLACK_APP_TOKEN", fake.app_token)
     config = Config(page_size=10, archive=ArchiveConfig(path=slack_archive),
                     slack=slack_cfg(fake, mode="socket", channels=("C0NEWS",), backlog=1))
-    stop = asyncio.Event()
-    running = []
-    bot = asyncio.create_task(run_async(config, tmp_path / "bot.db", stop=stop, ready=running.append))
+    running = await start(config, tmp_path / "bot.db")
+    stop, bot = running.stop, asyncio.create_task(running.serve())
     try:
         await fake.wait_for(lambda: fake.socket_connections == 1 or bot.done(), timeout=20)
         assert not bot.done(), bot.result()

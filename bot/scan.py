@@ -1,0 +1,76 @@
+"""The platform-free bot: store, parser, core and outbox, and the scan that ties the archive
+to the outbox (each scan ingests what changed, queues what was published, wakes the announcer).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from archive.store import IngestSummary, Store
+from bot.clock import clock_from_env
+from bot.config import Config
+from bot.core import Core
+from bot.ingest import ingest, make_outbox, make_parser
+from bot.outbox import DestinationSpec, Pending
+from bot.reply import Reply
+
+log = logging.getLogger("digest_bot.scan")
+
+
+class Bot:
+    """Store + parser + core + outbox, and the scan that ties the archive to the outbox."""
+
+    def __init__(self, config: Config, db_path: Path, *, clock=None, archive: Path | None = None):
+        self.config = config
+        self.clock = clock or clock_from_env()
+        self.root = Path(archive).resolve() if archive else config.archive.path
+        self.store = Store(db_path)
+        self.parser = make_parser(config)
+        self.core = Core(self.store, config)
+        self.outbox = make_outbox(self.store, clock=self.clock.now)
+        self.on_scanned: Callable[[], None] = lambda: None
+        self._to_introduce: list[DestinationSpec] = []
+        self.last_summary: IngestSummary | None = None
+        self.last_scan_at: float | None = None  # time.time() of the last successful scan
+
+    def introduce(self, specs: list[DestinationSpec]) -> None:
+        """Introduce destinations (see bot.outbox): now if a scan has succeeded, else after the
+        first one that does: the back catalogue must be in the store to be marked announced."""
+        if self.last_summary is not None:
+            self.outbox.introduce(specs, self.visible())
+        else:
+            self._to_introduce += specs
+
+    def scan(self) -> IngestSummary:
+        summary = ingest(
+            self.store, self.config, self.root, parser=self.parser,
+            on_change=self.outbox.on_change, when=self.clock.today(),
+        )
+        self.last_summary = summary
+        self.last_scan_at = time.time()
+        for s in summary.skipped:  # only files that changed since the last scan: no repeats
+            log.warning("not indexed: %s: %s", s.path, s.reason)
+        for ch in summary.changes:
+            log.info("issue %s (%s) %s", ch.number, ch.key, ch.kind)
+        visible = self.visible()
+        if self._to_introduce:
+            specs, self._to_introduce = self._to_introduce, []
+            self.outbox.introduce(specs, visible)
+        self.outbox.reconcile(visible)
+        self.on_scanned()
+        return summary
+
+    def visible(self) -> list[tuple[str, int]]:
+        """(key, number) of the visible issues, newest first."""
+        return self.store.visible_issues()
+
+    def render(self, pending: Pending) -> Reply | None:
+        d = pending.delivery
+        if d.kind == "dm":
+            return self.core.subscription_digest(d.issue, pending.project or "")
+        return self.core.announcement(d.issue)
+
+    def close(self) -> None:
+        self.store.close()
