@@ -189,9 +189,10 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[_Platform]:
     platforms: list[_Platform] = []
     if config.slack and config.slack.configured():
         # --- Slack ---------------------------------------------------------------------
-        from adapters.slack import SlackAdapter  # lazy: slack_bolt only when configured
+        from adapters.slack import SeenEvents, SlackAdapter  # lazy: slack_bolt only when configured
 
-        platforms.append(_Platform("slack", SlackAdapter.from_config(config.slack, bot.core, bot.store)))
+        seen = SeenEvents(bot.store.db.conn)  # the adapter's port on the store: handled event ids
+        platforms.append(_Platform("slack", SlackAdapter.from_config(config.slack, bot.core, seen)))
     if config.matrix and config.matrix.configured():
         # --- Matrix --------------------------------------------------------------------
         from adapters.matrix import MatrixAdapter, make_client  # lazy: nio only when configured
