@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.i18n import tr
 from bot.reply import IssueRef, Item, Reply
 
 MAX_EVENT_BYTES = 65_536
@@ -132,8 +133,9 @@ def blocks(reply: Reply, more_hint: str = "more") -> list[Block]:
     if reply.url:
         out.append(Block(reply.url, f"<p>{link_html(reply.url, reply.url)}</p>", reply.url))
     if reply.more:
-        p = f"… {reply.more} more: say “{more_hint}”"
-        h = f"<i>… {reply.more} more: say <code>{esc(more_hint)}</code></i>"
+        say = tr(reply.lang).gettext("… {n} more: say “{word}”")
+        p = say.format(n=reply.more, word=more_hint)
+        h = "<i>" + esc(say).format(n=reply.more, word=f"<code>{esc(more_hint)}</code>") + "</i>"
         out.append(Block(p, h, p))
     return out
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from bot.i18n import tr
 from bot.reply import IssueRef, Item, Reply
 
 MAX_BLOCKS = 50
@@ -162,7 +163,7 @@ def _context_line(reply: Reply) -> str | None:
     if reply.items:
         parts.append(f"{len(reply.items)} item{'s' if len(reply.items) != 1 else ''}")
     if reply.more:
-        parts.append(f"{reply.more} more")
+        parts.append(tr(reply.lang).gettext("{n} more").format(n=reply.more))
     return " · ".join(parts) or None
 
 
@@ -232,14 +233,14 @@ def _context(text: str) -> dict:
     }
 
 
-def _more_button(more: int) -> dict:
+def _more_button(more: int, lang: str = "en") -> dict:
     return {
         "type": "actions",
         "elements": [
             {
                 "type": "button",
                 "action_id": MORE_ACTION,
-                "text": {"type": "plain_text", "text": f"Show more ({more})"[:MAX_BUTTON_TEXT]},
+                "text": {"type": "plain_text", "text": tr(lang).gettext("Show more ({n})").format(n=more)[:MAX_BUTTON_TEXT]},
                 "value": "more",
             }
         ],
@@ -302,7 +303,7 @@ def render(reply: Reply, *, single: bool = False, max_messages: int = MAX_MESSAG
     if context:
         bottom.append((_context(context), context))
     if reply.more and not single:
-        bottom.append((_more_button(reply.more), ""))
+        bottom.append((_more_button(reply.more, reply.lang), ""))
 
     chunks = _chunks(reply) or ([] if reply.notice else ["(nothing to show)"])
     body = [(_section(s), s) for s in _pack(chunks, MAX_BLOCKS - len(top) - len(bottom))]

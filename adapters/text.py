@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import tr
 from bot.reply import IssueRef, Item, Reply
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -32,11 +33,12 @@ def item_lines(item: Item, show_issue: bool = True) -> list[str]:
 
 def render_text(reply: Reply) -> str:
     """Title, notice, paragraphs, sections, issues, items, link and the `more` hint, in that order."""
+    _ = tr(reply.lang).gettext  # the reply's language: its own words are translated, the archive's are not
     out = [reply.title]
     if reply.notice:
         out.append(f"({reply.notice})")
     if reply.issue and reply.kind in ("issue", "announcement"):
-        out.append(f"Issue {reply.issue.number} · {period_text(reply.issue)}")
+        out.append(_("Issue {n} · {when}").format(n=reply.issue.number, when=period_text(reply.issue)))
     out += list(reply.text)
     if reply.sections:
         out.append("  ".join(f"{s.name} ({s.count})" for s in reply.sections))
@@ -53,5 +55,6 @@ def render_text(reply: Reply) -> str:
     if reply.url:
         out.append(reply.url)
     if reply.more:
-        out.append(f"… {reply.more}{'+' if reply.more_at_least else ''} more: say `more`.")
+        n = f"{reply.more}{'+' if reply.more_at_least else ''}"
+        out.append(_("… {n} more: say `more`.").format(n=n))
     return clean("\n".join(out))

@@ -10,11 +10,19 @@ class ParsedLink:
     url: str
     label: str = ""  # the link text for [text](url); "" for autolinks and bare URLs
 
+    def __reduce__(self):  # pickled as its fields: parse workers send 100,000s of these
+        return ParsedLink, (self.url, self.label)
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedItem:
     text: str  # plain text, markdown removed, whitespace collapsed
     links: tuple[ParsedLink, ...] = ()
+    # what the item sits under inside its section: deeper headings ("Europe"), the parent list item
+    context: str = ""
+
+    def __reduce__(self):
+        return ParsedItem, (self.text, self.links, self.context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +43,11 @@ class ParsedIssue:
     slug: str  # from the filename: 2014-09-16-<slug>.md
     categories: tuple[str, ...]  # front matter `categories` / `category`
     published: bool  # front matter `published` (Jekyll's default: true)
-    preface: str  # plain text before the first heading
+    preface: str  # plain text before the first heading (also the section named PREFACE)
     sections: tuple[ParsedSection, ...]
+    # where the number was stated: "front matter", "title", "path"; "" when the post states none
+    # (number 0 then: the store numbers such posts by date when the digest states no numbers)
+    number_from: str = "title"
 
 
 @dataclass(frozen=True, slots=True)

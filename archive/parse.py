@@ -10,14 +10,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import frontmatter
-import yaml
+import html
+from urllib.parse import unquote
+
 from linkify_it import LinkifyIt
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it_pyrs import MarkdownIt
 
-from bot.config import ArchiveConfig
-
+from . import dates, formats
+from .config import ArchiveConfig
 from .model import ParsedIssue, ParsedItem, ParsedLink, ParsedSection, Skipped
 from .numerals import parse_number
 from .projects import ProjectNames, clean_heading
@@ -26,9 +26,6 @@ from .projects import ProjectNames, clean_heading
 
 # Jekyll: _posts/2014-09-16-some-slug.md (the extension is whatever follows the last dot)
 _POST_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})-(.*)\.[^.]+")
-_DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9])")
-# A fence line with trailing spaces ("--- "): the YAML handler wants bare "---" fences.
-_FENCE_SPACES = re.compile(r"^(---)[ \t]+$", re.MULTILINE)
 # kramdown (Jekyll's renderer) accepts "###Nova"; CommonMark needs "### Nova".
 _ATX_NO_SPACE = re.compile(r"^(#{2,6})(?=[^#\s])", re.MULTILINE)
 _CODE_FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -56,6 +53,10 @@ _UNSAFE_URL = re.compile(r'[\x00-\x20"<>`\x7f]')
 _CUT = "\x00"
 _CUT_IN_PARENS = re.compile(r"[(（]\s*\x00[\s\x00]*[)）]")
 _CUT_BEFORE_PUNCT = re.compile(r"[:：]?\s*\x00[\s\x00]*(?=[.,;!?)\]，。；！？）】、])")
+# ... and "a, <url>, <url> and b", "Slides: <url>", "<url> - text", "(see <url>)"
+_CUT_RUN = re.compile(r"\x00(?:[\s,，;；|/&]*\x00)+")
+_CUT_AT_END = re.compile(r"[\s:：,，;；|\-–—/&]*\x00[\s\x00]*$")
+_CUT_AT_START = re.compile(r"^[\s\x00]*\x00[\s:：,，;；|\-–—/&]*")
 # A line break: a space between words, nothing between two Chinese characters.
 _BREAK = "\x01"
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
@@ -114,19 +115,6 @@ def _fix_atx_headings(text: str) -> str:
     return "\n".join(out)
 
 
-def _as_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and (m := _DATE_TEXT.match(value)):
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    return None
-
-
 def _short(text: str, limit: int = 80) -> str:
     text = _SPACES.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -160,18 +148,66 @@ def parse_period(title: str, post_date: date) -> tuple[date, date] | None:
 
 
 def make_markdown() -> MarkdownIt:
-    """CommonMark + tables + strikethrough, with linkify for bare URLs.
+    """CommonMark + tables + strikethrough, with linkify for bare URLs (scheme URLs only, even
+    glued to Chinese text: "setup.py" or "README.md" never become links).
 
-    Only linkify's inline rule runs: it finds scheme URLs (https://...) even glued to Chinese
-    text, while the core rule would also turn "setup.py" or "README.md" into links (fuzzy
-    domains) and costs a third of the parse time.
-    """
-    md = MarkdownIt("commonmark", {"linkify": True})
-    md.enable(["table", "strikethrough"])
-    md.inline.ruler.enable("linkify")
-    md.normalizeLink = _normalize_link
-    md.normalizeLinkText = lambda url: url
-    return md
+    markdown-it-pyrs (the markdown-it rules, in Rust) parses a 20 KB post ten times faster than
+    markdown-it-py, which took most of an ingest. It percent-encodes link destinations; links are
+    taken as the post writes them instead, from the source (`_Source`)."""
+    return MarkdownIt("commonmark").enable_many(["table", "strikethrough", "linkify"])
+
+
+class _Source:
+    """The markdown a tree was parsed from, for link destinations as written: node srcmaps are
+    byte offsets into it."""
+
+    __slots__ = ("data", "refs")
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode()
+        self.refs: dict[str, str] = {}  # reference label (normalised) -> destination as written
+
+    def text(self, span) -> str:
+        return self.data[span[0]:span[1]].decode("utf-8", "replace") if span else ""
+
+    def define(self, node) -> None:
+        m = _DEFINITION.search(self.text(node.srcmap))
+        if m:
+            self.refs.setdefault(_label_key(node.meta.get("label", "")), m[1])
+
+    def destination(self, node) -> str:
+        """The destination of a [label](dest) or [label][ref] link node, unescaped but not encoded."""
+        url = node.meta.get("url", "")
+        if "%" not in url:  # nothing was encoded: the destination as written (escapes undone)
+            return url
+        raw = None
+        kids = node.children
+        end = (max(c.srcmap[1] for c in kids if c.srcmap) if kids and any(c.srcmap for c in kids)
+               else (node.srcmap[0] + 1 if node.srcmap else None))
+        if end is not None and node.srcmap:
+            tail = self.data[end:node.srcmap[1]].decode("utf-8", "replace")
+            m = _INLINE_DEST.match(tail)
+            if m:
+                raw = m[1]
+            else:
+                m = _REF_TAIL.match(tail)
+                key = m[1] if m and m[1] else self.text((node.srcmap[0] + 1, end))
+                raw = self.refs.get(_label_key(key))
+        if raw is None:
+            return unquote(url)
+        if raw.startswith("<") and raw.endswith(">"):
+            raw = raw[1:-1]
+        return _normalize_link(html.unescape(_ESCAPE.sub(r"\1", raw)))
+
+
+# "](dest", "](<dest>", with balanced parentheses inside dest
+_INLINE_DEST = re.compile(r"\]\(\s*(<[^>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)")
+_REF_TAIL = re.compile(r"\](?:\s*\[([^\]]*)\])?")
+_DEFINITION = re.compile(r"\]:\s*(<[^>\n]*>|\S+)")
+
+
+def _label_key(label: str) -> str:
+    return _SPACES.sub(" ", label).strip().casefold()
 
 
 @dataclass(slots=True)
@@ -181,6 +217,7 @@ class _Block:
     text: str
     links: list[ParsedLink] = field(default_factory=list)
     only_links: bool = False  # nothing but links (and punctuation) in it
+    context: str = ""  # a nested list item's parent item
 
 
 class _InlineText:
@@ -193,67 +230,65 @@ class _InlineText:
         self.own: list[str] = []  # text outside links: decides whether a block is only links
         self.links: list[ParsedLink] = []
 
-    def add(self, children: list[Token]) -> None:
+    def add(self, nodes, src: _Source) -> None:
         parts, own = self.parts, self.own
-        i, n = 0, len(children)
-        while i < n:
-            t = children[i]
-            kind = t.type
-            if kind == "text" or kind == "code_inline":
-                parts.append(t.content)
-                own.append(t.content)
+        for t in nodes:
+            kind = t.name
+            if kind == "text" or kind == "text_special":
+                content = t.meta["content"]
+                parts.append(content)
+                own.append(content)
             elif kind == "softbreak" or kind == "hardbreak":
                 parts.append(_BREAK)
-            elif kind == "link_open":
-                j = i + 1
-                while j < n and children[j].type != "link_close":
-                    j += 1
-                label = "".join(
-                    c.content for c in children[i + 1 : j] if c.type in ("text", "code_inline")
-                )
-                self._link(t, label)
-                i = j
-            elif kind == "html_inline" and t.content.lower().startswith("<br"):
-                parts.append(_BREAK)
-            i += 1
+            elif kind == "link":
+                self._link(src.destination(t), _label(t))
+            elif kind == "linkify":
+                self._linkify(_label(t))
+            elif kind == "autolink":
+                self._autolink(t, _label(t))
+            elif kind == "html_inline":
+                if t.meta["content"].lower().startswith("<br"):
+                    parts.append(_BREAK)
+            elif kind == "image":
+                continue  # neither its alt text nor its address is an item's
+            elif t.children:  # emphasis, strong, strikethrough, code_inline
+                self.add(t.children, src)
 
-    def _link(self, t: Token, label: str) -> None:
+    def _linkify(self, raw: str) -> None:
         parts, own = self.parts, self.own
-        href = t.attrs.get("href", "")
-        href = href if isinstance(href, str) else ""
-        if t.markup == "linkify":
-            if parts and parts[-1].endswith("<"):  # "<http://x" without its ">"
-                parts[-1] = parts[-1][:-1]
-            raw = label
-            while raw:
-                url, rest = _bare_url(raw)
-                if url and _is_web_url(url):
-                    self.links.append(ParsedLink(_normalize_link(url)))
-                    parts.append(_CUT)
-                else:
-                    parts.append(url)
-                    own.append(url)
-                # linkify reads across Chinese punctuation ("见 a。另见：b"): look for more
-                raw = ""
-                m = _WEB_SCHEME.search(rest)
-                if m and _LINKIFY.match_at_start(rest[m.start():]):
-                    raw = rest[m.start():]
-                    rest = rest[: m.start()]
-                parts.append(rest)
-                own.append(rest)
-        elif t.markup == "autolink":
-            url = _ESCAPE.sub(r"\1", href)
-            if _is_web_url(url):
-                self.links.append(ParsedLink(url))
+        if parts and parts[-1].endswith("<"):  # "<http://x" without its ">"
+            parts[-1] = parts[-1][:-1]
+        while raw:
+            url, rest = _bare_url(raw)
+            if url and _is_web_url(url):
+                self.links.append(ParsedLink(_normalize_link(url)))
                 parts.append(_CUT)
-            else:  # <someone@example.org>: keep the address as text
-                parts.append(label)
-                own.append(label)
-        else:  # [label](url): the label stays in the text
-            label_text = _SPACES.sub(" ", label).strip()
-            parts.append(label)
-            if href and _is_web_url(href):
-                self.links.append(ParsedLink(_ESCAPE.sub(r"\1", href), label_text))
+            else:
+                parts.append(url)
+                own.append(url)
+            # linkify reads across Chinese punctuation ("见 a。另见：b"): look for more
+            raw = ""
+            m = _WEB_SCHEME.search(rest)
+            if m and _LINKIFY.match_at_start(rest[m.start():]):
+                raw = rest[m.start():]
+                rest = rest[: m.start()]
+            parts.append(rest)
+            own.append(rest)
+
+    def _autolink(self, t, label: str) -> None:
+        url = _ESCAPE.sub(r"\1", _normalize_link(label))
+        if not t.meta.get("url", "").startswith("mailto:") and _is_web_url(url):
+            self.links.append(ParsedLink(url))
+            self.parts.append(_CUT)
+        else:  # <someone@example.org>: keep the address as text
+            self.parts.append(label)
+            self.own.append(label)
+
+    def _link(self, href: str, label: str) -> None:
+        """[label](url): the label stays in the text."""
+        self.parts.append(label)
+        if href and _is_web_url(href):
+            self.links.append(ParsedLink(_ESCAPE.sub(r"\1", href), _SPACES.sub(" ", label).strip()))
 
     def block(self, can_be_only_links: bool = False) -> _Block:
         """The collected text and links; `can_be_only_links` for paragraphs, which may be the
@@ -263,8 +298,10 @@ class _InlineText:
             text = _CJK_BREAK.sub("", text).replace(_BREAK, " ")
         text = _SPACES.sub(" ", text)
         if _CUT in text:
+            text = _CUT_RUN.sub(_CUT, text)
             text = _CUT_IN_PARENS.sub(_CUT, text)
             text = _CUT_BEFORE_PUNCT.sub("", text)
+            text = _CUT_AT_START.sub("", _CUT_AT_END.sub("", text))
             text = _SPACES.sub(" ", text.replace(_CUT, " "))
         links = _unique(self.links)
         only = can_be_only_links and bool(links) and _ONLY_PUNCT.fullmatch("".join(self.own)) is not None
@@ -285,76 +322,116 @@ def _unique(links: list[ParsedLink]) -> list[ParsedLink]:
     return out
 
 
-def _blocks(tokens: list[Token]):
-    """Top-level events: ("heading", level, text) or ("block", _Block)."""
-    i, n = 0, len(tokens)
-    while i < n:
-        t = tokens[i]
-        kind = t.type
-        if kind == "heading_open":
+def _label(node) -> str:
+    """The text of a link's label (emphasis and code included, images not)."""
+    out = []
+    for c in node.children:
+        if c.name == "text" or c.name == "text_special":
+            out.append(c.meta["content"])
+        elif c.children and c.name != "image":
+            out.append(_label(c))
+    return "".join(out)
+
+
+_BLOCKS = frozenset("paragraph heading blockquote bullet_list ordered_list list_item table thead tbody trow"
+                    " tcell fence code_block html_block hr definition front_matter lheading".split())
+_NOT_TEXT = frozenset(("fence", "code_block", "html_block", "hr", "definition", "front_matter"))
+_LISTS = ("bullet_list", "ordered_list")
+
+
+def _blocks(root, src: _Source):
+    """Top-level events: ("heading", level, text, _Block) or ("block", _Block)."""
+    for t in root.children:
+        if t.name == "definition":
+            src.define(t)
+    for t in root.children:
+        kind = t.name
+        if kind == "heading" or kind == "lheading":
             inline = _InlineText()
-            inline.add(tokens[i + 1].children or [])
-            text = _HEADING_IAL.sub("", inline.block().text)
-            yield ("heading", int(t.tag[1:]), text.strip())
-            i += 3
-            continue
-        if kind == "paragraph_open":
+            inline.add(t.children, src)
+            block = inline.block()
+            yield ("heading", t.meta["level"], block.text, block)
+        elif kind == "paragraph":
             inline = _InlineText()
-            inline.add(tokens[i + 1].children or [])
+            inline.add(t.children, src)
             yield ("block", inline.block(can_be_only_links=True))
-            i += 3
-            continue
-        if t.nesting == 1:  # a container: find its close (the next nesting -1 at level 0)
-            j = i + 1
-            while j < n and not (tokens[j].level == t.level and tokens[j].nesting == -1):
-                j += 1
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                yield from _container_items(tokens, i + 1, j, "list_item_open", t.level + 1)
-            elif kind == "blockquote_open":
-                yield from _container_items(tokens, i, j + 1, "blockquote_open", t.level)
-            elif kind == "table_open":
-                yield from _table_rows(tokens, i + 1, j)
-            i = j + 1
-            continue
-        i += 1  # hr, code, fence, html_block: not items
-
-
-def _container_items(tokens: list[Token], start: int, stop: int, opener: str, level: int):
-    """One block per `opener` at `level` (list items of a list, or the whole block quote)."""
-    inline: _InlineText | None = None
-    for k in range(start, stop):
-        t = tokens[k]
-        if t.type == opener and t.level == level:
-            if inline is not None:
-                yield ("block", inline.block())
+        elif kind in _LISTS:
+            yield from _list_items(t, src, "")
+        elif kind == "blockquote":  # the whole quote is one item
             inline = _InlineText()
-        elif t.type == "inline" and inline is not None:
-            if inline.parts:
-                inline.parts.append(" ")
-            inline.add(t.children or [])
-    if inline is not None:
-        yield ("block", inline.block())
-
-
-def _table_rows(tokens: list[Token], start: int, stop: int):
-    in_body = False
-    inline: _InlineText | None = None
-    for k in range(start, stop):
-        t = tokens[k]
-        if t.type == "tbody_open":
-            in_body = True
-        elif in_body and t.type == "tr_open":
-            inline = _InlineText()
-        elif in_body and t.type == "tr_close" and inline is not None:
+            _gather(t, inline, src, None)
             yield ("block", inline.block())
-            inline = None
-        elif t.type == "inline" and inline is not None:
-            if inline.parts:
+        elif kind == "table":
+            for part in t.children:
+                if part.name == "tbody":
+                    for row in part.children:
+                        inline = _InlineText()
+                        _gather(row, inline, src, None)
+                        yield ("block", inline.block())
+        # hr, code, fence, html_block, definitions: not items
+
+
+def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> None:
+    """The inline text of a block's subtree into `inline`, paragraphs joined by a space; lists
+    go to `nested` when it is given (a list item's sublists are items of their own)."""
+    run = False  # inside a run of inline nodes (a tight list item's hidden paragraph)
+    for c in node.children:
+        kind = c.name
+        if kind in _BLOCKS:
+            run = False
+            if kind in _NOT_TEXT:
+                continue
+            if nested is not None and kind in _LISTS:
+                nested.append(c)
+                continue
+            if kind in ("paragraph", "heading", "lheading", "tcell"):
+                if inline.parts:
+                    inline.parts.append(" ")
+                inline.add(c.children, src)
+            else:
+                _gather(c, inline, src, nested)
+        else:
+            if not run and inline.parts:
                 inline.parts.append(" ")
-            inline.add(t.children or [])
+            run = True
+            inline.add((c,), src)
+
+
+def _list_items(lst, src: _Source, context: str):
+    """One block per item of a list; a nested list's items are blocks of their own, with their
+    parent item's text as context."""
+    for item in lst.children:
+        inline = _InlineText()
+        nested: list = []
+        _gather(item, inline, src, nested)
+        block = inline.block()
+        block.context = context
+        if block.text or block.links or not nested:
+            yield ("block", block)
+        inner = _short(block.text, 80) if block.text else context
+        for sub in nested:
+            yield from _list_items(sub, src, inner)
 
 
 # --- the parser ---------------------------------------------------------------------------
+
+PREFACE = "Introduction"  # the section holding what comes before the first heading
+_MONTHS_OR_DAYS = dates.DATE_IN_TEXT
+# A number in the path: "issue-150.markdown", "294.mdx", "294/index.mdx", "newsletter_12.md"
+_PATH_NUMBER = re.compile(
+    r"(?i)(?:^|/)(?:(?:issue|issues|newsletter|edition|number|no|nr|vol|volume|week|digest)[-_ ]?)?"
+    r"(\d{1,5})(?:/index)?\.[A-Za-z]+$")
+_NUMBER_KEYS = ("number", "issue", "issue_number", "issue_no", "no")
+# Emoji and pictographs in headings ("## ⚛️ React"): not part of the name
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0E\uFE0F\u200D\u20E3]")
+_H1 = re.compile(r"\A\s*#(?!#)[ \t]*(.+?)[ \t#]*(?:\n|\Z)")
+
+
+def _heading_name(text: str) -> str:
+    text = _HEADING_IAL.sub("", text)
+    if not text.isascii():
+        text = _EMOJI.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 class Parser:
@@ -362,31 +439,34 @@ class Parser:
 
     def __init__(self, cfg: ArchiveConfig | None = None) -> None:
         self.cfg = cfg or ArchiveConfig()
-        self.title_re = re.compile(self.cfg.title_pattern)
+        self.title_res = tuple(re.compile(p, re.IGNORECASE) for p in self.cfg.title_patterns)
+        self.strict = self.cfg.title_pattern_set  # a configured title_pattern: only matching titles are issues
         self.projects = ProjectNames.from_config(self.cfg)
         self._md = make_markdown()
-        self._yaml = frontmatter.YAMLHandler()
 
-    def parse(self, rel_path: str, data: bytes, mtime_date: date | None = None) -> ParsedIssue | Skipped:
+    def parse(self, rel_path: str, data: bytes, mtime_date: date | None = None,
+              git_date: date | None = None) -> ParsedIssue | Skipped:
         """`rel_path` is relative to the archive root; `mtime_date` dates a draft without a date
-        (as `jekyll --drafts` does). Never raises."""
+        (as `jekyll --drafts` does) and a post outside Jekyll's `_posts` that states none;
+        `git_date` is the file's first commit, when the archive is a git repository. Never raises."""
         path = rel_path.replace("\\", "/")
         try:
             meta = self._read(path, data)
             if isinstance(meta, Skipped):
                 return meta
-            head = self._head(path, meta[0], mtime_date)
+            head = self._head(path, meta[0], meta[1], mtime_date, git_date)
         except Exception as e:  # noqa: BLE001 - one odd file must not stop an ingest
             return Skipped(path, f"cannot read ({type(e).__name__}: {_short(str(e), 60)})")
         if isinstance(head, Skipped):
             return head
+        body = head.pop("body")
         try:
-            preface, sections = self._body(meta[1], head["title"])
+            preface, sections = self._body(body, head["title"])
         except Exception as e:  # noqa: BLE001
             return Skipped(path, f"cannot parse body ({type(e).__name__}: {_short(str(e), 60)})", True)
         return ParsedIssue(preface=preface, sections=sections, **head)
 
-    # -- front matter ----------------------------------------------------------------------
+    # -- header ----------------------------------------------------------------------------
 
     def _read(self, path: str, data: bytes) -> tuple[dict, str] | Skipped:
         size = len(data)
@@ -403,64 +483,85 @@ class Parser:
                                     data[:4096].decode("utf-8", "replace"))
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = _FENCE_SPACES.sub(r"\1", text)
-        if not text.startswith("---\n"):
-            return self._unreadable(path, "no front matter", text)
         try:
-            fm, body = self._yaml.split(text)
-        except ValueError:
-            return self._unreadable(path, "front matter not closed (no second '---')", text)
-        try:
-            meta = self._yaml.load(fm)
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f", line {mark.line + 1}" if mark is not None else ""  # fm starts on line 1
-            problem = getattr(e, "problem", None) or type(e).__name__
-            return self._unreadable(path, f"broken front matter ({problem}{where})", fm)
-        if meta is None:
-            meta = {}
-        if not isinstance(meta, dict):
-            return self._unreadable(path, "front matter is not a mapping", fm)
+            kind, meta, body = formats.split(text)
+        except formats.HeaderError as e:
+            return self._unreadable(path, str(e), text)
+        if kind == formats.NONE and (path.startswith(_POSTS + "/") or f"/{_POSTS}/" in path):
+            return self._unreadable(path, "no front matter", text)  # Jekyll reads none without
+        if path.endswith(".mdx"):
+            body = formats.strip_mdx(body)
         return meta, body
 
     def _unreadable(self, path: str, reason: str, head: str) -> Skipped:
         """A file whose front matter cannot be read; it counts as a digest issue (the operator
         should hear about it) when its first lines contain a digest title."""
-        return Skipped(path, reason, is_digest=bool(self.title_re.search(head[:1000])))
+        head = head[:1000]
+        return Skipped(path, reason, is_digest=any(r.search(head) for r in self.title_res))
 
-    def _head(self, path: str, meta: dict, mtime_date: date | None) -> dict | Skipped:
-        """Everything but the body: is it an issue, which one, when, where."""
+    def _title_number(self, title: str) -> tuple[int | None, str | None]:
+        """(number, None), or (None, the text that is not a number) from the title patterns; a
+        number that is part of a date in the title ("Week Ending August 16") is no issue number."""
+        for r in self.title_res:
+            m = r.search(title)
+            if not m:
+                continue
+            raw = m.group("number") or ""
+            start, end = m.span("number")
+            if any(d.start() <= start and end <= d.end() for d in _MONTHS_OR_DAYS.finditer(title)):
+                continue
+            number = parse_number(raw)
+            return (number, None) if number is not None else (None, raw)
+        return None, None
+
+    def _head(self, path: str, meta: dict, body: str, mtime_date: date | None,
+              git_date: date | None) -> dict | Skipped:
+        """Everything but the body's sections: is it an issue, which one, when, where."""
         raw_title = meta.get("title")
         title = "" if raw_title is None else _SPACES.sub(" ", str(raw_title)).strip()
-        raw_number = meta.get("number")
-        has_number = raw_number is not None and raw_number != ""
-        if not title:
-            return Skipped(path, "no title", is_digest=has_number)
-        if has_number:
+        if not title and (m := _H1.match(body)):  # no title in the header: the first "# heading"
+            title = _heading_name(m[1]).strip("*_ ")
+            body = body[m.end():]
+        raw_number = next((meta[k] for k in _NUMBER_KEYS if meta.get(k) not in (None, "")), None)
+        number_from = ""
+        number: int | None = None
+        if raw_number is not None:
             number = raw_number if type(raw_number) is int else (
                 parse_number(raw_number) if isinstance(raw_number, str) else None)
             if number is None or number < 0:
                 return Skipped(path, f"bad issue number {_short(str(raw_number), 40)!r} in front matter", True)
-        else:
-            m = self.title_re.search(title)
-            if not m:
-                return Skipped(path, f"not a digest issue (title {_short(title)!r})")
-            number = parse_number(m.group("number") or "")
+            number_from = "front matter"
+        elif title:
+            number, bad = self._title_number(title)
+            if bad is not None:
+                return Skipped(path, f"bad issue number {bad!r} in title", True)
+            if number is not None:
+                number_from = "title"
+        if number is None and not self.strict and (m := _PATH_NUMBER.search(path)):
+            number, number_from = int(m[1]), "path"
+        if not title:
             if number is None:
-                return Skipped(path, f"bad issue number {m.group('number')!r} in title", True)
+                return Skipped(path, "no title", is_digest=False)
+            if raw_title is not None or number_from == "front matter":
+                return Skipped(path, "no title", is_digest=True)
+            title = f"Issue {number}"
+        if number is None and self.strict:
+            return Skipped(path, f"not a digest issue (title {_short(title)!r})")
 
         name = path.rsplit("/", 1)[-1]
         dirs = path.split("/")[:-1]
         is_draft = _DRAFTS in dirs
         named = _POST_NAME.fullmatch(name)
         slug = named[4] if named else name.rsplit(".", 1)[0]
+        if slug == "index" and dirs:  # folder per post: 294/index.mdx
+            slug = dirs[-1]
         fm_slug = meta.get("slug")
         if isinstance(fm_slug, str) and fm_slug.strip():
             slug = fm_slug.strip()  # Jekyll's :title uses the front matter slug when there is one
 
         raw_date = meta.get("date")
         if raw_date is not None and raw_date != "":
-            when = _as_date(raw_date)
+            when = dates.as_date(raw_date, self.cfg.date_format)
             if when is None:
                 return Skipped(path, f"bad date {_short(str(raw_date), 40)!r} in front matter", True)
         elif named:
@@ -468,15 +569,33 @@ class Parser:
                 when = date(int(named[1]), int(named[2]), int(named[3]))
             except ValueError:
                 return Skipped(path, f"bad date in file name {name!r}", True)
-        elif is_draft and mtime_date is not None:
-            when = mtime_date
         else:
-            return Skipped(path, "no date (file name is not YYYY-MM-DD-slug.md, no date: in front matter)", True)
+            when = dates.from_name(name)
+            if when is None and dirs and name.startswith("index."):
+                when = dates.from_name(dirs[-1])  # blog/2026-08-19-title/index.mdx
+            if when is None:
+                in_path = dates.from_path(path)
+                if in_path and (in_path[1] == "day" or git_date is None
+                                or git_date.year != in_path[0].year):
+                    when = in_path[0]  # a git date in the same year is more precise than "2019/"
+                else:
+                    when = git_date
+            in_posts = _POSTS in dirs
+            if when is None and mtime_date is not None and (is_draft or not in_posts):
+                when = mtime_date
+            if when is None:
+                return Skipped(path, "no date (file name is not YYYY-MM-DD-slug.md, no date: in front matter)",
+                               number is not None)
 
         raw_id = meta.get("id")
-        key = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else str(number)
+        if raw_id is not None and str(raw_id).strip():
+            key = str(raw_id).strip()
+        else:
+            key = str(number) if number is not None else f"{when.isoformat()}/{slug}"
+        draft = meta.get("draft") is True or str(meta.get("status", "")).strip().lower() in ("draft", "hidden")
         return {
-            "number": number,
+            "number": number if number is not None else 0,
+            "number_from": number_from,
             "key": key,
             "title": title,
             "date": when,
@@ -484,54 +603,129 @@ class Parser:
             "path": path,
             "slug": slug,
             "categories": _categories(dirs, meta),
-            "published": meta.get("published") is not False and not is_draft,
+            "published": meta.get("published") is not False and not is_draft and not draft,
+            "body": body,
         }
 
     # -- body ------------------------------------------------------------------------------
 
     def _body(self, body: str, title: str) -> tuple[str, tuple[ParsedSection, ...]]:
-        events = list(_blocks(self._md.parse(_fix_atx_headings(body))))
+        text = _fix_atx_headings(body)
+        events = list(_blocks(self._md.tree(text), _Source(text)))
         clean_title = clean_heading(title).lower()
-        preface: list[str] = []
-        sections: dict[str, tuple[str, list[ParsedItem]]] = {}
-        items: list[ParsedItem] | None = None  # the current section's items; None: preface
-        after_heading = True
+        # the headings that name something: not empty, not the title repeated
+        heads: dict[int, str] = {}
         for k, event in enumerate(events):
             if event[0] == "heading":
-                text = event[2]
-                clean = clean_heading(text).lower()
-                if not clean or clean == clean_title:
-                    continue  # an empty heading, or the title repeated: not a section
-                after_heading = True
-                # A heading with nothing of its own before the next heading only groups others.
-                own = k + 1 < len(events) and events[k + 1][0] == "block"
-                if not own:
-                    items = []  # its (non-existent) items go nowhere, not to the section before
+                name = _heading_name(event[2])
+                clean = clean_heading(name).lower()
+                if clean and clean != clean_title:
+                    heads[k] = name
+        owns = {k: k + 1 < len(events) and events[k + 1][0] == "block" for k in heads}
+        groups = {k for k in heads if self.projects.is_group(heads[k])}
+        next_head = {}
+        later = None
+        for k in sorted(heads, reverse=True):
+            next_head[k] = later
+            later = k
+        # topics: headings with items of their own, or above deeper headings (not configured groups)
+        topic = self.cfg.topic_level or _topic_level([
+            events[k][1] for k in heads if k not in groups and (
+                owns[k] or (next_head[k] is not None and events[next_head[k]][1] > events[k][1]))])
+
+        preface: list[str] = []
+        sections: dict[str, tuple[str, list[ParsedItem]]] = {}
+        items: list[ParsedItem] | None = None  # the current section's items; None: the preface
+        preface_items: list[ParsedItem] = []
+        context: list[tuple[int, str]] = []  # deeper headings above the current block
+        group_level = 0  # inside a configured group heading: its subheadings are topics
+        top = topic
+        after_heading = True
+        heading_item = False  # the last item is a heading's link
+        for k, event in enumerate(events):
+            if event[0] == "heading":
+                if k not in heads:
+                    continue
+                level, text, hblock = event[1], heads[k], event[3]
+                heading_item = False
+                if group_level and level <= group_level:
+                    group_level, top = 0, topic
+                nxt = next_head[k]
+                if k in groups:  # a configured group: the headings below it are topics
+                    group_level, top = level, max(topic, level + 1)
+                    if not owns[k]:
+                        items, context = [], []
+                        after_heading = True
+                        continue
+                if level > top and items is not None and not self.projects.known(text):
+                    # a subheading (not a configured project): context inside the section
+                    while context and context[-1][0] >= level:
+                        context.pop()
+                    if hblock.links:  # "### [141375: title](url)": also an item with its link
+                        items.append(ParsedItem(text, tuple(hblock.links), _join(context)))
+                        heading_item = True
+                    context.append((level, text))
+                    after_heading = True
+                    continue
+                if not owns[k] and nxt is not None and level < events[nxt][1] <= top:
+                    items, context = [], []  # it only groups the topics below it
+                    after_heading = True
                     continue
                 name = self.projects.canonical(text) or text
                 if name not in sections:
                     sections[name] = (text, [])
-                items = sections[name][1]
+                items, context = sections[name][1], []
+                if hblock.links:
+                    items.append(ParsedItem(text, tuple(hblock.links)))
+                    heading_item = True
+                after_heading = True
                 continue
             block: _Block = event[1]
-            if items is None:
-                if block.text:
-                    preface.append(block.text)
-                continue
-            if block.only_links and items and not after_heading:
+            target = preface_items if items is None else items
+            if heading_item:  # the text under a linked heading describes it: one item
+                heading_item = False
+                if not block.links and block.text and not block.context and target:
+                    last = target[-1]
+                    target[-1] = ParsedItem(f"{last.text}: {block.text}", last.links, last.context)
+                    after_heading = False
+                    continue
+            if items is None and block.text:
+                preface.append(block.text)
+            ctx = _join(context, block.context)
+            if block.only_links and target and not after_heading and target[-1].context == ctx:
                 # "text" then a paragraph of links: one item
-                last = items[-1]
+                last = target[-1]
                 text = f"{last.text} {block.text}".strip() if block.text else last.text
-                items[-1] = ParsedItem(text, tuple(_unique([*last.links, *block.links])))
+                target[-1] = ParsedItem(text, tuple(_unique([*last.links, *block.links])), ctx)
             elif block.text or block.links:
-                items.append(ParsedItem(block.text, tuple(block.links)))
+                target.append(ParsedItem(block.text, tuple(block.links), ctx))
             after_heading = False
-        out = tuple(
+        out = [ParsedSection(name=PREFACE, heading="", items=tuple(preface_items))] if preface_items else []
+        out += [
             ParsedSection(name=name, heading=heading, items=tuple(its))
             for name, (heading, its) in sections.items()
             if its
-        )
-        return "\n\n".join(preface), out
+        ]
+        return "\n\n".join(preface), tuple(out)
+
+
+def _join(context: list[tuple[int, str]], extra: str = "") -> str:
+    parts = [text for _, text in context]
+    if extra:
+        parts.append(extra)
+    return " › ".join(parts)
+
+
+def _topic_level(levels: list[int]) -> int:
+    """The level of a post's topics: the shallowest level with two or more candidate headings
+    (a lone "# Quote of the Week" after many "##" topics is not it)."""
+    if not levels:
+        return 6
+    counts: dict[int, int] = {}
+    for level in levels:
+        counts[level] = counts.get(level, 0) + 1
+    repeated = [level for level, n in counts.items() if n >= 2]
+    return min(repeated) if repeated else min(levels)
 
 
 def _categories(dirs: list[str], meta: dict) -> tuple[str, ...]:

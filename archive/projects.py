@@ -1,7 +1,8 @@
 """Project names: section headings and user-typed words mapped to one canonical name.
 
 Built once from the archive config; every lookup is a dict hit, fuzzy matching (rapidfuzz)
-only runs for a heading never seen before and its answer is cached.
+only runs for a heading never seen before and its answer is cached. Fuzzy matching only maps a
+heading onto a name (or alias) the config lists: no digest's names are built into the code.
 """
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ def clean_heading(heading: str) -> str:
     return _SPACES.sub(" ", heading).strip(_STRIP_CHARS)
 
 
+def _same_words(a: str, b: str) -> bool:
+    """A misspelling, not another name: as many words, each close to its counterpart
+    ("tempst"/"tempest", but not "featured keps"/"featured prs", which differ in a whole word)."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    return all(x == y or fuzz.ratio(x, y) >= 75 for x, y in zip(wa, wb))
+
+
 class ProjectNames:
     def __init__(
         self,
@@ -40,6 +50,7 @@ class ProjectNames:
         self._groups = frozenset(clean_heading(g).lower() for g in group_headings)
         self._threshold = threshold
         self._cache: dict[str, str] = {}
+        self._known: dict[str, bool] = {}
 
     @classmethod
     def from_config(cls, cfg) -> ProjectNames:
@@ -64,6 +75,18 @@ class ProjectNames:
         self._cache[heading] = name
         return name
 
+    def known(self, heading: str) -> bool:
+        """True when a heading names a configured project (or alias, or a near misspelling)."""
+        hit = self._known.get(heading)
+        if hit is None:
+            text = clean_heading(heading)
+            bare = _PAREN_TAIL.sub("", text)
+            hit = self._lookup(text) is not None or (bool(bare) and bare != text and self._lookup(bare) is not None)
+            if len(self._known) >= _CACHE_LIMIT:
+                self._known.clear()
+            self._known[heading] = hit
+        return hit
+
     def _lookup(self, text: str) -> str | None:
         key = text.lower()
         name = self._exact.get(key)
@@ -72,7 +95,7 @@ class ProjectNames:
         found = process.extractOne(
             key, self._choices, scorer=fuzz.ratio, score_cutoff=self._threshold
         )
-        return self._exact[found[0]] if found else None
+        return self._exact[found[0]] if found and _same_words(key, found[0]) else None
 
     def is_group(self, heading: str) -> bool:
         """True for headings that only group project sections ("社区跟踪")."""
@@ -117,3 +140,23 @@ class ProjectNames:
                 if len(out) == limit:
                     break
         return out
+
+
+def misspellings(issues_per_name: dict[str, int], threshold: int, rare: int = 1, common: int = 3) -> dict[str, str]:
+    """Section names used in at most `rare` issues that are near misspellings of a name used in
+    at least `common` (and three times as many) issues, mapped onto it: the archive's own names
+    are the table ("Tempst" in one issue is the "Tempest" of forty)."""
+    frequent = [n for n, k in issues_per_name.items() if k >= common]
+    if not frequent:
+        return {}
+    lowered = [n.lower() for n in frequent]
+    out: dict[str, str] = {}
+    for name, k in issues_per_name.items():
+        if k > rare or name in frequent:
+            continue
+        key = name.lower()
+        found = process.extractOne(key, lowered, scorer=fuzz.ratio, score_cutoff=threshold)
+        if found and found[0] != key and _same_words(key, found[0]) \
+                and issues_per_name[frequent[found[2]]] >= 3 * k:
+            out[name] = frequent[found[2]]
+    return out

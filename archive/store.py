@@ -8,26 +8,30 @@ deliveries in the same transaction.
 from __future__ import annotations
 
 import hashlib
-import json
+import zlib
 import marshal
 import os
 import sqlite3
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 import sqlite_utils
 
-from archive import search_index
+from archive import discovery, search_index
+from archive.dates import from_name
 from archive.model import ParsedIssue, Skipped
+from archive.projects import misspellings
 
-SCHEMA_VERSION = "5"
-POST_SUFFIXES = (".md", ".markdown")
+SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
+PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
+STAGE_ITEMS = 8_000  # items staged before they go into `items` (and the search indexes) in one statement
 OPTIMIZE_AFTER = 200  # files changed by one ingest before the search indexes are merged into one
 
 
@@ -47,6 +51,8 @@ class IngestSummary:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)  # this run's newly skipped files
     changes: list[IssueChange] = field(default_factory=list)
+    not_taken: list[Skipped] = field(default_factory=list)  # content files that are not posts, and why
+    numbering: str = ""  # "stated" (posts state their numbers) or "order" (numbered by date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,22 +113,14 @@ _ISSUE_PROJECT_ITEMS = ("SELECT section, text, links FROM items WHERE issue_key 
 
 
 def content_hash(issue: ParsedIssue) -> str:
-    """What an announcement shows; a renamed file with the same content hashes the same."""
-    data = asdict(issue)
-    for volatile in ("path", "slug"):
-        data.pop(volatile)
-    return hashlib.sha1(json.dumps(data, default=str, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def find_posts(root: Path) -> Iterator[Path]:
-    """Posts under `root/_posts` (or `root` itself when it is a `_posts` folder). Jekyll skips
-    `_drafts`, and files or folders starting with `.` or `_` inside `_posts` are not posts either."""
-    posts = root / "_posts" if (root / "_posts").is_dir() else root
-    for dirpath, dirnames, filenames in os.walk(posts):
-        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
-        for name in filenames:
-            if name.endswith(POST_SUFFIXES) and not name.startswith("."):
-                yield Path(dirpath, name)
+    """What an announcement shows; a renamed file (path, slug) with the same content hashes the
+    same. (repr of plain tuples: dataclasses.asdict and JSON took a fifth of an ingest.)"""
+    h = hashlib.sha1(repr((issue.number, issue.key, issue.title, issue.date, issue.period, issue.categories,
+                           issue.published, issue.preface, issue.number_from)).encode())
+    for s in issue.sections:
+        h.update(repr((s.name, s.heading, [(it.text, it.context, [(l.url, l.label) for l in it.links])
+                                           for it in s.items])).encode())
+    return h.hexdigest()
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -137,12 +135,17 @@ def _init_worker(archive_cfg) -> None:
     _worker_parser = Parser(archive_cfg)
 
 
-def _parse_in_worker(job: tuple[str, str]) -> ParsedIssue | Skipped:
-    rel, abspath = job
-    return _read_and_parse(_worker_parser, rel, Path(abspath))
+def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> ParsedIssue | Skipped:
+    rel, abspath, mtime_date, git_date = job
+    return _read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date)
 
 
-def _read_and_parse(parser, rel: str, path: Path) -> ParsedIssue | Skipped:
+def _parse_chunk(jobs: list) -> list:
+    return [_parse_in_worker(job) for job in jobs]
+
+
+def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None,
+                    git_date: date | None = None) -> ParsedIssue | Skipped:
     try:
         size = path.stat().st_size
         if size > parser.cfg.max_file_bytes:
@@ -150,7 +153,7 @@ def _read_and_parse(parser, rel: str, path: Path) -> ParsedIssue | Skipped:
         data = path.read_bytes()
     except OSError as e:
         return Skipped(rel, f"cannot read ({e.strerror})", False)
-    return parser.parse(rel, data)
+    return parser.parse(rel, data, mtime_date, git_date)
 
 
 class StoreError(Exception):
@@ -221,7 +224,9 @@ class Store:
             self.conn.executescript(
                 "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items;"
                 " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;"
-                " DELETE FROM kv WHERE key = 'archive_root';")  # so `ask` ingests again before answering
+                " DELETE FROM kv WHERE key = 'archive_root';"  # so `ask` ingests again before answering
+                # a new parser reads the same posts a little differently: that is no correction
+                " INSERT OR REPLACE INTO kv (key, value) VALUES ('rehash', '1');")
         self.conn.executescript(
             """
             CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT);
@@ -233,6 +238,8 @@ class Store:
                 date TEXT NOT NULL, period_start TEXT, period_end TEXT, path TEXT NOT NULL,
                 url TEXT, preface TEXT, published INTEGER NOT NULL, visible INTEGER NOT NULL,
                 hash TEXT NOT NULL,
+                number_from TEXT NOT NULL,  -- "" when the post states no number (see _number_issues)
+                is_issue INTEGER NOT NULL,  -- 0: a post without a number in a digest that numbers its issues
                 sections BLOB NOT NULL);  -- packed ((name, heading, item count), ...): one read for a summary
             CREATE INDEX IF NOT EXISTS issues_visible ON issues (visible, date DESC, number DESC);
             DROP INDEX IF EXISTS issues_number;  -- (number) alone: picking the newest took a sort
@@ -265,7 +272,7 @@ class Store:
         with self._transaction():
             for table in ("items", "issues", "files", "announced_keys", "conversations"):
                 self.conn.execute(f"DELETE FROM {table}")
-            self.conn.execute("DELETE FROM kv WHERE key = 'archive_root'")
+            self.conn.execute("DELETE FROM kv WHERE key IN ('archive_root', 'numbering')")
         self._projects = None
 
     # --- kv ----------------------------------------------------------------------------
@@ -299,11 +306,15 @@ class Store:
         which would COMMIT the ingest half-way.)"""
         root = Path(root)
         summary = IngestSummary()
-        known = {p: (m, s) for p, m, s in self.conn.execute("SELECT path, mtime_ns, size FROM files")}
+        self._numbering = self.kv_get("numbering")
+        # a duplicate is parsed again each time: the issue it lost to may have changed or gone
+        recorded = self.conn.execute("SELECT path, mtime_ns, size, reason FROM files").fetchall()
+        known = {p: (m, s) for p, m, s, r in recorded if not (r or "").startswith("duplicate of")}
         seen: dict[str, tuple[int, int]] = {}
         todo: list[tuple[str, Path]] = []
-        for path in find_posts(root):
-            rel = path.relative_to(root).as_posix()
+        found = discovery.find(root, parser.cfg.posts)
+        summary.not_taken = [Skipped(rel, reason) for rel, reason in found.not_taken]
+        for rel, path in found.posts:
             try:
                 st = path.stat()
             except OSError:
@@ -311,39 +322,68 @@ class Store:
             seen[rel] = (st.st_mtime_ns, st.st_size)
             if known.get(rel) != seen[rel]:
                 todo.append((rel, path))
+        dated: dict[str, tuple[date | None, date | None]] = {}
+        if found.layout != "jekyll":  # posts may state no date: git's, else the file's
+            undated = {rel for rel, _ in todo if from_name(rel.rsplit("/", 1)[-1]) is None}
+            git = discovery.git_first_dates(root, undated)
+            dated = {rel: (date.fromtimestamp(seen[rel][0] / 1e9), git.get(rel)) for rel in undated}
         summary.files = len(seen)
         summary.unchanged = summary.files - len(todo)
-        gone = [p for p in known if p not in seen]
+        gone = [p for p, *_ in recorded if p not in seen]
 
         # parsing streams into the transaction, so parse workers and SQLite writes overlap
-        with self._transaction():
-            for rel in gone:
-                self._forget_file(rel)
-            summary.removed = len(gone)
-            for (rel, _), result in zip(todo, self._parse_all(parser, todo, progress)):
-                summary.parsed += 1
-                skip = self._apply(rel, seen, result, today, permalink)
-                if skip:
-                    summary.skipped.append(skip)
-            summary.changes = self._refresh_visibility(today)
-            if on_change and summary.changes:
-                on_change(self.db, summary.changes)
-        if summary.parsed + summary.removed >= OPTIMIZE_AFTER:
-            # A big ingest leaves each index in many segments, and every search reads them all
-            # (newest-first paging 4x slower at 10,000 issues). Merging costs 0.2 ms an issue.
+        self._stage()
+        big = len(todo) + len(gone) >= OPTIMIZE_AFTER
+        if big:  # merged once at the end: FTS5 need not merge its segments as they come (a third less)
+            self._automerge(0)
+            cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+            self.conn.execute("PRAGMA cache_size = -8000")  # 8 MB while the indexes grow: faster, and RSS stays low
+        try:
             with self._transaction():
-                search_index.optimize(self.conn)
+                for rel in gone:
+                    self._forget_file(rel)
+                summary.removed = len(gone)
+                for (rel, _), result in zip(todo, self._parse_all(parser, todo, dated, progress)):
+                    summary.parsed += 1
+                    for skip in self._apply(rel, seen, result, today, permalink):
+                        summary.skipped.append(skip)
+                    if self._staged >= STAGE_ITEMS:  # index while the workers parse on
+                        self._unstage()
+                self._unstage()
+                if summary.parsed:
+                    self._merge_misspellings(parser.cfg.fuzzy_threshold)
+                summary.numbering = self._number_issues(parser.cfg.number_from)
+                summary.changes = self._refresh_visibility(today)
+                if on_change and summary.changes:
+                    on_change(self.db, summary.changes)
+            if big:
+                # A big ingest leaves each index in many segments, and every search reads them all
+                # (newest-first paging 4x slower at 10,000 issues). Merging costs 0.2 ms an issue.
+                with self._transaction():
+                    search_index.optimize(self.conn)
+        finally:
+            if big:
+                self._automerge(4)  # FTS5's default, for the small ingests that follow
+                self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         self._projects = None
         return summary
 
-    def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> Skipped | None:
-        """Replace what the store holds for file `rel` with its parse result."""
+    def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> list[Skipped]:
+        """Replace what the store holds for file `rel` with its parse result; the files this
+        made skipped (it, or the later post it took an issue number from)."""
         mtime, size = seen[rel]
         self._forget_file(rel)
+        evicted: list[Skipped] = []
         if isinstance(result, ParsedIssue):
-            owner = self.conn.execute("SELECT path FROM issues WHERE key = ?", (result.key,)).fetchone()
+            owner = self.conn.execute("SELECT path, date FROM issues WHERE key = ?", (result.key,)).fetchone()
             if owner and owner[0] != rel and owner[0] in seen:
-                result = Skipped(rel, f"duplicate of issue {result.number} ({owner[0]})", True)
+                if (result.date.isoformat(), rel) < (owner[1], owner[0]):  # the earliest keeps the number
+                    lost = Skipped(owner[0], f"duplicate of issue {result.number} ({rel})", True)
+                    self.conn.execute("UPDATE files SET issue_key = NULL, reason = ?, is_digest = 1 WHERE path = ?",
+                                      (lost.reason, owner[0]))
+                    evicted.append(lost)
+                else:
+                    result = Skipped(rel, f"duplicate of issue {result.number} ({owner[0]})", True)
         if isinstance(result, ParsedIssue):
             try:
                 self.conn.execute("SAVEPOINT issue")
@@ -355,26 +395,104 @@ class Store:
                 result = Skipped(rel, f"conflicts with another issue ({e})", True)
         if isinstance(result, Skipped):
             self._record_file(rel, mtime, size, None, result.reason, result.is_digest)
-            return result
+            return [result, *evicted]
         self._record_file(rel, mtime, size, result.key, None, True)
-        return None
+        return evicted
 
-    def _parse_all(self, parser, todo: list[tuple[str, Path]], progress) -> Iterator:
+    def _automerge(self, level: int) -> None:
+        for index in ("items_grams",):
+            self.conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('automerge', ?)", (level,))
+
+    def _stage(self) -> None:
+        """New items wait in a temporary table and go into `items` in one statement at the end:
+        the search indexes' triggers then fill FTS5 in one go (one row at a time, each insert its
+        own statement, FTS5 writes its pending terms out every time: 5x slower)."""
+        if self.conn.execute("SELECT count(*) FROM temp.sqlite_master WHERE name = 'staged_items'").fetchone()[0] == 0:
+            self.conn.execute("PRAGMA temp_store = MEMORY")  # at most STAGE_ITEMS rows: a few MB
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_items AS SELECT * FROM items WHERE 0")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS temp.staged_issue ON staged_items (issue_key)")
+        self.conn.execute("DELETE FROM temp.staged_items")
+        self._staged = 0
+
+    def _unstage(self) -> None:
+        self._staged = 0
+        # in id order: FTS5 writes its pending terms out whenever a rowid is lower than the last
+        self.conn.execute("INSERT INTO items SELECT * FROM temp.staged_items ORDER BY id")
+        self.conn.execute("DELETE FROM temp.staged_items")
+
+    def _merge_misspellings(self, threshold: int) -> None:
+        """A section name of one issue that misspells one of many issues becomes that name."""
+        c = self.conn
+        counts = dict(c.execute("SELECT section, count(DISTINCT issue_key) FROM items GROUP BY section"))
+        for wrong, right in misspellings(counts, threshold).items():
+            keys = [k for (k,) in c.execute("SELECT DISTINCT issue_key FROM items WHERE section = ?", (wrong,))]
+            c.execute("UPDATE items SET section = ?, project = ? WHERE section = ?", (right, right.casefold(), wrong))
+            for key in keys:
+                merged: dict[str, list] = {}
+                for name, heading, n in unpack(c.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()[0]):
+                    name = right if name == wrong else name
+                    if name in merged:
+                        merged[name][1] += n
+                    else:
+                        merged[name] = [heading, n]
+                c.execute("UPDATE issues SET sections = ? WHERE key = ?",
+                          (pack(tuple((name, h, n) for name, (h, n) in merged.items())), key))
+
+    def _number_issues(self, number_from: str) -> str:
+        """Decide, for the whole archive, what posts that state no number are. In a digest that
+        numbers its issues, they are other posts (a guide, an announcement) and skipped; in a
+        digest that states none (or one to three posts in a hundred, whose titles happen to look
+        numbered), every post is an issue, numbered 1, 2, ... in date order. `number_from`
+        "stated" or "order" forces either."""
+        c = self.conn
+        stated, total = c.execute("SELECT count(*) FILTER (WHERE number_from != ''), count(*) FROM issues").fetchone()
+        by_date = stated == 0 or (stated <= 3 and stated * 100 <= total)
+        order = number_from == "order" or (number_from == "auto" and by_date)
+        if order:
+            rows = c.execute("SELECT key, number FROM issues ORDER BY date, path").fetchall()
+            moved = [(n, key) for n, (key, old) in enumerate(rows, 1) if old != n]
+            c.executemany("UPDATE issues SET number = ? WHERE key = ?", moved)
+            c.executemany("UPDATE items SET number = ? WHERE issue_key = ?", moved)
+            c.execute("UPDATE issues SET is_issue = 1 WHERE NOT is_issue")
+            c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'")
+            self.kv_set("numbering", "order")
+            return "order"
+        c.execute("UPDATE issues SET is_issue = (number_from != '') WHERE is_issue != (number_from != '')")
+        c.execute("UPDATE files SET reason = 'not a digest issue (no number in its title, front matter or file name)',"
+                  " is_digest = 0 WHERE reason IS NULL AND issue_key IN (SELECT key FROM issues WHERE NOT is_issue)")
+        c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'"
+                  " AND issue_key IN (SELECT key FROM issues WHERE is_issue)")
+        self.kv_set("numbering", "stated")
+        return "stated"
+
+    def _parse_all(self, parser, todo: list[tuple[str, Path]], dated: dict, progress) -> Iterator:
         """Parse results in `todo` order: in worker processes when there are many files."""
         total = len(todo)
         if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            jobs = [(rel, str(p)) for rel, p in todo]
+            jobs = [(rel, str(p), *dated.get(rel, (None, None))) for rel, p in todo]
+            chunks = [jobs[k:k + PARSE_CHUNK] for k in range(0, total, PARSE_CHUNK)]
+            workers = os.cpu_count() or 2
             with ProcessPoolExecutor(
-                max_workers=os.cpu_count(), initializer=_init_worker, initargs=(parser.cfg,)
+                max_workers=workers, initializer=_init_worker, initargs=(parser.cfg,)
             ) as pool:
-                results = pool.map(_parse_in_worker, jobs, chunksize=64)
-                for n, result in enumerate(results, 1):
-                    yield result
-                    if progress and (n % 100 == 0 or n == total):
-                        progress(n, total)
+                # a few chunks in flight, not all: parsing outruns the writes, and the parsed
+                # posts waiting for them would hold the whole archive in memory
+                pending = deque(pool.submit(_parse_chunk, c) for c in chunks[:2 * workers])
+                ahead = iter(chunks[2 * workers:])
+                n = 0
+                while pending:
+                    results = pending.popleft().result()
+                    nxt = next(ahead, None)
+                    if nxt is not None:
+                        pending.append(pool.submit(_parse_chunk, nxt))
+                    for result in results:
+                        n += 1
+                        yield result
+                        if progress and (n % 100 == 0 or n == total):
+                            progress(n, total)
             return
         for n, (rel, path) in enumerate(todo, 1):
-            yield _read_and_parse(parser, rel, path)
+            yield _read_and_parse(parser, rel, path, *dated.get(rel, (None, None)))
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)
 
@@ -400,49 +518,75 @@ class Store:
     def _forget_file(self, rel: str) -> None:
         row = self.conn.execute("SELECT issue_key FROM files WHERE path = ?", (rel,)).fetchone()
         if row and row[0]:
-            self.conn.execute("DELETE FROM issues WHERE key = ? AND path = ?", (row[0], rel))
+            if self.conn.execute("DELETE FROM issues WHERE key = ? AND path = ?", (row[0], rel)).rowcount:
+                self.conn.execute("DELETE FROM temp.staged_items WHERE issue_key = ?", (row[0],))
         self.conn.execute("DELETE FROM files WHERE path = ?", (rel,))
 
     def _write_issue(self, issue: ParsedIssue, today: date, url: str | None) -> None:
         c = self.conn
         c.execute("DELETE FROM issues WHERE key = ?", (issue.key,))  # cascades to sections, items
-        visible = int(issue.published and issue.date <= today)
+        c.execute("DELETE FROM temp.staged_items WHERE issue_key = ?", (issue.key,))
+        # a post without a number starts as an issue if the archive was last numbered by date
+        is_issue = bool(issue.number_from) or self._numbering != "stated"
+        visible = int(issue.published and issue.date <= today and is_issue)
         c.execute(
             "INSERT INTO issues (key, number, title, date, period_start, period_end, path, url, preface,"
-            " published, visible, hash, sections) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " published, visible, hash, sections, number_from, is_issue) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 issue.key, issue.number, issue.title, issue.date.isoformat(),
                 issue.period[0].isoformat() if issue.period else None,
                 issue.period[1].isoformat() if issue.period else None,
                 issue.path, url, issue.preface, int(issue.published), visible, content_hash(issue),
                 pack(tuple((s.name, s.heading, len(s.items)) for s in issue.sections)),
+                issue.number_from, int(is_issue),
             ),
         )
+        id_number = issue.number if issue.number_from else self._free_id_number(issue)
         rows = []
         position = 0
         for s in issue.sections:
             for it in s.items:
                 links = pack(tuple((l.url, l.label) for l in it.links))
-                rows.append((search_index.item_id(issue.date, issue.number, position), issue.key, issue.number,
-                             issue.date.isoformat(), visible, s.name, s.name.casefold(), position, it.text, links,
+                text = f"{it.context}: {it.text}" if it.context else it.text  # shown and searched with it
+                rows.append((search_index.item_id(issue.date, id_number, position), issue.key, issue.number,
+                             issue.date.isoformat(), visible, s.name, s.name.casefold(), position, text, links,
                              len(it.links)))
                 position += 1
         c.executemany(
-            "INSERT INTO items (id, issue_key, number, date, visible, section, project, position, text, links,"
-            " link_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO temp.staged_items (id, issue_key, number, date, visible, section, project, position,"
+            " text, links, link_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+        self._staged += len(rows)
+
+    def _free_id_number(self, issue: ParsedIssue) -> int:
+        """Item ids order items by date, then number (see search_index.item_id); a post without
+        a number (numbered later, by date) takes a stand-in from its path that no other issue of
+        that date uses."""
+        day = issue.date.toordinal() << 24
+        n = zlib.crc32(issue.path.encode())
+        for k in range(1024):
+            low = day | (((n + k) & 0x3FF) << 14)
+            if not any(self.conn.execute(f"SELECT 1 FROM {table} WHERE id BETWEEN ? AND ?", (low, low | 0x3FFF)).fetchone()
+                       for table in ("items", "temp.staged_items")):
+                return n + k
+        return n
 
     def _refresh_visibility(self, today: date) -> list[IssueChange]:
         """Re-evaluate Jekyll's date rule and diff against what was ever visible."""
         c = self.conn
         t = today.isoformat()
         flips = c.execute(
-            "SELECT key, (published AND date <= ?) FROM issues WHERE visible != (published AND date <= ?)", (t, t)
+            "SELECT key, (published AND is_issue AND date <= ?) FROM issues"
+            " WHERE visible != (published AND is_issue AND date <= ?)", (t, t)
         ).fetchall()
         for key, visible in flips:  # the index triggers follow items.visible
             c.execute("UPDATE issues SET visible = ? WHERE key = ?", (visible, key))
             c.execute("UPDATE items SET visible = ? WHERE issue_key = ?", (visible, key))
+        if self.kv_get("rehash"):  # the first ingest after a schema change: new hashes, no edits
+            c.execute("UPDATE announced_keys SET hash = (SELECT hash FROM issues i WHERE i.key = announced_keys.key"
+                      " AND i.visible = 1) WHERE key IN (SELECT key FROM issues WHERE visible = 1)")
+            c.execute("DELETE FROM kv WHERE key = 'rehash'")
         changes = []
         rows = c.execute(
             "SELECT i.key, i.number, i.hash, a.hash FROM issues i LEFT JOIN announced_keys a ON a.key = i.key"
@@ -460,7 +604,7 @@ class Store:
         c = self.conn
         return Totals(
             issues=c.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0],
-            hidden=c.execute("SELECT count(*) FROM issues WHERE NOT visible").fetchone()[0],
+            hidden=c.execute("SELECT count(*) FROM issues WHERE NOT visible AND is_issue").fetchone()[0],
             items=c.execute("SELECT count(*) FROM items WHERE visible = 1").fetchone()[0],
             links=c.execute("SELECT coalesce(sum(link_count), 0) FROM items WHERE visible = 1").fetchone()[0],
             skipped=c.execute("SELECT count(*) FROM files WHERE reason IS NOT NULL").fetchone()[0],
@@ -536,19 +680,22 @@ class Store:
         return issue_row(r) if r else None
 
     def project_items(
-        self, project: str, *, since: date | None = None, numbers: Iterable[int] | None = None,
-        limit: int, offset: int = 0,
+        self, project: str, *, since: date | None = None, until: date | None = None,
+        numbers: Iterable[int] | None = None, limit: int, offset: int = 0,
     ) -> tuple[list[tuple], int]:
-        """A project's items across issues, newest issue first."""
+        """A project's items across issues (dated since..until), newest issue first."""
         where, args = "project = ? AND visible = 1", [project.casefold()]
         if since:
             where += " AND date >= ?"
             args.append(since.isoformat())
+        if until:
+            where += " AND date <= ?"
+            args.append(until.isoformat())
         if numbers is not None:
             numbers = list(numbers)
             where += f" AND number IN ({','.join('?' * len(numbers))})"
             args.extend(numbers)
-        if since is None and numbers is None:  # the cached per-project count saves a range scan
+        if since is None and until is None and numbers is None:  # the cached per-project count saves a range scan
             total = next((n for name, n in self.projects() if name.casefold() == project.casefold()), 0)
         else:
             total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
@@ -568,10 +715,13 @@ class Store:
             )
         ]
 
-    def search(self, terms: list[str], *, limit: int, offset: int = 0) -> tuple[list[tuple], int, bool]:
-        """Items containing every term (case-insensitive), best first, the number of matches,
-        and whether that number is a lower bound; see archive.search_index."""
-        ids, total, capped = search_index.search(self.conn, terms, limit, offset)
+    def search(self, query: search_index.Query | list[str], *, limit: int, offset: int = 0
+               ) -> tuple[list[tuple], int, bool]:
+        """Items matching the query (or containing every one of a list of terms), best first, the
+        number of matches, and whether that number is a lower bound; see archive.search_index."""
+        if not isinstance(query, search_index.Query):
+            query = search_index.Query(tuple((t,) for t in query))
+        ids, total, capped = search_index.search(self.conn, query, limit, offset)
         if not ids:
             return [], total, capped
         rows = {r[0]: r[1:] for r in self.conn.execute(

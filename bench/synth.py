@@ -1,7 +1,12 @@
-"""A synthetic digest archive in the reference shape: N issues (one a day), Chinese and English items,
-`<url>` autolinks, `[text](url)` links and bare URLs, `##`/`###` headings, a grouping heading.
+"""Synthetic digest archives. The reference shape (`write_archive`): N issues (one a day),
+Chinese and English items, `<url>` autolinks, `[text](url)` links and bare URLs, `##`/`###`
+headings, a grouping heading. The other layouts (`write_layout`), each about 20 KB an issue like
+a big English weekly: Pelican header lines (`pelican`), Zola/Hugo `+++` TOML (`zola`), Docusaurus
+MDX with folder-per-post (`docusaurus`), no front matter with the number in the file name
+(`plain`), and Jekyll posts whose titles carry no number (`weekly`); all with nested headings,
+linked headings, nested lists, reference links and text before the first heading.
 
-    python bench/synth.py OUT_DIR [N]
+    python bench/synth.py OUT_DIR [N] [LAYOUT]
 """
 from __future__ import annotations
 
@@ -72,6 +77,103 @@ def write_archive(root: Path, n: int, seed: int = 7) -> Path:
     return root
 
 
+LAYOUTS = ("pelican", "zola", "docusaurus", "plain", "weekly")
+TOPICS = ["Official", "Newsletters", "Project Updates", "Observations", "Walkthroughs", "Research",
+          "Miscellaneous"]
+PLACES = ["Virtual", "Africa", "Asia", "Europe", "North America", "Oceania"]
+WORDS = ("async trait borrow compiler cargo crate macro release lifetime generic parser runtime embedded "
+         "wasm async-std tokio serde allocator linker debugger profiler benchmark allocation iterator "
+         "closure pattern const unsafe ffi bindings gui game audio network database cli tooling").split()
+
+
+def _title(rng: random.Random, k: int = 5) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(k)).capitalize()
+
+
+def _url(rng: random.Random, number: int, i: int) -> str:
+    return f"https://site{rng.randint(1, 900)}.example.org/{number}/{rng.choice(WORDS)}_{i}"
+
+
+def _body(rng: random.Random, number: int) -> list[str]:
+    """About 20 KB of an English weekly's body."""
+    out = [f"Hello and welcome to another issue! Want something mentioned? Tell us on the "
+           f"[forum](https://forum.example.org/{number}) or [send a pull request](https://git.example.org/pulls).",
+           "", "<!-- contributors: one link per line, please -->", "", "## Updates from the Community", ""]
+    i = 0
+    for topic in TOPICS:
+        out += [f"### {topic}", ""]
+        for _ in range(rng.randint(4, 9)):
+            i += 1
+            out.append(f"* [{_title(rng)}]({_url(rng, number, i)}) by {rng.choice(WORDS)}")
+        out.append("")
+    out += ["## Crate of the Week", "", f"This week's crate is [{rng.choice(WORDS)}][cotw], a {_title(rng, 8).lower()}.",
+            "", f"[cotw]: https://crates.example.org/{number}", ""]
+    out += ["## Updates from the Project", "", f"{rng.randint(300, 700)} pull requests were "
+            f"[merged in the last week](https://git.example.org/merged/{number})", ""]
+    for team in ("Compiler", "Library", "Cargo"):
+        out += [f"#### {team}", ""]
+        for _ in range(rng.randint(5, 12)):
+            i += 1
+            out.append(f"* [{_title(rng, 4).lower()}]({_url(rng, number, i)})")
+        out.append("")
+    out += [f"### [Approved RFCs](https://rfcs.example.org/approved/{number})", "",
+            "Changes to the process approved this week:", ""]
+    for _ in range(3):
+        i += 1
+        out += [f"* [{_title(rng)}]({_url(rng, number, i)})", f"    * [Tracking issue]({_url(rng, number, i + 1000)})"]
+    out += ["", "## Upcoming Events", "", f"Events between now and next month:", ""]
+    for place in PLACES:
+        out += [f"### {place}", ""]
+        for _ in range(rng.randint(5, 12)):
+            i += 1
+            out += [f"* 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} | {rng.choice(WORDS).title()} | "
+                    f"[{rng.choice(WORDS).title()} Meetup]({_url(rng, number, i)})",
+                    f"    * [**{_title(rng, 3)}**]({_url(rng, number, i + 2000)})"]
+        out.append("")
+    out += ["## Quote of the Week", "", f"> {_title(rng, 12)}.", "",
+            f"– someone [on the forum](https://forum.example.org/t/{number})", ""]
+    return out
+
+
+def layout_post(layout: str, rng: random.Random, number: int, day: date) -> tuple[str, str]:
+    """(path relative to the archive, text) of one issue in `layout`."""
+    body = "\n".join(_body(rng, number)) + "\n"
+    if layout == "pelican":
+        return (f"content/{day.isoformat()}-this-week.md",
+                f"Title: This Week in Things {number}\nNumber: {number}\nDate: {day.isoformat()}\n"
+                f"Category: This Week\n\n{body}")
+    if layout == "zola":
+        return (f"content/newsletter/{day.isoformat()}-issue-{number}.md",
+                f'+++\ntitle = "Things Newsletter #{number}"\ndate = {day.isoformat()}\n+++\n\n{body}')
+    if layout == "docusaurus":
+        path = f"website/newsletter/{number}/index.mdx" if number % 2 else f"website/newsletter/{number}.mdx"
+        return (path, f'---\ntitle: "Things Weekly #{number}"\ndate: {day:%m-%d-%Y}\n---\n\n'
+                      f"import Tweet from '@site/src/Tweet';\n\n<Tweet id=\"{number}\" />\n\n"
+                      + body.replace("## Crate of the Week", "## 📦 Crate of the Week {#crate}"))
+    if layout == "plain":
+        return f"data/newsletter/{day.year}/issue-{number}.markdown", body
+    if layout == "weekly":
+        return (f"_posts/{day.isoformat()}-week-ending.md",
+                f'---\nlayout: post\ntitle: "Week Ending {day:%B} {day.day}, {day.year}"\n'
+                f"date: {day.isoformat()} 22:00:00 -0000\n---\n\n{body}")
+    raise ValueError(layout)
+
+
+def write_layout(root: Path, layout: str, n: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    first = date(2013, 1, 7)
+    for number in range(1, n + 1):
+        rel, text = layout_post(layout, rng, number, first + timedelta(days=7 * number))
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
 if __name__ == "__main__":
-    out = write_archive(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    if len(sys.argv) > 3:
+        out = write_layout(Path(sys.argv[1]), sys.argv[3], count)
+    else:
+        out = write_archive(Path(sys.argv[1]), count)
     print(out)

@@ -46,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = add("ingest", help="read the archive into the database, with a summary")
     s.add_argument("archive", nargs="?", type=Path, metavar="ARCHIVE",
-                   help="Jekyll site folder or its _posts/ (default: the config's archive.path)")
+                   help="the site (Jekyll, Hugo, Zola, Pelican, Docusaurus) or a folder of posts (default: the config's archive.path)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--verbose", action="store_true", help="list every file not read as an issue, with its reason")
 
     s = add("ask", help="answer one command and exit")
     s.add_argument("text", nargs="+", help='the command, e.g. "latest heat links"')
@@ -148,8 +149,14 @@ def cmd_ingest(args, config, db) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from bot import runtime
+    from bot import ingest_report, runtime
 
+    if args.archive and config.source is None and args.archive.resolve() != config.archive.path:
+        # another archive than the embedded default's, and no config: read it with the defaults
+        from dataclasses import replace
+
+        from bot.config import ArchiveConfig
+        config = replace(config, archive=ArchiveConfig(path=args.archive.resolve()))
     store = _store(db)
     console = Console(stderr=True)
     with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -162,11 +169,8 @@ def cmd_ingest(args, config, db) -> int:
           f" ({summary.parsed} files parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
     if totals.hidden:
         print(f"{totals.hidden} issues not published yet (published: false, or dated in the future)")
-    skipped = store.skipped_files()
-    if skipped:
-        print(f"{len(skipped)} files skipped:")
-        for s in skipped:
-            print(f"  {s.path}: {s.reason}")
+    for line in ingest_report.lines(store.skipped_files(), summary.not_taken, args.verbose):
+        print(line)
     print(f"database: {db}")
     return 0
 

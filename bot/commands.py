@@ -1,16 +1,21 @@
-"""The command table: every command declared once (name, aliases, usage, help), and the
-small grammar that turns a line of chat into (command, arguments).
+"""Commands: each declared once, beside its handler, with `@command(...)` (as maubot's
+`@command.new` does): name, aliases in both languages, usage, help and examples. The registry
+the decorators fill is the whole grammar of command words; `help` is generated from it in the
+asker's language. Adding a command touches one place: its decorated handler.
 
-`help` is generated from these declarations; there is no if/elif chain over names.
+A line whose first word is no command is a question (bot/query.py reads it).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import NamedTuple
 
-MAX_INPUT_CHARS = 500  # longer input is cut: nobody types a 10 KB command on purpose
+from bot.i18n import N_, Tr
+from bot.query import MAX_CHARS
+
+MAX_INPUT_CHARS = MAX_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,71 +23,64 @@ class Command:
     name: str
     aliases: tuple[str, ...]
     usage: str
-    help: str
+    help: str  # an English msgid, translated when shown
     examples: tuple[str, ...] = ()
     pages: bool = False  # answers can be continued with `more`
+    handler: str = ""  # the name of the Core method that answers it
 
 
-COMMANDS: tuple[Command, ...] = (
-    Command("latest", ("最新", "newest", "new"), "latest [PROJECT]",
-            "the newest issue, or the PROJECT section of the newest issue that has one",
-            ("latest", "latest heat links", "最新 heat"), pages=True),
-    Command("issue", ("期号",), "issue N [PROJECT]",
-            "one issue by number (also `#19`, `第十九期`)", ("issue 19", "#19", "第十九期"), pages=True),
-    Command("issues", ("期刊", "list", "all"), "issues", "every issue, newest first", ("issues",), pages=True),
-    Command("projects", ("项目", "sections"), "projects", "the projects the digest covers, with item counts",
-            ("projects",)),
-    Command("search", ("搜索", "find", "查找", "s"), "search WORDS",
-            "items that mention all the words (Chinese or English), best first", ("search live migration", "搜索 热迁移"),
-            pages=True),
-    Command("more", ("更多", "next", "下一页"), "more", "the next page of the last answer", ("more",)),
-    Command("subscribe", ("订阅", "sub"), "subscribe PROJECT",
-            "get a direct message with PROJECT's items whenever a new issue has some", ("subscribe neutron",)),
-    Command("unsubscribe", ("退订", "取消订阅", "unsub"), "unsubscribe PROJECT|all", "stop those messages",
-            ("unsubscribe neutron",)),
-    Command("subscriptions", ("我的订阅", "subs"), "subscriptions", "what you are subscribed to",
-            ("subscriptions",)),
-    Command("help", ("帮助", "?", "h", "commands"), "help", "this list", ("help",)),
-)
-
-# A project query has no command word: `heat`, `heat links last 3`, `nova since 2014-06-01`.
-PROJECT_QUERY_USAGE = "PROJECT [links] [latest | last N | since DATE | in N]"
-PROJECT_QUERY_HELP = "a project's items across issues, newest first"
-PROJECT_QUERY_EXAMPLES = ("heat links", "heat last 3", "nova links since 2014-06-01", "neutron in 15")
-
+COMMANDS: list[Command] = []  # in declaration order: the order of `help`
 BY_WORD: dict[str, Command] = {}
-for _c in COMMANDS:
-    for _w in (_c.name, *_c.aliases):
-        BY_WORD[_w.casefold()] = _c
+_prefix: list[re.Pattern | None] = [None]
 
-# Words a project query may carry; `links` and friends are filler.
-FILLER = {"links", "link", "items", "item", "链接", "条目", "的"}
-LATEST_WORDS = {"latest", "最新", "newest", "new"}
-LAST_WORDS = {"last", "最近", "recent"}
-SINCE_WORDS = {"since", "自", "从", "after", "from"}
-IN_WORDS = {"in", "在"}
+
+def command(name: str, *, aliases: tuple[str, ...] = (), usage: str = "", help: str,
+            examples: tuple[str, ...] = (), pages: bool = False) -> Callable:
+    """Declare the decorated method as the handler of `name`."""
+    def declare(fn: Callable) -> Callable:
+        c = Command(name, tuple(aliases), usage or name, help, tuple(examples), pages, fn.__name__)
+        for word in (name, *aliases):
+            key = word.casefold()
+            if key in BY_WORD and BY_WORD[key].name != name:
+                raise ValueError(f"command word {word!r} is declared twice")
+            BY_WORD[key] = c
+        COMMANDS[:] = [x for x in COMMANDS if x.name != name] + [c]
+        _prefix[0] = None
+        fn.command = c
+        return fn
+    return declare
+
+
+# A question about a project needs no command word: `heat`, `heat links last 3`, `nova since 2014-06-01`.
+PROJECT_QUERY_USAGE = "PROJECT [WORDS] [latest | last N | since DATE | in N]"
+PROJECT_QUERY_HELP = N_("a project's items across issues, newest first; with more words, a search inside it")
+PROJECT_QUERY_EXAMPLES = ("heat links", "heat last 3", "nova links since 2014-10-01", "neutron in 25",
+                          "heat autoscaling", "有没有关于热迁移的文章")
 
 _ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万]+)\s*期|(?P<c>\d+)\s*期)$")
-_CJK_COMMAND_PREFIX = re.compile(
-    "^(" + "|".join(sorted((re.escape(w) for w in BY_WORD if re.match(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)) + r")(?=\S)"
-)
-_DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})(?:[-/.月]?(\d{1,2})日?)?$")
 
 
 class Parsed(NamedTuple):  # built for every line: the cheapest immutable record
-    command: Command | None  # None: a project query or unknown words
+    command: Command | None  # None: a question in words
     args: tuple[str, ...]
     text: str  # the cleaned input line
 
 
 def clean(text: str) -> str:
-    text = " ".join(text.replace("\u3000", " ").split())
+    text = " ".join(text[: MAX_INPUT_CHARS * 4].replace("\u3000", " ").split())
     return text[:MAX_INPUT_CHARS]
+
+
+def _cjk_prefix() -> re.Pattern:
+    if _prefix[0] is None:
+        words = sorted((re.escape(w) for w in BY_WORD if re.match(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)
+        _prefix[0] = re.compile("^(" + ("|".join(words) or "(?!)") + r")(?=\S)")
+    return _prefix[0]
 
 
 def tokenize(text: str) -> list[str]:
     """Split a command line; a Chinese command word may be glued to its argument (`搜索热迁移`)."""
-    m = _CJK_COMMAND_PREFIX.match(text)
+    m = _cjk_prefix().match(text)
     if m:
         text = m.group(1) + " " + text[m.end():]
     return text.split()
@@ -96,6 +94,10 @@ def parse(text: str) -> Parsed:
     command = BY_WORD.get(words[0].casefold())
     if command:  # the common case first: a command word, then its arguments
         return Parsed(command, tuple(words[1:]), text)
+    first = words[0].rstrip("?!.。？！")
+    command = BY_WORD.get(first.casefold()) if first != words[0] and len(words) == 1 else None
+    if command:  # `help?`, `帮助！`
+        return Parsed(command, (), text)
     shorthand = _ISSUE_SHORTHAND.match(words[0])
     if shorthand:
         number = next(g for g in shorthand.groups() if g)
@@ -107,25 +109,25 @@ def parse(text: str) -> Parsed:
     return Parsed(None, tuple(tokens), text)
 
 
-def parse_date(word: str) -> date | None:
-    m = _DATE.match(word)
-    if not m:
-        return None
-    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def help_lines() -> list[str]:
+def help_lines(t: Tr) -> list[str]:
+    _ = t.gettext
+    zh = t.lang == "zh"
     lines = []
     for c in COMMANDS:
-        aliases = f" (also: {', '.join(c.aliases)})" if c.aliases else ""
-        lines.append(f"{c.usage} — {c.help}{aliases}")
+        words = [w for w in c.aliases if bool(re.search(r"[\u4e00-\u9fff]", w)) == zh] or list(c.aliases)
+        others = [w for w in c.aliases if w not in words]
+        aliases = ", ".join(words + others)
+        lines.append(f"{c.usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
         if c.name == "latest":
-            lines.append(f"{PROJECT_QUERY_USAGE} — {PROJECT_QUERY_HELP}")
+            lines.append(f"{PROJECT_QUERY_USAGE} — {_(PROJECT_QUERY_HELP)}")
     examples = [e for c in COMMANDS for e in c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[:3])
-    lines.append("Examples: " + " · ".join(examples))
-    lines.append("Anything else is searched for.")
+    if zh:
+        examples = [e for c in COMMANDS for e in c.examples[1:2] or c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[-2:])
+    lines.append(_("Examples: {examples}").format(examples=" · ".join(examples)))
+    lines.append(_("Anything else is a question: I search the archive for it, in English or Chinese."))
     return lines
+
+
+def all_examples() -> list[str]:
+    """Every example `help` shows (in either language): each must answer with content."""
+    return list(dict.fromkeys([e for c in COMMANDS for e in c.examples] + list(PROJECT_QUERY_EXAMPLES)))

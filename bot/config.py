@@ -12,55 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_ARCHIVE = REPO_ROOT / "examples" / "archive"
+from archive.config import (  # noqa: F401 - the archive's own settings live in archive/, parsed here
+    DEFAULT_TITLE_PATTERN,
+    DEFAULT_TITLE_PATTERNS,
+    EXAMPLE_ARCHIVE,
+    NUMBER_FROM,
+    REPO_ROOT,
+    ArchiveConfig,
+)
 
-# The reference digest: "OpenStack社区动态第十九期(0826-0916)". The number is group `number`.
-DEFAULT_TITLE_PATTERN = r"第\s*(?P<number>[0-9零〇一二两三四五六七八九十百千万]+)\s*期"
-
-DEFAULT_ALIASES: dict[str, list[str]] = {
-    "Industry news": ["业界动态", "行业动态", "industry", "news"],
-    "Common": ["通用", "综合", "general"],
-    "Nova": ["compute"],
-    "Neutron": ["quantum", "networking"],
-    "Cinder": ["block storage"],
-    "Swift": ["object storage"],
-    "Glance": ["image"],
-    "Keystone": ["identity"],
-    "Heat": ["orchestration"],
-    "Ceilometer": ["telemetry"],
-    "Horizon": ["dashboard"],
-    "Trove": ["database"],
-    "Ironic": ["bare metal"],
-    "Tempest": ["tempst", "qa"],
-    "Sahara": ["savanna"],
-    "Marconi": ["zaqar"],
-    "Designate": [],
-    "Manila": [],
-    "TripleO": [],
-    "Oslo": [],
-    "Devstack": [],
-    "Docs": ["documentation", "文档"],
-}
-DEFAULT_GROUP_HEADINGS = ["社区跟踪", "项目动态", "项目跟踪", "community tracking"]
+# The embedded default's archive config (aliases, group headings) lives in this file, not in code.
+EMBEDDED_CONFIG = Path(__file__).resolve().parent / "embedded.toml"
 
 
 class ConfigError(Exception):
     """A config problem; the message names the key."""
-
-
-@dataclass(frozen=True, slots=True)
-class ArchiveConfig:
-    path: Path = EXAMPLE_ARCHIVE
-    title_pattern: str = DEFAULT_TITLE_PATTERN
-    base_url: str = ""
-    permalink: str = "/:categories/:year/:month/:day/:title.html"
-    aliases: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-        (k, tuple(v)) for k, v in DEFAULT_ALIASES.items()
-    )
-    group_headings: tuple[str, ...] = tuple(DEFAULT_GROUP_HEADINGS)
-    fuzzy_threshold: int = 85  # rapidfuzz score (0-100) a heading needs to match a known project
-    max_file_bytes: int = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +94,22 @@ class AnnounceConfig:
     console: bool = True  # print announcements in the terminal adapter
 
 
+def _default_synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The glossary shipped in the package (bot/data/glossary.toml; config.example.toml has the same)."""
+    data = tomllib.loads((Path(__file__).resolve().parent / "data" / "glossary.toml").read_text(encoding="utf-8"))
+    return tuple((k, tuple(v)) for k, v in data["search"]["synonyms"].items())
+
+
+DEFAULT_SYNONYMS = _default_synonyms()
+LANGUAGES = ("auto", "en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchConfig:
+    # equivalent terms, expanded in both directions: ("live migration", ("热迁移", "在线迁移")), ...
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_SYNONYMS
+
+
 @dataclass(frozen=True, slots=True)
 class HttpConfig:
     """/healthz and /metrics (Prometheus). Off unless `enabled`."""
@@ -140,7 +122,7 @@ class HttpConfig:
 class Config:
     db: Path | None = None  # None: a per-user data directory
     page_size: int = 10
-    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
+    archive: ArchiveConfig = field(default_factory=lambda: EMBEDDED_ARCHIVE)
     watch: WatchConfig = field(default_factory=WatchConfig)
     announce: AnnounceConfig = field(default_factory=AnnounceConfig)
     slack: SlackConfig | None = None
@@ -148,6 +130,9 @@ class Config:
     webhooks: tuple[WebhookConfig, ...] = ()
     http: HttpConfig = field(default_factory=HttpConfig)
     source: Path | None = None  # the file this was read from
+    search: SearchConfig = field(default_factory=SearchConfig)
+    language: str = "auto"  # replies: "auto" (the asker's language), "en" or "zh"
+    language_overrides: tuple[tuple[str, str], ...] = ()  # (channel or room id, language)
 
     def terminal_only(self) -> bool:
         """No chat platform has credentials: the terminal is where the bot talks (and DMs)."""
@@ -200,10 +185,12 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
-def _archive(t: dict, base: Path) -> ArchiveConfig:
+def _archive(t: dict, base: Path, d: ArchiveConfig | None = None) -> ArchiveConfig:
     p = "archive."
-    d = ArchiveConfig()
     path = _take(t, "path", p, str, None)
+    if d is None:  # the example archive keeps its own settings unless the file replaces them
+        d = ArchiveConfig() if path else EMBEDDED_ARCHIVE
+    pattern_set = "title_pattern" in t
     pattern = _take(t, "title_pattern", p, str, d.title_pattern)
     try:
         compiled = re.compile(pattern)
@@ -214,12 +201,17 @@ def _archive(t: dict, base: Path) -> ArchiveConfig:
     aliases_t = _take(t, "aliases", p, dict, None)
     aliases = d.aliases
     if aliases_t is not None:
-        merged = dict(DEFAULT_ALIASES)
+        merged = dict(d.aliases)
         for name, names in aliases_t.items():
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise ConfigError(f"{p}aliases.{name}: expected a list of strings")
-            merged[name] = names
-        aliases = tuple((k, tuple(v)) for k, v in merged.items())
+            merged[name] = tuple(names)
+        aliases = tuple(merged.items())
+    posts = _take(t, "posts", p, (str, list), None)
+    if isinstance(posts, str):
+        posts = [posts]
+    if posts is not None and not all(isinstance(g, str) and g.strip() for g in posts):
+        raise ConfigError(f"{p}posts: expected a glob or a list of globs")
     cfg = ArchiveConfig(
         path=_resolve(base, path) if path else d.path,
         title_pattern=pattern,
@@ -229,7 +221,19 @@ def _archive(t: dict, base: Path) -> ArchiveConfig:
         group_headings=_str_list(t, "group_headings", p, d.group_headings),
         fuzzy_threshold=_take(t, "fuzzy_threshold", p, int, d.fuzzy_threshold),
         max_file_bytes=_take(t, "max_file_bytes", p, int, d.max_file_bytes),
+        posts=tuple(posts) if posts is not None else d.posts,
+        date_format=_take(t, "date_format", p, str, d.date_format),
+        topic_level=_take(t, "topic_level", p, int, d.topic_level),
+        number_from=_take(t, "number_from", p, str, d.number_from),
+        title_pattern_set=pattern_set or d.title_pattern_set,
     )
+    if cfg.number_from not in NUMBER_FROM:
+        raise ConfigError(f"{p}number_from: must be one of {', '.join(map(repr, NUMBER_FROM))},"
+                          f" got {cfg.number_from!r}")
+    if not 0 <= cfg.topic_level <= 6:
+        raise ConfigError(f"{p}topic_level: must be 0 (detect) or a heading level 1-6")
+    if cfg.date_format and "%" not in cfg.date_format:
+        raise ConfigError(f"{p}date_format: a strptime format like \"%m-%d-%Y\"")
     if not 0 <= cfg.fuzzy_threshold <= 100:
         raise ConfigError(f"{p}fuzzy_threshold: must be between 0 and 100")
     _positive(cfg.max_file_bytes, f"{p}max_file_bytes")
@@ -363,6 +367,24 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
     return tuple(out)
 
 
+def _search(t: dict) -> SearchConfig:
+    p = "search."
+    syn = _take(t, "synonyms", p, dict, {})
+    merged = dict(DEFAULT_SYNONYMS)
+    for key, values in syn.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConfigError(f"{p}synonyms.{key}: expected a list of words")
+        merged[key] = tuple(values)
+    _no_leftovers(t, p)
+    return SearchConfig(synonyms=tuple(merged.items()))
+
+
+def _language(value: str, key: str) -> str:
+    if value not in LANGUAGES:
+        raise ConfigError(f"{key}: must be \"auto\", \"en\" or \"zh\", got {value!r}")
+    return value
+
+
 def _asdict(obj: Any) -> dict:
     return {f: getattr(obj, f) for f in obj.__dataclass_fields__}
 
@@ -384,11 +406,16 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
     slack_t, matrix_t = table("slack"), table("matrix")
     webhooks_t = _take(data, "webhook", "", list, [])
     http_t = table("http")
+    search_t = table("search")
+    language = _language(_take(data, "language", "", str, "auto"), "language")
+    overrides = table("language_overrides") or {}
+    for where, lang in overrides.items():
+        _language(lang if isinstance(lang, str) else repr(lang), f"language_overrides.{where}")
     _no_leftovers(data, "")
     return Config(
         db=_resolve(base, db) if db else None,
         page_size=page_size,
-        archive=_archive(archive_t, base) if archive_t is not None else ArchiveConfig(),
+        archive=_archive(archive_t, base) if archive_t is not None else EMBEDDED_ARCHIVE,
         watch=_watch(watch_t) if watch_t is not None else WatchConfig(),
         announce=_announce(announce_t) if announce_t is not None else AnnounceConfig(),
         slack=_slack(slack_t) if slack_t is not None else None,
@@ -396,6 +423,9 @@ def parse(data: dict, base: Path, source: Path | None = None) -> Config:
         webhooks=_webhooks(webhooks_t),
         http=_http(http_t) if http_t is not None else HttpConfig(),
         source=source,
+        search=_search(search_t) if search_t is not None else SearchConfig(),
+        language=language,
+        language_overrides=tuple(overrides.items()),
     )
 
 
@@ -415,3 +445,11 @@ def load(path: Path | None) -> Config:
         return parse(data, Path(path).resolve().parent, source=Path(path))
     except ConfigError as e:
         raise ConfigError(f"{path}: {e}") from None
+
+
+def _embedded_archive() -> ArchiveConfig:
+    data = tomllib.loads(EMBEDDED_CONFIG.read_text(encoding="utf-8"))
+    return _archive(dict(data["archive"]), REPO_ROOT, ArchiveConfig())
+
+
+EMBEDDED_ARCHIVE = _embedded_archive()

@@ -1,23 +1,41 @@
-"""The platform-free core: a line of text and a Context in, a Reply out.
+"""The platform-free core: a line of text and a Context in, a Reply out, in the asker's language.
 
 Synchronous and fast (a few SQLite queries per command); adapters call it from their loop.
+Commands are declared beside their handlers (`@command`); a line that starts with no command
+word is a question, read by bot/query.py and answered as a project query or a ranked search.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import re
+import sqlite3
 from datetime import date
 from functools import partial
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
 
 from archive.numerals import parse_number
 from archive.projects import ProjectNames
+from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store, unpack
 from bot import commands as cmd
+from bot import query
+from bot.commands import command
 from bot.config import Config
+from bot.i18n import N_, Tr, detect, tr
 from bot.reply import Context, IssueRef, Item, Reply, SectionCount
 
-MAX_SEARCH_TERMS = 8
-MAX_TERM_CHARS = 64
+log = logging.getLogger(__name__)
+
 MAX_MIRRORED_PAGES = 10_000
+_LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
+_NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
+MAX_ISSUE_NUMBER = 10**9
+# A word is taken for a misspelt project only when it matches nothing itself and is this close
+# (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
+# -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
+TYPO_THRESHOLD = 75
 
 
 def issue_ref(row: IssueRow) -> IssueRef:
@@ -54,6 +72,18 @@ def error(title: str, *text: str, notice: str | None = None) -> Reply:
     return Reply(title=title, kind="error", text=text, notice=notice, ok=False)
 
 
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class Request(NamedTuple):
+    args: tuple[str, ...]
+    ctx: Context
+    offset: int
+    t: Tr
+    text: str  # the cleaned line
+
+
 class Core:
     def __init__(self, store: Store, config: Config):
         self.store = store
@@ -63,30 +93,44 @@ class Core:
         self.names = ProjectNames(a.aliases, a.group_headings, a.fuzzy_threshold)
         self._known: tuple[object, dict[str, str]] = (None, {})
         self._pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
-        self._handlers: dict[str, Callable[[tuple[str, ...], Context, int], Reply]] = {
-            "latest": self._latest,
-            "issue": self._issue,
-            "issues": self._issues,
-            "projects": self._projects,
-            "search": self._search,
-            "more": self._more,
-            "subscribe": self._subscribe,
-            "unsubscribe": self._unsubscribe,
-            "subscriptions": self._subscriptions,
-            "help": self._help,
-        }
-        missing = {c.name for c in cmd.COMMANDS} ^ set(self._handlers)
-        assert not missing, f"commands without handlers (or handlers without commands): {missing}"
+        self._rooms = dict(config.language_overrides)
+        self._synonyms: dict[str, tuple[str, ...]] = {}
+        for key, values in config.search.synonyms:
+            group = tuple(dict.fromkeys(v.casefold() for v in (key, *values)))
+            for member in group:
+                self._synonyms[member] = tuple(dict.fromkeys((*self._synonyms.get(member, ()), *group)))
+        self._dict: tuple[object, frozenset[str]] = (None, frozenset())
 
     # --- entry point -----------------------------------------------------------------
 
-    def handle(self, text: str, ctx: Context) -> Reply:
-        return self._run(cmd.parse(text), ctx, offset=0)
+    def language(self, text: str, ctx: Context) -> str:
+        lang = self._rooms.get(ctx.where) or self.config.language
+        return detect(text) if lang == "auto" else lang
 
-    def _run(self, parsed: cmd.Parsed, ctx: Context, offset: int) -> Reply:
+    def handle(self, text: str, ctx: Context) -> Reply:
+        parsed = cmd.parse(text)
+        t = tr(self.language(parsed.text, ctx))
+        try:
+            reply = self._run(parsed, ctx, 0, t)
+        except sqlite3.OperationalError as e:
+            if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
+                raise
+            log.exception("answering %r", parsed.text[:200])
+            reply = error(t.gettext("Something went wrong answering that."),
+                          t.gettext("Try `help` for what I understand."))
+        except Exception:  # a bug must not leave a user without an answer; the log has it
+            log.exception("answering %r", parsed.text[:200])
+            reply = error(t.gettext("Something went wrong answering that."),
+                          t.gettext("Try `help` for what I understand."))
+        return reply if t.lang == "en" else reply._replace(lang=t.lang)  # "en" is the default: no copy
+
+    def _run(self, parsed: cmd.Parsed, ctx: Context, offset: int, t: Tr) -> Reply:
+        req = Request(parsed.args, ctx, offset, t, parsed.text)
         if parsed.command is None:
-            return self._project_or_search(parsed, ctx, offset)
-        reply = self._handlers[parsed.command.name](parsed.args, ctx, offset)
+            reply = self._question(parsed.text, req)
+            self._remember(ctx, parsed.text, offset, reply)
+            return reply
+        reply = getattr(self, parsed.command.handler)(req)
         if parsed.command.pages:
             self._remember(ctx, parsed.text, offset, reply)
         return reply
@@ -117,127 +161,304 @@ class Core:
             self._known = (projects, {name.casefold(): name for name, _ in projects})
         return self._known[1]
 
+    def _project_name(self, phrase: str) -> str | None:
+        name = self.names.resolve(phrase)
+        return name if name is not None else self._known_projects().get(phrase.casefold())
+
     def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
-        """The project named by the first one to three words, and how many words it took."""
-        known = self._known_projects()
-        for n in (3, 2, 1):
-            if len(words) < n:
-                continue
-            phrase = " ".join(words[:n])
-            name = self.names.resolve(phrase)
-            if name is None:
-                name = known.get(phrase.casefold())
+        """The project named by the first words (as many as a section name has: "crate of the
+        week"), and how many words it took; the longest name wins."""
+        for n in range(len(words), 0, -1):
+            name = self._project_name(" ".join(words[:n]).strip("?!.,:;。？！，：；"))
             if name is not None:
                 return name, n
         return None, 0
 
+    def _candidates(self) -> dict[str, str]:
+        """Every name and alias a user may type for a project -> the project."""
+        out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
+        out.update(self._known_projects())
+        return out
+
+    def _typo(self, word: str) -> str | None:
+        """The one project a misspelt word clearly means, or None."""
+        if len(word) < 4 or not word.isascii() or not word.isalpha():
+            return None
+        found = process.extract(word, list(self._candidates()), scorer=fuzz.ratio, limit=8,
+                                score_cutoff=TYPO_THRESHOLD)
+        owners = {self._candidates()[text] for text, _, _ in found}
+        return owners.pop() if len(owners) == 1 else None
+
     def _did_you_mean(self, word: str) -> list[str]:
-        candidates = set(self._known_projects().values()) | {name for name, _ in self.config.archive.aliases}
-        return self.names.suggest(word, candidates, limit=3)
+        if len(word) < 3:
+            return []
+        found = process.extract(word.casefold(), list(self._candidates()), scorer=fuzz.ratio, limit=6,
+                                score_cutoff=TYPO_THRESHOLD)
+        return list(dict.fromkeys(self._candidates()[text] for text, _, _ in found))[:3]
 
-    def _unknown_project(self, word: str) -> Reply:
+    def _unknown_project(self, word: str, t: Tr) -> Reply:
+        _ = t.gettext
         suggestions = self._did_you_mean(word)
-        hint = f"Did you mean {' or '.join(suggestions)}?" if suggestions else "Try `projects` for the list."
-        return error(f"I don't know a project called “{word[:40]}”.", hint)
+        hint = (_("Did you mean {names}?").format(names=_(" or ").join(suggestions)) if suggestions
+                else _("Try `projects` for the list."))
+        return error(_("I don't know a project called “{name}”.").format(name=_short(word)), hint)
 
-    def _project_or_search(self, parsed: cmd.Parsed, ctx: Context, offset: int) -> Reply:
-        project, used = self.resolve_project(parsed.args)
-        if project:
-            reply = self._project_query(project, parsed.args[used:], ctx, offset)
-            self._remember(ctx, parsed.text, offset, reply)
-            return reply
-        rest = {w.casefold() for w in parsed.args[1:]}
-        query_words = cmd.FILLER | cmd.LATEST_WORDS | cmd.LAST_WORDS | cmd.SINCE_WORDS | cmd.IN_WORDS
-        if rest and rest <= query_words | {w for w in rest if w[:1].isdigit()}:
-            # `hete links`, `nvoa since 2014-06-01`: clearly a project query with a typo
-            return self._unknown_project(parsed.args[0])
-        reply = self._search(parsed.args, ctx, offset)
-        self._remember(ctx, "search " + parsed.text, offset, reply)
-        notice = f"“{cmd.clean(parsed.args[0])[:40]}” is not a command, so I searched for it."
-        suggestions = self._did_you_mean(parsed.args[0]) if not reply.items else []
-        if suggestions:
-            notice += f" Did you mean the project {' or '.join(suggestions)}?"
-        return _with_notice(reply, notice)
+    def _dictionary(self) -> frozenset[str]:
+        """Chinese words kept whole when a question is segmented: glossary terms and project names."""
+        projects = self.store.projects()
+        if self._dict[0] is not projects:
+            words = {w for w in self._synonyms if query._HAS_CJK.search(w)}
+            words |= {w for w in self._candidates() if query._HAS_CJK.search(w)}
+            self._dict = (projects, frozenset(words))
+        return self._dict[1]
 
-    def _project_query(self, project: str, words: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        since: date | None = None
-        last: int | None = None
-        number: int | None = None
-        latest = False
+    # --- questions ---------------------------------------------------------------------
+
+    def _question(self, text: str, req: Request) -> Reply:
+        words = text.split()
+        if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
+            project = self._project_name(words[0])
+            if project and project.casefold() in self._known_projects():
+                return self._project_items(project, query.Scope(), req)
+        line = query.normalize(text).casefold()
+        scope, rest = query.take_scope(line)
+        words = query.words(rest, self._dictionary())
+        terms = self._join_phrases(words.terms, words.phrases)
+        project = None
+        for i, term in enumerate(terms):
+            if term not in words.phrases:
+                project = self._project_name(term)
+                if project:
+                    terms = terms[:i] + terms[i + 1:]
+                    words.said = term  # an alias ("image") is also a word to look for
+                    break
+        if (project or scope) and all(len(t) == 1 and query._HAS_CJK.match(t) for t in terms):
+            terms = []  # "上一期讲了啥": a stray character beside a scope or a project is no topic
+        if not terms and not words.exclude:
+            if project:
+                return self._project_answer(project, scope, req)
+            if scope or _NEWS.search(line):  # "any news?", "有什么新消息", "openstack": the newest issue
+                return self._scope_answer(scope or query.Scope(nth=1), req)
+            return self._not_understood(text, req)
+        return self._search_answer(terms, words, scope, project, req)
+
+    def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
+        """Adjacent words that make a glossary term or a project name become one term."""
+        out: list[str] = []
         i = 0
-        while i < len(words):
-            w = words[i].casefold()
-            nxt = words[i + 1] if i + 1 < len(words) else None
-            if w in cmd.FILLER:
-                i += 1
-            elif w in cmd.LATEST_WORDS:
-                latest, i = True, i + 1
-            elif w in cmd.LAST_WORDS and nxt and parse_number(nxt.rstrip("期")):
-                last, i = parse_number(nxt.rstrip("期")), i + 2
-            elif w in cmd.SINCE_WORDS and nxt and cmd.parse_date(nxt):
-                since, i = cmd.parse_date(nxt), i + 2
-            elif w in cmd.IN_WORDS and nxt and _issue_number(nxt):
-                number, i = _issue_number(nxt), i + 2
-            elif _issue_number(w) and w.startswith(("#", "第")):
-                number, i = _issue_number(w), i + 1
+        while i < len(terms):
+            for n in (4, 3, 2):
+                phrase = " ".join(terms[i:i + n])
+                if i + n <= len(terms) and (phrase in self._synonyms or self._project_name(phrase)):
+                    out.append(phrase)
+                    i += n
+                    break
             else:
-                return error(
-                    f"I didn't understand “{words[i][:40]}” after {project}.",
-                    f"Usage: {cmd.PROJECT_QUERY_USAGE}",
-                    "Examples: " + " · ".join(cmd.PROJECT_QUERY_EXAMPLES),
-                )
-        if latest:
-            return self._latest_project(project, offset)
-        if number is not None:
-            row = self.store.issue_by_number(number)
-            if row is None:
-                return self._no_issue(number)
-            return self._issue_section(row, project, offset)
-        numbers = self.store.last_numbers_with(project, last) if last else None
-        rows, total = self.store.project_items(
-            project, since=since, numbers=numbers, limit=self.page_size, offset=offset
-        )
-        scope = (f"in the last {last} issues with {project}" if last > 1 else f"in the last issue with {project}") if last else (
-            f"since {since.isoformat()}" if since else "across all issues")
-        if total == 0:
-            return Reply(title=f"No {project} items {scope}.", kind="items")
-        return _items_reply(f"{project}: {total} item{'s' if total != 1 else ''} {scope}, newest first",
-                            to_items(rows), total, offset)
+                out.append(query.split_hyphens(terms[i]) if terms[i] not in quoted else terms[i])
+                i += 1
+        # a lone Chinese character left over by segmentation is noise beside real words
+        kept = [w for w in out if len(w) > 1 or not query._HAS_CJK.match(w) or w in quoted]
+        return kept or out
 
-    def _latest_project(self, project: str, offset: int) -> Reply:
+    def _alternatives(self, term: str) -> tuple[str, ...]:
+        key = term.casefold()
+        group = self._synonyms.get(key)
+        if group is None and key.endswith("s"):
+            group = self._synonyms.get(key[:-1])
+        if group is None and "-" in key:
+            group = self._synonyms.get(key.replace("-", " "))
+        alternatives = [term, *(g for g in group if g != key)] if group else [term]
+        if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
+            alternatives.append(" & ".join(key.split()))
+        return tuple(alternatives)
+
+    def _scope_range(self, scope: query.Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
+        """Item ids a scope allows, how to say it, or an answer when the scope itself fails."""
+        _ = req.t.gettext
+        if scope.issue is not None:
+            row = self._issue_row(scope.issue)
+            if row is None:
+                return None, "", self._no_issue(scope.issue, req.t)
+            return issue_range(row.date, row.number), _("in issue {n}").format(n=row.number), None
+        if scope.nth:
+            rows, _total = self.store.issues(1, scope.nth - 1)
+            if not rows:
+                return None, "", Reply(title=_("The archive has no published issues yet."), kind="items")
+            return issue_range(rows[0].date, rows[0].number), _("in issue {n}").format(n=rows[0].number), None
+        if scope.last:
+            rows, total = self.store.issues(1, min(scope.last, MAX_ISSUE_NUMBER) - 1)
+            if not rows:
+                rows, total = self.store.issues(1, max(total - 1, 0))
+            if not rows:
+                return None, "", Reply(title=_("The archive has no published issues yet."), kind="items")
+            n = min(scope.last, total)
+            return day_range(rows[0].date, None), req.t.ngettext(
+                "in the last issue", "in the last {n} issues", n).format(n=n), None
+        if scope.since or scope.until:
+            return day_range(scope.since, scope.until), self._dates(scope, req.t), None
+        return None, "", None
+
+    def _dates(self, scope: query.Scope, t: Tr) -> str:
+        _ = t.gettext
+        if scope.since and scope.until:
+            return _("from {a} to {b}").format(a=scope.since.isoformat(), b=scope.until.isoformat())
+        if scope.since:
+            return _("since {a}").format(a=scope.since.isoformat())
+        return _("until {b}").format(b=scope.until.isoformat())
+
+    def _search_answer(self, terms: list[str], words: query.Words, scope: query.Scope, project: str | None,
+                       req: Request, notice: str | None = None) -> Reply:
+        _ = req.t.gettext
+        ids, scope_text, failed = self._scope_range(scope, req)
+        if failed:
+            return failed
+        groups = tuple(self._alternatives(t) for t in terms)
+        exclude = tuple(words.exclude)
+        shown = " ".join(terms + [f"-{w}" for w in exclude])
+        if project:
+            shown_p = f"{project}: {shown}" if shown else project
+            reply = self._ranked(Query(groups, exclude, project, ids, words.any_of), shown_p, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, notice)
+            said = words.said if words.said and words.said != project.casefold() else None
+            alternatives = self._alternatives(project.casefold()) + (self._alternatives(said) if said else ())
+            groups = (tuple(dict.fromkeys(alternatives)), *groups)
+            shown = " ".join([project, shown])
+        q = Query(groups, exclude, None, ids, words.any_of)
+        reply = self._ranked(q, shown, scope_text, req)
+        if reply.items:
+            if project is None and len(terms) == 1 and terms[0].isascii() and len(groups[0]) == 1:
+                notice = notice or _("There is no “{name}” section; these items mention it.").format(
+                    name=_short(terms[0]))
+            return _with_notice(reply, notice)
+        if project is None and notice is None:  # a misspelt project, clearly meant?
+            for i, term in enumerate(terms):
+                meant = self._typo(term)
+                if meant:
+                    rest = terms[:i] + terms[i + 1:]
+                    said = _("“{word}” is no word of the archive; showing {project}.").format(
+                        word=_short(term), project=meant)
+                    if not rest and not exclude:
+                        return _with_notice(self._project_answer(meant, scope, req), said)
+                    return self._search_answer(rest, words, scope, meant, req, notice=said)
+        if project and len(groups) > 2 and not q.any_group:  # the project's items with some of the words
+            reply = self._ranked(q._replace(groups=groups[1:], project=project, any_group=True), shown, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
+        if len(groups) > 1 and not q.any_group:  # no item has every word: those with most of them
+            reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
+        if ids is not None:  # nothing in that time: say so, and show the rest of the archive
+            reply = self._ranked(q._replace(ids=None), shown, "", req)
+            if reply.items:
+                return _with_notice(reply, _("Nothing {scope}; these are from other issues.").format(scope=scope_text))
+        if scope:  # nothing mentions the words at all: what that time has
+            reply = self._scope_answer(scope, req)
+            if reply.ok and (reply.items or reply.issues or reply.issue):
+                return _with_notice(reply, _("Nothing in the archive mentions “{words}”.").format(
+                    words=_short(shown, 60)))
+        hints = []
+        names = [n for t in terms for n in self._did_you_mean(t)][:3]
+        if names:
+            hints.append(_("Did you mean the project {names}?").format(names=_(" or ").join(names)))
+        hints.append(_("Try other or fewer words, `projects`, or `help`."))
+        return Reply(title=_("Nothing in the archive mentions “{words}”.").format(words=_short(shown, 60)),
+                     kind="items", text=tuple(hints), notice=notice)
+
+    def _ranked(self, q: Query, shown: str, scope_text: str, req: Request) -> Reply:
+        t, offset = req.t, req.offset
+        rows, total, capped = self.store.search(q, limit=self.page_size, offset=offset)
+        if total == 0:
+            return Reply(title="", kind="items")
+        count = (t.gettext("{n}+ items").format(n=f"{total:,}") if capped
+                 else t.ngettext("{n} item", "{n} items", total).format(n=total))
+        where = f" {scope_text}" if scope_text else ""
+        title = t.gettext("“{words}”{where}: {count}, best first").format(
+            words=_short(shown, 60), where=where, count=count)
+        return _items_reply(title, to_items(rows), total, offset, more_at_least=capped)
+
+    def _project_answer(self, project: str, scope: query.Scope, req: Request) -> Reply:
+        _ = req.t.gettext
+        if project.casefold() not in self._known_projects():  # a name with no section here
+            reply = self._search_answer([project.casefold()], query.Words(), scope, None, req,
+                                        notice=_("There is no {name} section; these items mention {name}.").format(
+                                            name=project))
+            if reply.items:
+                return reply
+            return Reply(title=_("No {project} items across all issues.").format(project=project),
+                         kind="items", text=(_("Try `projects` for the list."),))
+        if scope.issue is not None:
+            row = self._issue_row(scope.issue)
+            return self._no_issue(scope.issue, req.t) if row is None else self._issue_section(row, project, req)
+        if scope.nth == 1:
+            return self._latest_project(project, req)
+        if scope.nth:
+            rows, _total = self.store.issues(1, scope.nth - 1)
+            if rows:
+                return self._issue_section(rows[0], project, req)
+        return self._project_items(project, scope, req)
+
+    def _scope_answer(self, scope: query.Scope, req: Request) -> Reply:
+        """Only time words: the issue they name, or the issues of that time."""
+        if scope.issue is not None:
+            return self._issue(req._replace(args=(str(scope.issue),)))
+        if scope.nth:
+            rows, _total = self.store.issues(1, scope.nth - 1)
+            if rows:
+                return self._issue_summary(rows[0], req.t, items=True, offset=req.offset)
+        return self._issues(req, scope)
+
+    def _not_understood(self, text: str, req: Request) -> Reply:
+        _ = req.t.gettext
+        return error(_("Ask me about a project or a topic."),
+                     _("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
+                       "`help` lists everything."))
+
+    def _project_items(self, project: str, scope: query.Scope, req: Request) -> Reply:
+        t, offset = req.t, req.offset
+        last = min(scope.last, MAX_ISSUE_NUMBER) if scope.last else None
+        numbers = self.store.last_numbers_with(project, last) if last else None
+        rows, total = self.store.project_items(project, since=scope.since, until=scope.until, numbers=numbers,
+                                               limit=self.page_size, offset=offset)
+        if last:
+            n = len(numbers)
+            scope_text = t.ngettext("in the last issue with {project}", "in the last {n} issues with {project}",
+                                    n).format(n=n, project=project)
+        elif scope.since or scope.until:
+            scope_text = self._dates(scope, t)
+        else:
+            scope_text = t.gettext("across all issues")
+        if total == 0:
+            return Reply(title=t.gettext("No {project} items {scope}.").format(project=project, scope=scope_text),
+                         kind="items")
+        count = t.ngettext("{n} item", "{n} items", total).format(n=total)
+        return _items_reply(t.gettext("{project}: {count} {scope}, newest first").format(
+            project=project, count=count, scope=scope_text), to_items(rows), total, offset)
+
+    def _latest_project(self, project: str, req: Request) -> Reply:
         row = self.store.latest_issue_with(project)
         if row is None:
-            return Reply(title=f"No issue has a {project} section yet.", kind="items")
-        return self._issue_section(row, project, offset)
+            return Reply(title=req.t.gettext("No issue has a {project} section yet.").format(project=project),
+                         kind="items")
+        return self._issue_section(row, project, req)
 
-    def _issue_section(self, row: IssueRow, project: str, offset: int) -> Reply:
-        total = sum(n for name, _, n in row.sections if name.casefold() == project.casefold())
-        rows, total = self.store.issue_items(row.key, project, limit=self.page_size, offset=offset, total=total)
+    def _issue_section(self, row: IssueRow, project: str, req: Request) -> Reply:
+        _ = req.t.gettext
+        total = sum(n for name, _x, n in row.sections if name.casefold() == project.casefold())
+        rows, total = self.store.issue_items(row.key, project, limit=self.page_size, offset=req.offset, total=total)
         if total == 0:
-            return Reply(title=f"Issue {row.number} has no {project} section.", kind="items",
-                         issue=issue_ref(row), url=row.url)
-        return _items_reply(f"{project} in issue {row.number} ({_when(row)})", issue_items(row, rows), total,
-                            offset, issue=issue_ref(row), url=row.url)
+            return Reply(title=_("Issue {n} has no {project} section.").format(n=row.number, project=project),
+                         kind="items", issue=issue_ref(row), url=row.url)
+        return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=_when(row)),
+                            issue_items(row, rows), total, req.offset, issue=issue_ref(row), url=row.url)
 
-    # --- commands ----------------------------------------------------------------------
+    def _issue_row(self, number: int) -> IssueRow | None:
+        return self.store.issue_by_number(number) if 0 < number < MAX_ISSUE_NUMBER else None
 
-    def _latest(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        if args:
-            project, used = self.resolve_project(args)
-            if project is None:
-                return self._unknown_project(args[0])
-            words = tuple(w for w in args[used:] if w.casefold() not in cmd.FILLER)
-            if words:
-                return error(f"I didn't understand “{words[0][:40]}”.", "Usage: latest [PROJECT]")
-            return self._latest_project(project, offset)
-        row = self.store.latest_issue()
-        if row is None:
-            return Reply(title="The archive has no published issues yet.", kind="issue")
-        return self._issue_summary(row)
-
-    def _issue_summary(self, row: IssueRow, items: bool = False, offset: int = 0) -> Reply:
+    def _issue_summary(self, row: IssueRow, t: Tr, items: bool = False, offset: int = 0) -> Reply:
         sections = section_counts(row)
-        title = f"Issue {row.number}: {row.title}"
+        title = t.gettext("Issue {n}: {title}").format(n=row.number, title=row.title)
         if items:
             rows, total = self.store.issue_items(row.key, limit=self.page_size, offset=offset,
                                                  total=sum(s.count for s in sections))
@@ -246,98 +467,165 @@ class Core:
                          items=shown, more=max(0, total - offset - len(shown)))
         return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url)
 
-    def _no_issue(self, number: int) -> Reply:
+    def _no_issue(self, number: int, t: Tr) -> Reply:
+        _ = t.gettext
         latest = self.store.latest_issue()
-        hint = f"The newest is issue {latest.number}; `issues` lists them all." if latest else "The archive is empty."
-        return error(f"There is no issue {number}.", hint)
+        hint = (_("The newest is issue {n}; `issues` lists them all.").format(n=latest.number) if latest
+                else _("The archive is empty."))
+        return error(_("There is no issue {n}.").format(n=_short(str(number), 24)), hint)
 
-    def _issue(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
+    # --- commands ----------------------------------------------------------------------
+
+    @command("latest", aliases=("最新", "newest", "new", "最新一期"), usage="latest [PROJECT]", pages=True,
+             help=N_("the newest issue, or the PROJECT section of the newest issue that has one"),
+             examples=("latest", "最新 heat", "latest heat links"))
+    def _latest(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        if req.args and not all(w.casefold().strip("?!.？！。") in _LINK_WORDS for w in req.args):
+            project, used = self.resolve_project(req.args)
+            if project is None:
+                return self._question(req.text, req)
+            words = tuple(w for w in req.args[used:] if w.casefold() not in ("links", "link", "items", "链接", "的"))
+            if words:
+                return self._question(req.text, req)
+            return self._latest_project(project, req)
+        row = self.store.latest_issue()
+        if row is None:
+            return Reply(title=_("The archive has no published issues yet."), kind="issue")
+        return self._issue_summary(row, req.t)
+
+    @command("issue", aliases=("期号", "期"), usage="issue N [PROJECT]", pages=True,
+             help=N_("one issue by number (also `#24`, `第二十四期`)"),
+             examples=("issue 24", "第二十四期", "#24", "issue 24 heat"))
+    def _issue(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        args = req.args
         number = _issue_number(args[0]) if args else None
         if number is None:
-            return error("Which issue?", "Usage: issue N [PROJECT] — for example `issue 19`, `#19` or `第十九期`.")
-        row = self.store.issue_by_number(number)
+            return error(_("Which issue?"),
+                         _("Usage: issue N [PROJECT] — for example `issue 24`, `#24` or `第二十四期`."))
+        row = self._issue_row(number)
         if row is None:
-            return self._no_issue(number)
+            return self._no_issue(number, req.t)
         if len(args) > 1:
             project, used = self.resolve_project(args[1:])
             if project is None:
-                return self._unknown_project(args[1])
-            return self._issue_section(row, project, offset)
-        return self._issue_summary(row, items=True, offset=offset)
+                return self._question(req.text, req)
+            return self._issue_section(row, project, req)
+        return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
-    def _issues(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        rows, total = self.store.issues(self.page_size, offset)
+    @command("issues", aliases=("期刊", "所有期", "list", "all"), usage="issues", pages=True,
+             help=N_("every issue, newest first"), examples=("issues", "期刊"))
+    def _issues(self, req: Request, scope: query.Scope | None = None) -> Reply:
+        t = req.t
+        rows, total = self.store.issues(self.page_size, req.offset)
+        if scope and scope.last:
+            total = min(total, scope.last)
+            rows = rows[:max(0, total - req.offset)]
+        elif scope and (scope.since or scope.until):  # a few hundred rows at most: filtered here
+            every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)
+            lo, hi = scope.since or date.min, scope.until or date.max
+            every = [r for r in every if lo <= r.date <= hi]
+            rows, total = every[req.offset:req.offset + self.page_size], len(every)
         if total == 0:
-            return Reply(title="The archive has no published issues yet.", kind="issues")
+            return Reply(title=t.gettext("The archive has no published issues yet.") if not scope
+                         else t.gettext("No issue {scope}.").format(scope=self._dates(scope, t)), kind="issues")
         refs = tuple(issue_ref(r) for r in rows)
-        return Reply(title=f"{total} issue{'s' if total != 1 else ''}, newest first", kind="issues",
-                     issues=refs, more=max(0, total - offset - len(refs)))
+        return Reply(title=t.ngettext("{n} issue, newest first", "{n} issues, newest first", total).format(n=total),
+                     kind="issues", issues=refs, more=max(0, total - req.offset - len(refs)))
 
-    def _projects(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
+    @command("projects", aliases=("项目", "栏目", "sections"), usage="projects",
+             help=N_("the projects the digest covers, with item counts"), examples=("projects", "项目"))
+    def _projects(self, req: Request) -> Reply:
         counts = tuple(SectionCount(name, n) for name, n in self.store.projects())
-        return Reply(title=f"{len(counts)} projects", kind="projects", sections=counts)
+        return Reply(title=req.t.ngettext("{n} project", "{n} projects", len(counts)).format(n=len(counts)),
+                     kind="projects", sections=counts)
 
-    def _search(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        terms = [t[:MAX_TERM_CHARS] for t in (_strip_quotes(a) for a in args) if t][:MAX_SEARCH_TERMS]
+    @command("search", aliases=("搜索", "find", "查找", "搜", "s"), usage="search WORDS", pages=True,
+             help=N_("items about the words (Chinese or English), best first; \"a phrase\", -word and OR work"),
+             examples=("search live migration", "搜索 热迁移", "search monitoring -ceilometer"))
+    def _search(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        line = query.normalize(" ".join(req.args)).casefold()
+        scope, rest = query.take_scope(line)
+        words = query.words(rest, self._dictionary())
+        terms = self._join_phrases(words.terms, words.phrases)
         if not terms:
-            return error("Search for what?", "Usage: search WORDS — for example `search live migration` or `搜索 热迁移`.")
-        rows, total, capped = self.store.search(terms, limit=self.page_size, offset=offset)
-        shown = " ".join(terms)
-        shown = shown if len(shown) <= 60 else shown[:59] + "…"
-        if total == 0:
-            return Reply(title=f"Nothing in the archive mentions “{shown}”.", kind="items")
-        count = f"{total:,}+ items" if capped else f"{total} item{'s' if total != 1 else ''}"
-        return _items_reply(f"“{shown}”: {count}, best first", to_items(rows), total, offset, more_at_least=capped)
+            if scope:
+                return self._scope_answer(scope, req)
+            return error(_("Search for what?"),
+                         _("Usage: search WORDS — for example `search live migration` or `搜索 热迁移`."))
+        return self._search_answer(terms, words, scope, None, req)
 
-    def _more(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        last = self.store.last_page(ctx.conversation)
+    @command("more", aliases=("更多", "next", "下一页", "继续"), usage="more",
+             help=N_("the next page of the last answer"), examples=("more", "更多"))
+    def _more(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        last = self.store.last_page(req.ctx.conversation)
         if last is None:
-            return Reply(title="Nothing more to show.", kind="text")
+            return Reply(title=_("Nothing more to show."), kind="text")
         text, last_offset = last
-        reply = self._run(cmd.parse(text), ctx, last_offset + self.page_size)
+        reply = self._run(cmd.parse(text), req.ctx, last_offset + self.page_size, req.t)
         if reply.ok and not (reply.items or reply.issues):  # the archive changed under us
-            return Reply(title="Nothing more to show.", kind="text")
+            return Reply(title=_("Nothing more to show."), kind="text")
         return reply
 
-    def _subscribe(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        if not args:
-            return error("Subscribe to which project?", "Usage: subscribe PROJECT — for example `subscribe heat`.")
-        project, _ = self.resolve_project(args)
+    @command("subscribe", aliases=("订阅", "sub"), usage="subscribe PROJECT",
+             help=N_("get a direct message with PROJECT's items whenever a new issue has some"),
+             examples=("subscribe neutron", "订阅 heat"))
+    def _subscribe(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        if not req.args:
+            return error(_("Subscribe to which project?"), _("Usage: subscribe PROJECT — for example `subscribe heat`."))
+        project, _used = self.resolve_project(req.args)
         if project is None:
-            return self._unknown_project(args[0])
-        terminal = ctx.platform == "console"
+            project = self._typo(req.args[0])
+            if project is None:
+                return self._unknown_project(req.args[0], req.t)
+        terminal = req.ctx.platform == "console"
         if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
-            return error("Subscriptions reach people in Slack or Matrix, where this bot runs.",
-                         f"Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
-                         f" `!digest subscribe {project}` in Matrix).")
-        new = self.store.subscribe(ctx.platform, ctx.user, project)
-        first = "You are subscribed" if new else "You were already subscribed"
-        where = ("will be printed in this terminal while `digest-bot run` runs here" if terminal
-                 else "will reach you in a direct message")
-        return Reply(title=f"{first} to {project}.", kind="text",
-                     text=(f"Each new issue with {project} items {where}. `unsubscribe {project}` stops it.",))
+            return error(_("Subscriptions reach people in Slack or Matrix, where this bot runs."),
+                         _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
+                           " `!digest subscribe {project}` in Matrix).").format(project=project))
+        new = self.store.subscribe(req.ctx.platform, req.ctx.user, project)
+        title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
+        text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
+                  " here. `unsubscribe {project}` stops it.") if terminal else
+                _("Each new issue with {project} items will reach you in a direct message. "
+                  "`unsubscribe {project}` stops it."))
+        return Reply(title=title.format(project=project), kind="text", text=(text.format(project=project),))
 
-    def _unsubscribe(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
+    @command("unsubscribe", aliases=("退订", "取消订阅", "unsub"), usage="unsubscribe PROJECT|all",
+             help=N_("stop those messages"), examples=("unsubscribe neutron", "退订 heat"))
+    def _unsubscribe(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        args = req.args
         if not args:
-            return error("Unsubscribe from which project?", "Usage: unsubscribe PROJECT, or `unsubscribe all`.")
-        if args[0].casefold() in ("all", "全部"):
-            n = self.store.unsubscribe(ctx.platform, ctx.user, None)
-            return Reply(title=f"Unsubscribed from {n} project{'s' if n != 1 else ''}.", kind="text")
-        project, _ = self.resolve_project(args)
+            return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
+        if args[0].casefold() in ("all", "全部", "所有"):
+            n = self.store.unsubscribe(req.ctx.platform, req.ctx.user, None)
+            return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
+                                              n).format(n=n), kind="text")
+        project, _used = self.resolve_project(args)
         if project is None:
-            return self._unknown_project(args[0])
-        n = self.store.unsubscribe(ctx.platform, ctx.user, project)
-        return Reply(title=f"Unsubscribed from {project}." if n else f"You were not subscribed to {project}.",
-                     kind="text")
+            return self._unknown_project(args[0], req.t)
+        n = self.store.unsubscribe(req.ctx.platform, req.ctx.user, project)
+        title = _("Unsubscribed from {project}.") if n else _("You were not subscribed to {project}.")
+        return Reply(title=title.format(project=project), kind="text")
 
-    def _subscriptions(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        projects = self.store.subscriptions_of(ctx.platform, ctx.user)
+    @command("subscriptions", aliases=("我的订阅", "subs"), usage="subscriptions",
+             help=N_("what you are subscribed to"), examples=("subscriptions", "我的订阅"))
+    def _subscriptions(self, req: Request) -> Reply:
+        _ = req.t.gettext
+        projects = self.store.subscriptions_of(req.ctx.platform, req.ctx.user)
         if not projects:
-            return Reply(title="You have no subscriptions.", kind="text", text=("Try `subscribe heat`.",))
-        return Reply(title="Your subscriptions", kind="text", text=(", ".join(projects),))
+            return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
+        return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
 
-    def _help(self, args: tuple[str, ...], ctx: Context, offset: int) -> Reply:
-        return Reply(title="What I can do", kind="help", text=tuple(cmd.help_lines()))
+    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help",
+             help=N_("this list"), examples=("help", "帮助"))
+    def _help(self, req: Request) -> Reply:
+        return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t)))
 
     # --- announcements -----------------------------------------------------------------
 
@@ -382,12 +670,8 @@ def _issue_number(word: str) -> int | None:
         w = w[1:]
     w = w.rstrip("期")
     n = parse_number(w) if w else None
-    return n if n is not None and 0 < n < 10**9 else None
+    return n if n is not None and n > 0 else None
 
 
-def _strip_quotes(word: str) -> str:
-    return word.strip("\"'“”‘’「」()（）*")
-
-
-def _with_notice(reply: Reply, notice: str) -> Reply:
-    return reply._replace(notice=notice)
+def _with_notice(reply: Reply, notice: str | None) -> Reply:
+    return reply._replace(notice=notice) if notice else reply

@@ -67,6 +67,7 @@ class Reply(NamedTuple):
     more: int = 0  # entries left after this page: say `more` to see them
     ok: bool = True
     more_at_least: bool = False  # `more` is a lower bound ("990+ more"): a vague search wasn't counted to the end
+    lang: str = "en"  # the language of the reply's own words ("en" or "zh"); archive text is as written
 
     def to_json(self) -> dict:
         """The `ask --json` shape."""
@@ -105,4 +106,5 @@ class Reply(NamedTuple):
             "url": self.url,
             "more": self.more,
             "more_at_least": self.more_at_least,
+            "lang": self.lang,
         }

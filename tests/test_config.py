@@ -68,6 +68,25 @@ def test_config_is_frozen(tmp_path):
         c.archive.path = Path("/elsewhere")  # type: ignore[misc]
 
 
+@pytest.mark.parametrize("archive, key", [
+    ({"number_from": "guess"}, "archive.number_from"),
+    ({"topic_level": 7}, "archive.topic_level"),
+    ({"posts": [1]}, "archive.posts"),
+    ({"date_format": "mm-dd-yyyy"}, "archive.date_format"),
+])
+def test_bad_archive_reading_keys_name_the_key(archive, key):
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        parse({"archive": archive}, ROOT)
+
+
+def test_only_a_path_means_no_digest_is_built_in(tmp_path):
+    c = parse({"archive": {"path": str(tmp_path), "posts": "news/*.md"}}, ROOT)
+    assert c.archive.aliases == () and c.archive.group_headings == () and not c.archive.title_pattern_set
+    assert c.archive.posts == ("news/*.md",) and c.archive.number_from == "auto"
+    # the example archive keeps its own settings (bot/embedded.toml) when the path is not changed
+    assert dict(parse({"archive": {"base_url": "https://x.example"}}, ROOT).archive.aliases)["Heat"] == ("orchestration",)
+
+
 def test_slack_fan_out_settings(tmp_path):
     cfg = parse({"slack": {"history_per_minute": 1, "dm_concurrency": 4}}, tmp_path)
     assert (cfg.slack.history_per_minute, cfg.slack.dm_concurrency) == (1, 4)

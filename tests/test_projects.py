@@ -2,9 +2,11 @@
 import pytest
 
 from archive.projects import ProjectNames, clean_heading
-from bot.config import ArchiveConfig
+import dataclasses
 
-NAMES = ProjectNames.from_config(ArchiveConfig())
+from bot.config import EMBEDDED_ARCHIVE
+
+NAMES = ProjectNames.from_config(EMBEDDED_ARCHIVE)
 
 
 @pytest.mark.parametrize("heading,name", [
@@ -35,7 +37,7 @@ def test_group_headings():
 
 
 def test_threshold_comes_from_config():
-    strict = ProjectNames.from_config(ArchiveConfig(fuzzy_threshold=100))
+    strict = ProjectNames.from_config(dataclasses.replace(EMBEDDED_ARCHIVE, fuzzy_threshold=100))
     assert strict.canonical("Ceilomter") == "Ceilomter"
     assert strict.canonical("tempst") == "Tempest"  # an alias, not a fuzzy match
 

@@ -1,0 +1,139 @@
+"""Which files of an archive are posts, in the layouts site generators use.
+
+`archive.posts` (globs relative to the archive) says it outright. Without it:
+- Jekyll: `_posts/**` (the archive may also be the `_posts` folder itself); `_drafts` is Jekyll's
+  and not published;
+- Hugo, Zola, Pelican: `content/**`;
+- anything else (Docusaurus `newsletter/294.mdx` and `294/index.mdx`, a plain folder of `.md`):
+  every markdown file under the archive, outside folders that hold no posts (`node_modules`,
+  hidden ones, build output).
+Files that look like content but are not taken (a README, a section's `_index.md`, a file
+outside the globs) are counted with the reason, so the ingest summary can say what was left.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
+
+CONTENT_SUFFIXES = (".md", ".markdown", ".mdx", ".mdown", ".mkd")
+# folders that never hold posts: dependencies, build output, site machinery
+_NO_POSTS = frozenset("node_modules vendor _site public build dist site static assets themes"
+                      " layouts _layouts _includes _data _sass __pycache__"
+                      " i18n versioned_docs versioned_sidebars".split())  # Docusaurus: translations, old versions
+# pages that are not posts whatever their folder
+_NOT_POSTS = frozenset("readme changelog changes license licence contributing code_of_conduct"
+                       " security authors maintainers history todo".split())
+
+
+@dataclass
+class Found:
+    posts: list[tuple[str, Path]] = field(default_factory=list)  # (path relative to the root, file)
+    not_taken: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
+    layout: str = ""  # "jekyll", "content", "globs", "folder"
+
+
+def _walk(top: Path, skip_underscore: bool) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _NO_POSTS
+                             and not (skip_underscore and d.startswith("_")))
+        for name in sorted(filenames):
+            if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+def _why_not(rel: str, siblings: set[str]) -> str | None:
+    """Why a content file found by walking is not a post, or None when it may be one."""
+    name = rel.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0].lower()
+    if stem in _NOT_POSTS:
+        return f"not a post ({name})"
+    if stem == "_index":
+        return "section index page (_index)"
+    if stem == "index" and siblings:  # a folder's landing page, unlike a post's own 294/index.mdx
+        return "folder index page (index)"
+    return None
+
+
+def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
+    root = Path(root)
+    found = Found()
+    if globs:
+        found.layout = "globs"
+        taken: set[Path] = set()
+        for pattern in globs:
+            for p in sorted(root.glob(pattern)):
+                if p.is_file() and p not in taken:
+                    taken.add(p)
+                    found.posts.append((p.relative_to(root).as_posix(), p))
+        for p in _walk(root, skip_underscore=False):
+            if p not in taken:
+                found.not_taken.append((p.relative_to(root).as_posix(), "outside archive.posts"))
+        return found
+    if (root / "_posts").is_dir() or root.name == "_posts":
+        found.layout = "jekyll"
+        posts = root / "_posts" if (root / "_posts").is_dir() else root
+        # inside _posts, files or folders starting with "." or "_" are not posts either (Jekyll)
+        for dirpath, dirnames, filenames in os.walk(posts):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for name in sorted(filenames):
+                if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
+                    p = Path(dirpath, name)
+                    found.posts.append((p.relative_to(root).as_posix(), p))
+        return found
+    top = root / "content" if (root / "content").is_dir() else root
+    found.layout = "content" if top != root else "folder"
+    by_dir: dict[str, list[Path]] = {}
+    for p in _walk(top, skip_underscore=True):
+        by_dir.setdefault(str(p.parent), []).append(p)
+    for folder, files in by_dir.items():
+        names = {p.name for p in files}
+        for p in files:
+            rel = p.relative_to(root).as_posix()
+            reason = _why_not(rel, names - {p.name})
+            if reason:
+                found.not_taken.append((rel, reason))
+            else:
+                found.posts.append((rel, p))
+    return found
+
+
+def matches(rel: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch(rel, g) for g in globs)
+
+
+def git_first_dates(root: Path, wanted: set[str]) -> dict[str, date]:
+    """The date each file in `wanted` (paths relative to `root`) was first committed, when
+    `root` is inside a git work tree; {} otherwise or when git is not there."""
+    if not wanted or not _in_git(root):
+        return {}
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "-c", "core.quotePath=false", "log", "--relative", "--diff-filter=A", "--no-renames",
+             "--format=%x00%ad", "--date=short", "--name-only", "--reverse", "--", "."],
+            capture_output=True, text=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[str, date] = {}
+    when: date | None = None
+    for line in out.splitlines():
+        if line.startswith("\x00"):
+            try:
+                when = date.fromisoformat(line[1:].strip())
+            except ValueError:
+                when = None
+        elif line and when is not None and line in wanted and line not in dates:
+            dates[line] = when
+    return dates
+
+
+def _in_git(root: Path) -> bool:
+    p = Path(root).resolve()
+    for folder in (p, *p.parents):
+        if (folder / ".git").exists():
+            return True
+    return False

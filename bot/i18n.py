@@ -1,0 +1,43 @@
+"""Replies in the asker's language: gettext catalogs (bot/locale/<lang>/LC_MESSAGES/digest_bot.mo).
+
+Messages in the code are English msgids; `pybabel extract` collects them (see bot/locale/README.md)
+and the compiled Chinese catalog ships inside the package. `tr(lang)` gives the gettext and
+ngettext of one language; English is the identity.
+"""
+from __future__ import annotations
+
+import gettext
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+DOMAIN = "digest_bot"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "zh")
+_HAS_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is declared; translated where it is shown."""
+    return message
+
+
+def detect(text: str) -> str:
+    """"zh" when the line has any Chinese character, else "en"."""
+    return "zh" if _HAS_CJK.search(text) else "en"
+
+
+class Tr(NamedTuple):
+    lang: str
+    gettext: object
+    ngettext: object
+
+
+@lru_cache(maxsize=None)
+def tr(lang: str) -> Tr:
+    if lang == "en":
+        t = gettext.NullTranslations()
+    else:
+        t = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
+    return Tr(lang, t.gettext, t.ngettext)

@@ -1,0 +1,100 @@
+"""Questions as team members type them, each with the items that answer it.
+
+(question, archive, tags, answers): archive "examples" is examples/archive, "fixtures" the two
+real issues in ../shared/fixtures/archive; tags: "zh" or "en" (the asker's language) and "cross"
+when the answering items are written in the other language (or the question uses a term the
+items spell differently, 监控 for monitoring); answers are (issue, a piece of the item's text).
+A question succeeds when one of the reply's first three items is an answer.
+"""
+
+Q = [
+    # --- examples/archive, English -------------------------------------------------------
+    ("glance?", "examples", "en", [(24, "镜像签名")]),
+    ("any news about heat autoscaling?", "examples", "en", [(24, "Autoscaling with Heat"), (21, "autoscaling")]),
+    ("tell me about DVR", "examples", "en", [(20, "DVR")]),
+    ("is there anything on the nova scheduler split", "examples", "en", [(23, "scheduler split"), (26, "scheduler 拆分"), (22, "调度器拆分")]),
+    ("What's new in Swift?", "examples", "en", [(26, "Swift 的存储策略")]),
+    ("newest neutron news", "examples", "en", [(26, "Neutron 性能调优")]),
+    ("neutron links since december 2014", "examples", "en", [(26, "Neutron 性能调优"), (25, "Neutron")]),
+    ("HOT template tutorial", "examples", "en", [(20, "HOT template")]),
+    ("show me the latest issue", "examples", "en", [(26, "")]),
+    ("nova in issue 21", "examples", "en", [(21, "NUMA"), (21, "Live migration of instances")]),
+    ("live-migration", "examples", "en", [(20, "热迁移"), (21, "Live migration"), (22, "live migration"), (24, "live migration"), (25, "Live migration"), (26, "热迁移")]),
+    ("ipv6 support in neutron?", "examples", "en", [(25, "IPv6")]),
+    ("code review for beginners", "examples", "en", [(20, "code review")]),
+    ("when is the kilo release schedule", "examples", "en", [(24, "Kilo 的发布日程"), (26, "Kilo-2"), (22, "Kilo 发布周期")]),
+    ("anything about gnocchi", "examples", "en", [(23, "Gnocchi")]),
+    ("glnace links", "examples", "en", [(24, "镜像签名")]),
+    ("horizon angularjs", "examples", "en", [(22, "AngularJS")]),
+    ("tempest tests on devstack", "examples", "en", [(20, "Tempest 的 scenario")]),
+    ("heat convergence", "examples", "en", [(22, "convergence"), (23, "convergence")]),
+    ("nova last 2", "examples", "en", [(26, "十件事"), (26, "Gantt"), (25, "热迁移")]),
+    # English asked, Chinese written (cross-lingual)
+    ("monitoring", "examples", "en cross", [(20, "monitoring"), (25, "监控"), (21, "监控"), (23, "监控")]),
+    ("any articles about image signing", "examples", "en cross", [(24, "镜像签名")]),
+    ("performance tuning for neutron", "examples", "en cross", [(26, "性能调优")]),
+    ("storage policies erasure code", "examples", "en cross", [(26, "storage policies")]),
+    ("how do I configure multiple external networks", "examples", "en cross", [(24, "多个外部网络")]),
+    ("contributor guide", "examples", "en cross", [(25, "贡献者指南"), (26, "贡献者")]),
+    ("quota management", "examples", "en cross", [(22, "配额管理")]),
+    ("logging guidelines across projects", "examples", "en cross", [(22, "日志规范")]),
+    # --- examples/archive, Chinese -------------------------------------------------------
+    ("有没有关于热迁移的文章", "examples", "zh", [(20, "热迁移"), (23, "热迁移"), (25, "热迁移"), (26, "热迁移")]),
+    ("最近有什么关于nova的文章", "examples", "zh", [(26, "十件事"), (26, "Gantt")]),
+    ("有哪些讲heat的文章？", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),
+    ("关于ceilometer有什么", "examples", "zh", [(25, "采样频率"), (23, "Gnocchi")]),
+    ("第25期的heat", "examples", "zh", [(25, "ResourceChain")]),
+    ("上上期", "examples", "zh", [(25, "")]),
+    ("最新一期有什么", "examples", "zh", [(26, "")]),
+    ("2014年12月以来的neutron", "examples", "zh", [(26, "Neutron 性能调优"), (25, "vendor 插件")]),
+    ("neutron 插件拆分", "examples", "zh", [(23, "插件拆分"), (25, "插件拆分"), (22, "拆分 vendor 插件")]),
+    ("glance 镜像", "examples", "zh", [(24, "镜像签名")]),
+    ("峰会上讨论了什么？", "examples", "zh", [(23, "峰会"), (22, "峰会")]),
+    ("Juno 发布了吗", "examples", "zh", [(21, "Juno 于 10月16日正式发布")]),
+    ("请问有没有 swift 的存储策略？", "examples", "zh", [(26, "存储策略")]),
+    ("块迁移", "examples", "zh", [(20, "块迁移"), (25, "块迁移")]),
+    # Chinese asked, English written (cross-lingual)
+    ("监控", "examples", "zh cross", [(20, "monitoring"), (24, "监控 alarms")]),
+    ("heat 自动伸缩", "examples", "zh cross", [(24, "Autoscaling with Heat"), (21, "autoscaling")]),
+    ("调度器", "examples", "zh cross", [(23, "scheduler split"), (26, "scheduler"), (22, "调度器")]),
+    ("热迁移 NUMA", "examples", "zh cross", [(25, "NUMA-pinned"), (21, "NUMA")]),
+    ("企业为什么选择openstack", "examples", "zh", [(21, "enterprises"), (21, "公有云")]),
+    ("nova 接口版本管理", "examples", "zh", [(24, "microversion")]),
+    # --- ../shared/fixtures/archive (issues 15 and 19) -------------------------------------
+    ("horizon ssl", "fixtures", "en", [(15, "SSL")]),
+    ("tell me about docker", "fixtures", "en", [(15, "Docker")]),
+    ("anything about manila?", "fixtures", "en", [(19, "Manila")]),
+    ("heat auto-scaling", "fixtures", "en", [(19, "Auto-Scaling")]),
+    ("TOSCA", "fixtures", "en", [(19, "TOSCA")]),
+    ("live migration", "fixtures", "en", [(19, "live migration")]),
+    ("cinder", "fixtures", "en", [(15, "SDS"), (15, "容灾")]),
+    ("glance swift backend", "fixtures", "en cross", [(19, "Swift后端存储")]),
+    ("disaster recovery in cinder", "fixtures", "en cross", [(15, "容灾")]),
+    ("how to change the hostname", "fixtures", "en cross", [(19, "主机名")]),
+    ("monitoring and alerting", "fixtures", "en cross", [(19, "监控告警"), (15, "Monitoring as a Service")]),
+    ("high availability load balancer", "fixtures", "en", [(19, "高可用的Load Balancers"), (19, "Layer 3 High Availability")]),
+    ("有没有关于docker的消息", "fixtures", "zh", [(15, "Docker")]),
+    ("关于manila有什么资料", "fixtures", "zh", [(19, "Manila")]),
+    ("ceilometer 性能", "fixtures", "zh", [(15, "性能"), (19, "瓶颈")]),
+    ("nova-network 升级到 neutron", "fixtures", "zh", [(19, "nova-network")]),
+    ("虚拟机单网卡两个IP", "fixtures", "zh", [(15, "单网卡")]),
+    ("devstack 代理", "fixtures", "zh", [(19, "Devstack使用代理")]),
+    ("第十九期的neutron", "fixtures", "zh", [(19, "allowed-address-pairs"), (19, "Layer 3")]),
+    ("热迁移怎么配置", "fixtures", "zh cross", [(19, "live migration")]),
+    ("高可用", "fixtures", "zh cross", [(19, "High Availability"), (15, "HA"), (19, "高可用")]),
+    ("自动伸缩", "fixtures", "zh cross", [(19, "Auto-Scaling")]),
+    ("负载均衡", "fixtures", "zh cross", [(19, "Load Balancers"), (15, "LoadBalancer")]),
+    ("有没有讲 heat 性能分析的", "fixtures", "zh cross", [(19, "profile Heat")]),
+    ("trove 教程", "fixtures", "zh", [(15, "Trove教程"), (15, "trove")]),
+    ("2014年6月的文档计划", "fixtures", "zh", [(15, "文档")]),
+]
+
+Q += [
+    ("nova 的 cells v2 有什么进展", "examples", "zh", [(20, "cells v2"), (22, "cells v2")]),
+    ("DVR 原理", "examples", "zh", [(20, "DVR 在 Juno 中的实现原理")]),
+    ("最近三期的heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon")]),
+    ("有没有 Rally 的文章", "fixtures", "zh", [(15, "Rally")]),
+    ("技术委员会", "fixtures", "zh", [(15, "技术委员会")]),
+    ("MySQL 高可用", "fixtures", "zh", [(15, "MySQL Fabric")]),
+    ("为 glance 配置 swift 存储", "fixtures", "zh", [(19, "Swift后端存储")]),
+]

@@ -1,0 +1,33 @@
+"""A database from an older schema: rebuilt from the posts, and nothing announced again or edited."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+from archive.store import Store
+from bot import runtime
+from bot.config import Config
+from tests.conftest import EXAMPLES
+
+TODAY = date(2026, 11, 1)
+
+
+def test_a_new_parser_is_no_correction(tmp_path):
+    root = tmp_path / "archive"
+    shutil.copytree(EXAMPLES, root)
+    config = Config()
+    db = tmp_path / "db.sqlite"
+    store = Store(db)
+    first = runtime.ingest(store, config, root, when=TODAY, on_change=lambda db, changes: None)
+    assert first.changes
+    # as an older digest-bot left it: another schema, hashes of another parser's reading
+    store.conn.execute("UPDATE kv SET value = '5' WHERE key = 'schema_version'")
+    store.conn.execute("UPDATE announced_keys SET hash = 'from-an-older-parser'")
+    store.close()
+    store = Store(db)
+    again = runtime.ingest(store, config, root, when=TODAY, on_change=lambda db, changes: None)
+    assert again.parsed == first.parsed and again.changes == []
+    (root / "_posts" / "2015-01-06-openstack-activity-1210-0105.md").write_text(
+        (root / "_posts" / "2015-01-06-openstack-activity-1210-0105.md").read_text() + "\n### Nova\n一条新消息。\n")
+    later = runtime.ingest(store, config, root, when=TODAY, on_change=lambda db, changes: None)
+    assert [(c.number, c.kind) for c in later.changes] == [(26, "corrected")]  # a real correction still is one
