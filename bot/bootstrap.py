@@ -103,9 +103,10 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[Platform]:
     when configured)."""
     platforms: list[Platform] = []
     if config.slack and config.slack.configured():
-        from adapters.slack import SlackAdapter
+        from adapters.slack import SeenEvents, SlackAdapter
 
-        platforms.append(SlackAdapter.from_config(config.slack, bot.core, bot.store))
+        seen = SeenEvents(bot.store.db.conn)  # the adapter's port on the store: handled event ids
+        platforms.append(SlackAdapter.from_config(config.slack, bot.core, seen))
     if config.matrix and config.matrix.configured():
         from adapters.matrix import MatrixAdapter, make_client
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from aiohttp import ClientError
 from nio import (
     AsyncClient,
     DirectRoomsResponse,
@@ -38,13 +37,15 @@ from nio import (
 )
 from nio.exceptions import SendRetryError
 
-from adapters.matrix.client import (TOKEN_CODES, MatrixAuthError, delivery_error, exchange_keys, login,
-                                    password_login, txn_id)
+from adapters.matrix.client import (NETWORK_ERRORS, TOKEN_CODES, MatrixAuthError, delivery_error, exchange_keys,
+                                    homeserver_errors, login, password_login, txn_id)
 from adapters.matrix.commands import Me, command_text
+from adapters.matrix.destinations import MatrixDMDestination, MatrixRoomDestination
 from adapters.matrix.limits import RoomLimiter
-from adapters.matrix_render import Rendered, edit_content, notice_content, render_messages
+from adapters.matrix_render import Rendered, notice_content, render_messages
 from bot.config import MatrixConfig, secret
-from bot.delivery import Delivery, DeliveryError, Platform
+from bot.delivery import DeliveryError, Platform
+from bot.ports import KeyValue
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.matrix")
@@ -54,16 +55,8 @@ SYNC_FILTER = {"room": {"timeline": {"limit": 50}}, "presence": {"not_types": ["
 # The first sync only learns rooms and state: its timeline is history and is ignored.
 FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}, "presence": {"not_types": ["*"]}}
 MAX_GAP_EVENTS = 500  # events fetched back through a gap after a long absence
-NETWORK_ERRORS = (ClientError, asyncio.TimeoutError, TimeoutError, OSError)
 START_ATTEMPTS = 3  # start() gives up waiting after this many tries; run_forever() goes on
 POISON_LIMIT = 3  # a batch whose handling raises this many times is skipped
-
-
-def _edits(parts: list[dict], refs: list[str]) -> list[dict]:
-    """A correction of a message sent in parts `refs`: new part n replaces part n; parts beyond
-    the original ones are new notices, and original parts beyond the new ones are emptied."""
-    out = [edit_content(part, ref) for part, ref in zip(parts, refs)] + parts[len(refs):]
-    return out + [edit_content(notice_content(Rendered("…", "…")), ref) for ref in refs[len(parts):]]
 
 
 class _Transient(Exception):
@@ -87,7 +80,7 @@ class MatrixAdapter(Platform):
         self,
         client: AsyncClient,
         core,
-        store,
+        state: KeyValue,
         cfg: MatrixConfig,
         *,
         sync_timeout_ms: int = 30_000,
@@ -95,7 +88,7 @@ class MatrixAdapter(Platform):
     ):
         self.client = client
         self.core = core
-        self.store = store
+        self.state = state  # next_batch, invites, DM rooms (the composition root passes the Store)
         self.cfg = cfg
         self.sync_timeout_ms = sync_timeout_ms
         self.backoff_max = backoff_max
@@ -109,9 +102,9 @@ class MatrixAdapter(Platform):
         self._since: str | None = None
         self._answered: OrderedDict[str, None] = OrderedDict()
         self._room_ids: dict[str, str] = {}  # configured room (id or alias) -> room id
-        self._direct: set[str] = set(json.loads(store.kv_get(self._key("direct_rooms")) or "[]"))
+        self._direct: set[str] = set(json.loads(state.kv_get(self._key("direct_rooms")) or "[]"))
         # allowed invites not joined yet: room id -> (inviter, is_direct), as last stored
-        self._invites_saved = store.kv_get(self._key("invites")) or "{}"
+        self._invites_saved = state.kv_get(self._key("invites")) or "{}"
         self._invites: dict[str, tuple[str, bool]] = {
             room: (inviter, is_direct) for room, (inviter, is_direct) in json.loads(self._invites_saved).items()}
         self._dm_lock = asyncio.Lock()  # m.direct is read, changed and written back whole
@@ -145,7 +138,7 @@ class MatrixAdapter(Platform):
         if not self.client.logged_in:
             await login(self.client, self.cfg)
             self.me = Me(self.client.user_id, await self._display_name())
-        since = self.store.kv_get(self._key("next_batch"))
+        since = self.state.kv_get(self._key("next_batch"))
         if since is None:
             # Synapse serves a repeated /sync from a 2-minute cache: a first start soon after
             # another would get the old answer (rooms unknown, and everything said since then
@@ -190,7 +183,7 @@ class MatrixAdapter(Platform):
                 try:
                     await self._startup()  # start() could not reach the homeserver
                 except MatrixAuthError as e:
-                    self._give_up(str(e))
+                    self.give_up(str(e))
                     return
                 except (*NETWORK_ERRORS, _Transient) as e:
                     failures += 1
@@ -200,7 +193,7 @@ class MatrixAdapter(Platform):
             while not self._stopping.is_set() and not self.fatal:
                 if not self.client.logged_in:  # nio drops the token when any call meets a soft logout
                     if not await self._relogin():
-                        self._give_up("Matrix: the access token expired (a soft logout) and there is no "
+                        self.give_up("Matrix: the access token expired (a soft logout) and there is no "
                                       f"password in ${self.cfg.password_env} to log in again")
                         break
                     continue
@@ -223,7 +216,7 @@ class MatrixAdapter(Platform):
                     if resp.status_code in TOKEN_CODES:
                         if resp.soft_logout and await self._relogin():
                             continue
-                        self._give_up(resp)
+                        self.give_up(resp)
                         break
                     failures += 1
                     log.warning("Matrix: sync error %s, retry %d", resp.status_code, failures)
@@ -258,8 +251,6 @@ class MatrixAdapter(Platform):
         await self.client.close()
 
     def destinations(self) -> list:
-        from adapters.matrix.destinations import MatrixDMDestination, MatrixRoomDestination
-
         return [MatrixRoomDestination(self, room) for room in self.cfg.rooms] + [
             MatrixDMDestination(self)]
 
@@ -305,7 +296,7 @@ class MatrixAdapter(Platform):
         log.info("Matrix: the access token expired; logged in again with the password")
         return True
 
-    def _give_up(self, why: ErrorResponse | str) -> None:
+    def give_up(self, why: ErrorResponse | str) -> None:
         if self.fatal:
             return
         again = (f"put a new access token for device {self.cfg.device_id} in ${self.cfg.access_token_env} "
@@ -321,7 +312,7 @@ class MatrixAdapter(Platform):
 
     async def _finish_batch(self, resp: SyncResponse) -> None:
         self._since = resp.next_batch
-        self.store.kv_set(self._key("next_batch"), resp.next_batch)
+        self.state.kv_set(self._key("next_batch"), resp.next_batch)
         await self._crypto_housekeeping()
         async with self._synced:
             self._synced.notify_all()
@@ -349,10 +340,8 @@ class MatrixAdapter(Platform):
     async def _join(self, room: str) -> str:
         """Join `room` (an id or an alias) and return its id; a failure is a DeliveryError,
         transient (network, 429, 5xx) or permanent (refused)."""
-        try:
+        with homeserver_errors(f"join {room}"):
             resp = await self.client.join(room)
-        except NETWORK_ERRORS as e:
-            raise DeliveryError(f"join {room}: homeserver unreachable ({type(e).__name__})") from None
         if isinstance(resp, JoinError):
             raise delivery_error(resp, f"join {room}")
         return resp.room_id
@@ -417,7 +406,7 @@ class MatrixAdapter(Platform):
             del self._invites[room_id]
         state = json.dumps(self._invites, sort_keys=True)
         if state != self._invites_saved:
-            self.store.kv_set(self._key("invites"), state)
+            self.state.kv_set(self._key("invites"), state)
             self._invites_saved = state
 
     async def _mark_direct(self, room_id: str, user: str) -> None:
@@ -430,7 +419,7 @@ class MatrixAdapter(Platform):
         if room_id in self._direct:
             return
         self._direct.add(room_id)
-        self.store.kv_set(self._key("direct_rooms"), json.dumps(sorted(self._direct)))
+        self.state.kv_set(self._key("direct_rooms"), json.dumps(sorted(self._direct)))
         try:
             rooms = await self._m_direct()
             if room_id not in rooms.get(user, []):
@@ -581,7 +570,7 @@ class MatrixAdapter(Platform):
                     return False
                 if isinstance(resp, RoomSendError):
                     if resp.status_code in TOKEN_CODES:
-                        self._give_up(resp)
+                        self.give_up(resp)
                         return True
                     err = delivery_error(resp, f"reply in {cmd.room_id}")
                     log.warning("Matrix: %s", err)
@@ -593,7 +582,7 @@ class MatrixAdapter(Platform):
 
     # --- posting for the outbox ------------------------------------------------------
 
-    async def _room_known(self, room_id: str, timeout: float = 5.0) -> bool:
+    async def room_known(self, room_id: str, timeout: float = 5.0) -> bool:
         """With encryption on, nio can only send to rooms a sync has shown it."""
         if not self.client.olm or room_id in self.client.rooms:
             return True
@@ -619,66 +608,29 @@ class MatrixAdapter(Platform):
             self._room_ids[room] = await self._join(room)
         return self._room_ids[room]
 
-    async def post(self, room_id: str, delivery: Delivery, reply: Reply) -> str | None:
-        """Send `reply` (or an m.replace edit of delivery.remote_ref) idempotently on
-        delivery.key. Returns the event ids of its parts, space-separated (what an edit replaces)."""
-        what = f"{delivery.destination} ({delivery.key})"
-        self.check_usable(what)
-        if not await self._room_known(room_id):
-            raise DeliveryError(f"{what}: room {room_id} not synced yet", retry_after=5)
-        room = self.client.rooms.get(room_id)
-        if room is not None and room.encrypted and not self.client.olm:
-            raise DeliveryError(f"{what}: {room_id} is encrypted and this install has no "
-                                f"end-to-end support (pip install 'matrix-nio[e2e]')",
-                                permanent=True)
-        refs = (delivery.remote_ref or "").split() if delivery.kind == "edit" else []
-        contents = render_messages(reply, wrap=notice_content)
-        if refs:
-            contents = _edits(contents, refs)
-        sent: list[str] = []
-        for n, content in enumerate(contents):
-            try:
-                resp = await self.client.room_send(
-                    room_id, "m.room.message", content,
-                    tx_id=txn_id("delivery", delivery.key, str(n)),
-                    ignore_unverified_devices=True)
-            except NETWORK_ERRORS as e:
-                raise DeliveryError(f"{what}: homeserver unreachable ({type(e).__name__})") from None
-            except (LocalProtocolError, SendRetryError) as e:
-                raise DeliveryError(f"{what}: {e}", retry_after=5) from None
-            if isinstance(resp, RoomSendError):
-                if resp.status_code in TOKEN_CODES:
-                    self._give_up(resp)
-                raise delivery_error(resp, what)
-            sent.append(resp.event_id)
-        return " ".join(sent) or None  # every part, so that a correction can replace each
-
     async def dm_room(self, user: str) -> str:
         """The DM room with `user`: remembered in the store, else found, else created. DMs
         with different users are opened concurrently (the announcer fans out)."""
         async with self._dm_user_locks.setdefault(user, asyncio.Lock()):
             key = self._key(f"dm:{user}")
-            room_id = self.store.kv_get(key)
+            room_id = self.state.kv_get(key)
             if room_id and self._dm_usable(room_id, user):
                 return room_id
             room_id = await self._find_dm(user)
             if room_id is None:
-                try:
+                with homeserver_errors(f"DM with {user}"):
                     resp = await self.client.room_create(
                         is_direct=True, invite=[user], preset=RoomPreset.trusted_private_chat)
-                except NETWORK_ERRORS as e:
-                    raise DeliveryError(f"DM with {user}: homeserver unreachable "
-                                        f"({type(e).__name__})") from None
                 if isinstance(resp, RoomCreateError):
                     raise delivery_error(resp, f"DM with {user}")
                 room_id = resp.room_id
                 log.info("Matrix: opened a DM with %s: %s", user, room_id)
             await self._mark_direct(room_id, user)
-            self.store.kv_set(key, room_id)
+            self.state.kv_set(key, room_id)
             return room_id
 
     def forget_dm(self, user: str) -> None:
-        self.store.kv_set(self._key(f"dm:{user}"), "")
+        self.state.kv_set(self._key(f"dm:{user}"), "")
 
     def _dm_usable(self, room_id: str, user: str) -> bool:
         room = self.client.rooms.get(room_id)

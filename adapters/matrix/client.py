@@ -1,12 +1,16 @@
 """Building and logging in the nio client, and what its errors mean to us."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginError, WhoamiError
+from aiohttp import ClientError
+from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LocalProtocolError, LoginError, WhoamiError
 from nio.crypto import ENCRYPTION_ENABLED
+from nio.exceptions import SendRetryError
 
 from bot.config import ConfigError, MatrixConfig, secret
 from bot.delivery import DeliveryError
@@ -19,6 +23,8 @@ PERMANENT_CODES = {
     "M_BAD_JSON", "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNSUPPORTED_ROOM_VERSION",
 }
 TOKEN_CODES = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
+# What nio lets through when the homeserver cannot be reached.
+NETWORK_ERRORS = (ClientError, asyncio.TimeoutError, TimeoutError, OSError)
 
 
 class MatrixAuthError(ConfigError):
@@ -130,3 +136,16 @@ def delivery_error(resp: ErrorResponse, what: str) -> DeliveryError:
     if code == "M_LIMIT_EXCEEDED" or status == 429:
         return DeliveryError(message, retry_after=(resp.retry_after_ms or 5000) / 1000, rate_limited=True)
     return DeliveryError(message, permanent=code in PERMANENT_CODES)
+
+
+@contextmanager
+def homeserver_errors(what: str):
+    """The one place where nio's and the network's exceptions become DeliveryErrors (error
+    *responses* go through delivery_error): unreachable is retried with backoff; nio refusing
+    locally (logged out meanwhile, retries spent) is retried shortly."""
+    try:
+        yield
+    except NETWORK_ERRORS as e:
+        raise DeliveryError(f"{what}: homeserver unreachable ({type(e).__name__})") from None
+    except (LocalProtocolError, SendRetryError) as e:
+        raise DeliveryError(f"{what}: {e}", retry_after=5) from None

@@ -1,8 +1,13 @@
-"""The outbox's view of Matrix: a configured room, or a user's DM (opened on first use)."""
+"""The outbox's view of Matrix: a configured room, or a user's DM (opened on first use), and
+the posting itself (idempotent on the delivery's key, corrections as m.replace edits)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nio import RoomSendError
+
+from adapters.matrix.client import TOKEN_CODES, delivery_error, homeserver_errors, txn_id
+from adapters.matrix_render import Rendered, edit_content, notice_content, render_messages
 from bot.delivery import Delivery, DeliveryError
 from bot.reply import Reply
 
@@ -15,6 +20,45 @@ if TYPE_CHECKING:
 # hold every Matrix destination of the account (rate_group) for the retry_after_ms asked.
 MIN_INTERVAL = 0.5
 DM_CONCURRENCY = 8  # DMs to different rooms at once
+
+
+def _edits(parts: list[dict], refs: list[str]) -> list[dict]:
+    """A correction of a message sent in parts `refs`: new part n replaces part n; parts beyond
+    the original ones are new notices, and original parts beyond the new ones are emptied."""
+    out = [edit_content(part, ref) for part, ref in zip(parts, refs)] + parts[len(refs):]
+    return out + [edit_content(notice_content(Rendered("…", "…")), ref) for ref in refs[len(parts):]]
+
+
+async def post(adapter: "MatrixAdapter", room_id: str, delivery: Delivery, reply: Reply) -> str | None:
+    """Send `reply` (or an m.replace edit of delivery.remote_ref) idempotently on
+    delivery.key. Returns the event ids of its parts, space-separated (what an edit replaces)."""
+    what = f"{delivery.destination} ({delivery.key})"
+    adapter.check_usable(what)
+    client = adapter.client
+    if not await adapter.room_known(room_id):
+        raise DeliveryError(f"{what}: room {room_id} not synced yet", retry_after=5)
+    room = client.rooms.get(room_id)
+    if room is not None and room.encrypted and not client.olm:
+        raise DeliveryError(f"{what}: {room_id} is encrypted and this install has no "
+                            f"end-to-end support (pip install 'matrix-nio[e2e]')",
+                            permanent=True)
+    refs = (delivery.remote_ref or "").split() if delivery.kind == "edit" else []
+    contents = render_messages(reply, wrap=notice_content)
+    if refs:
+        contents = _edits(contents, refs)
+    sent: list[str] = []
+    for n, content in enumerate(contents):
+        with homeserver_errors(what):
+            resp = await client.room_send(
+                room_id, "m.room.message", content,
+                tx_id=txn_id("delivery", delivery.key, str(n)),
+                ignore_unverified_devices=True)
+        if isinstance(resp, RoomSendError):
+            if resp.status_code in TOKEN_CODES:
+                adapter.give_up(resp)
+            raise delivery_error(resp, what)
+        sent.append(resp.event_id)
+    return " ".join(sent) or None  # every part, so that a correction can replace each
 
 
 class MatrixRoomDestination:
@@ -30,7 +74,7 @@ class MatrixRoomDestination:
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         self.adapter.check_usable(self.name)
         room_id = await self.adapter.room_id_for(self.room)
-        return await self.adapter.post(room_id, delivery, reply)
+        return await post(self.adapter, room_id, delivery, reply)
 
 
 class MatrixDMDestination:
@@ -52,7 +96,7 @@ class MatrixDMDestination:
         self.adapter.check_usable(self.name)
         room_id = await self.adapter.dm_room(user)
         try:
-            return await self.adapter.post(room_id, delivery, reply)
+            return await post(self.adapter, room_id, delivery, reply)
         except DeliveryError as e:
             if e.permanent and not self.adapter.fatal and user not in self._reopened:
                 # The DM is gone (the user left, the room was shut down): open a new one

@@ -20,6 +20,7 @@ import asyncio
 import copy
 import logging
 import time
+from contextlib import contextmanager
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -109,9 +110,18 @@ def delivery_error(e: SlackApiError, *, checked: bool = False) -> DeliveryError:
                          permanent=error in PERMANENT, unsent=refused, checked=checked)
 
 
-def network_error(e: Exception, *, checked: bool = False) -> DeliveryError:
-    """No answer: the post may have reached Slack (the next attempt looks it up)."""
-    return DeliveryError(f"slack: network error ({type(e).__name__}: {e})", checked=checked)
+@contextmanager
+def slack_errors(*, checked: bool = False, posts: bool = True):
+    """The one place where Slack's and the network's errors become DeliveryErrors. `posts`:
+    the call may post, so without an answer the post may have reached Slack (the next attempt
+    looks it up); a call that posts nothing is `unsent` whatever happened."""
+    try:
+        yield
+    except SlackApiError as e:
+        raise delivery_error(e, checked=checked) from None
+    except NETWORK_ERRORS as e:
+        raise DeliveryError(f"slack: network error ({type(e).__name__}: {e})", checked=checked,
+                            unsent=not posts) from None
 
 
 def announcement_message(reply: Reply) -> SlackMessage:
@@ -146,15 +156,14 @@ async def _earlier(ws: Workspace, channel: str, delivery: Delivery) -> str | Non
         raise DeliveryError(f"slack: conversations.history budget spent; checking {delivery.key} in {wait:.0f}s",
                             retry_after=wait, unsent=True)
     ws.history_calls += 1
-    try:
-        return await find_posted(ws.client, channel, delivery.key, oldest=delivery.maybe_sent_at - CLOCK_SKEW)
-    except SlackApiError as e:
-        if _is_429(e):
-            raise DeliveryError("slack: conversations.history ratelimited", retry_after=_retry_after(e),
-                                unsent=True) from None
-        raise delivery_error(e) from None
-    except NETWORK_ERRORS as e:
-        raise DeliveryError(f"slack: network error ({type(e).__name__}: {e})", unsent=True) from None
+    with slack_errors(posts=False):
+        try:
+            return await find_posted(ws.client, channel, delivery.key, oldest=delivery.maybe_sent_at - CLOCK_SKEW)
+        except SlackApiError as e:
+            if _is_429(e):  # not rate_limited: only this look-up is limited, not posting
+                raise DeliveryError("slack: conversations.history ratelimited", retry_after=_retry_after(e),
+                                    unsent=True) from None
+            raise
 
 
 async def post_once(ws: Workspace, channel: str, delivery: Delivery, reply: Reply, *,
@@ -164,13 +173,9 @@ async def post_once(ws: Workspace, channel: str, delivery: Delivery, reply: Repl
     msg = announcement_message(reply)
     client = ws.client
     if delivery.kind == "edit" and delivery.remote_ref:
-        try:
+        with slack_errors():
             resp = await client.chat_update(channel=channel, ts=delivery.remote_ref,
                                             metadata=metadata(delivery), **_update_args(msg))
-        except SlackApiError as e:
-            raise delivery_error(e) from None
-        except NETWORK_ERRORS as e:
-            raise network_error(e) from None
         return resp.get("ts") or delivery.remote_ref
     checked = False
     if delivery.maybe_sent_at is not None:
@@ -180,12 +185,8 @@ async def post_once(ws: Workspace, channel: str, delivery: Delivery, reply: Repl
             log.info("slack: %s already in %s (ts %s); not posting again", delivery.key, where, earlier)
             return earlier
         checked = True
-    try:
+    with slack_errors(checked=checked):
         resp = await client.chat_postMessage(channel=channel, metadata=metadata(delivery), **msg.payload())
-    except SlackApiError as e:
-        raise delivery_error(e, checked=checked) from None
-    except NETWORK_ERRORS as e:
-        raise network_error(e, checked=checked) from None
     if lookup_channel and resp.get("channel"):
         ws.dm_channels.setdefault(delivery.target, resp["channel"])
     return resp.get("ts")
@@ -232,11 +233,7 @@ class SlackDMDestination:
     async def _open(self, user: str) -> str:
         ws = self.workspace
         if user not in ws.dm_channels:
-            try:
+            with slack_errors(posts=False):
                 resp = await ws.client.conversations_open(users=user)
-            except SlackApiError as e:
-                raise delivery_error(e) from None
-            except NETWORK_ERRORS as e:
-                raise DeliveryError(f"slack: network error ({type(e).__name__}: {e})", unsent=True) from None
             ws.dm_channels[user] = resp["channel"]["id"]
         return ws.dm_channels[user]

@@ -12,7 +12,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # fake_slack, slack_signing, slack_env (names unique across test areas)
 sys.path.insert(0, str(HERE.parent.parent))  # the repository, for tests.posts
 
-from adapters.slack import SlackAdapter, make_app, make_client  # noqa: E402
+from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client  # noqa: E402
 from archive.store import Store  # noqa: E402
 from bot.config import AnnounceConfig, Config  # noqa: E402
 from bot.core import Core  # noqa: E402
@@ -54,9 +54,9 @@ async def fake():
 @pytest.fixture
 async def bot(fake, slack_core, slack_store):
     cfg = slack_cfg(fake)
-    app = make_app(cfg, slack_core, slack_store, client=make_client(cfg, token=fake.bot_token),
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token),
                    signing_secret=SECRET)
-    adapter = SlackAdapter(app, cfg)
+    adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     async with aiohttp.ClientSession() as session:
         yield Bot(adapter, fake, session)

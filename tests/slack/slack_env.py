@@ -76,4 +76,4 @@ class Bot:
 
     async def settle(self) -> None:
         """Wait for answers the adapter is still sending (no sleeps: the tasks themselves)."""
-        await self.adapter.app.digest_answers.drain(timeout=10)
+        await self.adapter.answers.drain(timeout=10)

@@ -7,15 +7,15 @@ import pytest
 from slack_env import slack_cfg
 from slack_signing import block_action, event_callback, mention, slash_payload
 
-from adapters.slack import SlackAdapter, make_app, make_client
+from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client
 from bot.config import ConfigError
 
 
 @pytest.fixture
 async def socket_bot(fake, slack_core, slack_store):
     cfg = slack_cfg(fake, mode="socket")
-    app = make_app(cfg, slack_core, slack_store, client=make_client(cfg, token=fake.bot_token))
-    adapter = SlackAdapter(app, cfg, app_token=fake.app_token)
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token))
+    adapter = SlackAdapter(app, answers, cfg, app_token=fake.app_token)
     await adapter.start()
     yield adapter
     await adapter.stop()
@@ -44,7 +44,7 @@ async def test_mention_over_the_socket_answered_once_despite_retry(socket_bot, f
     await fake.wait_for(lambda: fake.calls_to("chat.postMessage"))
     again = await fake.send_envelope("events_api", payload, retry_attempt=1)
     await fake.wait_for(lambda: first in fake.acks and again in fake.acks)
-    await socket_bot.app.digest_answers.drain()
+    await socket_bot.answers.drain()
     [call] = fake.calls_to("chat.postMessage")
     assert call.args["thread_ts"] == "1710000000.000900"
     assert "Heat" in call.args["blocks"][0]["text"]["text"]
@@ -57,7 +57,7 @@ async def test_show_more_over_the_socket(socket_bot, fake):
     assert "cinder/0|" in json.dumps(fake.acks[first]["payload"]["blocks"])
     # 50 long items exceed one message: the rest, with the button, came via response_url.
     await fake.wait_for(lambda: "Show more" in json.dumps([m["blocks"] for m in fake.ephemeral]))
-    await socket_bot.app.digest_answers.drain()
+    await socket_bot.answers.drain()
     fake.ephemeral.clear()
     eid = await fake.send_envelope("interactive", block_action(response_url=fake.response_url("C0GENERAL", "U0ALICE")))
     await fake.wait_for(lambda: eid in fake.acks and fake.ephemeral)
@@ -67,8 +67,8 @@ async def test_show_more_over_the_socket(socket_bot, fake):
 
 async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store):
     cfg = slack_cfg(fake, mode="socket")
-    app = make_app(cfg, slack_core, slack_store, client=make_client(cfg, token=fake.bot_token))
-    adapter = SlackAdapter(app, cfg, app_token="xapp-wrong")
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token))
+    adapter = SlackAdapter(app, answers, cfg, app_token="xapp-wrong")
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
         await adapter.start()
     await adapter.stop()
@@ -77,9 +77,9 @@ async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store):
 
 async def test_bad_bot_token_fails_at_start(fake, slack_core, slack_store):
     cfg = slack_cfg(fake)
-    app = make_app(cfg, slack_core, slack_store, client=make_client(cfg, token="xoxb-wrong"),
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token="xoxb-wrong"),
                    signing_secret="s")
-    adapter = SlackAdapter(app, cfg)
+    adapter = SlackAdapter(app, answers, cfg)
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
         await adapter.start()
     await adapter.stop()
@@ -92,7 +92,7 @@ def test_missing_env_vars_are_named(monkeypatch, fake, slack_core, slack_store):
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
         make_client(slack_cfg(fake))
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        make_app(slack_cfg(fake, mode="http"), slack_core, slack_store, client=make_client(slack_cfg(fake), token="x"))
+        make_app(slack_cfg(fake, mode="http"), slack_core, SeenEvents(slack_store.db.conn), client=make_client(slack_cfg(fake), token="x"))
 
 
 async def test_from_config_reads_the_env(monkeypatch, fake, slack_core, slack_store):

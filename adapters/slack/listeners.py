@@ -1,4 +1,5 @@
-"""The bolt app: `/digest` commands, app mentions, DMs and the "Show more" button.
+"""Slack requests into core questions and replies back: the bolt app's listeners for `/digest`
+commands, app mentions, DMs and the "Show more" button. (server.py serves this app.)
 
 `process_before_response=True`: bolt sends the HTTP response (or the Socket Mode ack) as
 soon as the listener returns, without its 10 ms ack polling. Nothing slow runs before that:
@@ -22,9 +23,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.seen import SeenEvents
 from adapters.slack_render import MORE_ACTION, SlackMessage, render
 from bot.config import ConfigError, SlackConfig, secret
+from bot.ports import SeenEventsPort
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.slack")
@@ -88,7 +89,7 @@ def split_share(text: str) -> tuple[bool, str]:
 class Answers:
     """Runs the core and sends its replies; keeps the answer tasks so `drain` can await them."""
 
-    def __init__(self, core: CoreLike, seen: SeenEvents, client: AsyncWebClient):
+    def __init__(self, core: CoreLike, seen: SeenEventsPort, client: AsyncWebClient):
         self.core = core
         self.client = client
         self.seen = seen
@@ -170,10 +171,10 @@ def _ignorable(event: dict) -> bool:
     return bool(event.get("subtype") or event.get("bot_id") or not event.get("user"))
 
 
-def make_app(cfg: SlackConfig, core: CoreLike, store: Any, *, client: AsyncWebClient | None = None,
-             signing_secret: str | None = None) -> AsyncApp:
-    """The bolt AsyncApp with digest-bot's listeners. `store.db.conn` (SQLite) keeps the ids
-    of handled events. The app's `Answers` is `app.digest_answers` (SlackAdapter drains it)."""
+def make_app(cfg: SlackConfig, core: CoreLike, seen: SeenEventsPort, *, client: AsyncWebClient | None = None,
+             signing_secret: str | None = None) -> tuple[AsyncApp, Answers]:
+    """The bolt AsyncApp with digest-bot's listeners, and their `Answers` (SlackAdapter drains
+    it on stop). `seen` claims the ids of handled events (built from the store by the caller)."""
     client = client or make_client(cfg)
     signing_secret = signing_secret or secret(cfg.signing_secret_env)
     if cfg.mode == "http" and not signing_secret:
@@ -190,8 +191,7 @@ def make_app(cfg: SlackConfig, core: CoreLike, store: Any, *, client: AsyncWebCl
         process_before_response=True,
         logger=log,
     )
-    answers = Answers(core, SeenEvents(store.db.conn), client)
-    app.digest_answers = answers  # type: ignore[attr-defined]
+    answers = Answers(core, seen, client)
 
     @app.command(cfg.slash_command)
     async def on_command(ack, body):
@@ -240,8 +240,4 @@ def make_app(cfg: SlackConfig, core: CoreLike, store: Any, *, client: AsyncWebCl
 
         answers.later(answers.guarded("show more", answer()))
 
-    return app
-
-
-# bot/bootstrap.py imports the adapter from here.
-from adapters.slack.adapter import SlackAdapter  # noqa: E402,F401
+    return app, answers

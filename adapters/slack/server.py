@@ -18,8 +18,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.destinations import SlackChannelDestination, SlackDMDestination, Workspace
+from adapters.slack.listeners import Answers, make_app
 from bot.config import ConfigError, SlackConfig, secret
 from bot.delivery import Destination, Platform
+from bot.ports import SeenEventsPort
 
 log = logging.getLogger("digest_bot.slack")
 
@@ -30,9 +32,10 @@ SOCKET_CLOSE_SECONDS = 1.0  # for Slack's answer to the websocket's close frame
 class SlackAdapter(Platform):
     name = "slack"
 
-    def __init__(self, app: AsyncApp, cfg: SlackConfig, *, app_token: str | None = None,
+    def __init__(self, app: AsyncApp, answers: Answers, cfg: SlackConfig, *, app_token: str | None = None,
                  path: str = EVENTS_PATH):
         self.app = app
+        self.answers = answers  # the listeners' answers in flight: drained on stop
         self.cfg = cfg
         self.path = path
         self._app_token = app_token
@@ -43,11 +46,11 @@ class SlackAdapter(Platform):
         self.bot_user_id: str | None = None
 
     @classmethod
-    def from_config(cls, cfg: SlackConfig, core, store, *, client=None, app_token: str | None = None) -> "SlackAdapter":
+    def from_config(cls, cfg: SlackConfig, core, seen: SeenEventsPort, *, client=None,
+                    app_token: str | None = None) -> "SlackAdapter":
         """Build the client (tokens from the env vars cfg names) and the app, then the adapter."""
-        from adapters.slack.app import make_app
-
-        return cls(make_app(cfg, core, store, client=client), cfg, app_token=app_token)
+        app, answers = make_app(cfg, core, seen, client=client)
+        return cls(app, answers, cfg, app_token=app_token)
 
     async def start(self) -> None:
         """Check the bot token, then listen. Raises ConfigError naming the env var on a bad token."""
@@ -113,9 +116,7 @@ class SlackAdapter(Platform):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        answers = getattr(self.app, "digest_answers", None)
-        if answers is not None:
-            await answers.drain()
+        await self.answers.drain()
         await self._close_session()
 
     async def _close_socket(self) -> None:
