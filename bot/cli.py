@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, load
+from bot.config import Config, ConfigError, load
 
 CONFIG_ENV = "DIGEST_BOT_CONFIG"
 

@@ -14,7 +14,7 @@ from archive.store import Store
 from bot import commands
 from bot.config import DEFAULT_SYNONYMS, Config, ConfigError, parse
 from bot.core import TYPO_THRESHOLD, Core
-from bot.i18n import LOCALE_DIR, tr
+from bot.i18n import LOCALE_DIR
 from bot.ingest import ingest
 from bot.reply import Context
 from tests.conftest import EXAMPLES, ROOT, SHARED_POSTS, TODAY
