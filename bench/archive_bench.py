@@ -73,8 +73,12 @@ def main() -> int:
 
     work = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     t = time.perf_counter()
-    root = work / "site" if args.work else write_archive(work / "site", args.issues)
-    print(f"generated {args.issues} issues in {time.perf_counter() - t:.1f} s under {root}")
+    root = work / "site"
+    if (root / "_posts").is_dir():  # --work of an earlier run: its archive (and database) again
+        print(f"reusing the archive under {root}")
+    else:
+        write_archive(root, args.issues)
+        print(f"generated {args.issues} issues in {time.perf_counter() - t:.1f} s under {root}")
 
     config = Config()
     db = work / "bench.db"
