@@ -9,22 +9,23 @@ entries). Here the same score is computed for the newest matches only:
   process, so its bytes are the cache key);
 - a candidate's term frequencies are counted from its text, tokenised exactly as the index does it:
   the stems come from FTS5's own porter tokenizer (a private in-memory FTS5 table, one call per
-  word never seen before), and its length is the index's own %_docsize entry.
+  word never seen before), and its length is the index's own %_docsize entry; a row's tokens are
+  kept with the statistics (up to DOC_CACHE rows), since the newest items recur in most pools.
 Formula, constants and which phrases count for a row are FTS5's (fts5_aux.c): idf = ln((N - n + 0.5)
 / (n + 0.5)) (at least 1e-6), score = sum idf * f (k1 + 1) / (f + k1 (1 - b + b D / avgdl)), f the
 column-weighted hits; tests/test_bm25.py checks it against bm25() itself.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sqlite3
 import threading
 
 K1, B = 1.2, 0.75
-HEAVY_ENTRIES = 10_000  # phrase matches bm25() would read, past which this ranker is cheaper
+DOC_CACHE = 20_000  # candidate rows whose tokens are kept (per index state): the newest recur in most pools
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
-_LEXEME = re.compile(r'"((?:[^"]|"")*)"|\(|\)|:|[A-Za-z_]+')
 
 
 def _varints(blob: bytes) -> list[int]:
@@ -89,69 +90,29 @@ class _Tokens:
 TOKENS = _Tokens()
 
 
-# --- the match expression as a tree (the subset archive.search_index writes) ---------------
+# --- the match expression as a tree (archive.search_index builds it) ----------------------
+# A node is a Phrase, ("and", [nodes]), ("or", [nodes]) or ("not", node, node).
 
 class Phrase:
     __slots__ = ("text", "column", "tokens", "index")
 
-    def __init__(self, text: str, column: str | None):
+    def __init__(self, text: str, column: str | None = None):
         self.text, self.column = text, column
-        self.tokens: tuple[str, ...] = ()
-        self.index = 0
+        self.tokens: tuple[str, ...] = ()  # FTS5's tokens of the text (set by `prepare`)
+        self.index = 0  # position among the tree's phrases (set by `prepare`)
 
     def key(self) -> str:
         q = '"' + self.text.replace('"', '""') + '"'
         return f"{self.column} : {q}" if self.column else q
 
 
-def parse(expr: str):
-    """A tree of ("and" | "or", [children]), ("not", a, b) and Phrase; precedence NOT, AND, OR."""
-    lex = [m.group(0) for m in _LEXEME.finditer(expr)]
-    pos = 0
-
-    def peek():
-        return lex[pos] if pos < len(lex) else None
-
-    def take():
-        nonlocal pos
-        pos += 1
-        return lex[pos - 1]
-
-    def primary():
-        tok = take()
-        if tok == "(":
-            node = disjunction()
-            take()  # ")"
-            return node
-        if tok.startswith('"'):
-            return Phrase(tok[1:-1].replace('""', '"'), None)
-        take()  # a column filter: NAME : "phrase"
-        node = primary()
-        node.column = tok
-        return node
-
-    def negation():
-        node = primary()
-        while peek() == "NOT":
-            take()
-            node = ("not", node, primary())
-        return node
-
-    def conjunction():
-        kids = [negation()]
-        while peek() == "AND":
-            take()
-            kids.append(negation())
-        return kids[0] if len(kids) == 1 else ("and", kids)
-
-    def disjunction():
-        kids = [conjunction()]
-        while peek() == "OR":
-            take()
-            kids.append(conjunction())
-        return kids[0] if len(kids) == 1 else ("or", kids)
-
-    return disjunction()
+def render(node) -> str:
+    """The FTS5 MATCH text of a tree."""
+    if isinstance(node, Phrase):
+        return node.key()
+    if node[0] == "not":
+        return f"({render(node[1])}) NOT ({render(node[2])})"
+    return "(" + f" {node[0].upper()} ".join(map(render, node[1])) + ")"
 
 
 def phrases(node) -> list[Phrase]:
@@ -160,6 +121,14 @@ def phrases(node) -> list[Phrase]:
     if node[0] == "not":
         return phrases(node[1]) + phrases(node[2])
     return [p for kid in node[1] for p in phrases(kid)]
+
+
+def prepare(tree):
+    """Number the tree's phrases and give them their tokens (once: a prepared tree is reused)."""
+    plist = phrases(tree)
+    for i, (p, t) in enumerate(zip(plist, TOKENS.of([p.text for p in plist]))):
+        p.tokens, p.index = t, i
+    return tree
 
 
 # --- the ranker ---------------------------------------------------------------------------
@@ -173,6 +142,7 @@ class Ranker:
         self._state: bytes | None = None
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
+        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, section tokens, length)
 
     def _refresh(self) -> None:
         blobs = dict(self.conn.execute("SELECT id, block FROM items_grams_data WHERE id IN (1, 10)"))
@@ -182,13 +152,8 @@ class Ranker:
             self._rows = counts[0]
             self._avgdl = sum(counts[1:]) / self._rows if self._rows else 1.0
             self._df = {}
+            self._docs = {}
             self._state = state
-
-    def heavy(self, expr: str) -> bool:
-        """Whether bm25() would cost more than this ranker: it reads every entry of every phrase's
-        posting list (~0.2 us each), this costs about the same for any query (~1-2 ms a pool)."""
-        self._refresh()
-        return sum(map(self._doc_count, phrases(parse(expr)))) > HEAVY_ENTRIES
 
     def _doc_count(self, p: Phrase) -> int:
         key = p.key()
@@ -200,48 +165,77 @@ class Ranker:
             self._df[key] = n
         return n
 
-    def scores(self, expr: str, ids: list[int]) -> dict[int, float]:
-        """FTS5's bm25() of each candidate row (negative: lower is better), as bm25() gives it."""
+    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
+               ) -> tuple[dict[int, float], set[int]]:
+        """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
+        and the rows holding `phrase` (tokens) as FTS5's phrase query would find them."""
         self._refresh()
-        tree = parse(expr)
         plist = phrases(tree)
-        toks = TOKENS.of([p.text for p in plist])
         n_rows = self._rows
         idf = []
-        for i, (p, t) in enumerate(zip(plist, toks)):
-            p.tokens, p.index = t, i
+        for p in plist:
             n = self._doc_count(p)
             v = math.log((n_rows - n + 0.5) / (n + 0.5)) if n_rows else 0.0
             idf.append(v if v > 0 else 1e-6)
-        rows = self.conn.execute(
-            "SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
-            f" WHERE i.id IN ({','.join('?' * len(ids))})", ids).fetchall()
-        texts = [r[1] for r in rows]
-        words = [_ASCII_WORD.findall(t.casefold()) for t in texts]
-        TOKENS.stem_all({w for ws in words for w in ws})
-        stems = TOKENS.stems
-        seqs = [[stems[w] for w in ws] for ws in words]
-        sections = TOKENS.of([r[2] for r in rows])
+        docs = self._docs
+        missing = [i for i in ids if i not in docs]
+        if missing:
+            self._load(missing)
+        ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
+        rows = [docs[i] for i in ids]
+        texts = [r[0] for r in rows]
+        seqs = [r[1] for r in rows]
+        sections = [r[2] for r in rows]
         w_grams, w_section = self.weights
-        hits: dict[tuple, list[float]] = {}  # (tokens, column) -> weighted hits per row
+        in_sections = {tok for sec in set(sections) for tok in sec}
+        hits: dict[tuple, list] = {}  # (tokens, column) -> weighted hits per row
         freqs = []
         for p in plist:
             key = (p.tokens, p.column)
             if key not in hits:
-                hits[key] = _hits(p, texts, seqs, sections, w_grams, w_section)
+                hits[key] = _hits(p, texts, seqs, sections, in_sections, w_grams, w_section)
             freqs.append(hits[key])
+        n = len(rows)
         counted = [set() for _ in plist]
-        _active(tree, set(range(len(rows))), freqs, counted, {})
-        out = {}
-        for d, (rowid, _, _, sz) in enumerate(rows):
-            d_len = sum(sz) if max(sz, default=0) < 0x80 else sum(_varints(sz))  # one-byte varints: their sum
-            norm = K1 * (1 - B + B * d_len / self._avgdl)
-            score = 0.0
-            for i, f in enumerate(freqs):
-                if d in counted[i]:
-                    score += idf[i] * f[d] * (K1 + 1) / (f[d] + norm)
-            out[rowid] = -score
-        return out
+        _active(tree, set(range(n)), freqs, counted, {})
+        kp1, avgdl = K1 + 1, self._avgdl
+        # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
+        norms = [K1 * (1 - B + B * r[3] / avgdl) for r in rows]
+        total = [0.0] * n
+        for i, f in enumerate(freqs):
+            v = idf[i] * kp1
+            for d in counted[i]:
+                total[d] += v * f[d] / (f[d] + norms[d])
+        out = {rowid: -s for rowid, s in zip(ids, total)}
+        boosted = set()
+        if phrase:
+            boosted = {rowid for rowid, seq, sec in zip(ids, seqs, sections)
+                       if phrase[0] in seq and _count(phrase, seq) or phrase[0] in sec and _count(phrase, sec)}
+        return out, boosted
+
+    def _load(self, ids: list[int]) -> None:
+        """The rows' text, FTS5 tokens of its ASCII words, section tokens and length (in tokens)."""
+        if len(self._docs) + len(ids) > DOC_CACHE:
+            self._docs.clear()
+        rows = self.conn.execute(_POOL_ROWS.format(",".join("?" * len(ids))), ids).fetchall()
+        words = [_ASCII_WORD.findall(r[1].casefold()) for r in rows]
+        stems = TOKENS.stems
+        todo = {w for ws in words for w in ws if w not in stems}
+        if todo:
+            TOKENS.stem_all(todo)
+        for (rowid, text, section, sz), ws in zip(rows, words):
+            # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
+            length = sum(sz) if sz.isascii() else sum(_varints(sz))
+            self._docs[rowid] = (text, [stems[w] for w in ws], _section_tokens(section), length)
+
+
+_POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
+              " WHERE i.id IN ({})")
+
+
+@functools.lru_cache(maxsize=4096)
+def _section_tokens(section: str) -> tuple[str, ...]:
+    return TOKENS.of([section])[0]
 
 
 def _count(tokens: tuple[str, ...], seq) -> int:
@@ -254,25 +248,27 @@ def _count(tokens: tuple[str, ...], seq) -> int:
     return sum(1 for i in range(len(seq) - k + 1) if seq[i] == first and tuple(seq[i:i + k]) == tokens)
 
 
-def _hits(p: Phrase, texts, seqs, sections, wg: float, ws: float) -> list[float]:
-    """The phrase's column-weighted hits in each row."""
+def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws: float) -> list:
+    """The phrase's column-weighted hits in each row (0 where none)."""
     t = p.tokens
+    n = len(texts)
     if not t:
-        return [0.0] * len(texts)
-    if p.column == "section":
-        g = [0] * len(texts)
-    elif t[0].isascii():
-        g = [_count(t, seq) for seq in seqs]
-    elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
-        g = [1 if t[0] in text else 0 for text in texts]
-    else:
-        g = [0] * len(texts)
-    if p.column == "grams":
-        s = [0] * len(texts)
-    else:  # few distinct sections
-        per = {sec: _count(t, sec) for sec in set(sections)}
-        s = [per[sec] for sec in sections]
-    return [wg * a + ws * b for a, b in zip(g, s)]
+        return [0] * n
+    first = t[0]
+    g = None
+    if p.column != "section":
+        if first.isascii():
+            if len(t) == 1:
+                g = [seq.count(first) for seq in seqs]
+            else:
+                g = [_count(t, seq) if first in seq else 0 for seq in seqs]
+        elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
+            g = [1 if first in text else 0 for text in texts]
+    if p.column == "grams" or first not in in_sections:  # the section column holds none of it
+        return [0] * n if g is None else g if wg == 1.0 else [wg * a for a in g]
+    per = {sec: _count(t, sec) for sec in set(sections)}  # few distinct sections
+    s = [per[sec] for sec in sections]
+    return [ws * b for b in s] if g is None else [wg * a + ws * b for a, b in zip(g, s)]
 
 
 def _matches(node, freqs, memo: dict) -> set[int]:

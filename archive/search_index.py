@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import NamedTuple
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from archive import bm25
 
@@ -106,78 +107,123 @@ class Query(NamedTuple):
     any_group: bool = False  # relaxed: items matching any group, ranked by how well
 
 
-def _quote(phrase: str) -> str:
-    return '"' + phrase.replace('"', '""') + '"'
-
-
-def term_expr(term: str, loose: bool = False) -> str | None:
-    """One term (a word, a phrase, a Chinese run, or a mix; `a & b` for both anywhere) as an FTS5
-    expression; None when nothing in it is indexed (punctuation, other scripts). `loose`: a long
-    Chinese run matches any of its character pairs (ranked by how many), not all of them."""
+def term_node(term: str, loose: bool = False):
+    """One term (a word, a phrase, a Chinese run, or a mix; `a & b` for both anywhere) as a
+    match tree (see archive.bm25); None when nothing in it is indexed (punctuation, other
+    scripts). `loose`: a long Chinese run matches any of its character pairs, not all of them."""
     if "&" in term:
-        parts = [e for e in (term_expr(t, loose) for t in term.split("&")) if e]
-        return None if not parts else parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
-    parts: list[str] = []
+        parts = [e for e in (term_node(t, loose) for t in term.split("&")) if e]
+        return None if not parts else parts[0] if len(parts) == 1 else ("and", parts)
+    parts: list = []
     words: list[str] = []
     for tok in _TOKEN.findall(term.casefold()):
         if tok[0] < "\u0080":
             words.append(tok)
             continue
         if words:
-            parts.append(_quote(" ".join(words)))
+            parts.append(bm25.Phrase(" ".join(words)))
             words = []
         if len(tok) <= 2:
-            parts.append(_quote(tok))
+            parts.append(bm25.Phrase(tok))
         elif loose:
-            parts.append("(" + " OR ".join(_quote(tok[i:i + 2]) for i in range(len(tok) - 1)) + ")")
+            parts.append(("or", [bm25.Phrase(tok[i:i + 2]) for i in range(len(tok) - 1)]))
         else:  # a longer Chinese term: all of its character pairs
-            parts.extend(_quote(tok[i:i + 2]) for i in range(len(tok) - 1))
+            parts.extend(bm25.Phrase(tok[i:i + 2]) for i in range(len(tok) - 1))
     if words:
-        parts.append(_quote(" ".join(words)))
+        parts.append(bm25.Phrase(" ".join(words)))
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+    return parts[0] if len(parts) == 1 else ("and", parts)
 
 
-def match_expr(query: Query) -> str | None:
-    """The FTS5 MATCH text for a query; None when no group has anything indexed."""
+def term_expr(term: str, loose: bool = False) -> str | None:
+    """`term_node` as FTS5 MATCH text."""
+    node = term_node(term, loose)
+    return None if node is None else bm25.render(node)
+
+
+def _same(node) -> str:
+    """What a node matches, as text: phrases by their tokens (`scheduler` and `scheduling` are
+    both `schedul` to the index: one phrase, read once and counted once)."""
+    if isinstance(node, bm25.Phrase):
+        return f"{node.column}:{' '.join(bm25.TOKENS.of([node.text])[0])}"
+    if node[0] == "not":
+        return f"({_same(node[1])} NOT {_same(node[2])})"
+    return "(" + f" {node[0]} ".join(map(_same, node[1])) + ")"
+
+
+def _any(nodes: list):
+    """The distinct nodes (by what they match) as one OR node, or the one node."""
+    unique = list({_same(n): n for n in nodes}.values())
+    return unique[0] if len(unique) == 1 else ("or", unique)
+
+
+def _tree(query: Query):
+    """The query as a match tree: every group (or, relaxed, any group) matches one of its
+    alternatives, in the project's section, without the excluded words."""
     groups = []
     for alternatives in query.groups:
-        exprs = list(dict.fromkeys(e for e in (term_expr(a, query.any_group) for a in alternatives) if e))
-        if exprs:
-            groups.append(exprs[0] if len(exprs) == 1 else "(" + " OR ".join(exprs) + ")")
+        nodes = [n for n in (term_node(a, query.any_group) for a in alternatives) if n is not None]
+        if nodes:
+            groups.append(_any(nodes))
     if not groups:
         return None
-    expr = " OR ".join(groups) if query.any_group else " AND ".join(groups)
+    tree = groups[0] if len(groups) == 1 else ("or" if query.any_group else "and", groups)
     if query.project:
-        expr = f"section : {_quote(query.project)} AND ({expr})"
-    excluded = [e for e in map(term_expr, query.exclude) if e]
+        tree = ("and", [bm25.Phrase(query.project, "section"), tree])
+    excluded = [n for n in map(term_node, query.exclude) if n is not None]
     if excluded:
-        expr = f"({expr}) NOT ({' OR '.join(excluded)})"
-    return expr
+        tree = ("not", tree, _any(excluded))
+    return tree
 
 
-def _phrase(query: Query) -> str | None:
-    """The English words of a multi-group query as one phrase, for the phrase boost."""
+def _phrase(query: Query) -> tuple[str, ...] | None:
+    """The English words of a multi-group query as one phrase (its tokens), for the phrase boost."""
     words = []
     for alternatives in query.groups:
         w = alternatives[0].casefold()
         if not re.fullmatch(r"[0-9a-z][0-9a-z \-]*", w):
             return None
         words.extend(_ASCII_WORD.findall(w))
-    return _quote(" ".join(words)) if len(query.groups) > 1 and len(words) > 1 else None
+    if len(query.groups) > 1 and len(words) > 1:
+        return bm25.TOKENS.of([" ".join(words)])[0]
+    return None
+
+
+class Compiled(NamedTuple):
+    expr: str  # the FTS5 MATCH text
+    tree: object  # the same as a tree of archive.bm25 nodes, for the ranker
+    phrase: tuple[str, ...] | None  # tokens of the phrase boost
+
+
+@lru_cache(maxsize=512)
+def compile(query: Query) -> Compiled | None:
+    """The MATCH text and match tree of a query (None when nothing in it is indexed); built
+    once per distinct query (a query is plain data, independent of the database)."""
+    tree = _tree(query)
+    if tree is None:
+        return None
+    return Compiled(bm25.render(tree), bm25.prepare(tree), _phrase(query))
+
+
+def match_expr(query: Query) -> str | None:
+    """The FTS5 MATCH text for a query; None when no group has anything indexed."""
+    c = compile(query)
+    return None if c is None else c.expr
 
 
 COUNT_LIMIT = 1000  # count matches exactly up to this many past the page; beyond, say "1,000+"
-RANK_POOL = 100  # the newest matches that are ranked by relevance (bm25 costs ~2.5 us a row)
+RANK_POOL = 100  # the newest matches that are ranked by relevance
 RELAXED_POOL = 400  # for a relaxed query (any word): matching most words matters more than age
 SECTION_WEIGHT = 3.0  # bm25 weight of the section column against the text's 1.0
 PHRASE_BOOST = 2.0
 RECENCY_PRIOR = 0.1  # the newest match of the pool scores up to 10 % more than the oldest
 
-_RANKED = ("SELECT rowid, bm25(items_grams, 1.0, {w}) FROM items_grams WHERE items_grams MATCH ?{range}"
-           " ORDER BY rowid DESC LIMIT ?")
-_IDS = "SELECT rowid FROM items_grams WHERE items_grams MATCH ?{range} ORDER BY rowid DESC LIMIT ?"
+# Newest first is rowid DESC; a count runs ascending (FTS5 walks a doclist backwards at about
+# twice the cost) and inside SQLite, with a LIMIT so that it stops at the cap.
+_NEWEST = "SELECT rowid FROM items_grams WHERE items_grams MATCH ?{range} ORDER BY rowid DESC LIMIT ?"
+_COUNT = "SELECT count(*) FROM (SELECT 1 FROM items_grams WHERE items_grams MATCH ?{range} LIMIT ?)"
+_RANGE = " AND rowid BETWEEN ? AND ?"
 
 
 def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
@@ -185,44 +231,31 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     """Ids of the items matching the query, best first; how many match; and whether that count
     is only a lower bound (a vague query matching thousands is not worth counting to the end).
     `ranker`: the connection's BM25 statistics cache (see archive.bm25); one is made if not given."""
-    expr = match_expr(query)
-    if expr is None:
+    c = compile(query)
+    if c is None:
         return [], 0, False
-    where, args = "", [expr]
-    if query.ids:
-        where, args = " AND rowid BETWEEN ? AND ?", [expr, *query.ids]
+    where, args = (_RANGE, (c.expr, *query.ids)) if query.ids else ("", (c.expr,))
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
-    cap = offset + COUNT_LIMIT
-    try:  # the matches, newest first, up to past the cap: counted, and the newest are the pool
-        found = [rowid for (rowid,) in conn.execute(_IDS.format(range=where), (*args, cap + 1))]
+    try:  # the pool: the newest matches (one more tells whether there are others)
+        newest = [rowid for (rowid,) in conn.execute(_NEWEST.format(range=where), (*args, pool + 1))]
+        if len(newest) <= pool:
+            total = len(newest)
+        else:
+            newest.pop()
+            total = conn.execute(_COUNT.format(range=where), (*args, offset + COUNT_LIMIT + 1)).fetchone()[0]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
-    counted = len(found)
-    if counted == 0:
+    if total == 0:
         return [], 0, False
-    total, capped = min(counted, cap), counted > cap
-    newest = found[:pool]
-    if counted > COUNT_LIMIT:  # too vague to rank: newest first
-        rows = [(rowid, -1.0) for rowid in newest]
-    else:
-        ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
-        if ranker.heavy(expr):  # bm25() would read long posting lists: the same score, from cached statistics
-            score = ranker.scores(expr, newest)
-            rows = [(rowid, score[rowid]) for rowid in newest]
-        else:
-            rows = conn.execute(_RANKED.format(w=SECTION_WEIGHT, range=where + " AND rowid >= ?"),
-                                (*args, newest[-1], pool)).fetchall()
-    boosted: set[int] = set()
-    phrase = _phrase(query)
-    if phrase and len(rows) > 1:
-        p_expr = f"section : {_quote(query.project)} AND {phrase}" if query.project else phrase
-        boosted = {i for (i,) in conn.execute(_IDS.format(range=where), (p_expr, *args[1:], pool))}
-    n = len(rows)
+    cap = offset + COUNT_LIMIT
+    ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+    rank, boosted = ranker.scores(c.tree, newest, c.phrase)
+    n = len(newest)
     scored = []
-    for k, (rowid, rank) in enumerate(rows):  # newest first: k = 0 is the newest
-        score = -rank * (1 + RECENCY_PRIOR * (n - k) / n)
+    for k, rowid in enumerate(newest):  # newest first: k = 0 is the newest
+        score = -rank[rowid] * (1 + RECENCY_PRIOR * (n - k) / n)
         if rowid in boosted:
             score *= PHRASE_BOOST
         scored.append((score, rowid))
     scored.sort(reverse=True)
-    return [rowid for _, rowid in scored[offset:offset + limit]], total, capped
+    return [rowid for _, rowid in scored[offset:offset + limit]], min(total, cap), total > cap

@@ -247,7 +247,7 @@ def words(text: str, dictionary: frozenset[str] = frozenset(), longest: int = 8)
     """Content words of a normalised, casefolded line without its time words: stop words and
     question frames dropped, `"phrases"`, `-word` and `OR` understood, Chinese segmented."""
     en_stop, zh_stop = stopwords()
-    longest = max(longest, max((len(s) for s in zh_stop), default=1))
+    longest = max(longest, len(zh_stop[0]) if zh_stop else 1)  # the stop phrases come longest first
     out = Words()
     for m in _TOKEN.finditer(text):
         if m.group("q") is not None:
