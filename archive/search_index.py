@@ -12,14 +12,16 @@ searchable before it is published, and counts need no join):
 The item id is the rowid, and item ids sort by issue date (see `item_id`): "newest first" and a
 date or issue range are rowid order and rowid ranges, straight from the index.
 
-A query is a `Query`: groups of alternatives (every group must match one of its alternatives;
-synonyms are alternatives), words that must not occur, an optional project and rowid range.
+A query is a `Query`: groups of alternatives (every group must match one of its alternatives, or
+in a relaxed query any group; synonyms are alternatives; a term always matches whole), words that
+must not occur, an optional project and rowid range. `compile` turns it into FTS5 MATCH text and
+the same as a tree, which archive.bm25 scores without parsing anything back.
 Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
-boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are ranked;
-matches are counted up to COUNT_LIMIT past the page ("1,000+"), and a query matching more than that
-is too vague to rank: newest first, phrases first. BM25 is FTS5's bm25() unless that would read
-long posting lists (it counts every phrase's documents on every query): then archive.bm25 gives
-the same scores from cached document counts.
+boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are read and
+ranked (newest first is rowid DESC, which stops at the pool); only when there are more are they
+counted, ascending and inside SQLite, up to COUNT_LIMIT past the page ("1,000+"). The scores are
+FTS5's bm25() formula from archive.bm25, whose statistics are cached per index state: bm25()
+itself would read every phrase's whole posting list on every query.
 """
 from __future__ import annotations
 
@@ -104,15 +106,16 @@ class Query(NamedTuple):
     exclude: tuple[str, ...] = ()  # `-word`
     project: str | None = None  # only this section's items
     ids: tuple[int, int] | None = None  # only item ids in this range (dates, issues)
-    any_group: bool = False  # relaxed: items matching any group, ranked by how well
+    any_group: bool = False  # relaxed: items holding a whole term of any group, ranked by how well
 
 
-def term_node(term: str, loose: bool = False):
+def term_node(term: str):
     """One term (a word, a phrase, a Chinese run, or a mix; `a & b` for both anywhere) as a
     match tree (see archive.bm25); None when nothing in it is indexed (punctuation, other
-    scripts). `loose`: a long Chinese run matches any of its character pairs, not all of them."""
+    scripts). A longer Chinese run matches as all of its character pairs: the whole term, also in
+    a relaxed query (one pair of 块存储 is 存储, which is not the term)."""
     if "&" in term:
-        parts = [e for e in (term_node(t, loose) for t in term.split("&")) if e]
+        parts = [e for e in (term_node(t) for t in term.split("&")) if e]
         return None if not parts else parts[0] if len(parts) == 1 else ("and", parts)
     parts: list = []
     words: list[str] = []
@@ -125,8 +128,6 @@ def term_node(term: str, loose: bool = False):
             words = []
         if len(tok) <= 2:
             parts.append(bm25.Phrase(tok))
-        elif loose:
-            parts.append(("or", [bm25.Phrase(tok[i:i + 2]) for i in range(len(tok) - 1)]))
         else:  # a longer Chinese term: all of its character pairs
             parts.extend(bm25.Phrase(tok[i:i + 2]) for i in range(len(tok) - 1))
     if words:
@@ -136,9 +137,9 @@ def term_node(term: str, loose: bool = False):
     return parts[0] if len(parts) == 1 else ("and", parts)
 
 
-def term_expr(term: str, loose: bool = False) -> str | None:
+def term_expr(term: str) -> str | None:
     """`term_node` as FTS5 MATCH text."""
-    node = term_node(term, loose)
+    node = term_node(term)
     return None if node is None else bm25.render(node)
 
 
@@ -163,7 +164,7 @@ def _tree(query: Query):
     alternatives, in the project's section, without the excluded words."""
     groups = []
     for alternatives in query.groups:
-        nodes = [n for n in (term_node(a, query.any_group) for a in alternatives) if n is not None]
+        nodes = [n for n in (term_node(a) for a in alternatives) if n is not None]  # whole terms, relaxed too
         if nodes:
             groups.append(_any(nodes))
     if not groups:
