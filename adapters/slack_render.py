@@ -154,16 +154,17 @@ def _issue_line(issue: IssueRef) -> str:
 
 
 def _context_line(reply: Reply) -> str | None:
+    t = tr(reply.lang)
     parts: list[str] = []
     if reply.issue is not None:
-        parts.append(f"Issue #{reply.issue.number} · {reply.issue.date.isoformat()}")
+        parts.append(t.gettext("Issue #{n} · {day}").format(n=reply.issue.number, day=reply.issue.date.isoformat()))
         if reply.issue.period:
             a, b = reply.issue.period
-            parts.append(f"covers {a.isoformat()} – {b.isoformat()}")
+            parts.append(t.gettext("covers {a} – {b}").format(a=a.isoformat(), b=b.isoformat()))
     if reply.items:
-        parts.append(f"{len(reply.items)} item{'s' if len(reply.items) != 1 else ''}")
+        parts.append(t.ngettext("{n} item", "{n} items", len(reply.items)).format(n=len(reply.items)))
     if reply.more:
-        parts.append(tr(reply.lang).gettext("{n} more").format(n=reply.more))
+        parts.append(t.gettext("{n} more").format(n=reply.more))
     return " · ".join(parts) or None
 
 
@@ -182,7 +183,7 @@ def _chunks(reply: Reply) -> list[str]:
     for item in reply.items:
         out.append(_item_chunk(item, show_issue))
     if reply.url:
-        out.append(link(reply.url, "Read the full issue"))
+        out.append(link(reply.url, tr(reply.lang).gettext("Read the full issue")))
     return [c for c in out if c.strip()]
 
 

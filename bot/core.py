@@ -23,7 +23,7 @@ from bot import commands as cmd
 from bot import query
 from bot.commands import command
 from bot.config import Config
-from bot.i18n import N_, Tr, detect, tr
+from bot.i18n import N_, Tr, detect, text_language, tr
 from bot.reply import Context, IssueRef, Item, Reply, SectionCount
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
 MAX_ISSUE_NUMBER = 10**9
+PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
 # A word is taken for a misspelt project only when it matches nothing itself and is this close
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
 # -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
@@ -100,6 +101,7 @@ class Core:
             for member in group:
                 self._synonyms[member] = tuple(dict.fromkeys((*self._synonyms.get(member, ()), *group)))
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+        self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
 
     # --- entry point -----------------------------------------------------------------
 
@@ -122,7 +124,7 @@ class Core:
             log.exception("answering %r", parsed.text[:200])
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
-        return reply if t.lang == "en" else reply._replace(lang=t.lang)  # "en" is the default: no copy
+        return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
 
     def _run(self, parsed: cmd.Parsed, ctx: Context, offset: int, t: Tr) -> Reply:
         req = Request(parsed.args, ctx, offset, t, parsed.text)
@@ -629,11 +631,33 @@ class Core:
 
     # --- announcements -----------------------------------------------------------------
 
-    def announcement(self, number: int, items_per_section: int | None = None) -> Reply | None:
-        """A new issue, for the channels: title, number, period, link, sections with counts and first items."""
+    def destination_language(self, destination: str) -> str:
+        """The configured language of an announcement destination ("slack:C123", "matrix:!room:hs",
+        "webhook:team", "slack-dm"): its channel's or room's override, else `language` ("auto" too)."""
+        where = destination.split(":", 1)[1] if ":" in destination else destination
+        return self._rooms.get(where) or self.config.language
+
+    def archive_language(self, row: IssueRow) -> str:
+        """The language an issue is written in (its title and items), for "auto" announcements."""
+        lang = self._issue_langs.get(row.key)
+        if lang is None:
+            rows, _ = self.store.issue_items(row.key)
+            lang = text_language(" ".join([row.title, *(r[1] for r in rows)]))
+            if len(self._issue_langs) > 10_000:
+                self._issue_langs.clear()
+            self._issue_langs[row.key] = lang
+        return lang
+
+    def _announcing(self, row: IssueRow, lang: str | None) -> Tr:
+        return tr(lang if lang in ("en", "zh") else self.archive_language(row))
+
+    def announcement(self, number: int, items_per_section: int | None = None, lang: str | None = None) -> Reply | None:
+        """A new issue, for the channels: title, number, period, link, sections with counts and first
+        items; in `lang` ("en", "zh"; "auto" or None: the language the issue is written in)."""
         row = self.store.issue_by_number(number)
         if row is None:
             return None
+        t = self._announcing(row, lang)
         k = self.config.announce.items_per_section if items_per_section is None else items_per_section
         rows, _ = self.store.issue_items(row.key)
         seen: dict[str, int] = {}
@@ -643,19 +667,36 @@ class Core:
             if seen[r[0]] <= k:
                 first.append(r)
         sections = section_counts(row)
-        return Reply(title=f"New issue {row.number}: {row.title}", kind="announcement", issue=issue_ref(row),
-                     sections=sections, items=issue_items(row, first), url=row.url)
+        reply = Reply(title=t.gettext("New issue {n}: {title}").format(n=row.number, title=row.title),
+                      kind="announcement", issue=issue_ref(row), sections=sections, items=issue_items(row, first),
+                      url=row.url)
+        return reply if t.lang == "en" else _localized(reply, t)
 
-    def subscription_digest(self, number: int, project: str) -> Reply | None:
-        """A subscriber's DM: PROJECT's items in a new issue (None when it has none)."""
+    def subscription_digest(self, number: int, project: str, lang: str | None = None) -> Reply | None:
+        """A subscriber's DM: PROJECT's items in a new issue (None when it has none), in `lang` (as
+        for `announcement`)."""
         row = self.store.issue_by_number(number)
         if row is None:
             return None
         rows, total = self.store.issue_items(row.key, project)
         if total == 0:
             return None
-        return Reply(title=f"{project} in the new issue {row.number} ({_when(row)})", kind="items",
-                     items=issue_items(row, rows), issue=issue_ref(row), url=row.url)
+        t = self._announcing(row, lang)
+        reply = Reply(title=t.gettext("{project} in the new issue {n} ({when})").format(
+                          project=t.gettext(PREFACE) if project == PREFACE else project, n=row.number, when=_when(row)),
+                      kind="items", items=issue_items(row, rows), issue=issue_ref(row), url=row.url)
+        return reply if t.lang == "en" else _localized(reply, t)
+
+
+def _localized(reply: Reply, t: Tr) -> Reply:
+    """The reply in t's language: its `lang`, and the preface's section name in that language
+    (the archive's own section names stay as written)."""
+    if any(s.name == PREFACE for s in reply.sections) or any(i.section == PREFACE for i in reply.items):
+        name = t.gettext(PREFACE)
+        reply = reply._replace(
+            sections=tuple(s._replace(name=name) if s.name == PREFACE else s for s in reply.sections),
+            items=tuple(i._replace(section=name) if i.section == PREFACE else i for i in reply.items))
+    return reply._replace(lang=t.lang)
 
 
 def _when(row: IssueRow) -> str:

@@ -28,6 +28,17 @@ def detect(text: str) -> str:
     return "zh" if _HAS_CJK.search(text) else "en"
 
 
+_ASCII_LETTERS = re.compile("[A-Za-z]")
+
+
+def text_language(text: str) -> str:
+    """The language a text is written in: "zh" when Chinese characters make up at least a quarter
+    of its letters (a Chinese character says about what an English word of four or five letters
+    does, so a Chinese text full of English names stays "zh"), else "en"."""
+    cjk = len(_HAS_CJK.findall(text))
+    return "zh" if cjk and cjk * 4 >= cjk + len(_ASCII_LETTERS.findall(text)) else "en"
+
+
 class Tr(NamedTuple):
     lang: str
     gettext: object

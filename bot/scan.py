@@ -18,6 +18,12 @@ from bot.reply import Reply
 
 log = logging.getLogger("digest_bot.scan")
 
+LangOf = Callable[[str, str], "str | None"]  # (platform, user) -> the subscriber's language, or None
+
+
+def no_language(platform: str, user: str) -> str | None:
+    return None
+
 
 class Bot:
     """Store + parser + core + outbox, and the scan that ties the archive to the outbox."""
@@ -31,6 +37,8 @@ class Bot:
         self.core = Core(self.store, config)
         self.outbox = make_outbox(self.store, clock=self.clock.now)
         self.on_scanned: Callable[[], None] = lambda: None
+        # a subscriber's own language for their DMs (else the destination's); set by bot.bootstrap
+        self.lang_of: LangOf = no_language
         self._to_introduce: list[DestinationSpec] = []
         self.last_summary: IngestSummary | None = None
         self.last_scan_at: float | None = None  # time.time() of the last successful scan
@@ -67,10 +75,16 @@ class Bot:
         return self.store.visible_issues()
 
     def render(self, pending: Pending) -> Reply | None:
+        """The message of an outbox row, in its destination's language: a channel's or room's
+        override, else `language` ("auto": the language the issue is written in); a DM in the
+        subscriber's own language when `lang_of` knows it."""
         d = pending.delivery
+        lang = self.core.destination_language(d.destination)
         if d.kind == "dm":
-            return self.core.subscription_digest(d.issue, pending.project or "")
-        return self.core.announcement(d.issue)
+            platform = d.destination.removesuffix("-dm")
+            lang = self.lang_of(platform, d.target) or lang
+            return self.core.subscription_digest(d.issue, pending.project or "", lang=lang)
+        return self.core.announcement(d.issue, lang=lang)
 
     def close(self) -> None:
         self.store.close()
