@@ -22,7 +22,8 @@ TODAY = date(2026, 11, 1)
 def answered(reply, answers) -> bool:
     items = list(reply.items[:3])
     for number, piece in answers:
-        if not piece and ((reply.issue and reply.issue.number == number) or any(i.issue == number for i in items)):
+        if not piece and ((reply.issue and reply.issue.number == number) or any(i.issue == number for i in items)
+                          or any(i.number == number for i in reply.issues[:3])):  # the issue itself, listed
             return True
         if piece and any(i.issue == number and piece.casefold() in i.text.casefold() for i in items):
             return True
