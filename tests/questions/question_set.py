@@ -157,4 +157,6 @@ Q += [
     ("OpenStack 用户调查", "examples", "zh", [(21, "用户调查")]),
     ("谁在用 openstack 做公有云", "examples", "zh", [(21, "公有云")]),
     ("负载均衡器的高可用怎么做", "fixtures", "zh", [(19, "高可用的Load Balancers")]),
+    ("Oslo 库拆分进展如何", "examples", "zh", [(22, "Oslo 库拆分进度")]),
+    ("Icehouse 版本的 Horizon 怎么配置 SSL", "fixtures", "zh", [(15, "SSL")]),
 ]
