@@ -273,7 +273,8 @@ def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws
 
 def _matches(node, freqs, memo: dict) -> set[int]:
     """The rows (by position) the node matches."""
-    got = memo.get(id(node))
+    key = (node.tokens, node.column) if isinstance(node, Phrase) else id(node)  # a phrase repeated: once
+    got = memo.get(key)
     if got is None:
         if isinstance(node, Phrase):
             got = {d for d, f in enumerate(freqs[node.index]) if f}
@@ -282,7 +283,7 @@ def _matches(node, freqs, memo: dict) -> set[int]:
         else:
             sets = [_matches(kid, freqs, memo) for kid in node[1]]
             got = set.intersection(*sets) if node[0] == "and" else set.union(*sets)
-        memo[id(node)] = got
+        memo[key] = got
     return got
 
 

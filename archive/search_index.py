@@ -254,7 +254,7 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     n = len(newest)
     scored = []
     for k, rowid in enumerate(newest):  # newest first: k = 0 is the newest
-        score = -rank[rowid] * (1 + RECENCY_PRIOR * (n - k) / n)
+        score = -rank.get(rowid, 0.0) * (1 + RECENCY_PRIOR * (n - k) / n)
         if rowid in boosted:
             score *= PHRASE_BOOST
         scored.append((score, rowid))
