@@ -142,7 +142,7 @@ class Ranker:
         self._state: bytes | None = None
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
-        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, section tokens, length)
+        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, section tokens, length norm)
 
     def _refresh(self) -> None:
         blobs = dict(self.conn.execute("SELECT id, block FROM items_grams_data WHERE id IN (1, 10)"))
@@ -188,7 +188,7 @@ class Ranker:
         sections = [r[2] for r in rows]
         w_grams, w_section = self.weights
         in_sections = {tok for sec in set(sections) for tok in sec}
-        hits: dict[tuple, list] = {}  # (tokens, column) -> weighted hits per row
+        hits: dict[tuple, dict] = {}  # (tokens, column) -> {row: weighted hits}
         freqs = []
         for p in plist:
             key = (p.tokens, p.column)
@@ -198,9 +198,8 @@ class Ranker:
         n = len(rows)
         counted = [set() for _ in plist]
         _active(tree, set(range(n)), freqs, counted, {})
-        kp1, avgdl = K1 + 1, self._avgdl
-        # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
-        norms = [K1 * (1 - B + B * r[3] / avgdl) for r in rows]
+        kp1 = K1 + 1
+        norms = [r[3] for r in rows]
         total = [0.0] * n
         for i, f in enumerate(freqs):
             v = idf[i] * kp1
@@ -214,7 +213,7 @@ class Ranker:
         return out, boosted
 
     def _load(self, ids: list[int]) -> None:
-        """The rows' text, FTS5 tokens of its ASCII words, section tokens and length (in tokens)."""
+        """The rows' text, FTS5 tokens of its ASCII words, section tokens and BM25 length norm."""
         if len(self._docs) + len(ids) > DOC_CACHE:
             self._docs.clear()
         rows = self.conn.execute(_POOL_ROWS.format(",".join("?" * len(ids))), ids).fetchall()
@@ -226,7 +225,8 @@ class Ranker:
         for (rowid, text, section, sz), ws in zip(rows, words):
             # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
             length = sum(sz) if sz.isascii() else sum(_varints(sz))
-            self._docs[rowid] = (text, [stems[w] for w in ws], _section_tokens(section), length)
+            norm = K1 * (1 - B + B * length / self._avgdl)  # the statistics are this cache's own state
+            self._docs[rowid] = (text, [stems[w] for w in ws], _section_tokens(section), norm)
 
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
@@ -248,27 +248,30 @@ def _count(tokens: tuple[str, ...], seq) -> int:
     return sum(1 for i in range(len(seq) - k + 1) if seq[i] == first and tuple(seq[i:i + k]) == tokens)
 
 
-def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws: float) -> list:
-    """The phrase's column-weighted hits in each row (0 where none)."""
+def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws: float) -> dict[int, float]:
+    """The phrase's column-weighted hits in the rows (by position) that hold it."""
     t = p.tokens
-    n = len(texts)
     if not t:
-        return [0] * n
+        return {}
     first = t[0]
-    g = None
+    g: dict[int, float] = {}
     if p.column != "section":
         if first.isascii():
             if len(t) == 1:
-                g = [seq.count(first) for seq in seqs]
+                g = {d: seq.count(first) for d, seq in enumerate(seqs) if first in seq}
             else:
-                g = [_count(t, seq) if first in seq else 0 for seq in seqs]
+                g = {d: c for d, seq in enumerate(seqs) if first in seq and (c := _count(t, seq))}
         elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
-            g = [1 if first in text else 0 for text in texts]
+            g = {d: 1 for d, text in enumerate(texts) if first in text}
+        if wg != 1.0:
+            g = {d: wg * f for d, f in g.items()}
     if p.column == "grams" or first not in in_sections:  # the section column holds none of it
-        return [0] * n if g is None else g if wg == 1.0 else [wg * a for a in g]
+        return g
     per = {sec: _count(t, sec) for sec in set(sections)}  # few distinct sections
-    s = [per[sec] for sec in sections]
-    return [ws * b for b in s] if g is None else [wg * a + ws * b for a, b in zip(g, s)]
+    for d, sec in enumerate(sections):
+        if per[sec]:
+            g[d] = g.get(d, 0) + ws * per[sec]
+    return g
 
 
 def _matches(node, freqs, memo: dict) -> set[int]:
@@ -277,7 +280,7 @@ def _matches(node, freqs, memo: dict) -> set[int]:
     got = memo.get(key)
     if got is None:
         if isinstance(node, Phrase):
-            got = {d for d, f in enumerate(freqs[node.index]) if f}
+            got = set(freqs[node.index])
         elif node[0] == "not":
             got = _matches(node[1], freqs, memo) - _matches(node[2], freqs, memo)
         else:
