@@ -66,7 +66,7 @@ async def test_subscription_dm_opens_one_direct_room_and_reuses_it(people, make_
                                 and alice.messages(room, bot.user_id))
     assert [m["event_id"] for m in msgs] == [ev1, ev2]
     assert alice.invites == {room}  # no second DM room
-    assert bot.adapter.is_dm(room)
+    assert bot.adapter.rooms.is_dm(room)
 
 
 async def test_a_new_store_finds_the_dm_through_m_direct(people, make_bot, tmp_path):
@@ -95,7 +95,7 @@ async def test_failures_map_to_delivery_errors(people, make_bot):
     alice = await people("alice")
     private = await alice.create_room()  # the bot is not invited
     bot = await make_bot()
-    nowhere = MatrixRoomDestination(bot.adapter, private)
+    nowhere = MatrixRoomDestination(bot.adapter.session, bot.adapter.rooms, private)
     with pytest.raises(DeliveryError) as e:
         await nowhere.send(announce(nowhere), bot.core.announcement(20))
     assert e.value.permanent
