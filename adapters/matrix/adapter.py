@@ -11,8 +11,6 @@ sync batch or a delivery after a crash posts nothing twice.
 """
 from __future__ import annotations
 
-import asyncio
-
 from nio import AsyncClient, SyncResponse
 
 from adapters.matrix.destinations import MatrixDMDestination, MatrixRoomDestination
@@ -34,20 +32,6 @@ class MatrixAdapter(Platform, SyncHandler):
                                      backoff_max=backoff_max)
         self.rooms = MatrixRooms(client, state, cfg)
         self.intake = CommandIntake(self.session, self.rooms, core, cfg)
-
-    @property
-    def client(self) -> AsyncClient:
-        return self.session.client
-
-    @property
-    def ready(self) -> asyncio.Event:
-        """Set once the first sync is handled (until then, sends are retried later)."""
-        return self.session.ready
-
-    @property
-    def fatal(self) -> str | None:
-        """Why the adapter stopped for good (the homeserver refused our token), else None."""
-        return self.session.fatal
 
     # --- Platform --------------------------------------------------------------------
 

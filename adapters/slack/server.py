@@ -46,11 +46,10 @@ class SlackAdapter(Platform):
         self.bot_user_id: str | None = None
 
     @classmethod
-    def from_config(cls, cfg: SlackConfig, core, seen: SeenEventsPort, *, client=None,
-                    app_token: str | None = None) -> "SlackAdapter":
+    def from_config(cls, cfg: SlackConfig, core, seen: SeenEventsPort) -> "SlackAdapter":
         """Build the client (tokens from the env vars cfg names) and the app, then the adapter."""
-        app, answers = make_app(cfg, core, seen, client=client)
-        return cls(app, answers, cfg, app_token=app_token)
+        app, answers = make_app(cfg, core, seen)
+        return cls(app, answers, cfg)
 
     async def start(self) -> None:
         """Check the bot token, then listen. Raises ConfigError naming the env var on a bad token."""

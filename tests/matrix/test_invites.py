@@ -16,7 +16,7 @@ async def test_invite_from_a_stranger_is_declined_and_from_an_allowed_user_joine
                            what="the invite to be declined")
     await alice.wait_for(lambda: alice.membership(good, bot.user_id) == "join")
     assert mallory.membership(bad, bot.user_id) == "leave"
-    assert bad not in bot.adapter.client.rooms
+    assert bad not in bot.adapter.session.client.rooms
 
 
 async def test_server_wide_allow_entry(people, make_bot, synapse):
@@ -25,7 +25,7 @@ async def test_server_wide_allow_entry(people, make_bot, synapse):
     alice = await people("alice")
     bot = await make_bot(allow=(":" + SERVER_NAME,))
     room = await room_with_bot(alice, bot)
-    await alice.wait_for(lambda: room in bot.adapter.client.rooms, what="the bot to sync it")
+    await alice.wait_for(lambda: room in bot.adapter.session.client.rooms, what="the bot to sync it")
     assert bot.adapter.rooms.invite_allowed("@x:" + SERVER_NAME)
     assert not bot.adapter.rooms.invite_allowed("@x:evil." + SERVER_NAME)
     assert not bot.adapter.rooms.invite_allowed("@x:" + SERVER_NAME + ".evil")
