@@ -107,3 +107,22 @@ def test_the_matrix_adapter_is_split_by_job():
         assert all(callable(getattr(cls, m)) for m in methods), cls
     source = inspect.getsource(MatrixAdapter)
     assert len(source.splitlines()) < 100, "the adapter composes its parts; the work is in them"
+
+
+def test_the_adapters_take_secrets_only_from_the_environment():
+    """No `token=` / `signing_secret=` side doors (they existed for tests): the env vars the
+    config names are the one way in, as in production."""
+    import importlib
+
+    found = []
+    for name in ("adapters.console", "adapters.matrix.client", "adapters.slack.listeners",
+                 "adapters.slack.server", "adapters.webhook"):
+        module = importlib.import_module(name)
+        own = [o for _, o in inspect.getmembers(module) if getattr(o, "__module__", None) == name]
+        functions = [o for o in own if inspect.isfunction(o)]
+        functions += [f for c in own if inspect.isclass(c) for _, f in inspect.getmembers(c, inspect.isfunction)]
+        functions += [f.__func__ for c in own if inspect.isclass(c)
+                      for _, f in inspect.getmembers(c, inspect.ismethod)]  # classmethods
+        found += [f"{f.__qualname__}({p})" for f in functions for p in inspect.signature(f).parameters
+                  if "token" in p or "secret" in p]
+    assert found == []
