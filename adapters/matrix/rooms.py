@@ -45,7 +45,7 @@ class MatrixRooms:
 
     # --- joining ---------------------------------------------------------------------
 
-    async def join(self, room: str) -> str:
+    async def _join(self, room: str) -> str:
         """Join `room` (an id or an alias) and return its id; a failure is a DeliveryError,
         transient (network, 429, 5xx) or permanent (refused)."""
         with homeserver_errors(f"join {room}"):
@@ -59,7 +59,7 @@ class MatrixRooms:
         new = []
         for room in self.cfg.rooms:
             try:
-                room_id = await self.join(room)
+                room_id = await self._join(room)
             except DeliveryError as e:
                 log.warning("Matrix: cannot join configured room %s yet: %s", room, e)
                 continue
@@ -71,7 +71,7 @@ class MatrixRooms:
     async def room_id_for(self, room: str) -> str:
         """The id of a configured room (an id or an alias), joining it if needed."""
         if room not in self._room_ids:
-            self._room_ids[room] = await self.join(room)
+            self._room_ids[room] = await self._join(room)
         return self._room_ids[room]
 
     # --- invites ---------------------------------------------------------------------
@@ -109,7 +109,7 @@ class MatrixRooms:
         sync until it works; a refusal (the invite was withdrawn) drops it."""
         for room_id, (inviter, is_direct) in list(self.pending_invites.items()):
             try:
-                await self.join(room_id)
+                await self._join(room_id)
             except DeliveryError as e:
                 if not e.permanent:
                     log.warning("Matrix: %s; will retry", e)
