@@ -47,18 +47,19 @@ async def run_fake() -> None:
 # --- the bot process -------------------------------------------------------------------
 
 async def run_bot(fake_port: int, db: str) -> None:
-    from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client
+    from adapters.slack import SlackAdapter, make_app, make_client
     from archive.store import Store
     from bot.config import Config, SlackConfig
     from bot.core import Core
     from bot.ingest import ingest
+    from bot.state import BotState
 
     config = Config()
     store = Store(db)
     ingest(store, config, ROOT / "examples" / "archive")
     core = Core(store, config)
     cfg = SlackConfig(mode="http", host="127.0.0.1", port=0, base_url=f"http://127.0.0.1:{fake_port}/api/")
-    app, answers = make_app(cfg, core, SeenEvents(store.db.conn), client=make_client(cfg, token=TOKEN),
+    app, answers = make_app(cfg, core, BotState.of(store).seen_events("slack"), client=make_client(cfg, token=TOKEN),
                             signing_secret=SECRET)
     adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()

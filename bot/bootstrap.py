@@ -103,15 +103,15 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[Platform]:
     when configured)."""
     platforms: list[Platform] = []
     if config.slack and config.slack.configured():
-        from adapters.slack import SeenEvents, SlackAdapter
+        from adapters.slack import SlackAdapter, seen
 
-        seen = SeenEvents(bot.store.db.conn)  # the adapter's port on the store: handled event ids
-        platforms.append(SlackAdapter.from_config(config.slack, bot.core, seen))
+        handled = bot.state.seen_events(seen.PLATFORM, keep_seconds=seen.KEEP_SECONDS)  # its SeenEventsPort
+        platforms.append(SlackAdapter.from_config(config.slack, bot.core, handled))
     if config.matrix and config.matrix.configured():
         from adapters.matrix import MatrixAdapter, make_client
 
         client = make_client(config.matrix, db_path.parent / "matrix-store")  # e2e crypto store
-        platforms.append(MatrixAdapter(client, bot.core, bot.store, config.matrix))
+        platforms.append(MatrixAdapter(client, bot.core, bot.state, config.matrix))  # its KeyValue port
     return platforms
 
 

@@ -174,7 +174,7 @@ def _ignorable(event: dict) -> bool:
 def make_app(cfg: SlackConfig, core: CoreLike, seen: SeenEventsPort, *, client: AsyncWebClient | None = None,
              signing_secret: str | None = None) -> tuple[AsyncApp, Answers]:
     """The bolt AsyncApp with digest-bot's listeners, and their `Answers` (SlackAdapter drains
-    it on stop). `seen` claims the ids of handled events (built from the store by the caller)."""
+    it on stop). `seen` claims the ids of handled events (the bot's state, built by the caller)."""
     client = client or make_client(cfg)
     signing_secret = signing_secret or secret(cfg.signing_secret_env)
     if cfg.mode == "http" and not signing_secret:

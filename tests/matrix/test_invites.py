@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from matrix_support import room_with_bot
 
+from bot.state import BotState
+
 
 async def test_invite_from_a_stranger_is_declined_and_from_an_allowed_user_joined(people, make_bot):
     alice, mallory = await people("alice"), await people("mallory")
@@ -50,7 +52,7 @@ async def test_a_join_that_fails_on_the_way_is_retried_until_it_works(people, ma
         await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join",
                              what="the bot to join after two failed tries")
         assert proxy.failed == 2
-        assert bot.adapter._invites == {} and bot.store.kv_get(bot.adapter._key("invites")) == "{}"
+        assert bot.adapter._invites == {} and BotState.of(bot.store).kv_get(bot.adapter._key("invites")) == "{}"
     finally:
         await proxy.close()
 
@@ -64,7 +66,7 @@ async def test_an_invite_not_joined_yet_survives_a_restart(people, make_bot, syn
         reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
         bot = await make_bot(server=proxy, reg=reg, allow=(alice.user_id,), adapter={"sync_timeout_ms": 300})
         room = await alice.create_room(invite=(bot.user_id,))
-        await until(lambda: room in (bot.store.kv_get(bot.adapter._key("invites")) or ""),
+        await until(lambda: room in (BotState.of(bot.store).kv_get(bot.adapter._key("invites")) or ""),
                     what="the failed join to be kept in the store")
         await bot.stop()  # the invite will not come again in a sync: only the store has it
         proxy.fail = 0

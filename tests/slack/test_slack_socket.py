@@ -7,14 +7,15 @@ import pytest
 from slack_env import slack_cfg
 from slack_signing import block_action, event_callback, mention, slash_payload
 
-from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client
+from adapters.slack import SlackAdapter, make_app, make_client
+from bot.state import BotState
 from bot.config import ConfigError
 
 
 @pytest.fixture
 async def socket_bot(fake, slack_core, slack_store):
     cfg = slack_cfg(fake, mode="socket")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token))
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"), client=make_client(cfg, token=fake.bot_token))
     adapter = SlackAdapter(app, answers, cfg, app_token=fake.app_token)
     await adapter.start()
     yield adapter
@@ -67,7 +68,7 @@ async def test_show_more_over_the_socket(socket_bot, fake):
 
 async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store):
     cfg = slack_cfg(fake, mode="socket")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token))
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"), client=make_client(cfg, token=fake.bot_token))
     adapter = SlackAdapter(app, answers, cfg, app_token="xapp-wrong")
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
         await adapter.start()
@@ -77,7 +78,7 @@ async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store):
 
 async def test_bad_bot_token_fails_at_start(fake, slack_core, slack_store):
     cfg = slack_cfg(fake)
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token="xoxb-wrong"),
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"), client=make_client(cfg, token="xoxb-wrong"),
                    signing_secret="s")
     adapter = SlackAdapter(app, answers, cfg)
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
@@ -92,7 +93,7 @@ def test_missing_env_vars_are_named(monkeypatch, fake, slack_core, slack_store):
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
         make_client(slack_cfg(fake))
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        make_app(slack_cfg(fake, mode="http"), slack_core, SeenEvents(slack_store.db.conn), client=make_client(slack_cfg(fake), token="x"))
+        make_app(slack_cfg(fake, mode="http"), slack_core, BotState.of(slack_store).seen_events("slack"), client=make_client(slack_cfg(fake), token="x"))
 
 
 async def test_from_config_reads_the_env(monkeypatch, fake, slack_core, slack_store):
