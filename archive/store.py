@@ -281,7 +281,7 @@ class Store:
                 self.conn.execute("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)")
                 if "kv" in tables:  # schema 7 kept these in `kv`, beside the bot's keys (which stay there)
                     keys = ",".join(f"'{k}'" for k in _META_KEYS)
-                    self.conn.execute(f"INSERT INTO archive_meta SELECT key, value FROM kv WHERE key IN ({keys})")
+                    self.conn.execute(f"INSERT OR IGNORE INTO archive_meta SELECT key, value FROM kv WHERE key IN ({keys})")
                     self.conn.execute(f"DELETE FROM kv WHERE key IN ({keys})")
         if "issues" in tables and self._meta("schema_version") != SCHEMA_VERSION:
             # An older layout of the parsed archive: drop it, and the next ingest re-reads every

@@ -46,18 +46,25 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
+def _up_to_date(conn: sqlite3.Connection) -> tuple[bool, set[str], bool]:
+    """(nothing to do, the tables, `subscriptions` is of schema 7)"""
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    old_subscriptions = "subscriptions" in tables and "lang" not in _columns(conn, "subscriptions")
+    done = ({"kv", "subscriptions", "conversations", "seen_events"} <= tables and not old_subscriptions
+            and "slack_seen_events" not in tables)
+    return done, tables, old_subscriptions
+
+
 def install(conn: sqlite3.Connection) -> None:
     """Create the tables, or bring those of an older digest-bot (schema 7: `kv` shared with the
     archive, `subscriptions` without a language, Slack's `slack_seen_events`) up to date, in one
     transaction. Nothing kept is lost: the archive's keys leave `kv` in archive.store."""
-    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    old_subscriptions = "subscriptions" in tables and "lang" not in _columns(conn, "subscriptions")
-    if {"kv", "subscriptions", "conversations", "seen_events"} <= tables and not old_subscriptions \
-            and "slack_seen_events" not in tables:
+    if _up_to_date(conn)[0]:
         return  # the common case: nothing to do, and no write lock taken
     outer = conn.in_transaction
     conn.execute("SAVEPOINT bot_state" if outer else "BEGIN IMMEDIATE")
     try:
+        _, tables, old_subscriptions = _up_to_date(conn)  # again under the lock: another process may have been first
         if old_subscriptions:
             conn.execute("ALTER TABLE subscriptions ADD COLUMN lang TEXT")
             conn.execute("ALTER TABLE subscriptions ADD COLUMN at REAL")
