@@ -117,10 +117,10 @@ def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
     return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, _sections(sections))
 
 
-# (the preface is stored but no answer shows it: reading it on every lookup would be waste)
-# the keys of `archive_meta`: schema_version, numbering ("stated"/"order"), archive_root, and
-# rehash (the first ingest after a rebuild takes the new hashes as no correction)
+# The keys of `archive_meta`: schema_version, numbering ("stated"/"order"), archive_root, and
+# rehash (the first ingest after a rebuild takes the new hashes as no correction).
 _META_KEYS = ("schema_version", "numbering", "archive_root", "rehash")
+# (the preface is stored but no answer shows it: reading it on every lookup would be waste)
 ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, sections"
 # The hot statements are built once: sqlite3 finds its prepared statement by the SQL string, and
 # a string made per call is hashed per call.
