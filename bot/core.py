@@ -10,7 +10,6 @@ import logging
 import re
 import sqlite3
 from datetime import date
-from functools import partial
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -41,15 +40,6 @@ TYPO_THRESHOLD = 75
 
 def issue_ref(row: IssueRow) -> IssueRef:
     return IssueRef(row.number, row.title, row.date, row.period, row.url)
-
-
-# tuple.__new__ straight from C: the fields come complete from the store's records, and going
-# through a NamedTuple's Python __new__ doubles the cost of a page's sections.
-_section_count = partial(tuple.__new__, SectionCount)
-
-
-def section_counts(issue: IssueRow) -> tuple[SectionCount, ...]:
-    return tuple([_section_count((s.name, s.count)) for s in issue.sections])
 
 
 def _items_reply(title: str, items: tuple[Item, ...], total: int, offset: int, **extra) -> Reply:
@@ -447,7 +437,7 @@ class Core:
         return self.store.issue_by_number(number) if 0 < number < MAX_ISSUE_NUMBER else None
 
     def _issue_summary(self, row: IssueRow, t: Tr, items: bool = False, offset: int = 0) -> Reply:
-        sections = section_counts(row)
+        sections = row.sections  # as the store made them: no record is rebuilt per lookup
         title = t.gettext("Issue {n}: {title}").format(n=row.number, title=row.title)
         if items:
             items, total = self.store.issue_items(row, limit=self.page_size, offset=offset,
@@ -632,7 +622,7 @@ class Core:
             seen[item.section] = seen.get(item.section, 0) + 1
             if seen[item.section] <= k:
                 first.append(item)
-        sections = section_counts(row)
+        sections = row.sections
         return Reply(title=f"New issue {row.number}: {row.title}", kind="announcement", issue=issue_ref(row),
                      sections=sections, items=tuple(first), url=row.url)
 

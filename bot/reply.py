@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from archive.model import Item, Link  # noqa: F401 (part of this contract)
+from archive.model import Item, Link, Section  # noqa: F401 (part of this contract)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class IssueRef(NamedTuple):
 
 
 class SectionCount(NamedTuple):
+    """A project and its number of items. An issue's sections come as the store made them
+    (`archive.model.Section`: the same `name` and `count`, and its `heading`)."""
+
     name: str
     count: int
 
@@ -55,7 +58,7 @@ class Reply(NamedTuple):
     text: tuple[str, ...] = ()  # paragraphs (help lines, explanations)
     items: tuple[Item, ...] = ()
     issues: tuple[IssueRef, ...] = ()
-    sections: tuple[SectionCount, ...] = ()
+    sections: tuple[SectionCount | Section, ...] = ()  # renderers read `name` and `count`
     issue: IssueRef | None = None  # the issue this reply is about, if one
     url: str | None = None
     notice: str | None = None  # "did you mean …", "no such command, searched instead"
