@@ -100,10 +100,11 @@ def _sections(blob: bytes) -> tuple[Section, ...]:
     return tuple(map(_section, unpack(blob)))
 
 
-def _items(rows: list[tuple]) -> list[Item]:
+def _items(rows: list[tuple]) -> tuple[Item, ...]:
     """Rows of items across issues (number, section, text, packed links, date) to Items."""
     dates = {d: date.fromisoformat(d) for d in {r[4] for r in rows}}  # a page spans few issues
-    return [_item((number, section, text, unpack(links), dates[d])) for number, section, text, links, d in rows]
+    return tuple([_item((number, section, text, unpack(links), dates[d]))
+                  for number, section, text, links, d in rows])
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
@@ -740,7 +741,7 @@ class Store:
         return self._projects
 
     def issue_items(self, issue: IssueRow, project: str | None = None, limit: int = -1, offset: int = 0,
-                    total: int | None = None) -> tuple[list[Item], int]:
+                    total: int | None = None) -> tuple[tuple[Item, ...], int]:
         """An issue's items (of one project) in order, and how many there are in all (pass
         `total` when the caller knows it from the section counts). The number and date come
         from `issue`: not reading them per row saves a fifth."""
@@ -755,7 +756,7 @@ class Store:
         else:
             rows = self.conn.execute(sql, (*args, limit, offset)).fetchall()
         number, day = issue.number, issue.date
-        return [_item((number, section, text, unpack(links), day)) for section, text, links in rows], total
+        return tuple([_item((number, section, text, unpack(links), day)) for section, text, links in rows]), total
 
     def _count_items(self, key: str, project: str | None) -> int:
         if project:
@@ -770,7 +771,7 @@ class Store:
     def project_items(
         self, project: str, *, since: date | None = None, until: date | None = None,
         numbers: Iterable[int] | None = None, limit: int, offset: int = 0,
-    ) -> tuple[list[Item], int]:
+    ) -> tuple[tuple[Item, ...], int]:
         """A project's items across issues (dated since..until), newest issue first."""
         where, args = "project = ? AND visible = 1", [project.casefold()]
         if since:
@@ -806,7 +807,7 @@ class Store:
     _ranker: bm25.Ranker | None = None
 
     def search(self, query: search_index.Query | list[str], *, limit: int, offset: int = 0
-               ) -> tuple[list[Item], int, bool]:
+               ) -> tuple[tuple[Item, ...], int, bool]:
         """Items matching the query (or containing every one of a list of terms), best first, the
         number of matches, and whether that number is a lower bound; see archive.search_index."""
         if not isinstance(query, search_index.Query):
@@ -815,7 +816,7 @@ class Store:
             self._ranker = bm25.Ranker(self.conn, (1.0, search_index.SECTION_WEIGHT))
         ids, total, capped = search_index.search(self.conn, query, limit, offset, self._ranker)
         if not ids:
-            return [], total, capped
+            return (), total, capped
         rows = {r[0]: r[1:] for r in self.conn.execute(
             f"SELECT id, number, section, text, links, date FROM items WHERE id IN ({','.join('?' * len(ids))})", ids)}
         return _items([rows[i] for i in ids]), total, capped

@@ -356,7 +356,7 @@ class Core:
         where = f" {scope_text}" if scope_text else ""
         title = t.gettext("“{words}”{where}: {count}, best first").format(
             words=_short(shown, 60), where=where, count=count)
-        return _items_reply(title, tuple(rows), total, offset, more_at_least=capped)
+        return _items_reply(title, rows, total, offset, more_at_least=capped)
 
     def _project_answer(self, project: str, scope: query.Scope, req: Request) -> Reply:
         _ = req.t.gettext
@@ -414,7 +414,7 @@ class Core:
                          kind="items")
         count = t.ngettext("{n} item", "{n} items", total).format(n=total)
         return _items_reply(t.gettext("{project}: {count} {scope}, newest first").format(
-            project=project, count=count, scope=scope_text), tuple(rows), total, offset)
+            project=project, count=count, scope=scope_text), rows, total, offset)
 
     def _latest_project(self, project: str, req: Request) -> Reply:
         row = self.store.latest_issue_with(project)
@@ -425,13 +425,14 @@ class Core:
 
     def _issue_section(self, row: IssueRow, project: str, req: Request) -> Reply:
         _ = req.t.gettext
-        total = sum(s.count for s in row.sections if s.name.casefold() == project.casefold())
+        wanted = project.casefold()
+        total = sum(s.count for s in row.sections if s.name.casefold() == wanted)
         items, total = self.store.issue_items(row, project, limit=self.page_size, offset=req.offset, total=total)
         if total == 0:
             return Reply(title=_("Issue {n} has no {project} section.").format(n=row.number, project=project),
                          kind="items", issue=issue_ref(row), url=row.url)
         return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=_when(row)),
-                            tuple(items), total, req.offset, issue=issue_ref(row), url=row.url)
+                            items, total, req.offset, issue=issue_ref(row), url=row.url)
 
     def _issue_row(self, number: int) -> IssueRow | None:
         return self.store.issue_by_number(number) if 0 < number < MAX_ISSUE_NUMBER else None
@@ -440,9 +441,8 @@ class Core:
         sections = row.sections  # as the store made them: no record is rebuilt per lookup
         title = t.gettext("Issue {n}: {title}").format(n=row.number, title=row.title)
         if items:
-            items, total = self.store.issue_items(row, limit=self.page_size, offset=offset,
+            shown, total = self.store.issue_items(row, limit=self.page_size, offset=offset,
                                                   total=sum(s.count for s in sections))
-            shown = tuple(items)
             return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url,
                          items=shown, more=max(0, total - offset - len(shown)))
         return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url)
@@ -635,7 +635,7 @@ class Core:
         if total == 0:
             return None
         return Reply(title=f"{project} in the new issue {row.number} ({_when(row)})", kind="items",
-                     items=tuple(items), issue=issue_ref(row), url=row.url)
+                     items=items, issue=issue_ref(row), url=row.url)
 
 
 def _when(row: IssueRow) -> str:
