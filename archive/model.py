@@ -1,8 +1,10 @@
-"""What the parser makes of one post: plain, immutable data, before it reaches the store."""
+"""What the parser makes of one post (plain, immutable data, before it reaches the store), and
+what the store's lookups hand back: decoded, by field name (how the store encodes them is its own)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +59,26 @@ class Skipped:
     path: str
     reason: str  # short, human: "not a digest issue (title 'Hello')", "invalid UTF-8", ...
     is_digest: bool = False  # True when it looked like an issue but could not be read
+
+
+# --- what the store's lookups return (NamedTuples: an answer builds dozens, and cheaply) --------
+
+Link = tuple[str, str]  # (url, label); label may be ""
+
+
+class Item(NamedTuple):
+    """An item as shown: answers (bot.reply) carry it as the store made it."""
+
+    issue: int  # the issue's number
+    section: str  # canonical project name
+    text: str  # plain text, markdown removed (with its context: "Europe: ...")
+    links: tuple[Link, ...] = ()
+    date: date | None = None  # the issue's date
+
+
+class Section(NamedTuple):
+    """One section of an issue, in the issue's order."""
+
+    name: str  # canonical project name
+    heading: str  # as written
+    count: int  # its items

@@ -1,9 +1,12 @@
-"""The SQLite store: the parsed archive, full-text search, and small bits of bot state.
+"""The SQLite store: the parsed archive, its full-text search, and the archive's metadata.
 
 One file, WAL mode, sqlite-utils for schema and writes, plain SQL for the hot read paths.
 Ingest is incremental (files are re-parsed only when their size or mtime changed) and
 idempotent, and reports which issues became visible so the announcer can enqueue
-deliveries in the same transaction.
+deliveries in the same transaction. Lookups return decoded records (`IssueRow`,
+`archive.model.Item`, `archive.model.Section`): how they are stored stays in this module.
+The bot keeps its own state (subscriptions, paging, key-values) in tables of its own in the
+same file (bot/state.py); the store never reads them.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ import sqlite_utils
 
 from archive import bm25, discovery, search_index
 from archive.dates import from_name
-from archive.model import ParsedIssue, Skipped
+from archive.model import Item, ParsedIssue, Section, Skipped
 from archive.projects import misspellings
 
 SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
@@ -77,7 +80,7 @@ class IssueRow(NamedTuple):  # built on every lookup: a NamedTuple is the cheape
     period: tuple[date, date] | None
     path: str
     url: str | None
-    sections: tuple[tuple[str, str, int], ...]  # (name, heading, item count), in order
+    sections: tuple[Section, ...]  # in order
 
 
 # An item's links and an issue's section list are stored as marshal blobs (format 4, readable by
@@ -89,6 +92,19 @@ def pack(value: tuple) -> bytes:
 
 
 unpack = marshal.loads
+_item = functools.partial(tuple.__new__, Item)  # from C: the fields come complete from our rows
+_section = functools.partial(tuple.__new__, Section)
+
+
+def _sections(blob: bytes) -> tuple[Section, ...]:
+    return tuple(map(_section, unpack(blob)))
+
+
+def _items(rows: list[tuple]) -> tuple[Item, ...]:
+    """Rows of items across issues (number, section, text, packed links, date) to Items."""
+    dates = {d: date.fromisoformat(d) for d in {r[4] for r in rows}}  # a page spans few issues
+    return tuple([_item((number, section, text, unpack(links), dates[d]))
+                  for number, section, text, links, d in rows])
 
 
 def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
@@ -99,9 +115,12 @@ def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
 
 def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
     key, number, title, d, ps, pe, path, url, sections = r
-    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, unpack(sections))
+    return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, _sections(sections))
 
 
+# The keys of `archive_meta`: schema_version, numbering ("stated"/"order"), archive_root, and
+# rehash (the first ingest after a rebuild takes the new hashes as no correction).
+_META_KEYS = ("schema_version", "numbering", "archive_root", "rehash")
 # (the preface is stored but no answer shows it: reading it on every lookup would be waste)
 ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, sections"
 # The hot statements are built once: sqlite3 finds its prepared statement by the SQL string, and
@@ -215,11 +234,10 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 
 class Store:
     def __init__(self, path: Path | str, *, readonly: bool = False):
-        """`readonly`: open with a `mode=ro` URI, write nothing; paging state is then kept in
-        memory for the process."""
+        """`readonly`: open with a `mode=ro` URI, write nothing."""
         self.path = Path(path)
         self.readonly = readonly
-        self._pages: dict[str, tuple[str, int]] = {}  # read-only: `more` state of this process
+        self._meta_table = "archive_meta"
         if readonly:
             self.conn = _connect_readonly(self.path)
         else:
@@ -230,11 +248,13 @@ class Store:
         self._projects: list[tuple[str, int]] | None = None  # cached until the next ingest
         try:
             tables = set(self.db.table_names())
-            if tables and "kv" not in tables:
+            if tables and not tables & {"archive_meta", "kv"}:  # (kv: schema 7 kept the metadata there)
                 raise StoreError(f"database {path}: a SQLite database of some other program, not digest-bot's")
             if readonly:
                 self.conn.execute("PRAGMA query_only=ON")
-                if self.kv_get("schema_version") != SCHEMA_VERSION:
+                if "archive_meta" not in tables:  # an older digest-bot's, never opened to write by this one
+                    self._meta_table = "kv"
+                if self._meta("schema_version") != SCHEMA_VERSION:
                     raise StoreError(f"database {path}: read-only, and written by another version of digest-bot"
                                      " (it needs to be rebuilt, which writes)")
                 return
@@ -257,18 +277,24 @@ class Store:
 
     def _create_schema(self) -> None:
         tables = set(self.db.table_names())
-        if "issues" in tables and self.kv_get("schema_version") != SCHEMA_VERSION:
+        if "archive_meta" not in tables:
+            with self._transaction():
+                self.conn.execute("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)")
+                if "kv" in tables:  # schema 7 kept these in `kv`, beside the bot's keys (which stay there)
+                    keys = ",".join(f"'{k}'" for k in _META_KEYS)
+                    self.conn.execute(f"INSERT OR IGNORE INTO archive_meta SELECT key, value FROM kv WHERE key IN ({keys})")
+                    self.conn.execute(f"DELETE FROM kv WHERE key IN ({keys})")
+        if "issues" in tables and self._meta("schema_version") != SCHEMA_VERSION:
             # An older layout of the parsed archive: drop it, and the next ingest re-reads every
-            # post. What was announced (announced_keys), subscriptions and bot state stay.
+            # post. What was announced (announced_keys) and the bot's state stay.
             self.conn.executescript(
                 "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items;"
                 " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;"
-                " DELETE FROM kv WHERE key = 'archive_root';"  # so `ask` ingests again before answering
+                " DELETE FROM archive_meta WHERE key = 'archive_root';"  # so `ask` ingests again before answering
                 # a new parser reads the same posts a little differently: that is no correction
-                " INSERT OR REPLACE INTO kv (key, value) VALUES ('rehash', '1');")
+                " INSERT OR REPLACE INTO archive_meta (key, value) VALUES ('rehash', '1');")
         self.conn.executescript(
             """
-            CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS files (
                 path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
                 issue_key TEXT, reason TEXT, is_digest INTEGER DEFAULT 0);
@@ -294,34 +320,37 @@ class Store:
             -- keys that were ever visible, and what they looked like: the event source of truth,
             -- so a rename or a delete-then-add never counts as a new publication
             CREATE TABLE IF NOT EXISTS announced_keys (key TEXT PRIMARY KEY, hash TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS subscriptions (
-                platform TEXT NOT NULL, user TEXT NOT NULL, project TEXT NOT NULL,
-                PRIMARY KEY (platform, user, project));
-            CREATE TABLE IF NOT EXISTS conversations (
-                conversation TEXT PRIMARY KEY, command TEXT NOT NULL, offset INTEGER NOT NULL);
             """
         )
         search_index.install(self.conn)
-        self.kv_set("schema_version", SCHEMA_VERSION)
+        self._set_meta("schema_version", SCHEMA_VERSION)
 
     def forget_archive(self) -> None:
-        """Start afresh for another archive: its posts, what counted as published and paging
-        state go (the caller seeds the new back catalogue); subscriptions and bot state stay."""
+        """Start afresh for another archive: its posts and what counted as published go (the
+        caller seeds the new back catalogue, and forgets what its own state said of the old one)."""
         with self._transaction():
-            for table in ("items", "issues", "files", "announced_keys", "conversations"):
+            for table in ("items", "issues", "files", "announced_keys"):
                 self.conn.execute(f"DELETE FROM {table}")
-            self.conn.execute("DELETE FROM kv WHERE key IN ('archive_root', 'numbering')")
+            self.conn.execute("DELETE FROM archive_meta WHERE key IN ('archive_root', 'numbering')")
         self._projects = None
 
-    # --- kv ----------------------------------------------------------------------------
+    # --- the archive's metadata --------------------------------------------------------
 
-    def kv_get(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+    @property
+    def archive_root(self) -> str | None:
+        """The archive this database was last filled from (None: never, or it was rebuilt)."""
+        return self._meta("archive_root")
+
+    def set_archive_root(self, root: str) -> None:
+        self._set_meta("archive_root", root)
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute(f"SELECT value FROM {self._meta_table} WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def kv_set(self, key: str, value: str) -> None:
+    def _set_meta(self, key: str, value: str) -> None:
         self.conn.execute(
-            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO archive_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
@@ -352,7 +381,7 @@ class Store:
         table.insert() wraps itself in `with conn:`, which would COMMIT half-way)."""
         root = Path(root)
         summary = IngestSummary()
-        self._numbering = self.kv_get("numbering")
+        self._numbering = self._meta("numbering")
         # a duplicate is parsed again each time: the issue it lost to may have changed or gone
         recorded = self.conn.execute("SELECT path, mtime_ns, size, reason FROM files").fetchall()
         known = {p: (m, s) for p, m, s, r in recorded if not (r or "").startswith("duplicate of")}
@@ -519,14 +548,14 @@ class Store:
             c.executemany("UPDATE items SET number = ? WHERE issue_key = ?", moved)
             c.execute("UPDATE issues SET is_issue = 1 WHERE NOT is_issue")
             c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'")
-            self.kv_set("numbering", "order")
+            self._set_meta("numbering", "order")
             return "order"
         c.execute("UPDATE issues SET is_issue = (number_from != '') WHERE is_issue != (number_from != '')")
         c.execute("UPDATE files SET reason = 'not a digest issue (no number in its title, front matter or file name)',"
                   " is_digest = 0 WHERE reason IS NULL AND issue_key IN (SELECT key FROM issues WHERE NOT is_issue)")
         c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'"
                   " AND issue_key IN (SELECT key FROM issues WHERE is_issue)")
-        self.kv_set("numbering", "stated")
+        self._set_meta("numbering", "stated")
         return "stated"
 
     def _parse_all(self, parser, todo: list[tuple[str, Path]], dated: dict, progress) -> Iterator:
@@ -638,10 +667,10 @@ class Store:
         for key, visible in flips:  # the index triggers follow items.visible
             c.execute("UPDATE issues SET visible = ? WHERE key = ?", (visible, key))
             c.execute("UPDATE items SET visible = ? WHERE issue_key = ?", (visible, key))
-        if self.kv_get("rehash"):  # the first ingest after a schema change: new hashes, no edits
+        if self._meta("rehash"):  # the first ingest after a schema change: new hashes, no edits
             c.execute("UPDATE announced_keys SET hash = (SELECT hash FROM issues i WHERE i.key = announced_keys.key"
                       " AND i.visible = 1) WHERE key IN (SELECT key FROM issues WHERE visible = 1)")
-            c.execute("DELETE FROM kv WHERE key = 'rehash'")
+            c.execute("DELETE FROM archive_meta WHERE key = 'rehash'")
         changes = []
         rows = c.execute(
             "SELECT i.key, i.number, i.hash, a.hash FROM issues i LEFT JOIN announced_keys a ON a.key = i.key"
@@ -698,10 +727,10 @@ class Store:
         return self.conn.execute(
             "SELECT key, number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC").fetchall()
 
-    def sections(self, key: str) -> list[tuple[str, str, int]]:
-        """(name, heading, item count) of an issue's sections, in order."""
+    def sections(self, key: str) -> list[Section]:
+        """An issue's sections, in order."""
         row = self.conn.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()
-        return list(unpack(row[0])) if row else []
+        return list(_sections(row[0])) if row else []
 
     def projects(self) -> list[tuple[str, int]]:
         """Every section name with its number of visible items, most first."""
@@ -711,18 +740,23 @@ class Store:
             ).fetchall()
         return self._projects
 
-    def issue_items(self, key: str, project: str | None = None, limit: int = -1, offset: int = 0,
-                    total: int | None = None) -> tuple[list[tuple[str, str, bytes]], int]:
-        """An issue's items (of one project) in order, as (section, text, packed links), and how
-        many there are in all (pass `total` when the caller knows it from the section counts).
-        The issue's number and date are the caller's: not reading them per row saves a fifth."""
+    def issue_items(self, issue: IssueRow, project: str | None = None, limit: int = -1, offset: int = 0,
+                    total: int | None = None) -> tuple[tuple[Item, ...], int]:
+        """An issue's items (of one project) in order, and how many there are in all (pass
+        `total` when the caller knows it from the section counts). The number and date come
+        from `issue`: not reading them per row saves a fifth."""
+        key = issue.key
         sql, args = (_ISSUE_PROJECT_ITEMS, (key, project.casefold())) if project else (_ISSUE_ITEMS, (key,))
-        if total is not None:
-            return self.conn.execute(sql, (*args, limit, offset)).fetchall(), total
-        rows = self.conn.execute(sql, (*args, limit + 1 if limit >= 0 else -1, offset)).fetchall()
-        if limit < 0 or len(rows) <= limit:  # the last page: the count is known without counting
-            return rows, offset + len(rows) if rows or not offset else self._count_items(key, project)
-        return rows[:limit], self._count_items(key, project)
+        if total is None:
+            rows = self.conn.execute(sql, (*args, limit + 1 if limit >= 0 else -1, offset)).fetchall()
+            if limit < 0 or len(rows) <= limit:  # the last page: the count is known without counting
+                total = offset + len(rows) if rows or not offset else self._count_items(key, project)
+            else:
+                rows, total = rows[:limit], self._count_items(key, project)
+        else:
+            rows = self.conn.execute(sql, (*args, limit, offset)).fetchall()
+        number, day = issue.number, issue.date
+        return tuple([_item((number, section, text, unpack(links), day)) for section, text, links in rows]), total
 
     def _count_items(self, key: str, project: str | None) -> int:
         if project:
@@ -737,7 +771,7 @@ class Store:
     def project_items(
         self, project: str, *, since: date | None = None, until: date | None = None,
         numbers: Iterable[int] | None = None, limit: int, offset: int = 0,
-    ) -> tuple[list[tuple], int]:
+    ) -> tuple[tuple[Item, ...], int]:
         """A project's items across issues (dated since..until), newest issue first."""
         where, args = "project = ? AND visible = 1", [project.casefold()]
         if since:
@@ -759,7 +793,7 @@ class Store:
             " ORDER BY date DESC, number DESC, position LIMIT ? OFFSET ?",
             (*args, limit, offset),
         ).fetchall()
-        return rows, total
+        return _items(rows), total
 
     def last_numbers_with(self, project: str, n: int) -> list[int]:
         """The numbers of the newest `n` issues that have a section for `project`."""
@@ -773,7 +807,7 @@ class Store:
     _ranker: bm25.Ranker | None = None
 
     def search(self, query: search_index.Query | list[str], *, limit: int, offset: int = 0
-               ) -> tuple[list[tuple], int, bool]:
+               ) -> tuple[tuple[Item, ...], int, bool]:
         """Items matching the query (or containing every one of a list of terms), best first, the
         number of matches, and whether that number is a lower bound; see archive.search_index."""
         if not isinstance(query, search_index.Query):
@@ -782,72 +816,22 @@ class Store:
             self._ranker = bm25.Ranker(self.conn, (1.0, search_index.SECTION_WEIGHT))
         ids, total, capped = search_index.search(self.conn, query, limit, offset, self._ranker)
         if not ids:
-            return [], total, capped
+            return (), total, capped
         rows = {r[0]: r[1:] for r in self.conn.execute(
             f"SELECT id, number, section, text, links, date FROM items WHERE id IN ({','.join('?' * len(ids))})", ids)}
-        return [rows[i] for i in ids], total, capped
+        return _items([rows[i] for i in ids]), total, capped
 
     def issue_project_names(self, key: str) -> list[str]:
-        return [name for name, _, _ in self.sections(key)]
+        return [s.name for s in self.sections(key)]
 
-    def export(self) -> Iterator[tuple[IssueRow, list[tuple[str, str, list[tuple[str, str, bytes]]]]]]:
+    def export(self) -> Iterator[tuple[IssueRow, list[tuple[Section, list[Item]]]]]:
         """Every visible issue, oldest first, with its sections and their items."""
         for r in self.conn.execute(
             f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 ORDER BY date, number"
         ).fetchall():
             issue = issue_row(r)
-            items, _ = self.issue_items(issue.key)
-            by_section: dict[str, list[tuple]] = {}
-            for row in items:
-                by_section.setdefault(row[0], []).append(row)
-            yield issue, [(name, heading, by_section.get(name, [])) for name, heading, _ in issue.sections]
-
-    # --- subscriptions and conversation state -------------------------------------------
-
-    def subscribe(self, platform: str, user: str, project: str) -> bool:
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO subscriptions (platform, user, project) VALUES (?,?,?)", (platform, user, project)
-        )
-        return cur.rowcount == 1
-
-    def unsubscribe(self, platform: str, user: str, project: str | None) -> int:
-        if project is None:
-            cur = self.conn.execute("DELETE FROM subscriptions WHERE platform = ? AND user = ?", (platform, user))
-        else:
-            cur = self.conn.execute(
-                "DELETE FROM subscriptions WHERE platform = ? AND user = ? AND project = ?", (platform, user, project)
-            )
-        return cur.rowcount
-
-    def subscriptions_of(self, platform: str, user: str) -> list[str]:
-        return [p for (p,) in self.conn.execute(
-            "SELECT project FROM subscriptions WHERE platform = ? AND user = ? ORDER BY project", (platform, user)
-        )]
-
-    def subscribers(self, project: str) -> list[tuple[str, str]]:
-        return self.conn.execute(
-            "SELECT platform, user FROM subscriptions WHERE project = ? ORDER BY platform, user", (project,)
-        ).fetchall()
-
-    def remember_page(self, conversation: str, command: str, offset: int) -> None:
-        if self.readonly:
-            self._pages[conversation] = (command, offset)
-            return
-        self.conn.execute(
-            "INSERT INTO conversations (conversation, command, offset) VALUES (?,?,?)"
-            " ON CONFLICT(conversation) DO UPDATE SET command = excluded.command, offset = excluded.offset",
-            (conversation, command, offset),
-        )
-
-    def forget_page(self, conversation: str) -> None:
-        if self.readonly:
-            self._pages.pop(conversation, None)
-            return
-        self.conn.execute("DELETE FROM conversations WHERE conversation = ?", (conversation,))
-
-    def last_page(self, conversation: str) -> tuple[str, int] | None:
-        if self.readonly:
-            return self._pages.get(conversation)
-        return self.conn.execute(
-            "SELECT command, offset FROM conversations WHERE conversation = ?", (conversation,)
-        ).fetchone()
+            items, _ = self.issue_items(issue)
+            by_section: dict[str, list[Item]] = {}
+            for item in items:
+                by_section.setdefault(item.section, []).append(item)
+            yield issue, [(s, by_section.get(s.name, [])) for s in issue.sections]

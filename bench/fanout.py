@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "tests" / "slack"))
 sys.path.insert(0, str(ROOT / "tests" / "matrix"))
 
 from archive.store import Store  # noqa: E402
+from bot.state import BotState  # noqa: E402
 from tests.bot_process import BotProcess  # noqa: E402
 from tests.posts import write_issue  # noqa: E402
 
@@ -78,8 +79,9 @@ def _prepare(tmp: Path, users: list[str], platform: str, toml: str) -> Path:
     write_issue(site, 1, date(2026, 10, 1), {"Heat": ["Heat one.  \n<http://example.org/heat/1>"]})
     db = tmp / "bot.db"
     store = Store(db)
+    state = BotState.of(store)
     for u in users:
-        store.subscribe(platform, u, "Heat")
+        state.subscribe(platform, u, "Heat")
     store.close()
     (tmp / "config.toml").write_text(BASE_TOML + toml)
     return site

@@ -159,7 +159,7 @@ async def bench(n: int, warmup: int) -> dict[str, list[float]]:
         config = Config()
         ingest(store, config)
         core = Core(store, config)
-        adapter = MatrixAdapter(make_client(cfg, tmp / "nio"), core, store, cfg)
+        adapter = MatrixAdapter(make_client(cfg, tmp / "nio"), core, core.state, cfg)
         await adapter.start()
 
         tasks = [asyncio.create_task(user.run()), asyncio.create_task(echo.run()),

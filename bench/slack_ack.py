@@ -47,11 +47,12 @@ async def run_fake() -> None:
 # --- the bot process -------------------------------------------------------------------
 
 async def run_bot(fake_port: int, db: str) -> None:
-    from adapters.slack import SeenEvents, SlackAdapter, make_app
+    from adapters.slack import SlackAdapter, make_app
     from archive.store import Store
     from bot.config import Config, SlackConfig
     from bot.core import Core
     from bot.ingest import ingest
+    from bot.state import BotState
 
     config = Config()
     store = Store(db)
@@ -59,7 +60,7 @@ async def run_bot(fake_port: int, db: str) -> None:
     core = Core(store, config)
     cfg = SlackConfig(mode="http", host="127.0.0.1", port=0, base_url=f"http://127.0.0.1:{fake_port}/api/")
     os.environ.update({cfg.bot_token_env: TOKEN, cfg.signing_secret_env: SECRET})  # where the adapter reads them
-    app, answers = make_app(cfg, core, SeenEvents(store.db.conn))
+    app, answers = make_app(cfg, core, BotState.of(store).seen_events("slack"))
     adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     print(f"PORT {adapter.port}", flush=True)

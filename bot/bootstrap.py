@@ -36,7 +36,7 @@ from bot.config import Config, secret
 from bot.delivery import Destination, Platform
 from bot.outbox import DestinationSpec, DestinationStatus, Outbox
 from bot.reply import Context
-from bot.scan import Bot, LangOf, no_language
+from bot.scan import Bot, LangOf
 from bot.watcher import Watcher
 
 log = logging.getLogger("digest_bot.app")
@@ -103,15 +103,15 @@ def build_platforms(config: Config, bot: Bot, db_path: Path) -> list[Platform]:
     when configured)."""
     platforms: list[Platform] = []
     if config.slack and config.slack.configured():
-        from adapters.slack import SeenEvents, SlackAdapter
+        from adapters.slack import SlackAdapter, seen
 
-        seen = SeenEvents(bot.store.db.conn)  # the adapter's port on the store: handled event ids
-        platforms.append(SlackAdapter.from_config(config.slack, bot.core, seen))
+        handled = bot.state.seen_events(seen.PLATFORM, keep_seconds=seen.KEEP_SECONDS)  # its SeenEventsPort
+        platforms.append(SlackAdapter.from_config(config.slack, bot.core, handled))
     if config.matrix and config.matrix.configured():
         from adapters.matrix import MatrixAdapter, make_client
 
         client = make_client(config.matrix, db_path.parent / "matrix-store")  # e2e crypto store
-        platforms.append(MatrixAdapter(client, bot.core, bot.store, config.matrix))
+        platforms.append(MatrixAdapter(client, bot.core, bot.state, config.matrix))  # its KeyValue port
     return platforms
 
 
@@ -230,10 +230,9 @@ class Running:
 
 
 def subscriber_languages(bot: Bot) -> LangOf:
-    """Where a subscriber's own language comes from, for their subscription DMs (issue #10). The
-    one wiring point: BotState.language_of (bot/state.py, issue #11) once it exists; until then
-    no one has one, and a DM is in its destination's language."""
-    return no_language
+    """Where a subscriber's own language comes from, for their subscription DMs: the language of
+    their latest `subscribe` (None: a DM is in its destination's language)."""
+    return bot.state.language_of
 
 
 async def start(config: Config, db_path: Path, *, clock=None, stop: asyncio.Event | None = None,

@@ -313,11 +313,10 @@ def cmd_chat(args, config, db) -> int:
             if line.strip():
                 print(render_text(core.handle(line, ctx)))
     finally:
-        core.store.forget_page(ctx.conversation)
+        core.state.forget_page(ctx.conversation)
 
 
 def cmd_export(args, config, db) -> int:
-    from archive.store import unpack
     from bot.ingest import ensure_ingested
 
     store = _store(db, args.readonly)
@@ -332,10 +331,9 @@ def cmd_export(args, config, db) -> int:
             "path": issue.path,
             "url": issue.url,
             "sections": [
-                {"name": name, "heading": heading,
-                 "items": [{"text": text, "links": [{"url": u, "label": l} for u, l in unpack(links)]}
-                           for _, text, links in items]}
-                for name, heading, items in sections
+                {"name": section.name, "heading": section.heading,
+                 "items": [{"text": it.text, "links": [{"url": u, "label": l} for u, l in it.links]} for it in items]}
+                for section, items in sections
             ],
         })
     json.dump({"issues": issues}, sys.stdout, ensure_ascii=False, indent=2)

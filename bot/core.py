@@ -10,7 +10,6 @@ import logging
 import re
 import sqlite3
 from datetime import date
-from functools import partial
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -18,13 +17,14 @@ from rapidfuzz import fuzz, process
 from archive.numerals import parse_number
 from archive.projects import ProjectNames
 from archive.search_index import Query, day_range, issue_range
-from archive.store import IssueRow, Store, unpack
+from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import query
 from bot.commands import command
 from bot.config import Config
 from bot.i18n import N_, Tr, detect, text_language, tr
 from bot.reply import Context, IssueRef, Item, Reply, SectionCount
+from bot.state import BotState
 
 log = logging.getLogger(__name__)
 
@@ -41,28 +41,6 @@ TYPO_THRESHOLD = 75
 
 def issue_ref(row: IssueRow) -> IssueRef:
     return IssueRef(row.number, row.title, row.date, row.period, row.url)
-
-
-# tuple.__new__ straight from C: the fields come complete from our own rows, and going through
-# a NamedTuple's Python __new__ doubles the cost of a page's items and sections.
-_item = partial(tuple.__new__, Item)
-_section_count = partial(tuple.__new__, SectionCount)
-
-
-def section_counts(issue: IssueRow) -> tuple[SectionCount, ...]:
-    return tuple([_section_count((name, n)) for name, _, n in issue.sections])
-
-
-def to_items(rows: list[tuple]) -> tuple[Item, ...]:
-    """Rows of items across issues (number, section, text, packed links, date) to Items."""
-    dates = {d: date.fromisoformat(d) for d in {r[4] for r in rows}}  # a page spans few issues
-    return tuple([_item((number, section, text, unpack(links), dates[d])) for number, section, text, links, d in rows])
-
-
-def issue_items(issue: IssueRow, rows: list[tuple]) -> tuple[Item, ...]:
-    """Rows of one issue's items (section, text, packed links) to Items."""
-    number, day = issue.number, issue.date
-    return tuple([_item((number, section, text, unpack(links), day)) for section, text, links in rows])
 
 
 def _items_reply(title: str, items: tuple[Item, ...], total: int, offset: int, **extra) -> Reply:
@@ -86,8 +64,10 @@ class Request(NamedTuple):
 
 
 class Core:
-    def __init__(self, store: Store, config: Config):
+    def __init__(self, store: Store, config: Config, state: BotState | None = None):
+        """`state`: subscriptions and paging (default: the bot's state in `store`'s database)."""
         self.store = store
+        self.state = state if state is not None else BotState.of(store)
         self.config = config
         self.page_size = config.page_size
         a = config.archive
@@ -139,17 +119,17 @@ class Core:
 
     def _remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
         """Keep what `more` continues: the command and offset of an answer with more to show, or
-        nothing. The store holds it (an `ask` is a process of its own); this process's last write
+        nothing. The database holds it (an `ask` is a process of its own); this process's last write
         per conversation is mirrored, so a command that changes nothing touches no SQL. That is
         safe because a conversation lives in one process: the bot's, or one `chat` session."""
         key = ctx.conversation
         page = (text, offset) if reply.more > 0 else None
-        last = self._pages[key] if key in self._pages else self.store.last_page(key)
+        last = self._pages[key] if key in self._pages else self.state.last_page(key)
         if page != last:
             if page is None:
-                self.store.forget_page(key)
+                self.state.forget_page(key)
             else:
-                self.store.remember_page(key, text, offset)
+                self.state.remember_page(key, text, offset)
         if len(self._pages) >= MAX_MIRRORED_PAGES:
             self._pages.clear()
         self._pages[key] = page
@@ -378,7 +358,7 @@ class Core:
         where = f" {scope_text}" if scope_text else ""
         title = t.gettext("“{words}”{where}: {count}, best first").format(
             words=_short(shown, 60), where=where, count=count)
-        return _items_reply(title, to_items(rows), total, offset, more_at_least=capped)
+        return _items_reply(title, rows, total, offset, more_at_least=capped)
 
     def _project_answer(self, project: str, scope: query.Scope, req: Request) -> Reply:
         _ = req.t.gettext
@@ -436,7 +416,7 @@ class Core:
                          kind="items")
         count = t.ngettext("{n} item", "{n} items", total).format(n=total)
         return _items_reply(t.gettext("{project}: {count} {scope}, newest first").format(
-            project=project, count=count, scope=scope_text), to_items(rows), total, offset)
+            project=project, count=count, scope=scope_text), rows, total, offset)
 
     def _latest_project(self, project: str, req: Request) -> Reply:
         row = self.store.latest_issue_with(project)
@@ -447,24 +427,24 @@ class Core:
 
     def _issue_section(self, row: IssueRow, project: str, req: Request) -> Reply:
         _ = req.t.gettext
-        total = sum(n for name, _x, n in row.sections if name.casefold() == project.casefold())
-        rows, total = self.store.issue_items(row.key, project, limit=self.page_size, offset=req.offset, total=total)
+        wanted = project.casefold()
+        total = sum(s.count for s in row.sections if s.name.casefold() == wanted)
+        items, total = self.store.issue_items(row, project, limit=self.page_size, offset=req.offset, total=total)
         if total == 0:
             return Reply(title=_("Issue {n} has no {project} section.").format(n=row.number, project=project),
                          kind="items", issue=issue_ref(row), url=row.url)
         return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=_when(row)),
-                            issue_items(row, rows), total, req.offset, issue=issue_ref(row), url=row.url)
+                            items, total, req.offset, issue=issue_ref(row), url=row.url)
 
     def _issue_row(self, number: int) -> IssueRow | None:
         return self.store.issue_by_number(number) if 0 < number < MAX_ISSUE_NUMBER else None
 
     def _issue_summary(self, row: IssueRow, t: Tr, items: bool = False, offset: int = 0) -> Reply:
-        sections = section_counts(row)
+        sections = row.sections  # as the store made them: no record is rebuilt per lookup
         title = t.gettext("Issue {n}: {title}").format(n=row.number, title=row.title)
         if items:
-            rows, total = self.store.issue_items(row.key, limit=self.page_size, offset=offset,
-                                                 total=sum(s.count for s in sections))
-            shown = issue_items(row, rows)
+            shown, total = self.store.issue_items(row, limit=self.page_size, offset=offset,
+                                                  total=sum(s.count for s in sections))
             return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url,
                          items=shown, more=max(0, total - offset - len(shown)))
         return Reply(title=title, kind="issue", issue=issue_ref(row), sections=sections, url=row.url)
@@ -563,7 +543,7 @@ class Core:
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
-        last = self.store.last_page(req.ctx.conversation)
+        last = self.state.last_page(req.ctx.conversation)
         if last is None:
             return Reply(title=_("Nothing more to show."), kind="text")
         text, last_offset = last
@@ -589,7 +569,7 @@ class Core:
             return error(_("Subscriptions reach people in Slack or Matrix, where this bot runs."),
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
-        new = self.store.subscribe(req.ctx.platform, req.ctx.user, project)
+        new = self.state.subscribe(req.ctx.platform, req.ctx.user, project, lang=req.t.lang)
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -605,13 +585,13 @@ class Core:
         if not args:
             return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
         if args[0].casefold() in ("all", "全部", "所有"):
-            n = self.store.unsubscribe(req.ctx.platform, req.ctx.user, None)
+            n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, None)
             return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
                                               n).format(n=n), kind="text")
         project, _used = self.resolve_project(args)
         if project is None:
             return self._unknown_project(args[0], req.t)
-        n = self.store.unsubscribe(req.ctx.platform, req.ctx.user, project)
+        n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, project)
         title = _("Unsubscribed from {project}.") if n else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=project), kind="text")
 
@@ -619,7 +599,7 @@ class Core:
              help=N_("what you are subscribed to"), examples=("subscriptions", "我的订阅"))
     def _subscriptions(self, req: Request) -> Reply:
         _ = req.t.gettext
-        projects = self.store.subscriptions_of(req.ctx.platform, req.ctx.user)
+        projects = self.state.subscriptions_of(req.ctx.platform, req.ctx.user)
         if not projects:
             return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
         return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
@@ -641,8 +621,8 @@ class Core:
         """The language an issue is written in (its title and items), for "auto" announcements."""
         lang = self._issue_langs.get(row.key)
         if lang is None:
-            rows, _ = self.store.issue_items(row.key)
-            lang = text_language(" ".join([row.title, *(r[1] for r in rows)]))
+            items, _ = self.store.issue_items(row)
+            lang = text_language(" ".join([row.title, *(i.text for i in items)]))
             if len(self._issue_langs) > 10_000:
                 self._issue_langs.clear()
             self._issue_langs[row.key] = lang
@@ -659,16 +639,15 @@ class Core:
             return None
         t = self._announcing(row, lang)
         k = self.config.announce.items_per_section if items_per_section is None else items_per_section
-        rows, _ = self.store.issue_items(row.key)
+        items, _ = self.store.issue_items(row)
         seen: dict[str, int] = {}
         first = []
-        for r in rows:
-            seen[r[0]] = seen.get(r[0], 0) + 1
-            if seen[r[0]] <= k:
-                first.append(r)
-        sections = section_counts(row)
+        for item in items:
+            seen[item.section] = seen.get(item.section, 0) + 1
+            if seen[item.section] <= k:
+                first.append(item)
         reply = Reply(title=t.gettext("New issue {n}: {title}").format(n=row.number, title=row.title),
-                      kind="announcement", issue=issue_ref(row), sections=sections, items=issue_items(row, first),
+                      kind="announcement", issue=issue_ref(row), sections=row.sections, items=tuple(first),
                       url=row.url)
         return reply if t.lang == "en" else _localized(reply, t)
 
@@ -678,13 +657,13 @@ class Core:
         row = self.store.issue_by_number(number)
         if row is None:
             return None
-        rows, total = self.store.issue_items(row.key, project)
+        items, total = self.store.issue_items(row, project)
         if total == 0:
             return None
         t = self._announcing(row, lang)
         reply = Reply(title=t.gettext("{project} in the new issue {n} ({when})").format(
                           project=t.gettext(PREFACE) if project == PREFACE else project, n=row.number, when=_when(row)),
-                      kind="items", items=issue_items(row, rows), issue=issue_ref(row), url=row.url)
+                      kind="items", items=items, issue=issue_ref(row), url=row.url)
         return reply if t.lang == "en" else _localized(reply, t)
 
 

@@ -14,6 +14,7 @@ from archive.store import IngestSummary, Store, StoreError
 from bot.clock import clock_from_env
 from bot.config import Config
 from bot.database import archive_identity
+from bot.state import BotState
 
 
 def today() -> date:
@@ -26,17 +27,20 @@ def make_parser(config: Config):
     return Parser(config.archive)
 
 
-def make_outbox(store: Store, clock=None):
+def make_outbox(store: Store, clock=None, state: BotState | None = None):
+    """The outbox on `store`'s database; its DMs go to the subscribers in `state` (default: the
+    bot's state in that database)."""
     from bot.outbox import Outbox
 
     extra = {"clock": clock} if clock else {}
-    return Outbox(store.db, issue_projects=store.issue_project_names, subscribers=store.subscribers, **extra)
+    state = state if state is not None else BotState.of(store)
+    return Outbox(store.db, issue_projects=store.issue_project_names, subscribers=state.subscribers, **extra)
 
 
 def ensure_ingested(store: Store, config: Config) -> None:
     """A store that has never ingested anything, or was built from another archive, gets the
     configured archive first."""
-    built_from = store.kv_get("archive_root")
+    built_from = store.archive_root
     if built_from is not None and archive_identity(Path(built_from)) == archive_identity(config.archive.path):
         return
     if store.readonly:
@@ -73,10 +77,11 @@ def ingest(
     root = Path(root).resolve() if root else config.archive.path
     if not root.is_dir():
         raise FileNotFoundError(f"archive not found: {root}")
-    built_from = store.kv_get("archive_root")
+    built_from = store.archive_root
     afresh = built_from is not None and archive_identity(Path(built_from)) != archive_identity(root)
     if afresh:  # a database belongs to one archive: this one's back catalogue is seeded, not announced
         store.forget_archive()
+        BotState.of(store).forget_pages()  # `more` continued answers about the other archive
         on_change = None
     elif on_change is None:  # every ingest queues announcements, whichever command runs it
         on_change = make_outbox(store).on_change
@@ -85,7 +90,7 @@ def ingest(
     ) as summary:
         if on_change and summary.changes:  # the outbox rows commit with the ingest, or neither does
             on_change(store.db, summary.changes)
-    store.kv_set("archive_root", str(root))
+    store.set_archive_root(str(root))
     if afresh:
         seeded = _seed_destinations(store)
         notice(f"database {store.path} was built from archive {built_from}; started afresh for {root}"

@@ -1,8 +1,9 @@
-"""The small state interfaces the chat adapters get instead of the whole Store.
+"""The small state interfaces the chat adapters get instead of the store or the bot's state.
 
-The composition root builds them from the Store (`archive.store.Store` has `kv_get`/`kv_set`;
-`adapters.slack.seen.SeenEvents` keeps its table in the store's database), so an adapter sees
-only the state it needs and tests can hand it any object of the same shape.
+The bot's state lives in bot/state.py (tables of its own in the archive's SQLite file); the
+composition root (bot/bootstrap.py) hands each adapter the part it needs: Matrix gets the
+`BotState` as its `KeyValue`, Slack a `bot.state.SeenEvents` as its `SeenEventsPort`. An
+adapter sees nothing else of the database, and tests can hand it any object of the same shape.
 """
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from archive.model import Item, Link, Section  # noqa: F401 (part of this contract)
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -28,15 +30,8 @@ class Context:
 # A reply and its parts are NamedTuples: immutable, and an answer builds dozens of them (a frozen
 # dataclass costs 0.7 µs each to build and 1.5 µs for a Reply, a NamedTuple 0.25 µs and 0.5 µs).
 
-Link = tuple[str, str]  # (url, label); plain pairs, straight from the store with no per-link work
-
-
-class Item(NamedTuple):
-    issue: int
-    section: str  # canonical project name
-    text: str  # plain text, markdown removed
-    links: tuple[Link, ...] = ()  # (url, label) pairs; label may be ""
-    date: date | None = None  # the issue's date
+# `Item` (number, section, text, (url, label) links, date) is the archive's (archive.model): the
+# store's lookups make them and a reply carries them as they are, with no per-item work between.
 
 
 class IssueRef(NamedTuple):
@@ -48,6 +43,9 @@ class IssueRef(NamedTuple):
 
 
 class SectionCount(NamedTuple):
+    """A project and its number of items. An issue's sections come as the store made them
+    (`archive.model.Section`: the same `name` and `count`, and its `heading`)."""
+
     name: str
     count: int
 
@@ -60,7 +58,7 @@ class Reply(NamedTuple):
     text: tuple[str, ...] = ()  # paragraphs (help lines, explanations)
     items: tuple[Item, ...] = ()
     issues: tuple[IssueRef, ...] = ()
-    sections: tuple[SectionCount, ...] = ()
+    sections: tuple[SectionCount | Section, ...] = ()  # renderers read `name` and `count`
     issue: IssueRef | None = None  # the issue this reply is about, if one
     url: str | None = None
     notice: str | None = None  # "did you mean …", "no such command, searched instead"

@@ -1,4 +1,4 @@
-"""The platform-free bot: store, parser, core and outbox, and the scan that ties the archive
+"""The platform-free bot: store, state, parser, core and outbox, and the scan that ties the archive
 to the outbox (each scan ingests what changed, queues what was published, wakes the announcer).
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bot.core import Core
 from bot.ingest import ingest, make_outbox, make_parser
 from bot.outbox import DestinationSpec, Pending
 from bot.reply import Reply
+from bot.state import BotState
 
 log = logging.getLogger("digest_bot.scan")
 
@@ -26,16 +27,18 @@ def no_language(platform: str, user: str) -> str | None:
 
 
 class Bot:
-    """Store + parser + core + outbox, and the scan that ties the archive to the outbox."""
+    """Store + the bot's state + parser + core + outbox, and the scan that ties the archive to
+    the outbox."""
 
     def __init__(self, config: Config, db_path: Path, *, clock=None, archive: Path | None = None):
         self.config = config
         self.clock = clock or clock_from_env()
         self.root = Path(archive).resolve() if archive else config.archive.path
         self.store = Store(db_path)
+        self.state = BotState.of(self.store)  # subscriptions, paging, the adapters' key-values
         self.parser = make_parser(config)
-        self.core = Core(self.store, config)
-        self.outbox = make_outbox(self.store, clock=self.clock.now)
+        self.core = Core(self.store, config, self.state)
+        self.outbox = make_outbox(self.store, clock=self.clock.now, state=self.state)
         self.on_scanned: Callable[[], None] = lambda: None
         # a subscriber's own language for their DMs (else the destination's); set by bot.bootstrap
         self.lang_of: LangOf = no_language

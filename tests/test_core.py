@@ -11,6 +11,7 @@ from bot.core import Core
 from bot.i18n import tr
 from bot.ingest import ingest
 from bot.reply import Context
+from bot.state import BotState
 from tests.conftest import TODAY
 from tests.posts import write_issue
 
@@ -136,7 +137,7 @@ def test_more_pages_through_the_last_answer(bot):
 
 def test_paging_state_is_stored_and_a_repeated_command_touches_none(bot, store):
     ask(bot, "cinder")
-    assert store.last_page(ME.conversation) == ("cinder", 0)  # what an `ask` in another process reads
+    assert BotState.of(store).last_page(ME.conversation) == ("cinder", 0)  # what an `ask` in another process reads
     statements = []
     store.conn.set_trace_callback(statements.append)
     try:
@@ -146,7 +147,7 @@ def test_paging_state_is_stored_and_a_repeated_command_touches_none(bot, store):
     finally:
         store.conn.set_trace_callback(None)
     assert [s.split()[0] for s in statements if "conversations" in s] == ["DELETE"]
-    assert store.last_page(ME.conversation) is None
+    assert BotState.of(store).last_page(ME.conversation) is None
 
 
 def test_a_misspelt_project_is_answered_and_said(bot):
@@ -180,7 +181,7 @@ def test_subscriptions(bot):
     assert "已经订阅" in ask(bot, "订阅 Neutron").title  # asked in Chinese, answered in Chinese
     assert not ask(bot, "subscribe quux").ok
     assert ask(bot, "subscriptions").text == ("Neutron",)
-    assert bot.store.subscribers("Neutron") == [("console", "ann")]
+    assert bot.state.subscribers("Neutron") == [("console", "ann")]
     assert "Unsubscribed from Neutron" in ask(bot, "unsubscribe neutron").title
     assert ask(bot, "subscriptions").title == "You have no subscriptions."
 

@@ -45,3 +45,13 @@ def test_every_chat_adapter_implements_the_platform_protocol():
         for method in ("start", "run_forever", "stop"):
             assert inspect.iscoroutinefunction(getattr(adapter, method)), f"{adapter.__name__}.{method}"
         assert getattr(adapter, "destinations") is not getattr(Platform, "destinations"), adapter
+
+
+def test_encodings_stay_in_archive():
+    """The store's lookups return decoded records: nothing above archive/ unpacks a column."""
+    for path in [*BOT.glob("*.py"), *(BOT.parent / "adapters").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert "marshal" not in imported(path), path.name
+        names = {a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and node.module == "archive.store" for a in node.names}
+        assert not names & {"pack", "unpack"}, path.name

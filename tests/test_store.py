@@ -194,12 +194,12 @@ def test_a_big_ingest_merges_the_search_indexes(store, tmp_path, monkeypatch):
 def test_an_older_layout_is_rebuilt_without_forgetting_what_was_announced(store, root):
     changes = []
     ingest(store, root, changes=changes)
-    store.kv_set("schema_version", "0")  # as if written by an older digest-bot
+    store._set_meta("schema_version", "0")  # as if written by an older digest-bot
     path = store.path
     store.close()
     reopened = Store(path)
     assert reopened.latest_issue() is None  # the parsed archive was dropped...
-    assert reopened.kv_get("archive_root") is None  # ...and `ask` knows to ingest again
+    assert reopened.archive_root is None  # ...and `ask` knows to ingest again
     changes.clear()
     s = ingest(reopened, root, changes=changes)
     assert s.parsed == 2 and reopened.totals().issues == 2 and changes == []  # ...re-read, and nothing re-announced

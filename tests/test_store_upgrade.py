@@ -21,7 +21,7 @@ def test_a_new_parser_is_no_correction(tmp_path):
     first = ingest(store, config, root, when=TODAY, on_change=lambda db, changes: None)
     assert first.changes
     # as an older digest-bot left it: another schema, hashes of another parser's reading
-    store.conn.execute("UPDATE kv SET value = '5' WHERE key = 'schema_version'")
+    store.conn.execute("UPDATE archive_meta SET value = '5' WHERE key = 'schema_version'")
     store.conn.execute("UPDATE announced_keys SET hash = 'from-an-older-parser'")
     store.close()
     store = Store(db)

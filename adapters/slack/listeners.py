@@ -174,7 +174,7 @@ def _ignorable(event: dict) -> bool:
 
 def make_app(cfg: SlackConfig, core: CoreLike, seen: SeenEventsPort) -> tuple[AsyncApp, Answers]:
     """The bolt AsyncApp with digest-bot's listeners, and their `Answers` (SlackAdapter drains
-    it on stop). `seen` claims the ids of handled events (built from the store by the caller).
+    it on stop). `seen` claims the ids of handled events (the bot's state, built by the caller).
     Secrets come from the env vars cfg names."""
     client = make_client(cfg)
     signing_secret = secret(cfg.signing_secret_env)

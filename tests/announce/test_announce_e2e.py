@@ -201,9 +201,9 @@ async def test_subscribers_get_a_dm_with_their_project_items(archive, tmp_path):
     try:
         bot.introduce([DestinationSpec("test-dm", is_dm=True), DestinationSpec("other-dm", is_dm=True)])
         bot.scan()
-        bot.store.subscribe("test", "alice", "Heat")
-        bot.store.subscribe("test", "bob", "Swift")  # no Swift section: no DM
-        bot.store.subscribe("nowhere", "carol", "Heat")  # no such destination: no DM
+        bot.state.subscribe("test", "alice", "Heat")
+        bot.state.subscribe("test", "bob", "Swift")  # no Swift section: no DM
+        bot.state.subscribe("nowhere", "carol", "Heat")  # no such destination: no DM
         write_post(archive, 2, sections={"Heat": ["Heat gets a new template function"], "Nova": ["n"]})
         bot.scan()
         rec = Recording("test-dm")

@@ -26,13 +26,14 @@ async def main() -> None:
     from archive.store import Store
     from bot.config import MatrixConfig
     from bot.delivery import Delivery
+    from bot.state import BotState
 
     homeserver, user_id, password_env, db, store_dir, room, key = sys.argv[1:8]
     cfg = MatrixConfig(homeserver=homeserver, user_id=user_id, device_id="DIGESTBOT",
                        rooms=(room,), password_env=password_env,
                        access_token_env="MATRIX_CHILD_NO_TOKEN")
     store = Store(Path(db))
-    adapter = MatrixAdapter(make_client(cfg, Path(store_dir)), None, store, cfg)
+    adapter = MatrixAdapter(make_client(cfg, Path(store_dir)), None, BotState.of(store), cfg)
     await adapter.start()
     dest = adapter.destinations()[0]
     ref = await dest.send(Delivery(1, key, dest.name, room, 99, "announce"), long_reply())

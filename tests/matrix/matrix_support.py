@@ -176,11 +176,12 @@ class BotRun:
     async def start(self, run: bool = True) -> "BotRun":
         from adapters.matrix import MatrixAdapter, make_client
         from archive.store import Store
+        from bot.state import BotState
 
         self.store = Store(self.db)
         self.core = self.core_factory(self.store) if self.core_factory else example_core(self.store)
         client = make_client(self.cfg, self.store_dir, **self.extra.get("client", {}))
-        self.adapter = MatrixAdapter(client, self.core, self.store, self.cfg,
+        self.adapter = MatrixAdapter(client, self.core, BotState.of(self.store), self.cfg,
                                      **self.extra.get("adapter", {}))
         await self.adapter.start()
         if run:

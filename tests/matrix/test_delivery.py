@@ -14,6 +14,7 @@ from archive.store import IssueChange
 from bot.announcer import Announcer
 from bot.delivery import Delivery, DeliveryError
 from bot.outbox import DestinationSpec, Outbox
+from bot.state import BotState
 from tests.outbox_rows import outbox_rows
 
 
@@ -237,7 +238,7 @@ async def test_revoked_token_stops_the_adapter_with_one_clear_error(people, make
     cfg = MatrixConfig(homeserver=synapse.base_url, user_id=bot.user_id,
                        access_token_env="MATRIX_TEST_REVOKED", password_env="MATRIX_TEST_NONE")
     client = make_client(cfg, bot.store_dir)
-    adapter = MatrixAdapter(client, bot.core, bot.store, cfg)
+    adapter = MatrixAdapter(client, bot.core, BotState.of(bot.store), cfg)
     with pytest.raises(MatrixAuthError, match="M_UNKNOWN_TOKEN"):
         await adapter.start()
     await adapter.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matrix_support import room_with_bot
 
 from adapters.matrix.client import state_key
+from bot.state import BotState
 
 
 async def test_invite_from_a_stranger_is_declined_and_from_an_allowed_user_joined(people, make_bot):
@@ -52,7 +53,7 @@ async def test_a_join_that_fails_on_the_way_is_retried_until_it_works(people, ma
         await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join",
                              what="the bot to join after two failed tries")
         assert proxy.failed == 2
-        assert bot.adapter.rooms.pending_invites == {} and bot.store.kv_get(state_key(bot.cfg, "invites")) == "{}"
+        assert bot.adapter.rooms.pending_invites == {} and BotState.of(bot.store).kv_get(state_key(bot.cfg, "invites")) == "{}"
     finally:
         await proxy.close()
 
@@ -66,7 +67,7 @@ async def test_an_invite_not_joined_yet_survives_a_restart(people, make_bot, syn
         reg = synapse.register(unique("digestbot"), displayname="Digest Bot")
         bot = await make_bot(server=proxy, reg=reg, allow=(alice.user_id,), adapter={"sync_timeout_ms": 300})
         room = await alice.create_room(invite=(bot.user_id,))
-        await until(lambda: room in (bot.store.kv_get(state_key(bot.cfg, "invites")) or ""),
+        await until(lambda: room in (BotState.of(bot.store).kv_get(state_key(bot.cfg, "invites")) or ""),
                     what="the failed join to be kept in the store")
         await bot.stop()  # the invite will not come again in a sync: only the store has it
         proxy.fail = 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from matrix_support import room_with_bot, unique
 
+from bot.state import BotState
+
 
 async def test_history_before_the_first_join_is_not_answered(people, make_bot):
     alice = await people("alice")
@@ -34,7 +36,7 @@ async def test_first_start_skips_what_was_said_in_rooms_it_is_already_in(people,
     sentinel = await alice.send(room, "!digest issue 20")
     await alice.wait_for(lambda: alice.replies_to(room, sentinel, bot.user_id), what="sentinel")
     assert alice.replies_to(room, old, bot.user_id) == []
-    assert bot.store.kv_get(f"matrix:{bot.user_id}:next_batch")
+    assert BotState.of(bot.store).kv_get(f"matrix:{bot.user_id}:next_batch")
 
 
 async def test_restart_answers_what_was_said_while_down_exactly_once(people, make_bot):

@@ -12,11 +12,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # fake_slack, slack_signing, slack_env (names unique across test areas)
 sys.path.insert(0, str(HERE.parent.parent))  # the repository, for tests.posts
 
-from adapters.slack import SeenEvents, SlackAdapter, make_app  # noqa: E402
+from adapters.slack import SlackAdapter, make_app  # noqa: E402
 from archive.store import Store  # noqa: E402
 from bot.config import AnnounceConfig, Config  # noqa: E402
 from bot.core import Core  # noqa: E402
 from bot.ingest import ingest  # noqa: E402
+from bot.state import BotState  # noqa: E402
 from fake_slack import FakeSlack  # noqa: E402
 from slack_env import PAGE, SECRET, TODAY, Bot, slack_cfg, write_archive  # noqa: E402
 
@@ -58,7 +59,7 @@ async def fake(monkeypatch):
 async def bot(fake, slack_core, slack_store, monkeypatch):
     cfg = slack_cfg(fake)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"))
     adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     async with aiohttp.ClientSession() as session:

@@ -11,6 +11,7 @@ from slack_signing import FORM, JSON, block_action, dm, event_callback, mention,
 from slack_env import SECRET
 
 from adapters.slack_render import MORE_ACTION, WORD_JOINER
+from bot.state import BotState
 
 
 def texts(entries) -> str:
@@ -150,11 +151,10 @@ async def test_same_event_id_twice_without_retry_headers_is_answered_once(bot, f
 
 async def test_dedupe_survives_a_restart_of_the_app(bot, fake, slack_core, slack_store):
     """The seen ids live in SQLite: a new app over the same store still knows them."""
-    from adapters.slack.seen import SeenEvents
     await bot.event(dm("issues"), event_id="Ev0PERSIST")
     await bot.settle()
-    assert SeenEvents(slack_store.db.conn).claim("Ev0PERSIST") is False
-    assert SeenEvents(slack_store.db.conn).claim("Ev0FRESH") is True
+    assert BotState.of(slack_store).seen_events("slack").claim("Ev0PERSIST") is False
+    assert BotState.of(slack_store).seen_events("slack").claim("Ev0FRESH") is True
 
 
 async def test_429_then_success(bot, fake):
@@ -232,4 +232,4 @@ async def test_hostile_archive_text_arrives_escaped(bot, fake):
 async def test_subscribe_from_slack_is_stored_for_dm_announcements(bot, fake, slack_store):
     _, body = await bot.command("subscribe heat", user="U0CAROL")
     assert "subscribed to Heat" in json.loads(body)["blocks"][0]["text"]["text"]
-    assert ("slack", "U0CAROL") in [tuple(r) for r in slack_store.subscribers("Heat")]
+    assert ("slack", "U0CAROL") in [tuple(r) for r in BotState.of(slack_store).subscribers("Heat")]

@@ -7,14 +7,15 @@ import pytest
 from slack_env import slack_cfg
 from slack_signing import block_action, event_callback, mention, slash_payload
 
-from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client
+from adapters.slack import SlackAdapter, make_app, make_client
+from bot.state import BotState
 from bot.config import ConfigError
 
 
 @pytest.fixture
 async def socket_bot(fake, slack_core, slack_store):
     cfg = slack_cfg(fake, mode="socket")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"))
     adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     yield adapter
@@ -68,7 +69,7 @@ async def test_show_more_over_the_socket(socket_bot, fake):
 async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store, monkeypatch):
     cfg = slack_cfg(fake, mode="socket")
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-wrong")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"))
     adapter = SlackAdapter(app, answers, cfg)
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
         await adapter.start()
@@ -80,7 +81,7 @@ async def test_bad_bot_token_fails_at_start(fake, slack_core, slack_store, monke
     cfg = slack_cfg(fake)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-wrong")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
+    app, answers = make_app(cfg, slack_core, BotState.of(slack_store).seen_events("slack"))
     adapter = SlackAdapter(app, answers, cfg)
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
         await adapter.start()
@@ -95,7 +96,7 @@ def test_missing_env_vars_are_named(monkeypatch, fake, slack_core, slack_store):
         make_client(slack_cfg(fake))
     monkeypatch.setenv("SLACK_BOT_TOKEN", "x")
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        make_app(slack_cfg(fake, mode="http"), slack_core, SeenEvents(slack_store.db.conn))
+        make_app(slack_cfg(fake, mode="http"), slack_core, BotState.of(slack_store).seen_events("slack"))
 
 
 async def test_from_config_reads_the_env(monkeypatch, fake, slack_core, slack_store):
