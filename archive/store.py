@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlite_utils
 
@@ -30,6 +30,9 @@ from archive import bm25, discovery, search_index
 from archive.dates import from_name
 from archive.model import ParsedIssue, Skipped
 from archive.projects import misspellings
+
+if TYPE_CHECKING:  # archive.parse (markdown-it) is imported where posts are parsed, not to answer
+    from archive.parse import PlainSections
 
 SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
@@ -140,26 +143,36 @@ class Prepared(NamedTuple):
 def prepare(result: ParsedIssue | Skipped) -> Prepared | Skipped:
     if not isinstance(result, ParsedIssue):
         return result
+    return prepare_plain((replace(result, sections=()), [
+        (s.name, s.heading, [(it.text, tuple((link.url, link.label) for link in it.links), it.context)
+                             for it in s.items])
+        for s in result.sections]))
+
+
+def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepared | Skipped:
+    """`prepare` for what Parser.parse_plain returns."""
+    if isinstance(result, Skipped):
+        return result
+    issue, sections = result
     # The content hash: what an announcement shows; a renamed file (path, slug) with the same
     # content hashes the same. repr of plain tuples (dataclasses.asdict and JSON took a fifth of
     # an ingest), made in the pass that makes the rows. Changing its bytes re-announces every
     # issue as corrected unless the schema version changes too.
-    h = hashlib.sha1(repr((result.number, result.key, result.title, result.date, result.period, result.categories,
-                           result.published, result.preface, result.number_from)).encode())
+    h = hashlib.sha1(repr((issue.number, issue.key, issue.title, issue.date, issue.period, issue.categories,
+                           issue.published, issue.preface, issue.number_from)).encode())
     rows = []
     position = 0
-    for s in result.sections:
-        project = s.name.casefold()
+    for name, heading, items in sections:
+        project = name.casefold()
         shown = []
-        for it in s.items:
-            links = [(l.url, l.label) for l in it.links]
-            shown.append((it.text, it.context, links))
-            text = f"{it.context}: {it.text}" if it.context else it.text  # shown and searched with it
-            rows.append((s.name, project, position, text, pack(tuple(links)), len(links)))
+        for text, links, context in items:
+            shown.append((text, context, list(links)))
+            rows.append((name, project, position, f"{context}: {text}" if context else text,  # shown and searched with it
+                         pack(links), len(links)))
             position += 1
-        h.update(repr((s.name, s.heading, shown)).encode())
-    return Prepared(replace(result, sections=()), h.hexdigest(),
-                    pack(tuple((s.name, s.heading, len(s.items)) for s in result.sections)), rows)
+        h.update(repr((name, heading, shown)).encode())
+    return Prepared(issue, h.hexdigest(), pack(tuple((name, heading, len(items)) for name, heading, items in sections)),
+                    rows)
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -176,7 +189,7 @@ def _init_worker(archive_cfg) -> None:
 
 def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> Prepared | Skipped:
     rel, abspath, mtime_date, git_date = job
-    return prepare(_read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date))
+    return prepare_plain(_read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date))
 
 
 def _parse_chunk(jobs: list) -> list:
@@ -184,7 +197,7 @@ def _parse_chunk(jobs: list) -> list:
 
 
 def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None,
-                    git_date: date | None = None) -> ParsedIssue | Skipped:
+                    git_date: date | None = None) -> tuple[ParsedIssue, PlainSections] | Skipped:
     try:
         size = path.stat().st_size
         if size > parser.cfg.max_file_bytes:
@@ -192,7 +205,7 @@ def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None
         data = path.read_bytes()
     except OSError as e:
         return Skipped(rel, f"cannot read ({e.strerror})", False)
-    return parser.parse(rel, data, mtime_date, git_date)
+    return parser.parse_plain(rel, data, mtime_date, git_date)
 
 
 class StoreError(Exception):
@@ -556,7 +569,7 @@ class Store:
                             progress(n, total)
             return
         for n, (rel, path) in enumerate(todo, 1):
-            yield prepare(_read_and_parse(parser, rel, path, *dated.get(rel, (None, None))))
+            yield prepare_plain(_read_and_parse(parser, rel, path, *dated.get(rel, (None, None))))
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)
 
