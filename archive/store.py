@@ -138,6 +138,7 @@ class Prepared(NamedTuple):
     hash: str
     sections: bytes  # packed ((name, heading, item count), ...)
     rows: list  # (section, project, position, text, packed links, link count) per item
+    grams: list[str]  # search_index.grams of each row's text: the search index's tokens, made here too
 
 
 def prepare(result: ParsedIssue | Skipped) -> Prepared | Skipped:
@@ -171,8 +172,9 @@ def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepar
                          pack(links), len(links)))
             position += 1
         h.update(repr((name, heading, shown)).encode())
+    grams = search_index.grams
     return Prepared(issue, h.hexdigest(), pack(tuple((name, heading, len(items)) for name, heading, items in sections)),
-                    rows)
+                    rows, [grams(row[3]) for row in rows])
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -315,7 +317,14 @@ class Store:
             """
         )
         search_index.install(self.conn)
+        # the index triggers' tokens of the items an ingest writes, made by the parse workers
+        self._grams: dict[str, str] = {}
+        self.conn.create_function("digest_grams", 1, self._item_grams, deterministic=True)
         self.kv_set("schema_version", SCHEMA_VERSION)
+
+    def _item_grams(self, text: str) -> str:
+        g = self._grams.get(text)
+        return search_index.grams(text) if g is None else g
 
     def forget_archive(self) -> None:
         """Start afresh for another archive: its posts, what counted as published and paging
@@ -496,6 +505,7 @@ class Store:
         for k in range(0, len(rows), _ROWS_PER_INSERT):
             batch = rows[k:k + _ROWS_PER_INSERT]
             self.conn.execute(_insert_items(len(batch)), list(chain.from_iterable(batch)))
+        self._grams.clear()
 
     def _merge_misspellings(self, threshold: int) -> None:
         """A section name of one issue that misspells one of many issues becomes that name."""
@@ -626,6 +636,7 @@ class Store:
             self._staged_rows[key] = rows
             self._staged_slots.add(rows[0][0] >> 14)
             self._staged += len(rows)
+            self._grams.update(zip([row[3] for row in prepared.rows], prepared.grams))
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without
