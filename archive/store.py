@@ -630,8 +630,10 @@ class Store:
         )
         self._unstage_issue(issue.key)  # after the INSERT: a failed one rolls back to what was
         id_number = issue.number if issue.number_from else self._free_id_number(issue)
-        item_id, key, number, when = search_index.item_id, issue.key, issue.number, issue.date
-        rows = [(item_id(when, id_number, row[2]), key, number, day, visible, *row) for row in prepared.rows]
+        key, number = issue.key, issue.number
+        # search_index.item_id(date, id_number, position): the first item's id, counting down
+        first = search_index.item_id(issue.date, id_number, 0)
+        rows = [(first - min(row[2], 0x3FFF), key, number, day, visible, *row) for row in prepared.rows]
         if rows:
             self._staged_rows[key] = rows
             self._staged_slots.add(rows[0][0] >> 14)
