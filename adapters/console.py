@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from adapters.text import render_text
-from bot.delivery import Delivery, Platform
+from bot.delivery import Delivery, Destination, Platform
 from bot.reply import Context, Reply
 
 log = logging.getLogger("digest_bot.console")
@@ -23,14 +23,13 @@ __all__ = ["QUIT_WORDS", "ConsoleAdapter", "ConsoleDestination", "local_user", "
 QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", "退出"})  # `run` and `chat` leave on these
 
 
-class ConsoleDestination:
+class ConsoleDestination(Destination):
     """Announcements printed in the terminal. Idempotent within a process (a terminal cannot
     be asked what it showed before a crash); edits are printed as corrections."""
 
     def __init__(self, out: TextIO | None = None, name: str = "console"):
         self.name = name
         self.min_interval = 0.0
-        self.target = ""
         self.out = out
         self._shown: set[str] = set()
 

@@ -20,7 +20,7 @@ import aiohttp
 
 from adapters.slack_render import render
 from bot.config import WebhookConfig, secret
-from bot.delivery import Delivery, DeliveryError
+from bot.delivery import Delivery, DeliveryError, Destination
 from bot.reply import Reply
 
 log = logging.getLogger("digest_bot.webhook")
@@ -52,12 +52,11 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-class WebhookDestination:
+class WebhookDestination(Destination):
     def __init__(self, name: str, url: str | None, *, url_env: str = "", min_interval: float = 1.0,
                  timeout: float = 30.0):
         self.name = name  # "webhook:<config name>"
         self.min_interval = min_interval  # seconds between two posts
-        self.target = ""
         self._url = url
         self._url_env = url_env
         self._timeout = aiohttp.ClientTimeout(total=timeout)

@@ -47,7 +47,7 @@ async def run_fake() -> None:
 # --- the bot process -------------------------------------------------------------------
 
 async def run_bot(fake_port: int, db: str) -> None:
-    from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client
+    from adapters.slack import SeenEvents, SlackAdapter, make_app
     from archive.store import Store
     from bot.config import Config, SlackConfig
     from bot.core import Core
@@ -58,8 +58,8 @@ async def run_bot(fake_port: int, db: str) -> None:
     ingest(store, config, ROOT / "examples" / "archive")
     core = Core(store, config)
     cfg = SlackConfig(mode="http", host="127.0.0.1", port=0, base_url=f"http://127.0.0.1:{fake_port}/api/")
-    app, answers = make_app(cfg, core, SeenEvents(store.db.conn), client=make_client(cfg, token=TOKEN),
-                            signing_secret=SECRET)
+    os.environ.update({cfg.bot_token_env: TOKEN, cfg.signing_secret_env: SECRET})  # where the adapter reads them
+    app, answers = make_app(cfg, core, SeenEvents(store.db.conn))
     adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     print(f"PORT {adapter.port}", flush=True)

@@ -177,10 +177,10 @@ class Announcer:
 
     @staticmethod
     def _limit(dest: Destination) -> int:
-        return max(1, int(getattr(dest, "concurrency", 1) or 1))
+        return max(1, dest.concurrency)
 
     def _group(self, dest: Destination) -> str:
-        return getattr(dest, "rate_group", None) or dest.name
+        return dest.rate_group or dest.name
 
     def _group_hold(self, dest: Destination) -> float:
         """Seconds before anything in this destination's rate group may be sent (after a 429)."""

@@ -225,9 +225,7 @@ class Running:
             t.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         for d in self.destinations:
-            close = getattr(d, "close", None)  # destinations with a connection pool of their own
-            if close:
-                await close()
+            await d.close()  # a webhook's connection pool
         self.bot.close()
 
 
@@ -274,7 +272,7 @@ async def _start(running: Running, config: Config, db_path: Path, console_io) ->
         clock=bot.clock.now, **({"on_result": metrics.on_result} if metrics else {}),
     )
     bot.on_scanned = announcer.notify
-    bot.introduce(specs + [DestinationSpec(d.name, target=getattr(d, "target", ""))
+    bot.introduce(specs + [DestinationSpec(d.name, target=d.target)
                            for d in live if d.name not in names])
     # The full scan at start, before the chat platforms connect: a first ingest of a big
     # archive takes seconds, and must not hold up their 3-second acknowledgements.
@@ -293,7 +291,7 @@ async def _start(running: Running, config: Config, db_path: Path, console_io) ->
             announcer.add(d)
             if d.name not in names:
                 log.warning("destination %s is not named by the config's conventions", d.name)
-                bot.introduce([DestinationSpec(d.name, target=getattr(d, "target", ""))])
+                bot.introduce([DestinationSpec(d.name, target=d.target)])
     watcher = running.watcher = Watcher(bot.root, bot.scan, config.watch)
     if bot.last_summary is None:
         watcher.trigger()

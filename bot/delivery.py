@@ -48,20 +48,30 @@ class DeliveryError(Exception):
 
 
 class Destination(Protocol):
-    """Optional attributes the announcer reads with getattr:
-    `concurrency` (int, default 1): sends to different targets (lanes) at once; a DM
-    destination has one lane per user, a channel one lane.
-    `rate_group` (str, default the name): destinations sharing a platform limit (a Slack
-    workspace, a Matrix account); a rate-limited error holds the whole group."""
+    """A place to announce to. The adapters' destinations subclass it, so that they get the
+    defaults of the optional attributes below and the announcer reads every one directly."""
 
     name: str  # unique, used as the outbox's destination column
     min_interval: float  # seconds between the end of one send and the next, per lane (Slack: ~1/channel)
+    # Sends to different targets (lanes) at once: a DM destination has one lane per user, a
+    # channel one lane.
+    concurrency: int = 1
+    # Destinations sharing a platform limit (a Slack workspace, a Matrix account): a
+    # rate-limited error holds the whole group. "": a group of its own (its name).
+    rate_group: str = ""
+    # The outbox rows' target when the config's conventions do not name this destination
+    # (bot.bootstrap.destination_specs): its channel or room; "" for one place only.
+    target: str = ""
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         """Post `reply` (or, for kind "edit", replace `delivery.remote_ref` with it), idempotently
         on `delivery.key`. Return the platform's reference to the message, if it has one.
         Raise DeliveryError on failure."""
         ...
+
+    async def close(self) -> None:
+        """Release what the destination holds of its own (a webhook's connection pool) at
+        shutdown; most hold nothing."""
 
 
 class Platform(Protocol):

@@ -123,6 +123,12 @@ async def exchange_keys(client: AsyncClient) -> None:
     await client.send_to_device_messages()
 
 
+def state_key(cfg: MatrixConfig, name: str) -> str:
+    """Where the KeyValue port keeps this account's `name` (next_batch, invites, DMs): per
+    account, so that two bots can share a database."""
+    return f"matrix:{cfg.user_id}:{name}"
+
+
 def txn_id(*parts: str) -> str:
     """A transaction id derived from stable parts: the homeserver dedupes a repeat of it
     (per user and device), so a retry after a crash posts nothing new."""

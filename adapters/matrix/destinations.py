@@ -1,18 +1,18 @@
 """The outbox's view of Matrix: a configured room, or a user's DM (opened on first use), and
-the posting itself (idempotent on the delivery's key, corrections as m.replace edits)."""
-from __future__ import annotations
+the posting itself (idempotent on the delivery's key, corrections as m.replace edits).
 
-from typing import TYPE_CHECKING
+A destination sends over the session (is it usable, the client, giving up on a dead token) to
+a room the rooms part finds (a configured room joined, a DM found or opened)."""
+from __future__ import annotations
 
 from nio import RoomSendError
 
 from adapters.matrix.client import TOKEN_CODES, delivery_error, homeserver_errors, txn_id
+from adapters.matrix.rooms import MatrixRooms
+from adapters.matrix.session import MatrixSession
 from adapters.matrix_render import Rendered, edit_content, notice_content, render_messages
-from bot.delivery import Delivery, DeliveryError
+from bot.delivery import Delivery, DeliveryError, Destination
 from bot.reply import Reply
-
-if TYPE_CHECKING:
-    from adapters.matrix.adapter import MatrixAdapter
 
 # Per room (per lane). Synapse's rc_message limit is per sending account, across rooms: by
 # default a burst of 10, then 0.2 messages a second. A bot that DMs many subscribers needs the
@@ -29,13 +29,13 @@ def _edits(parts: list[dict], refs: list[str]) -> list[dict]:
     return out + [edit_content(notice_content(Rendered("…", "…")), ref) for ref in refs[len(parts):]]
 
 
-async def post(adapter: "MatrixAdapter", room_id: str, delivery: Delivery, reply: Reply) -> str | None:
+async def post(session: MatrixSession, room_id: str, delivery: Delivery, reply: Reply) -> str | None:
     """Send `reply` (or an m.replace edit of delivery.remote_ref) idempotently on
     delivery.key. Returns the event ids of its parts, space-separated (what an edit replaces)."""
     what = f"{delivery.destination} ({delivery.key})"
-    adapter.check_usable(what)
-    client = adapter.client
-    if not await adapter.room_known(room_id):
+    session.check_usable(what)
+    client = session.client
+    if not await session.room_known(room_id):
         raise DeliveryError(f"{what}: room {room_id} not synced yet", retry_after=5)
     room = client.rooms.get(room_id)
     if room is not None and room.encrypted and not client.olm:
@@ -55,54 +55,62 @@ async def post(adapter: "MatrixAdapter", room_id: str, delivery: Delivery, reply
                 ignore_unverified_devices=True)
         if isinstance(resp, RoomSendError):
             if resp.status_code in TOKEN_CODES:
-                adapter.give_up(resp)
+                session.give_up(resp)
             raise delivery_error(resp, what)
         sent.append(resp.event_id)
     return " ".join(sent) or None  # every part, so that a correction can replace each
 
 
-class MatrixRoomDestination:
+def _rate_group(session: MatrixSession) -> str:
+    return f"matrix:{session.cfg.user_id}"  # the homeserver limits the account, across rooms
+
+
+class MatrixRoomDestination(Destination):
     """Announcements in one configured room (an id or an alias): name "matrix:<room>"."""
 
-    def __init__(self, adapter: "MatrixAdapter", room: str):
-        self.adapter = adapter
+    min_interval = MIN_INTERVAL
+
+    def __init__(self, session: MatrixSession, rooms: MatrixRooms, room: str):
+        self.session = session
+        self.rooms = rooms
         self.room = room
         self.name = f"matrix:{room}"
-        self.min_interval = MIN_INTERVAL
-        self.rate_group = f"matrix:{adapter.cfg.user_id}"
+        self.target = room
+        self.rate_group = _rate_group(session)
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
-        self.adapter.check_usable(self.name)
-        room_id = await self.adapter.room_id_for(self.room)
-        return await post(self.adapter, room_id, delivery, reply)
+        self.session.check_usable(self.name)
+        room_id = await self.rooms.room_id_for(self.room)
+        return await post(self.session, room_id, delivery, reply)
 
 
-class MatrixDMDestination:
+class MatrixDMDestination(Destination):
     """Subscription messages: `delivery.target` is a user id; the DM room is reused."""
 
     name = "matrix-dm"
+    min_interval = MIN_INTERVAL
 
-    def __init__(self, adapter: "MatrixAdapter", concurrency: int = DM_CONCURRENCY):
-        self.adapter = adapter
-        self.min_interval = MIN_INTERVAL
+    def __init__(self, session: MatrixSession, rooms: MatrixRooms, concurrency: int = DM_CONCURRENCY):
+        self.session = session
+        self.rooms = rooms
         self.concurrency = concurrency
-        self.rate_group = f"matrix:{adapter.cfg.user_id}"
+        self.rate_group = _rate_group(session)
         self._reopened: set[str] = set()  # users whose DM was reopened once already
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         user = delivery.target
         if not (user.startswith("@") and ":" in user):
             raise DeliveryError(f"matrix-dm: {user!r} is not a Matrix user id", permanent=True)
-        self.adapter.check_usable(self.name)
-        room_id = await self.adapter.dm_room(user)
+        self.session.check_usable(self.name)
+        room_id = await self.rooms.dm_room(user)
         try:
-            return await post(self.adapter, room_id, delivery, reply)
+            return await post(self.session, room_id, delivery, reply)
         except DeliveryError as e:
-            if e.permanent and not self.adapter.fatal and user not in self._reopened:
+            if e.permanent and not self.session.fatal and user not in self._reopened:
                 # The DM is gone (the user left, the room was shut down): open a new one
                 # on the next attempt instead of failing forever; only once, so that a
                 # user who cannot be reached is not sent a new room on every retry.
                 self._reopened.add(user)
-                self.adapter.forget_dm(user)
+                self.rooms.forget_dm(user)
                 raise DeliveryError(f"{e} (the DM will be reopened)", retry_after=1) from None
             raise

@@ -1,7 +1,6 @@
 """digest-bot as a Slack app (slack-bolt AsyncApp): commands, mentions, DMs, announcements.
 
-    client = make_client(cfg)                      # AsyncWebClient on cfg.base_url, 429s retried
-    app, answers = make_app(cfg, core, SeenEvents(store.db.conn), client=client)
+    app, answers = make_app(cfg, core, SeenEvents(store.db.conn))  # tokens from cfg's env vars
     slack = SlackAdapter(app, answers, cfg)
     await slack.start()                            # http server or Socket Mode, per cfg.mode
     outbox destinations += slack.destinations()    # "slack:<channel>" ..., "slack-dm"

@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_render import SlackMessage, render
-from bot.delivery import Delivery, DeliveryError
+from bot.delivery import Delivery, DeliveryError, Destination
 from bot.reply import Reply
 
 log = logging.getLogger("digest_bot.slack")
@@ -197,7 +197,7 @@ def _update_args(msg: SlackMessage) -> dict:
     return {"text": msg.text, "blocks": msg.blocks, "link_names": False}
 
 
-class SlackChannelDestination:
+class SlackChannelDestination(Destination):
     """Announcements in one channel (the bot must be a member)."""
 
     min_interval = 1.0  # Slack allows about one message per second per channel
@@ -207,12 +207,13 @@ class SlackChannelDestination:
         self.workspace = workspace or Workspace(client)
         self.channel = channel
         self.name = f"slack:{channel}"
+        self.target = channel
 
     async def send(self, delivery: Delivery, reply: Reply) -> str | None:
         return await post_once(self.workspace, delivery.target or self.channel, delivery, reply)
 
 
-class SlackDMDestination:
+class SlackDMDestination(Destination):
     """Announcements to users in their DM with the bot; `delivery.target` is the user id.
 
     Posted with the user id as the channel (Slack delivers it to the app's DM with them), so

@@ -51,12 +51,13 @@ class CoreLike(Protocol):
     def handle(self, text: str, ctx: Context) -> Reply: ...
 
 
-def make_client(cfg: SlackConfig, token: str | None = None) -> AsyncWebClient:
-    """The Web API client: the configured base URL, and 429s retried after `Retry-After`.
+def make_client(cfg: SlackConfig) -> AsyncWebClient:
+    """The Web API client: the bot token from the env var cfg names, the configured base URL,
+    and 429s retried after `Retry-After`.
 
     Only rate-limit errors are retried inside the client: a 429 means Slack did not act,
     while retrying after a dropped connection could post the same message twice."""
-    token = token or secret(cfg.bot_token_env)
+    token = secret(cfg.bot_token_env)
     if not token:
         raise ConfigError(f"slack: environment variable {cfg.bot_token_env} (the bot token, xoxb-…) is not set")
     return AsyncWebClient(
@@ -171,12 +172,12 @@ def _ignorable(event: dict) -> bool:
     return bool(event.get("subtype") or event.get("bot_id") or not event.get("user"))
 
 
-def make_app(cfg: SlackConfig, core: CoreLike, seen: SeenEventsPort, *, client: AsyncWebClient | None = None,
-             signing_secret: str | None = None) -> tuple[AsyncApp, Answers]:
+def make_app(cfg: SlackConfig, core: CoreLike, seen: SeenEventsPort) -> tuple[AsyncApp, Answers]:
     """The bolt AsyncApp with digest-bot's listeners, and their `Answers` (SlackAdapter drains
-    it on stop). `seen` claims the ids of handled events (built from the store by the caller)."""
-    client = client or make_client(cfg)
-    signing_secret = signing_secret or secret(cfg.signing_secret_env)
+    it on stop). `seen` claims the ids of handled events (built from the store by the caller).
+    Secrets come from the env vars cfg names."""
+    client = make_client(cfg)
+    signing_secret = secret(cfg.signing_secret_env)
     if cfg.mode == "http" and not signing_secret:
         raise ConfigError(
             f"slack: environment variable {cfg.signing_secret_env} (the app's signing secret) is not set; "

@@ -32,13 +32,11 @@ SOCKET_CLOSE_SECONDS = 1.0  # for Slack's answer to the websocket's close frame
 class SlackAdapter(Platform):
     name = "slack"
 
-    def __init__(self, app: AsyncApp, answers: Answers, cfg: SlackConfig, *, app_token: str | None = None,
-                 path: str = EVENTS_PATH):
+    def __init__(self, app: AsyncApp, answers: Answers, cfg: SlackConfig, *, path: str = EVENTS_PATH):
         self.app = app
         self.answers = answers  # the listeners' answers in flight: drained on stop
         self.cfg = cfg
         self.path = path
-        self._app_token = app_token
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -46,11 +44,10 @@ class SlackAdapter(Platform):
         self.bot_user_id: str | None = None
 
     @classmethod
-    def from_config(cls, cfg: SlackConfig, core, seen: SeenEventsPort, *, client=None,
-                    app_token: str | None = None) -> "SlackAdapter":
+    def from_config(cls, cfg: SlackConfig, core, seen: SeenEventsPort) -> "SlackAdapter":
         """Build the client (tokens from the env vars cfg names) and the app, then the adapter."""
-        app, answers = make_app(cfg, core, seen, client=client)
-        return cls(app, answers, cfg, app_token=app_token)
+        app, answers = make_app(cfg, core, seen)
+        return cls(app, answers, cfg)
 
     async def start(self) -> None:
         """Check the bot token, then listen. Raises ConfigError naming the env var on a bad token."""
@@ -88,7 +85,7 @@ class SlackAdapter(Platform):
         return await to_aiohttp_response(bolt_resp)
 
     async def _start_socket(self) -> None:
-        token = self._app_token or secret(self.cfg.app_token_env)
+        token = secret(self.cfg.app_token_env)
         if not token:
             raise ConfigError(
                 f"slack: environment variable {self.cfg.app_token_env} (the app-level token, xapp-…) "

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.announcer import Announcer
 from bot.clock import FixedClock
+from bot.delivery import Destination
 from bot.outbox import DestinationSpec
 from bot.scan import Bot
 
@@ -219,7 +220,7 @@ async def test_subscribers_get_a_dm_with_their_project_items(archive, tmp_path):
         bot.close()
 
 
-class Recording:
+class Recording(Destination):
     """A destination that keeps what it was sent (in-process tests)."""
 
     def __init__(self, name, min_interval=0.0):

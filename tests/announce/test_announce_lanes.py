@@ -10,7 +10,7 @@ import sqlite_utils
 
 from archive.store import IssueChange
 from bot.announcer import Announcer
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, Destination
 from bot.outbox import DestinationSpec, Outbox
 from bot.reply import Reply
 
@@ -22,7 +22,7 @@ def outbox(tmp_path):
     conn.close()
 
 
-class Scripted:
+class Scripted(Destination):
     """Raises the scripted errors in turn, then succeeds; keeps every delivery it saw."""
 
     def __init__(self, name, errors=(), rate_group=None):

@@ -63,3 +63,13 @@ def test_limiter_allows_a_burst_then_refills():
     assert lim.allow("!b")  # per room
     now[0] += 20.0  # 3 per minute: one token back every 20 s
     assert lim.allow("!a") and not lim.allow("!a")
+
+
+def test_handled_events_forget_the_oldest_beyond_their_limit():
+    from adapters.matrix.intake import HandledEvents
+
+    handled = HandledEvents(limit=3)
+    for ev in ("$1", "$2", "$3", "$2", "$4"):
+        handled.add(ev)
+    assert "$1" not in handled  # the oldest goes first
+    assert all(ev in handled for ev in ("$2", "$3", "$4"))

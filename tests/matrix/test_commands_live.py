@@ -53,8 +53,8 @@ async def test_mentions_are_commands(people, make_bot):
         await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what=ev)
     assert "第二十期" in alice.replies_to(room, by_pill, bot.user_id)[0]["content"]["body"]
     assert "热迁移" in alice.replies_to(room, by_name, bot.user_id)[0]["content"]["body"]
-    await alice.wait_for(lambda: bot.adapter.handled(by_name))
-    assert not bot.adapter.handled(chatter)
+    await alice.wait_for(lambda: by_name in bot.adapter.intake.handled)
+    assert chatter not in bot.adapter.intake.handled
     assert alice.replies_to(room, chatter, bot.user_id) == []
 
 
@@ -82,7 +82,7 @@ async def test_flooding_does_not_flood_the_room(people, make_bot):
     bot = await make_bot(allow=(alice.user_id,), replies_per_minute=3)
     room = await room_with_bot(alice, bot)
     sent = [await alice.send(room, f"!digest issue {20 + n % 7}") for n in range(12)]
-    await alice.wait_for(lambda: all(bot.adapter.handled(e) for e in sent), what="all handled")
+    await alice.wait_for(lambda: all(e in bot.adapter.intake.handled for e in sent), what="all handled")
     await alice.sync()
     replies = alice.messages(room, bot.user_id)
     assert len(replies) == 3  # the budget; the rest were dropped, not queued
@@ -99,6 +99,6 @@ async def test_the_same_command_repeated_in_one_batch_is_answered_once(people, m
     other = await alice.send(room, "!digest issue 20")
     await bot.start()
     await alice.wait_for(lambda: alice.replies_to(room, other, bot.user_id))
-    assert all(bot.adapter.handled(e) for e in evs)
+    assert all(e in bot.adapter.intake.handled for e in evs)
     await alice.sync()
     assert [len(alice.replies_to(room, e, bot.user_id)) for e in evs] == [1, 0, 0]

@@ -66,7 +66,7 @@ async def test_subscription_dm_opens_one_direct_room_and_reuses_it(people, make_
                                 and alice.messages(room, bot.user_id))
     assert [m["event_id"] for m in msgs] == [ev1, ev2]
     assert alice.invites == {room}  # no second DM room
-    assert bot.adapter.is_dm(room)
+    assert bot.adapter.rooms.is_dm(room)
 
 
 async def test_a_new_store_finds_the_dm_through_m_direct(people, make_bot, tmp_path):
@@ -80,7 +80,7 @@ async def test_a_new_store_finds_the_dm_through_m_direct(people, make_bot, tmp_p
     await alice.join(room)
     direct = bot.server.request(
         "GET", f"/_matrix/client/v3/user/{quote(bot.user_id)}/account_data/m.direct",
-        token=bot.adapter.client.access_token)
+        token=bot.adapter.session.client.access_token)
     assert direct == {alice.user_id: [room]}  # what clients keep, on the account
     bot.db = tmp_path / "a-new-install.db"  # the store is gone; the account and device are not
     await bot.restart()
@@ -95,7 +95,7 @@ async def test_failures_map_to_delivery_errors(people, make_bot):
     alice = await people("alice")
     private = await alice.create_room()  # the bot is not invited
     bot = await make_bot()
-    nowhere = MatrixRoomDestination(bot.adapter, private)
+    nowhere = MatrixRoomDestination(bot.adapter.session, bot.adapter.rooms, private)
     with pytest.raises(DeliveryError) as e:
         await nowhere.send(announce(nowhere), bot.core.announcement(20))
     assert e.value.permanent
@@ -224,7 +224,7 @@ async def test_revoked_token_stops_the_adapter_with_one_clear_error(people, make
     synapse.request("DELETE", f"/_synapse/admin/v2/users/{quote(bot.user_id)}/devices/DIGESTBOT",
                     token=admin.access_token)
     await asyncio.wait_for(bot.task, 20)  # run_forever returns by itself, no exception
-    assert bot.adapter.fatal and "M_UNKNOWN_TOKEN" in bot.adapter.fatal
+    assert bot.adapter.session.fatal and "M_UNKNOWN_TOKEN" in bot.adapter.session.fatal
     errors = [r for r in caplog.records if r.levelname == "ERROR" and "M_UNKNOWN_TOKEN" in r.message]
     assert len(errors) == 1
     dest = bot.adapter.destinations()[0]
@@ -233,7 +233,7 @@ async def test_revoked_token_stops_the_adapter_with_one_clear_error(people, make
     assert e.value.permanent
 
     # starting with a revoked access token fails at once, with the same clear reason
-    monkeypatch.setenv("MATRIX_TEST_REVOKED", bot.adapter.client.access_token)
+    monkeypatch.setenv("MATRIX_TEST_REVOKED", bot.adapter.session.client.access_token)
     cfg = MatrixConfig(homeserver=synapse.base_url, user_id=bot.user_id,
                        access_token_env="MATRIX_TEST_REVOKED", password_env="MATRIX_TEST_NONE")
     client = make_client(cfg, bot.store_dir)
@@ -251,14 +251,14 @@ async def test_homeserver_down_at_start_does_not_block_and_connects_later(people
     own_synapse.stop()
     bot = await make_bot(server=own_synapse, reg=reg, rooms=(room,), allow=(alice.user_id,),
                          adapter={"backoff_max": 1.0}, client={"max_timeouts": 1})
-    assert not bot.adapter.ready.is_set()  # start() returned: the rest of the bot can run
+    assert not bot.adapter.session.ready.is_set()  # start() returned: the rest of the bot can run
     dest = bot.adapter.destinations()[0]
     with pytest.raises(DeliveryError) as e:
         await dest.send(announce(dest), bot.core.announcement(20))
     assert not e.value.permanent and e.value.retry_after
 
     own_synapse.start()
-    await until(bot.adapter.ready.is_set, what="the start-up to complete in the background")
+    await until(bot.adapter.session.ready.is_set, what="the start-up to complete in the background")
     assert await dest.send(announce(dest), bot.core.announcement(20))
     ev = await alice.send(room, "!digest issue 21")
     await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id))

@@ -56,8 +56,8 @@ async def test_encrypted_room_command_answered_encrypted(synapse, make_bot, tmp_
         assert isinstance(resp, RoomCreateResponse), resp
         room = resp.room_id
         await alice.wait_for(lambda: alice.membership(room, bot.user_id) == "join")
-        await alice.wait_for(lambda: room in bot.adapter.client.rooms
-                             and bot.adapter.client.rooms[room].encrypted, what="bot sees e2e")
+        await alice.wait_for(lambda: room in bot.adapter.session.client.rooms
+                             and bot.adapter.session.client.rooms[room].encrypted, what="bot sees e2e")
 
         ev = await alice.send(room, "!digest issue 20")
         [reply] = await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id),

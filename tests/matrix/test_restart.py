@@ -90,13 +90,13 @@ async def test_an_expired_access_token_is_replaced_by_a_password_login(people, m
                             token=admin.access_token)["access_token"]
     monkeypatch.setenv(f"MATRIX_TEST_NO_TOKEN_{os.getpid()}", token)  # the bot's access_token_env
     bot = await make_bot(reg=reg, allow=(alice.user_id,), adapter={"sync_timeout_ms": 300})
-    assert bot.adapter.client.access_token == token
-    await until(lambda: bot.adapter.client.access_token not in ("", token), timeout=15,
+    assert bot.adapter.session.client.access_token == token
+    await until(lambda: bot.adapter.session.client.access_token not in ("", token), timeout=15,
                 what="a password login after the token expired")
     room = await room_with_bot(alice, bot)
     ev = await alice.send(room, "!digest latest")
     await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what="an answer after it")
-    assert bot.adapter.fatal is None
+    assert bot.adapter.session.fatal is None
 
 
 async def test_an_access_token_that_expired_while_down_falls_back_to_the_password(people, make_bot, synapse,
@@ -112,7 +112,7 @@ async def test_an_access_token_that_expired_while_down_falls_back_to_the_passwor
                             token=admin.access_token)["access_token"]  # already expired
     monkeypatch.setenv(f"MATRIX_TEST_NO_TOKEN_{os.getpid()}", token)
     bot = await make_bot(reg=reg, allow=(alice.user_id,))
-    assert bot.adapter.client.access_token not in ("", token) and bot.adapter.fatal is None
+    assert bot.adapter.session.client.access_token not in ("", token) and bot.adapter.session.fatal is None
     room = await room_with_bot(alice, bot)
     ev = await alice.send(room, "!digest latest")
     await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what="an answer")

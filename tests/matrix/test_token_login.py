@@ -41,8 +41,8 @@ async def test_only_an_access_token_and_a_device_id_rotated_then_revoked(people,
     bot = BotRun(synapse, reg, tmp_path / "bot.db", cfg, store_dir=tmp_path / "nio")
     await bot.start()
     try:
-        assert (bot.adapter.client.access_token, bot.adapter.client.device_id) == (first, DEVICE)
-        olm = bot.adapter.client.olm
+        assert (bot.adapter.session.client.access_token, bot.adapter.session.client.device_id) == (first, DEVICE)
+        olm = bot.adapter.session.client.olm
         identity = olm.account.identity_keys if olm else None
         room = await room_with_bot(alice, bot)
         ev = await alice.send(room, "!digest latest")
@@ -54,9 +54,9 @@ async def test_only_an_access_token_and_a_device_id_rotated_then_revoked(people,
         assert second != first
         monkeypatch.setenv(token_env, second)
         await bot.start()
-        assert (bot.adapter.client.access_token, bot.adapter.client.device_id) == (second, DEVICE)
+        assert (bot.adapter.session.client.access_token, bot.adapter.session.client.device_id) == (second, DEVICE)
         if olm:  # the same device, so the same end-to-end identity from the crypto store
-            assert bot.adapter.client.olm.account.identity_keys == identity
+            assert bot.adapter.session.client.olm.account.identity_keys == identity
         ev = await alice.send(room, "!digest issue 20")
         await alice.wait_for(lambda: alice.replies_to(room, ev, bot.user_id), what="an answer on the new token")
         assert len(alice.messages(room, bot.user_id)) == 2  # nothing answered twice across the restart
@@ -124,8 +124,8 @@ async def test_a_token_only_bot_whose_token_expires_stops_matrix_with_a_clear_me
                  extra={"adapter": {"sync_timeout_ms": 300}})
     await bot.start()
     try:
-        await until(lambda: bot.adapter.fatal, timeout=30, what="the adapter to give up")
-        assert "expired" in bot.adapter.fatal and f"${token_env}" in bot.adapter.fatal
-        assert token not in bot.adapter.fatal
+        await until(lambda: bot.adapter.session.fatal, timeout=30, what="the adapter to give up")
+        assert "expired" in bot.adapter.session.fatal and f"${token_env}" in bot.adapter.session.fatal
+        assert token not in bot.adapter.session.fatal
     finally:
         await bot.stop()

@@ -12,7 +12,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # fake_slack, slack_signing, slack_env (names unique across test areas)
 sys.path.insert(0, str(HERE.parent.parent))  # the repository, for tests.posts
 
-from adapters.slack import SeenEvents, SlackAdapter, make_app, make_client  # noqa: E402
+from adapters.slack import SeenEvents, SlackAdapter, make_app  # noqa: E402
 from archive.store import Store  # noqa: E402
 from bot.config import AnnounceConfig, Config  # noqa: E402
 from bot.core import Core  # noqa: E402
@@ -45,17 +45,20 @@ def slack_core(slack_store, slack_config) -> Core:
 
 
 @pytest.fixture
-async def fake():
+async def fake(monkeypatch):
+    """A fake Slack whose tokens are in the environment, where the adapter reads them."""
     f = await FakeSlack().start()
+    monkeypatch.setenv("SLACK_BOT_TOKEN", f.bot_token)
+    monkeypatch.setenv("SLACK_APP_TOKEN", f.app_token)
     yield f
     await f.stop()
 
 
 @pytest.fixture
-async def bot(fake, slack_core, slack_store):
+async def bot(fake, slack_core, slack_store, monkeypatch):
     cfg = slack_cfg(fake)
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token),
-                   signing_secret=SECRET)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
     adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     async with aiohttp.ClientSession() as session:

@@ -39,7 +39,7 @@ def delivery(key: str = "digest-bot:19:slack:C0NEWS:announce:0", *, kind: str = 
 
 @pytest.fixture
 def client(fake):
-    return make_client(SlackConfig(base_url=fake.base_url), token=fake.bot_token)
+    return make_client(SlackConfig(base_url=fake.base_url))  # the token: $SLACK_BOT_TOKEN (the fake's)
 
 
 @pytest.fixture
@@ -137,8 +137,9 @@ async def test_channel_problems_are_permanent(channel, fake, slack_core, setup, 
     assert e.value.permanent and error in str(e.value)
 
 
-async def test_bad_token_is_permanent(fake, slack_core):
-    dest = SlackChannelDestination(make_client(SlackConfig(base_url=fake.base_url), token="xoxb-wrong"), CHANNEL)
+async def test_bad_token_is_permanent(fake, slack_core, monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-wrong")
+    dest = SlackChannelDestination(make_client(SlackConfig(base_url=fake.base_url)), CHANNEL)
     with pytest.raises(DeliveryError) as e:
         await dest.send(delivery(), slack_core.announcement(19))
     assert e.value.permanent and "invalid_auth" in str(e.value)
@@ -166,9 +167,9 @@ async def test_retry_after_reaches_the_outbox(fake, slack_core):
     assert e.value.retry_after == 7.0 and not e.value.permanent
 
 
-async def test_network_error_is_transient(slack_core):
-    dead = SlackChannelDestination(
-        make_client(SlackConfig(base_url="http://127.0.0.1:9/api/"), token="xoxb-x"), CHANNEL)
+async def test_network_error_is_transient(slack_core, monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-x")
+    dead = SlackChannelDestination(make_client(SlackConfig(base_url="http://127.0.0.1:9/api/")), CHANNEL)
     with pytest.raises(DeliveryError) as e:
         await dead.send(delivery(), slack_core.announcement(19))
     assert not e.value.permanent
@@ -220,7 +221,7 @@ async def test_killed_mid_delivery_then_restarted_posts_once(fake, tmp_path, sla
     assert row["state"] == "pending" and row["remote_ref"] is None  # sent, but not recorded
 
     # The restarted bot sends the same delivery again: the metadata is found, nothing is posted.
-    dest = SlackChannelDestination(make_client(config.slack, token=fake.bot_token), CHANNEL)
+    dest = SlackChannelDestination(make_client(config.slack), CHANNEL)
     result = await Announcer(bot.outbox, [dest], bot.render).drain(budget=30)
     assert result == {f"slack:{CHANNEL}": 1}
     assert fake.posts(CHANNEL) == [posted]
@@ -240,7 +241,7 @@ async def test_announcer_pacing_matches_slacks_one_message_per_second(fake, tmp_
     bot.introduce(destination_specs(config, console=False))
     bot.scan()
     fake.pace(CHANNEL, 1.0)
-    client = make_client(config.slack, token=fake.bot_token)
+    client = make_client(config.slack)
     result = await Announcer(bot.outbox, [SlackChannelDestination(client, CHANNEL)], bot.render).drain(budget=30)
     assert result == {f"slack:{CHANNEL}": 3}
     posts = fake.calls_to("chat.postMessage")
@@ -258,7 +259,7 @@ async def test_pacing_after_a_429_counts_from_the_successful_retry(fake, tmp_pat
     bot.scan()
     fake.pace(CHANNEL, 1.0)
     fake.inject_429("chat.postMessage", 1, retry_after=1, channel=CHANNEL)
-    client = make_client(config.slack, token=fake.bot_token)
+    client = make_client(config.slack)
     result = await Announcer(bot.outbox, [SlackChannelDestination(client, CHANNEL)], bot.render).drain(budget=30)
     assert result == {f"slack:{CHANNEL}": 2}
     assert [c.status for c in fake.calls_to("chat.postMessage")] == [429, 200, 200]
@@ -276,7 +277,7 @@ async def test_subscriber_gets_a_dm_and_a_correction_edits_the_announcement(fake
     post = write_issue(slack_archive, 31, date(2015, 2, 3), {
         "Heat": ["Heat 新功能。  \n<http://example.org/heat/31>"], "Nova": ["Nova news.  \n<http://example.org/n/31>"]})
     bot.scan()
-    client = make_client(config.slack, token=fake.bot_token)
+    client = make_client(config.slack)
     dests = [SlackChannelDestination(client, CHANNEL), SlackDMDestination(client)]
     result = await Announcer(bot.outbox, dests, bot.render).drain(budget=30)
     assert result == {f"slack:{CHANNEL}": 1, "slack-dm": 1}
@@ -312,7 +313,7 @@ async def test_dm_fan_out_is_concurrent_and_slows_down_only_on_429(fake, tmp_pat
     write_issue(slack_archive, 31, date(2015, 2, 3), {
         "Heat": ["Heat 新功能。  \n<http://example.org/heat/31>"], "Nova": ["Nova news.  \n<http://example.org/n/31>"]})
     bot.scan()
-    client = make_client(config.slack, token=fake.bot_token)
+    client = make_client(config.slack)
     dm = SlackDMDestination(client, concurrency=16)
     ann = Announcer(bot.outbox, [dm], bot.render, retry_min=0.05, retry_max=0.5)
     task = asyncio.create_task(ann.run())

@@ -14,8 +14,8 @@ from bot.config import ConfigError
 @pytest.fixture
 async def socket_bot(fake, slack_core, slack_store):
     cfg = slack_cfg(fake, mode="socket")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token))
-    adapter = SlackAdapter(app, answers, cfg, app_token=fake.app_token)
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
+    adapter = SlackAdapter(app, answers, cfg)
     await adapter.start()
     yield adapter
     await adapter.stop()
@@ -65,20 +65,22 @@ async def test_show_more_over_the_socket(socket_bot, fake):
     assert "cinder/50|" in blob and "cinder/0|" not in blob
 
 
-async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store):
+async def test_bad_app_token_fails_at_start(fake, slack_core, slack_store, monkeypatch):
     cfg = slack_cfg(fake, mode="socket")
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token=fake.bot_token))
-    adapter = SlackAdapter(app, answers, cfg, app_token="xapp-wrong")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-wrong")
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
+    adapter = SlackAdapter(app, answers, cfg)
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
         await adapter.start()
     await adapter.stop()
     assert fake.socket_connections == 0
 
 
-async def test_bad_bot_token_fails_at_start(fake, slack_core, slack_store):
+async def test_bad_bot_token_fails_at_start(fake, slack_core, slack_store, monkeypatch):
     cfg = slack_cfg(fake)
-    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn), client=make_client(cfg, token="xoxb-wrong"),
-                   signing_secret="s")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-wrong")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    app, answers = make_app(cfg, slack_core, SeenEvents(slack_store.db.conn))
     adapter = SlackAdapter(app, answers, cfg)
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
         await adapter.start()
@@ -91,8 +93,9 @@ def test_missing_env_vars_are_named(monkeypatch, fake, slack_core, slack_store):
     monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
         make_client(slack_cfg(fake))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "x")
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        make_app(slack_cfg(fake, mode="http"), slack_core, SeenEvents(slack_store.db.conn), client=make_client(slack_cfg(fake), token="x"))
+        make_app(slack_cfg(fake, mode="http"), slack_core, SeenEvents(slack_store.db.conn))
 
 
 async def test_from_config_reads_the_env(monkeypatch, fake, slack_core, slack_store):
