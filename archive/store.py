@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlite_utils
 
@@ -33,6 +33,9 @@ from archive import bm25, discovery, search_index
 from archive.dates import from_name
 from archive.model import Item, ParsedIssue, Section, Skipped
 from archive.projects import misspellings
+
+if TYPE_CHECKING:  # archive.parse (markdown-it) is imported where posts are parsed, not to answer
+    from archive.parse import PlainSections
 
 SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
@@ -154,31 +157,43 @@ class Prepared(NamedTuple):
     hash: str
     sections: bytes  # packed ((name, heading, item count), ...)
     rows: list  # (section, project, position, text, packed links, link count) per item
+    grams: list[str]  # search_index.grams of each row's text: the search index's tokens, made here too
 
 
 def prepare(result: ParsedIssue | Skipped) -> Prepared | Skipped:
     if not isinstance(result, ParsedIssue):
         return result
+    return prepare_plain((replace(result, sections=()), [
+        (s.name, s.heading, [(it.text, tuple((link.url, link.label) for link in it.links), it.context)
+                             for it in s.items])
+        for s in result.sections]))
+
+
+def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepared | Skipped:
+    """`prepare` for what Parser.parse_plain returns."""
+    if isinstance(result, Skipped):
+        return result
+    issue, sections = result
     # The content hash: what an announcement shows; a renamed file (path, slug) with the same
     # content hashes the same. repr of plain tuples (dataclasses.asdict and JSON took a fifth of
     # an ingest), made in the pass that makes the rows. Changing its bytes re-announces every
     # issue as corrected unless the schema version changes too.
-    h = hashlib.sha1(repr((result.number, result.key, result.title, result.date, result.period, result.categories,
-                           result.published, result.preface, result.number_from)).encode())
+    h = hashlib.sha1(repr((issue.number, issue.key, issue.title, issue.date, issue.period, issue.categories,
+                           issue.published, issue.preface, issue.number_from)).encode())
     rows = []
     position = 0
-    for s in result.sections:
-        project = s.name.casefold()
+    for name, heading, items in sections:
+        project = name.casefold()
         shown = []
-        for it in s.items:
-            links = [(l.url, l.label) for l in it.links]
-            shown.append((it.text, it.context, links))
-            text = f"{it.context}: {it.text}" if it.context else it.text  # shown and searched with it
-            rows.append((s.name, project, position, text, pack(tuple(links)), len(links)))
+        for text, links, context in items:
+            shown.append((text, context, list(links)))
+            rows.append((name, project, position, f"{context}: {text}" if context else text,  # shown and searched with it
+                         pack(links), len(links)))
             position += 1
-        h.update(repr((s.name, s.heading, shown)).encode())
-    return Prepared(replace(result, sections=()), h.hexdigest(),
-                    pack(tuple((s.name, s.heading, len(s.items)) for s in result.sections)), rows)
+        h.update(repr((name, heading, shown)).encode())
+    grams = search_index.grams
+    return Prepared(issue, h.hexdigest(), pack(tuple((name, heading, len(items)) for name, heading, items in sections)),
+                    rows, [grams(row[3]) for row in rows])
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -195,7 +210,7 @@ def _init_worker(archive_cfg) -> None:
 
 def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> Prepared | Skipped:
     rel, abspath, mtime_date, git_date = job
-    return prepare(_read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date))
+    return prepare_plain(_read_and_parse(_worker_parser, rel, Path(abspath), mtime_date, git_date))
 
 
 def _parse_chunk(jobs: list) -> list:
@@ -203,7 +218,7 @@ def _parse_chunk(jobs: list) -> list:
 
 
 def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None,
-                    git_date: date | None = None) -> ParsedIssue | Skipped:
+                    git_date: date | None = None) -> tuple[ParsedIssue, PlainSections] | Skipped:
     try:
         size = path.stat().st_size
         if size > parser.cfg.max_file_bytes:
@@ -211,7 +226,7 @@ def _read_and_parse(parser, rel: str, path: Path, mtime_date: date | None = None
         data = path.read_bytes()
     except OSError as e:
         return Skipped(rel, f"cannot read ({e.strerror})", False)
-    return parser.parse(rel, data, mtime_date, git_date)
+    return parser.parse_plain(rel, data, mtime_date, git_date)
 
 
 class StoreError(Exception):
@@ -323,7 +338,14 @@ class Store:
             """
         )
         search_index.install(self.conn)
+        # the index triggers' tokens of the items an ingest writes, made by the parse workers
+        self._grams: dict[str, str] = {}
+        self.conn.create_function("digest_grams", 1, self._item_grams, deterministic=True)
         self._set_meta("schema_version", SCHEMA_VERSION)
+
+    def _item_grams(self, text: str) -> str:
+        g = self._grams.get(text)
+        return search_index.grams(text) if g is None else g
 
     def forget_archive(self) -> None:
         """Start afresh for another archive: its posts and what counted as published go (the
@@ -512,6 +534,7 @@ class Store:
         for k in range(0, len(rows), _ROWS_PER_INSERT):
             batch = rows[k:k + _ROWS_PER_INSERT]
             self.conn.execute(_insert_items(len(batch)), list(chain.from_iterable(batch)))
+        self._grams.clear()
 
     def _merge_misspellings(self, threshold: int) -> None:
         """A section name of one issue that misspells one of many issues becomes that name."""
@@ -585,7 +608,7 @@ class Store:
                             progress(n, total)
             return
         for n, (rel, path) in enumerate(todo, 1):
-            yield prepare(_read_and_parse(parser, rel, path, *dated.get(rel, (None, None))))
+            yield prepare_plain(_read_and_parse(parser, rel, path, *dated.get(rel, (None, None))))
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)
 
@@ -636,12 +659,15 @@ class Store:
         )
         self._unstage_issue(issue.key)  # after the INSERT: a failed one rolls back to what was
         id_number = issue.number if issue.number_from else self._free_id_number(issue)
-        item_id, key, number, when = search_index.item_id, issue.key, issue.number, issue.date
-        rows = [(item_id(when, id_number, row[2]), key, number, day, visible, *row) for row in prepared.rows]
+        key, number = issue.key, issue.number
+        # search_index.item_id(date, id_number, position): the first item's id, counting down
+        first = search_index.item_id(issue.date, id_number, 0)
+        rows = [(first - min(row[2], 0x3FFF), key, number, day, visible, *row) for row in prepared.rows]
         if rows:
             self._staged_rows[key] = rows
             self._staged_slots.add(rows[0][0] >> 14)
             self._staged += len(rows)
+            self._grams.update(zip([row[3] for row in prepared.rows], prepared.grams))
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without
