@@ -36,7 +36,7 @@ from bot.config import Config, secret
 from bot.delivery import Destination, Platform
 from bot.outbox import DestinationSpec, DestinationStatus, Outbox
 from bot.reply import Context
-from bot.scan import Bot, LangOf
+from bot.scan import Bot
 from bot.watcher import Watcher
 
 log = logging.getLogger("digest_bot.app")
@@ -229,12 +229,6 @@ class Running:
         self.bot.close()
 
 
-def subscriber_languages(bot: Bot) -> LangOf:
-    """Where a subscriber's own language comes from, for their subscription DMs: the language of
-    their latest `subscribe` (None: a DM is in its destination's language)."""
-    return bot.state.language_of
-
-
 async def start(config: Config, db_path: Path, *, clock=None, stop: asyncio.Event | None = None,
                 console_io: tuple[Any, Any] | None = None) -> Running:
     """Build everything the config names, scan the archive, connect the platforms and start
@@ -242,7 +236,6 @@ async def start(config: Config, db_path: Path, *, clock=None, stop: asyncio.Even
     that (it shuts down). Raises StartError when a platform cannot be reached."""
     stop = stop or asyncio.Event()
     bot = Bot(config, db_path, clock=clock)
-    bot.lang_of = subscriber_languages(bot)
     running = Running(bot, stop)
     try:
         await _start(running, config, db_path, console_io)
@@ -346,7 +339,6 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
     """Ingest now, queue announcements, deliver what needs no long-lived connection
     (webhooks). The running bot sends the rest."""
     bot = Bot(config, db_path, clock=clock, archive=archive)
-    bot.lang_of = subscriber_languages(bot)
     try:
         result = Published()
         first = not bot.outbox.known_destinations(include_retired=True)

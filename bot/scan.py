@@ -19,12 +19,6 @@ from bot.state import BotState
 
 log = logging.getLogger("digest_bot.scan")
 
-LangOf = Callable[[str, str], "str | None"]  # (platform, user) -> the subscriber's language, or None
-
-
-def no_language(platform: str, user: str) -> str | None:
-    return None
-
 
 class Bot:
     """Store + the bot's state + parser + core + outbox, and the scan that ties the archive to
@@ -40,8 +34,6 @@ class Bot:
         self.core = Core(self.store, config, self.state)
         self.outbox = make_outbox(self.store, clock=self.clock.now, state=self.state)
         self.on_scanned: Callable[[], None] = lambda: None
-        # a subscriber's own language for their DMs (else the destination's); set by bot.bootstrap
-        self.lang_of: LangOf = no_language
         self._to_introduce: list[DestinationSpec] = []
         self.last_summary: IngestSummary | None = None
         self.last_scan_at: float | None = None  # time.time() of the last successful scan
@@ -80,12 +72,12 @@ class Bot:
     def render(self, pending: Pending) -> Reply | None:
         """The message of an outbox row, in its destination's language: a channel's or room's
         override, else `language` ("auto": the language the issue is written in); a DM in the
-        subscriber's own language when `lang_of` knows it."""
+        subscriber's own language (that of their latest `subscribe`) when the state has one."""
         d = pending.delivery
         lang = self.core.destination_language(d.destination)
         if d.kind == "dm":
             platform = d.destination.removesuffix("-dm")
-            lang = self.lang_of(platform, d.target) or lang
+            lang = self.state.language_of(platform, d.target) or lang
             return self.core.subscription_digest(d.issue, pending.project or "", lang=lang)
         return self.core.announcement(d.issue, lang=lang)
 
