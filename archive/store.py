@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from collections import deque
 from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -160,17 +160,8 @@ class Prepared(NamedTuple):
     grams: list[str]  # search_index.grams of each row's text: the search index's tokens, made here too
 
 
-def prepare(result: ParsedIssue | Skipped) -> Prepared | Skipped:
-    if not isinstance(result, ParsedIssue):
-        return result
-    return prepare_plain((replace(result, sections=()), [
-        (s.name, s.heading, [(it.text, tuple((link.url, link.label) for link in it.links), it.context)
-                             for it in s.items])
-        for s in result.sections]))
-
-
 def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepared | Skipped:
-    """`prepare` for what Parser.parse_plain returns."""
+    """The rows to write for what Parser.parse_plain returns, and the issue's content hash."""
     if isinstance(result, Skipped):
         return result
     issue, sections = result
