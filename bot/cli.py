@@ -14,9 +14,10 @@ from bot.config import Config, ConfigError, load
 CONFIG_ENV = "DIGEST_BOT_CONFIG"
 
 DESCRIPTION = """\
-A chat bot for teams that publish a periodic digest. It reads a Jekyll archive into SQLite,
-announces each new issue once in Slack, Matrix, webhooks or this terminal, and answers questions
-like `latest heat links`, `issue 19` or `search 热迁移`.
+A chat bot for teams that publish a periodic digest. It reads the digest's markdown archive
+(Jekyll, Hugo, Zola, Pelican, Docusaurus or plain files) into SQLite, announces each new issue
+once in Slack, Matrix, webhooks or this terminal, and answers questions in English or Chinese
+like `latest heat links`, `issue 19` or `search 热迁移`, in the asker's language.
 
 With no --config it runs on its embedded default: the example archive, and the terminal
 (Slack and Matrix start only when the config names them and their credentials are set)."""
