@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -20,6 +20,7 @@ from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import query
+from bot.time_words import Scope, take_scope
 from bot.commands import command
 from bot.config import Config
 from bot.i18n import N_, Tr, detect, text_language, tr
@@ -201,9 +202,9 @@ class Core:
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
             project = self._project_name(words[0])
             if project and project.casefold() in self._known_projects():
-                return self._project_items(project, query.Scope(), req)
+                return self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
-        scope, rest = query.take_scope(line)
+        scope, rest = self._take_scope(line)
         words = query.words(rest, self._dictionary())
         terms = self._join_phrases(words.terms, words.phrases)
         project = None
@@ -220,9 +221,28 @@ class Core:
             if project:
                 return self._project_answer(project, scope, req)
             if scope or _NEWS.search(line):  # "any news?", "有什么新消息", "openstack": the newest issue
-                return self._scope_answer(scope or query.Scope(nth=1), req)
+                return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    def _take_scope(self, line: str) -> tuple[Scope, str]:
+        """The line's time words, "now" being the newest issue's date; an issue range
+        (`#109 and before`) as the dates it spans."""
+        scope, rest = take_scope(line, self._now)
+        if scope.side and scope.issue is not None:
+            row = self._issue_row(scope.issue)
+            if row is not None:  # else the answer says there is no such issue
+                day = {"since": row.date, "after": row.date + timedelta(days=1),
+                       "until": row.date, "before": row.date - timedelta(days=1)}[scope.side]
+                if scope.side in ("since", "after"):
+                    scope = Scope(since=day, until=scope.until, recent=scope.recent)
+                else:
+                    scope = Scope(since=scope.since, until=day, recent=scope.recent)
+        return scope, rest
+
+    def _now(self) -> date:
+        rows, _total = self.store.issues(1, 0)
+        return rows[0].date if rows else date.today()
 
     def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
         """Adjacent words that make a glossary term or a project name become one term."""
@@ -254,7 +274,7 @@ class Core:
             alternatives.append(" & ".join(key.split()))
         return tuple(alternatives)
 
-    def _scope_range(self, scope: query.Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
+    def _scope_range(self, scope: Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
         """Item ids a scope allows, how to say it, or an answer when the scope itself fails."""
         _ = req.t.gettext
         if scope.issue is not None:
@@ -280,7 +300,7 @@ class Core:
             return day_range(scope.since, scope.until), self._dates(scope, req.t), None
         return None, "", None
 
-    def _dates(self, scope: query.Scope, t: Tr) -> str:
+    def _dates(self, scope: Scope, t: Tr) -> str:
         _ = t.gettext
         if scope.since and scope.until:
             return _("from {a} to {b}").format(a=scope.since.isoformat(), b=scope.until.isoformat())
@@ -288,7 +308,7 @@ class Core:
             return _("since {a}").format(a=scope.since.isoformat())
         return _("until {b}").format(b=scope.until.isoformat())
 
-    def _search_answer(self, terms: list[str], words: query.Words, scope: query.Scope, project: str | None,
+    def _search_answer(self, terms: list[str], words: query.Words, scope: Scope, project: str | None,
                        req: Request, notice: str | None = None) -> Reply:
         _ = req.t.gettext
         ids, scope_text, failed = self._scope_range(scope, req)
@@ -360,7 +380,7 @@ class Core:
             words=_short(shown, 60), where=where, count=count)
         return _items_reply(title, rows, total, offset, more_at_least=capped)
 
-    def _project_answer(self, project: str, scope: query.Scope, req: Request) -> Reply:
+    def _project_answer(self, project: str, scope: Scope, req: Request) -> Reply:
         _ = req.t.gettext
         if project.casefold() not in self._known_projects():  # a name with no section here
             reply = self._search_answer([project.casefold()], query.Words(), scope, None, req,
@@ -381,7 +401,7 @@ class Core:
                 return self._issue_section(rows[0], project, req)
         return self._project_items(project, scope, req)
 
-    def _scope_answer(self, scope: query.Scope, req: Request) -> Reply:
+    def _scope_answer(self, scope: Scope, req: Request) -> Reply:
         """Only time words: the issue they name, or the issues of that time."""
         if scope.issue is not None:
             return self._issue(req._replace(args=(str(scope.issue),)))
@@ -397,7 +417,7 @@ class Core:
                      _("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
                        "`help` lists everything."))
 
-    def _project_items(self, project: str, scope: query.Scope, req: Request) -> Reply:
+    def _project_items(self, project: str, scope: Scope, req: Request) -> Reply:
         t, offset = req.t, req.offset
         last = min(scope.last, MAX_ISSUE_NUMBER) if scope.last else None
         numbers = self.store.last_numbers_with(project, last) if last else None
@@ -498,7 +518,7 @@ class Core:
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage="issues", pages=True,
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
-    def _issues(self, req: Request, scope: query.Scope | None = None) -> Reply:
+    def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
         rows, total = self.store.issues(self.page_size, req.offset)
         if scope and scope.last:
@@ -529,7 +549,7 @@ class Core:
     def _search(self, req: Request) -> Reply:
         _ = req.t.gettext
         line = query.normalize(" ".join(req.args)).casefold()
-        scope, rest = query.take_scope(line)
+        scope, rest = self._take_scope(line)
         words = query.words(rest, self._dictionary())
         terms = self._join_phrases(words.terms, words.phrases)
         if not terms:

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from bot.query import Scope, normalize, take_scope, words
+from bot.query import normalize, words
+from bot.time_words import Scope, take_scope
 
 
 @pytest.mark.parametrize("text, scope", [
@@ -66,3 +67,51 @@ def test_search_syntax():
 
 def test_a_10kb_line_is_cut():
     assert len(normalize("x" * 10_240)) == 500
+
+
+NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("nova since november", Scope(since=date(2014, 11, 1))),
+    ("heat in march", Scope(since=date(2014, 3, 1), until=date(2014, 3, 31))),
+    ("since dec", Scope(since=date(2014, 12, 1))),
+    ("before october", Scope(until=date(2014, 9, 30))),
+    ("11月以来的nova", Scope(since=date(2014, 11, 1))),
+    ("从十月开始", Scope(since=date(2014, 10, 1))),
+    ("12月的heat", Scope(since=date(2014, 12, 1), until=date(2014, 12, 31))),
+    ("neutron news in the last 3 months", Scope(since=date(2014, 9, 10))),
+    ("past two weeks", Scope(since=date(2014, 11, 27))),
+    ("past week", Scope(since=date(2014, 12, 4))),
+    ("最近三个月的nova", Scope(since=date(2014, 9, 10))),
+    ("过去两周", Scope(since=date(2014, 11, 27))),
+    ("近半年", Scope(since=date(2014, 6, 10))),
+    ("this month", Scope(since=date(2014, 12, 1))),
+    ("last month's heat", Scope(since=date(2014, 11, 1), until=date(2014, 11, 30))),
+    ("上个月的neutron", Scope(since=date(2014, 11, 1), until=date(2014, 11, 30))),
+    ("今年", Scope(since=date(2014, 1, 1))),
+    ("去年的heat", Scope(since=date(2013, 1, 1), until=date(2013, 12, 31))),
+    ("#109 and before", Scope(issue=109, side="until")),
+    ("issue 20 and later", Scope(issue=20, side="since")),
+    ("since issue 50", Scope(issue=50, side="since")),
+    ("before issue 100", Scope(issue=100, side="before")),
+    ("issues after 7", Scope(issue=7, side="after")),
+    ("第100期以来", Scope(issue=100, side="since")),
+    ("第十期之前的nova", Scope(issue=10, side="before")),
+    ("20期及以前", Scope(issue=20, side="until")),
+    # still what they were
+    ("last week's issue", Scope(nth=1)),
+    ("last 3 issues", Scope(last=3)),
+    ("may i ask about nova", Scope()),
+    ("这周", Scope(nth=1)),
+    ("近日", Scope(recent=False)),
+])
+def test_relative_time_words_and_issue_ranges(text, scope):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == scope, rest
+
+
+def test_now_is_asked_only_for_relative_words():
+    def now():
+        raise AssertionError("asked")
+    assert take_scope("nova since june 2014", now)[0] == Scope(since=date(2014, 6, 1))

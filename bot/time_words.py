@@ -1,0 +1,264 @@
+"""Time words of a line of chat, in English and Chinese, as a `Scope` that narrows any answer.
+
+Three kinds: an issue (`issue 19`, `第十九期`, `上上期`, `the last 3 issues`, and ranges:
+`#109 and before`, `since issue 50`, `第100期以后`); dates (`since june 2014`, `2014年9月以来`,
+`in 2014`); and times relative to now (`last 3 months`, `past week`, `this year`, `上个月`,
+`最近三个月`, `since november`, `11月以来`). "Now" is the caller's: the core passes the newest
+issue's date, so a quiet archive still answers `last month` with its own last month (the reply
+says the dates it used).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from archive.numerals import parse_number
+
+_ZH_NUM = "0-9零〇一二两三四五六七八九十百千万"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    nth: int | None = None  # 1: the newest issue, 2: the one before (上上期)
+    last: int | None = None  # the newest N issues
+    issue: int | None = None  # one issue by number
+    since: date | None = None
+    until: date | None = None
+    recent: bool = False  # "recently", "最近": newest first, no hard limit
+    side: str | None = None  # with `issue`: "since", "after", "until" or "before" that issue
+
+    def __bool__(self) -> bool:
+        return any((self.nth, self.last, self.issue, self.since, self.until))
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_MONTH_RE = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_EN_DATE = re.compile(
+    r"\b(?:(?P<prep>since|after|from|before|until|till|in|during|of)\s+)?"
+    rf"(?:{_MONTH_RE}\s+(?:(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?"
+    r"(?P<year>(?:19|20)\d{2})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?\b"
+    r"(?:\s+(?P<post>onwards|onward|on|and later))?")
+_ZH_DATE = re.compile(
+    rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?\s*"
+    rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
+_ZH_AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今")
+_ZH_BEFORE = ("以前", "之前", "前")
+# A month without a year needs a preposition in English ("may" is a verb) and a frame in Chinese.
+_EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
+                       rf"{_MONTH_RE}(?![\w-])(?!\s*\d)")
+_ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
+                       rf"\s*月份?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
+_UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
+         "month": "m", "months": "m", "月": "m", "个月": "m", "year": "y", "years": "y", "年": "y"}
+_NUM_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of"
+_EN_SPAN = re.compile(  # "last week" alone is last week's issue (see _NTH), "last month" a calendar month
+    r"\b(?:(?:in|during|over|within|for|from)\s+)?(?:the\s+)?"
+    rf"(?:last\s+(?P<n>{_NUM_WORD})\s+|(?:past|previous|recent)\s+(?:(?P<n2>{_NUM_WORD})\s+)?)"
+    r"(?P<unit>days?|weeks?|months?|years?)\b")
+_ZH_SPAN = re.compile(rf"(?:最近|近|过去|前)\s*(?P<n>[{_ZH_NUM}]{{1,3}}|几|半)\s*(?P<unit>个月|个星期|个礼拜|天|日|周|星期|礼拜|月|年)"
+                      rf"(?:以来|里|内|中)?")
+_CALENDAR = [  # (pattern, months back from now's month (or years with "y"), whole period or up to now)
+    (re.compile(r"\bthis month(?:'s)?\b|本月|这个月|这月|当月"), (0, "m")),
+    (re.compile(r"\blast month(?:'s)?\b|上个月|上月"), (1, "m")),
+    (re.compile(r"\bthis year(?:'s)?\b|今年|本年"), (0, "y")),
+    (re.compile(r"\blast year(?:'s)?\b|去年"), (1, "y")),
+    (re.compile(r"前年"), (2, "y")),
+]
+_ISSUE_WORD = r"(?:issues?|editions?|no\.?|number|#|期)"
+_EN_ISSUE_SIDE = re.compile(
+    rf"(?:\b(?:(?P<prep>since|after|from|before|until|till|up to|prior to)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<a>\d+)\b)"
+    rf"|(?:(?:\b(?:issues?|no\.?|number)\s*|#\s*)(?P<b>\d+)\s+(?:and|or)\s+(?P<post>before|earlier|older|prior|after|later|newer|since|on|onwards?)\b)"
+    rf"|(?:\bissues\s+(?P<prep2>since|after|from|before|until|till|up to|prior to)\s+#?\s*(?P<c>\d+)\b))")
+_ZH_ISSUE_SIDE = re.compile(
+    rf"(?P<pre>自从|自|从)?\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期\s*(?P<post>及以前|及之前|及以后|以来|之后|以后|后|起|开始|至今|以前|之前|前)")
+_ISSUE = re.compile(
+    rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
+    rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?)))")
+_LAST_N = re.compile(
+    rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+    rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
+    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+)\s*期)")
+_NTH = [  # (pattern, nth)
+    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\bissue before (?:the )?last\b"
+                r"|\bthe one before\b"), 2),
+    (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
+                r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
+                r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
+]
+_RECENT = re.compile(r"最近|近期|近来|\b(?:recent|recently|lately|new)\b")
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+               "nine": 9, "ten": 10, "few": 3, "couple of": 2, "几": 3, "半": None}
+_SIDES = {"since": "since", "from": "since", "on": "since", "onward": "since", "onwards": "since",
+          "after": "after", "later": "since", "newer": "since",
+          "before": "before", "prior": "before", "prior to": "before",
+          "until": "until", "till": "until", "up to": "until", "earlier": "until", "older": "until"}
+_ZH_SIDES = {"及以前": "until", "及之前": "until", "以前": "before", "之前": "before", "前": "before",
+             "及以后": "since", "以来": "since", "起": "since", "开始": "since", "至今": "since",
+             "之后": "after", "以后": "after", "后": "after"}
+
+
+def _number(text: str | None) -> int | None:
+    if not text:
+        return None
+    return _EN_NUMBERS.get(text) or parse_number(text)
+
+
+def _month_end(year: int, month: int | None, day: int | None) -> date:
+    if day:
+        return date(year, month or 1, day)
+    if month:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, 12, 31)
+
+
+def _dated(kind: str, year: int, month: int | None, day: int | None) -> dict | None:
+    try:
+        first = date(year, month or 1, day or 1)
+        last = _month_end(year, month, day)
+    except ValueError:
+        return None
+    if kind == "since":
+        return {"since": first}
+    if kind == "until":
+        return {"until": first - timedelta(days=1)}
+    return {"since": first, "until": last}
+
+
+def _months_back(day: date, n: int) -> date:
+    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
+    return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _span_start(now: date, n: int, unit) -> date:
+    """The first day of the last n units up to now."""
+    if unit == "m":
+        return _months_back(now, n)
+    if unit == "y":
+        return _months_back(now, 12 * n)
+    return now - timedelta(days=n * unit - 1)
+
+
+def _kind(pre: str, post: str) -> str:
+    return ("until" if post in _ZH_BEFORE or pre in ("before", "until", "till") else
+            "since" if post in _ZH_AFTER or pre in ("自从", "自", "从", "since", "after", "from") else "in")
+
+
+def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
+    """Times relative to now: spans (`last 3 months`), calendar periods (`last year`), and a
+    month without a year (the latest such month up to now)."""
+    m = _EN_SPAN.search(text) or _ZH_SPAN.search(text)
+    if m:
+        said = m.groupdict().get("n") or m.groupdict().get("n2")
+        n = _number(said) if said else 1
+        unit = _UNIT[m.group("unit")]
+        if said == "半":  # 半年, 半个月
+            n, unit = (6, "m") if unit == "y" else (15, 1)
+        return {"since": _span_start(now(), n, unit)}, m
+    for pattern, (back, unit) in _CALENDAR:
+        m = pattern.search(text)
+        if m:
+            today = now()
+            if unit == "y":
+                year = today.year - back
+                return ({"since": date(year, 1, 1)} if back == 0 else
+                        {"since": date(year, 1, 1), "until": date(year, 12, 31)}), m
+            first = _months_back(today.replace(day=1), back)
+            return ({"since": first} if back == 0 else
+                    {"since": first, "until": _month_end(first.year, first.month, None)}), m
+    m = _EN_MONTH.search(text)
+    if m:
+        month, kind = _MONTHS[m.group("mon")[:3]], _kind(m.group("prep"), "")
+    else:
+        m = _ZH_MONTH.search(text)
+        if not m or not (m.group("pre") or m.group("post")):
+            return {}, None
+        month, kind = _number(m.group("m")), _kind(m.group("pre") or "", m.group("post") or "")
+        if not month or month > 12:
+            return {}, None
+    today = now()
+    year = today.year if month <= today.month else today.year - 1
+    return _dated(kind, year, month, None) or {}, m
+
+
+def _issue_side(text: str) -> tuple[dict, re.Match | None]:
+    """An issue range: `#109 and before`, `since issue 50`, `第100期以后`."""
+    m = _EN_ISSUE_SIDE.search(text)
+    if m:
+        word = m.group("prep") or m.group("post") or m.group("prep2")
+        n = m.group("a") or m.group("b") or m.group("c")
+        side = _SIDES[word]
+        if m.group("post"):  # "#109 and before": that issue too
+            side = {"before": "until", "after": "since"}.get(side, side)
+        return {"issue": int(n), "side": side}, m
+    m = _ZH_ISSUE_SIDE.search(text)
+    if m:
+        n = _number(m.group("n"))
+        if n is not None:
+            side = _ZH_SIDES[m.group("post")]
+            return {"issue": n, "side": side}, m
+    return {}, None
+
+
+def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, str]:
+    """The time words of a normalised, casefolded line as a Scope, and the line without them.
+    `now` is asked only when a relative time word is there."""
+    found: dict = {}
+
+    def cut(m: re.Match) -> str:
+        return text[:m.start()] + " " + text[m.end():]
+
+    m = _ZH_DATE.search(text)
+    if m:
+        got = _dated(_kind(m.group("pre") or "", m.group("post") or ""), int(m.group("year")),
+                     _number(m.group("m")), _number(m.group("d")))
+        if got:
+            found.update(got)
+            text = cut(m)
+    else:
+        m = _EN_DATE.search(text)
+        if m and (m.group("prep") or m.group("mon") or m.group("m")):
+            prep = m.group("prep") or ""
+            kind = ("until" if prep in ("before", "until", "till") else
+                    "since" if prep in ("since", "after", "from") or m.group("post") else "in")
+            month = _MONTHS.get((m.group("mon") or "")[:3]) or _number(m.group("m"))
+            got = _dated(kind, int(m.group("year")), month, _number(m.group("mday") or m.group("d")))
+            if got:
+                found.update(got)
+                text = cut(m)
+    if not found:
+        got, m = _relative(text, now)
+        if got:
+            found.update(got)
+            text = cut(m)
+    got, m = _issue_side(text)
+    if got:
+        found.update(got)
+        text = cut(m)
+    m = _LAST_N.search(text)
+    if m:
+        found["last"] = _number(m.group("a") or m.group("b"))
+        text = cut(m)
+    m = None if "issue" in found else _ISSUE.search(text)
+    if m:
+        n = _number(next(g for g in m.groups() if g))
+        if n is not None and not (m.group("e") and 1900 <= n <= 2100):
+            found["issue"] = n
+            text = cut(m)
+    if not found:
+        for pattern, nth in _NTH:
+            m = pattern.search(text)
+            if m:
+                found["nth"] = nth
+                text = cut(m)
+                break
+    if found.get("last") == 1:  # "最新一期", "the last 1 issue": the newest issue
+        found["nth"] = found.pop("last")
+    m = _RECENT.search(text)
+    if m:
+        found["recent"] = True
+        text = _RECENT.sub(" ", text)
+    return Scope(**found), text
