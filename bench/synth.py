@@ -121,7 +121,7 @@ def _body(rng: random.Random, number: int) -> list[str]:
     for _ in range(3):
         i += 1
         out += [f"* [{_title(rng)}]({_url(rng, number, i)})", f"    * [Tracking issue]({_url(rng, number, i + 1000)})"]
-    out += ["", "## Upcoming Events", "", f"Events between now and next month:", ""]
+    out += ["", "## Upcoming Events", "", "Events between now and next month:", ""]
     for place in PLACES:
         out += [f"### {place}", ""]
         for _ in range(rng.randint(5, 12)):

@@ -94,7 +94,7 @@ def test_future_and_unpublished_posts_are_hidden_until_due(store, root):
     write_issue(root, 3, date(2014, 2, 7), {"Heat": ["soon"]})
     write_issue(root, 4, date(2014, 1, 31), {"Heat": ["never"]}, front="published: false")
     changes = []
-    s = ingest(store, root, when=date(2014, 2, 1), changes=changes)
+    ingest(store, root, when=date(2014, 2, 1), changes=changes)
     assert (store.totals().issues, store.totals().hidden) == (2, 2)
     assert store.latest_issue().number == 2
     changes.clear()
@@ -121,7 +121,7 @@ def test_bad_files_are_skipped_with_reasons_while_the_rest_is_indexed(store, roo
     with open(posts / "2014-05-07-huge.md", "w") as f:
         f.write("---\ntitle: OpenStack社区动态第九十期\n---\n")
         f.write(("### Nova\n" + "很长的一段文字。" * 1000 + "\n\n") * 800)  # ~20 MB
-    s = ingest(store, root)
+    ingest(store, root)
     assert store.totals().issues == 2
     reasons = {sk.path.rsplit("/", 1)[1]: sk.reason for sk in store.skipped_files()}
     assert set(reasons) == {f"2014-05-0{n}-{k}.md" for n, k in
@@ -133,7 +133,7 @@ def test_bad_files_are_skipped_with_reasons_while_the_rest_is_indexed(store, roo
 
 def test_duplicate_issue_numbers_keep_one(store, root):
     write_issue(root, 1, date(2014, 1, 11), {"Nova": ["copy"]}, slug="copy-of-one")
-    s = ingest(store, root)
+    ingest(store, root)
     assert store.totals().issues == 2
     assert any("duplicate of issue 1" in sk.reason for sk in store.skipped_files())
 
