@@ -68,6 +68,8 @@ Q = [
     ("nova 接口版本管理", "examples", "zh", [(24, "microversion")]),
     # --- ../shared/fixtures/archive (issues 15 and 19) -------------------------------------
     ("horizon ssl", "fixtures", "en", [(15, "SSL")]),
+    ("L3 HA", "fixtures", "en", [(19, "Layer 3 High Availability")]),
+    ("三层高可用", "fixtures", "zh cross", [(19, "Layer 3 High Availability")]),
     ("tell me about docker", "fixtures", "en", [(15, "Docker")]),
     ("anything about manila?", "fixtures", "en", [(19, "Manila")]),
     ("heat auto-scaling", "fixtures", "en", [(19, "Auto-Scaling")]),
