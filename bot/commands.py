@@ -27,6 +27,11 @@ class Command:
     examples: tuple[str, ...] = ()
     pages: bool = False  # answers can be continued with `more`
     handler: str = ""  # the name of the Core method that answers it
+    asked: tuple[str, ...] = ()  # a question made of one of these alone asks for this command
+
+    @property
+    def takes_args(self) -> bool:
+        return self.usage != self.name
 
 
 COMMANDS: list[Command] = []  # in declaration order: the order of `help`
@@ -35,10 +40,13 @@ _prefix: list[re.Pattern | None] = [None]
 
 
 def command(name: str, *, aliases: tuple[str, ...] = (), usage: str = "", help: str,
-            examples: tuple[str, ...] = (), pages: bool = False) -> Callable:
-    """Declare the decorated method as the handler of `name`."""
+            examples: tuple[str, ...] = (), pages: bool = False, asked: tuple[str, ...] = ()) -> Callable:
+    """Declare the decorated method as the handler of `name`. `asked`: words and phrases that,
+    as the whole of a question (with only question words around them), ask for this command:
+    "what projects are there", "有哪些栏目", "我订阅了什么"."""
     def declare(fn: Callable) -> Callable:
-        c = Command(name, tuple(aliases), usage or name, help, tuple(examples), pages, fn.__name__)
+        c = Command(name, tuple(aliases), usage or name, help, tuple(examples), pages, fn.__name__,
+                    tuple(a.casefold() for a in asked))
         for word in (name, *aliases):
             key = word.casefold()
             if key in BY_WORD and BY_WORD[key].name != name:
@@ -46,6 +54,7 @@ def command(name: str, *, aliases: tuple[str, ...] = (), usage: str = "", help: 
             BY_WORD[key] = c
         COMMANDS[:] = [x for x in COMMANDS if x.name != name] + [c]
         _prefix[0] = None
+        _asking.clear()
         fn.command = c
         return fn
     return declare
@@ -93,6 +102,8 @@ def parse(text: str) -> Parsed:
         return Parsed(BY_WORD["help"], (), text)
     command = BY_WORD.get(words[0].casefold())
     if command:  # the common case first: a command word, then its arguments
+        if len(words) > 1 and not command.takes_args:  # "all heat links", "help me": a question
+            return Parsed(None, tuple(words), text)
         return Parsed(command, tuple(words[1:]), text)
     first = words[0].rstrip("?!.。？！")
     command = BY_WORD.get(first.casefold()) if first != words[0] and len(words) == 1 else None
@@ -104,22 +115,49 @@ def parse(text: str) -> Parsed:
         return Parsed(BY_WORD["issue"], (number, *words[1:]), text)
     tokens = tokenize(text)
     command = BY_WORD.get(tokens[0].casefold())
-    if command:
+    if command and (len(tokens) == 1 or command.takes_args):
         return Parsed(command, tuple(tokens[1:]), text)
     return Parsed(None, tuple(tokens), text)
 
 
-def help_lines(t: Tr) -> list[str]:
+# Words that only frame a question for a command ("list all projects", "一共有多少期"): with
+# the stop words, what may stand beside an `asked` phrase.
+ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered", "列出", "列举", "所有", "全部",
+                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在"})
+_asking: list[tuple[re.Pattern, Command]] = []
+
+
+def asked_command(line: str, only_asking: Callable[[str], bool]) -> Command | None:
+    """The command a whole question asks for, when one of its `asked` phrases is in the line
+    and `only_asking` says the rest of the line is nothing but question words."""
+    if not _asking:
+        for c in COMMANDS:
+            for phrase in sorted(c.asked, key=len, reverse=True):
+                edge = r"\b" if phrase.isascii() else ""
+                _asking.append((re.compile(edge + re.escape(phrase) + edge), c))
+        _asking.sort(key=lambda pc: len(pc[0].pattern), reverse=True)  # "我的订阅" before "订阅"
+    for pattern, c in _asking:
+        m = pattern.search(line)
+        if m and only_asking(line[:m.start()] + " " + line[m.end():]):
+            return c
+    return None
+
+
+def help_lines(t: Tr, only: Command | None = None) -> list[str]:
+    """`help`: a line per command, then examples; `help search`: that command's line and examples."""
     _ = t.gettext
     zh = t.lang == "zh"
     lines = []
-    for c in COMMANDS:
+    for c in [only] if only else COMMANDS:
         words = [w for w in c.aliases if bool(re.search(r"[\u4e00-\u9fff]", w)) == zh] or list(c.aliases)
         others = [w for w in c.aliases if w not in words]
         aliases = ", ".join(words + others)
         lines.append(f"{c.usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
         if c.name == "latest":
             lines.append(f"{PROJECT_QUERY_USAGE} — {_(PROJECT_QUERY_HELP)}")
+    if only:
+        lines.append(_("Examples: {examples}").format(examples=" · ".join(only.examples or (only.name,))))
+        return lines
     examples = [e for c in COMMANDS for e in c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[:3])
     if zh:
         examples = [e for c in COMMANDS for e in c.examples[1:2] or c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[-2:])

@@ -215,6 +215,12 @@ class Core:
                     terms = terms[:i] + terms[i + 1:]
                     words.said = term  # an alias ("image") is also a word to look for
                     break
+        if project:  # "list nova links": beside a project, "list" and "all" only frame the question
+            terms = [t for t in terms if t not in cmd.ASKING_WORDS]
+        if not (project or scope or words.exclude or words.phrases) and len(terms) <= 3:
+            named = cmd.asked_command(line, self._only_asking)
+            if named is not None:  # "what projects are there", "我订阅了什么"
+                return getattr(self, named.handler)(req._replace(args=()))
         if (project or scope) and all(len(t) == 1 and query._HAS_CJK.match(t) for t in terms):
             terms = []  # "上一期讲了啥": a stray character beside a scope or a project is no topic
         if not terms and not words.exclude:
@@ -243,6 +249,15 @@ class Core:
     def _now(self) -> date:
         rows, _total = self.store.issues(1, 0)
         return rows[0].date if rows else date.today()
+
+    def _only_asking(self, rest: str) -> bool:
+        """Nothing but question words in `rest`: no time word, no term of substance."""
+        scope, rest = take_scope(rest)
+        if scope:
+            return False
+        w = query.words(rest, self._dictionary())
+        return not w.exclude and all(t in cmd.ASKING_WORDS or (len(t) == 1 and query._HAS_CJK.match(t))
+                                     for t in w.terms)
 
     def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
         """Adjacent words that make a glossary term or a project name become one term."""
@@ -517,6 +532,7 @@ class Core:
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage="issues", pages=True,
+             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "所有期", "哪些期", "哪几期"),
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
@@ -537,6 +553,7 @@ class Core:
                      kind="issues", issues=refs, more=max(0, total - req.offset - len(refs)))
 
     @command("projects", aliases=("项目", "栏目", "sections"), usage="projects",
+             asked=("projects", "project", "sections", "section", "topics", "项目", "栏目", "板块", "专题"),
              help=N_("the projects the digest covers, with item counts"), examples=("projects", "项目"))
     def _projects(self, req: Request) -> Reply:
         counts = tuple(SectionCount(name, n) for name, n in self.store.projects())
@@ -560,6 +577,7 @@ class Core:
         return self._search_answer(terms, words, scope, None, req)
 
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage="more",
+             asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢"),
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
@@ -616,6 +634,7 @@ class Core:
         return Reply(title=title.format(project=project), kind="text")
 
     @command("subscriptions", aliases=("我的订阅", "subs"), usage="subscriptions",
+             asked=("subscriptions", "subscription", "subscribed", "subscribe", "我的订阅", "订阅", "订阅了"),
              help=N_("what you are subscribed to"), examples=("subscriptions", "我的订阅"))
     def _subscriptions(self, req: Request) -> Reply:
         _ = req.t.gettext
@@ -624,10 +643,13 @@ class Core:
             return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
         return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
 
-    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help",
+    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help [COMMAND]",
+             asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
+                    "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令"),
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:
-        return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t)))
+        only = cmd.BY_WORD.get(req.args[0].casefold()) if req.args else None
+        return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
     # --- announcements -----------------------------------------------------------------
 

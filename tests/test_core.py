@@ -196,6 +196,33 @@ def test_help_is_generated_from_the_declarations(bot):
         assert all(a in text and a in zh for a in c.aliases)
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("what projects are there", "projects"), ("which sections are covered?", "projects"),
+    ("有哪些项目", "projects"), ("列出所有栏目", "projects"), ("项目有哪些", "projects"),
+    ("how many issues are there", "issues"), ("一共有多少期", "issues"), ("all issues", "issues"),
+    ("what can you do", "help"), ("你能做什么？", "help"), ("help me", "help"),
+    ("我订阅了什么", "subscriptions"), ("my subscriptions please", "subscriptions"),
+])
+def test_a_question_that_asks_for_a_command_runs_it(bot, text, kind):
+    r = ask(bot, text)
+    assert (r.kind if kind != "subscriptions" else r.title) == (
+        kind if kind != "subscriptions" else
+        ("你还没有任何订阅。" if "订阅" in text else "You have no subscriptions."))
+
+
+@pytest.mark.parametrize("text", ["all heat links", "list heat links", "heat 项目管理"])
+def test_a_word_of_a_command_without_arguments_starting_a_question_is_a_question(bot, text):
+    r = ask(bot, text)  # "all" and "list" are words of `issues`, 项目 one of `projects`
+    assert r.kind == "items" and all(i.section == "Heat" for i in r.items), (r.title, r.kind)
+
+
+def test_help_for_one_command(bot):
+    r = ask(bot, "help search")
+    assert len(r.text) == 2 and r.text[0].startswith("search WORDS") and "search live migration" in r.text[1]
+    assert ask(bot, "帮助 搜索").text[0].startswith("search WORDS") and "搜索" in ask(bot, "帮助 搜索").text[0]
+    assert len(ask(bot, "help quux").text) == len(commands.COMMANDS) + 3  # not a command: all of it
+
+
 def test_announcement_and_subscription_digest(bot):
     a = bot.announcement(19, items_per_section=1)
     assert a.kind == "announcement" and a.issue.number == 19
