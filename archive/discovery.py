@@ -7,8 +7,9 @@
 - anything else (Docusaurus `newsletter/294.mdx` and `294/index.mdx`, a plain folder of `.md`):
   every markdown file under the archive, outside folders that hold no posts (`node_modules`,
   hidden ones, build output).
-Files that look like content but are not taken (a README, a section's `_index.md`, a file
-outside the globs) are counted with the reason, so the ingest summary can say what was left.
+Files that look like content but are not taken (a README, a section's `_index.md`, an MDX
+partial `_jobs.mdx` that pages include, a file outside the globs) are counted with the reason,
+so the ingest summary can say what was left.
 """
 from __future__ import annotations
 
@@ -54,9 +55,17 @@ def _why_not(rel: str, siblings: set[str]) -> str | None:
         return f"not a post ({name})"
     if stem == "_index":
         return "section index page (_index)"
+    if stem.startswith("_"):
+        return f"partial ({name}, included by other pages)"
     if stem == "index" and siblings:  # a folder's landing page, unlike a post's own 294/index.mdx
         return "folder index page (index)"
     return None
+
+
+def _is_partial(name: str) -> bool:
+    """Docusaurus MDX partials (`_jobs.mdx`) and what Jekyll leaves out of `_posts` (`_x.md`):
+    included by other pages, never pages of their own."""
+    return name.startswith("_")
 
 
 def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
@@ -83,7 +92,11 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
             for name in sorted(filenames):
                 if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
                     p = Path(dirpath, name)
-                    found.posts.append((p.relative_to(root).as_posix(), p))
+                    rel = p.relative_to(root).as_posix()
+                    if _is_partial(name):
+                        found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
+                    else:
+                        found.posts.append((rel, p))
         return found
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
@@ -91,7 +104,7 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
     for p in _walk(top, skip_underscore=True):
         by_dir.setdefault(str(p.parent), []).append(p)
     for folder, files in by_dir.items():
-        names = {p.name for p in files}
+        names = {p.name for p in files if not _is_partial(p.name)}  # 294/index.mdx beside its partials is the post
         for p in files:
             rel = p.relative_to(root).as_posix()
             reason = _why_not(rel, names - {p.name})
