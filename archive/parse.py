@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from linkify_it import LinkifyIt
 from markdown_it_pyrs import MarkdownIt
 
-from . import dates, formats
+from . import dates, formats, site_syntax
 from .config import ArchiveConfig
 from .model import ParsedIssue, ParsedItem, ParsedLink, ParsedSection, Skipped
 from .numerals import parse_number
@@ -351,7 +351,8 @@ def _unique(links: list[Link]) -> list[Link]:
 
 
 def _label(node) -> str:
-    """The text of a link's label (emphasis and code included, images not)."""
+    """The text of a link's label, emphasis and code included; an image in it gives its alt text
+    (`[![alt](img.png)](url)`: a picture linking to the url)."""
     kids = node.children
     if len(kids) == 1:  # the common case: one text node
         c = kids[0]
@@ -363,7 +364,7 @@ def _label(node) -> str:
         kind = c.name
         if kind == "text" or kind == "text_special":
             out.append(c.meta["content"])
-        elif kind != "image" and c.children:
+        elif c.children:
             out.append(_label(c))
     return "".join(out)
 
@@ -553,7 +554,7 @@ class Parser:
             return self._unreadable(path, "no front matter", text)  # Jekyll reads none without
         if path.endswith(".mdx"):
             body = formats.strip_mdx(body)
-        return meta, body
+        return meta, site_syntax.strip(body)
 
     def _unreadable(self, path: str, reason: str, head: str) -> Skipped:
         """A file whose front matter cannot be read; it counts as a digest issue (the operator
@@ -692,7 +693,7 @@ class Parser:
             later = k
         # topics: headings with items of their own, or above deeper headings (not configured groups)
         topic = self.cfg.topic_level or _topic_level([
-            events[k][1] for k in heads if k not in groups and (
+            (events[k][1], owns[k]) for k in heads if k not in groups and (
                 owns[k] or (next_head[k] is not None and events[next_head[k]][1] > events[k][1]))])
 
         preface: list[str] = []
@@ -762,8 +763,8 @@ class Parser:
                 ctx = f"{above} › {ctx}" if ctx else above
             if block.only_links and target and not after_heading and target[-1][2] == ctx:
                 # "text" then a paragraph of links: one item
-                last = target[-1]
-                text = f"{last[0]} {block.text}".strip() if block.text else last[0]
+                last = target[-1]  # (a picture's alt text, then the same title as a link: once)
+                text = f"{last[0]} {block.text}".strip() if block.text and block.text not in last[0] else last[0]
                 target[-1] = (text, tuple(_unique([*last[1], *block.links])), ctx)
             elif block.text or block.links:
                 target.append((block.text, tuple(block.links), ctx))
@@ -782,16 +783,21 @@ def _join(context: list[tuple[int, str]], extra: str = "") -> str:
     return " › ".join(parts)
 
 
-def _topic_level(levels: list[int]) -> int:
-    """The level of a post's topics: the shallowest level with two or more candidate headings
-    (a lone "# Quote of the Week" after many "##" topics is not it)."""
-    if not levels:
+def _topic_level(candidates: list[tuple[int, bool]]) -> int:
+    """The level of a post's topics, from its candidate headings (level, has items of its own):
+    the shallowest level with two or more of them (a lone "# Quote of the Week" after many "##"
+    topics is not it). A lone heading on top with no items of its own ("# OpenStack 社区跟踪"
+    or "## This week" above "## Nova", "## Neutron") only wraps them: the topics are below it."""
+    if not candidates:
         return 6
     counts: dict[int, int] = {}
-    for level in levels:
+    for level, _ in candidates:
         counts[level] = counts.get(level, 0) + 1
+    top = min(counts)
+    if counts[top] == 1 and len(counts) > 1 and not next(owns for level, owns in candidates if level == top):
+        del counts[top]  # a lone wrapper: the topics are below it
     repeated = [level for level, n in counts.items() if n >= 2]
-    return min(repeated) if repeated else min(levels)
+    return min(repeated) if repeated else min(counts)
 
 
 def _categories(dirs: list[str], meta: dict) -> tuple[str, ...]:

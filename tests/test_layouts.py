@@ -284,9 +284,10 @@ def test_prose_starting_with_a_colon_is_no_header():
 
 
 def test_topic_level_can_be_set():
+    # detected: a lone "## A" with nothing of its own only wraps the topics below it
     body = b"Title: Issue 1\nDate: 2026-01-02\n\n## A\n\n### B\n\n- [b](https://b.example)\n"
-    assert [s.name for s in PARSER.parse("content/x.md", body).sections] == ["A"]
-    assert [s.name for s in Parser(ArchiveConfig(topic_level=3)).parse("content/x.md", body).sections] == ["B"]
+    assert [s.name for s in PARSER.parse("content/x.md", body).sections] == ["B"]
+    assert [s.name for s in Parser(ArchiveConfig(topic_level=2)).parse("content/x.md", body).sections] == ["A"]
 
 
 def test_emoji_and_anchors_leave_heading_names():
