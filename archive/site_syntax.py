@@ -18,8 +18,9 @@ import re
 _CODE = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)"
                    r"|(`+)(?!`)[^\n]+?(?<!`)\2(?!`)"
                    r"|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}")
-# blocks whose inside is not text: Liquid comments, highlighted code
-_DROPPED_BLOCK = re.compile(r"(?s)\{%-?\s*(comment|highlight)\b[^%]*%\}.*?\{%-?\s*end\1\s*-?%\}")
+# blocks whose inside is not text: Liquid comments, highlighted code (Liquid's and Hugo's)
+_DROPPED_BLOCK = re.compile(r"(?s)\{%-?\s*(comment|highlight)\b[^%]*%\}.*?\{%-?\s*end\1\s*-?%\}"
+                            r"|\{\{([<%])\s*highlight\b.*?\{\{[<%]\s*/highlight\s*[>%]\}\}")
 # one tag: {{< >}}, {{% %}}, {{ }}, {% %}; at most a few lines long
 _TAG = re.compile(r"\{\{<.{0,400}?>\}\}|\{\{%.{0,400}?%\}\}|\{\{.{0,400}?\}\}|\{%.{0,400}?%\}", re.S)
 _RAW_TAGS = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")

@@ -112,8 +112,13 @@ def measure(root: Path, truth: dict, verbose: bool) -> dict:
     stated_all = got_all = both_all = 0
     checks = bad = 0
     print(f"   {'path':<58}{'no.':>5} {'date':<11}{'stated':>7}{'found':>6}{'both':>5}  truth")
+    hidden_by_path = {r[3]: (str(r[1]), str(r[2])) for r in hidden}
     for rel, path in found.posts:
         entry = by_path.get(rel)
+        if entry is None and rel in hidden_by_path:  # a draft: not shown, so its links are not counted
+            number, day = hidden_by_path[rel]
+            print(f"   {rel[-58:]:<58}{number:>5} {day:<11}{'':>7}{'':>6}{'':>5}  (hidden: a draft)")
+            continue
         stated = stated_links(path.read_text(encoding="utf-8", errors="replace"))
         got = entry[1] if entry else set()
         both = stated & got

@@ -87,6 +87,7 @@ def test_no_template_tag_in_any_item_text():
     assert "The old API is gone: see the migration guide." in _texts(issue)
     assert "https://hidden.example.org/" not in _urls(issue)  # a Liquid comment is no text
     assert "/rake-tips" in _urls(issue)  # "{{ site.baseurl }}/rake-tips"
+    assert not [t for t in _texts(issue) if "Println" in t]  # a highlight shortcode holds code
 
 
 def test_braces_in_code_stay_as_written():
