@@ -43,7 +43,9 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.S | re.M)
 _COMMENT = re.compile(r"<!--.*?-->|\{/\*.*?\*/\}", re.S)
 _SPAN = re.compile(r"`[^`\n]+`")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")  # ![alt](src): the src is no link
-_URL = re.compile(r"""(?:\]\(\s*<?|<|^\s*\[[^\]]+\]:\s*|(?<![\w/(\[<"'=]))(https?://[^\s<>"')\]]+)""", re.M)
+_URL = re.compile(r"""(?:\]\(\s*<?|<|(?<![\w/(\[<"'=]))(https?://[^\s<>"')\]]+)""", re.M)
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$", re.M)
+_REFERENCE = re.compile(r"\]\[([^\]]*)\]|\[([^\]\[]+)\](?!\()")  # [text][label], [label][], [label] (definitions already out)
 
 
 def stated_links(text: str) -> set[str]:
@@ -51,7 +53,21 @@ def stated_links(text: str) -> set[str]:
     text = _FRONT.sub("", text, count=1) if text.startswith(("---", "+++")) else _PELICAN.sub("", text, count=1)
     for pattern in (_COMMENT, _FENCE, _SPAN, _IMAGE):
         text = pattern.sub(" ", text)
-    return {_norm(m.group(1)) for m in _URL.finditer(text)}
+    # a reference definition is a link where the post uses its label; the first one of a label counts
+    definitions: dict[str, str] = {}
+    for m in _DEFINITION.finditer(text):
+        definitions.setdefault(_key(m[1]), m[2])
+    text = _DEFINITION.sub(" ", text)
+    used = {_key(m[1] or m[2]) for m in _REFERENCE.finditer(text) if (m[1] or m[2])}
+    used |= {_key(m[2]) for m in re.finditer(r"\[([^\]]*)\]\[\]", text)}
+    links = {_norm(m.group(1)) for m in _URL.finditer(text)}
+    links |= {_norm(url) for label, url in definitions.items()
+              if label in used and url.startswith(("http://", "https://"))}
+    return links
+
+
+def _key(label: str) -> str:
+    return " ".join(label.split()).casefold()
 
 
 def _norm(url: str) -> str:
@@ -160,6 +176,9 @@ def main() -> int:
     truth = read_truth(args.truth)
     total = {"posts": 0, "issues": 0, "stated": 0, "got": 0, "both": 0}
     for root in args.dirs:
+        if not root.is_dir():
+            print(f"\n== {root}: not a folder, left out")
+            continue
         for k, v in measure(root.resolve(), truth, args.verbose).items():
             total[k] += v
     print(f"\nall: {total['issues']}/{total['posts']} posts recognised as issues; links recall "
