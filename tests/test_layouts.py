@@ -413,3 +413,43 @@ def test_link_destinations_as_the_post_writes_them():
         ["https://zh.wikipedia.org/wiki/%E7%83%AD", "https://zh.example.org/wiki/热迁移", "https://x.example/?a=1&b=2"],
         ["https://zh.example.org/参考", "https://en.wikipedia.org/wiki/Heat_(disambiguation)", "https://x.example/a%20b"],
         ["https://x.example/a_b", "https://x.example/auto_q"]]
+
+
+def test_a_digest_that_is_one_series_of_a_blog(tmp_path):
+    # "This Week in Gardens <date>" among a project's other blog posts: only the series is the digest
+    root = tmp_path / "site" / "content" / "blog"
+    root.mkdir(parents=True)
+    first = date(2026, 1, 2)
+    for k in range(12):
+        day = date.fromordinal(first.toordinal() + 7 * k)
+        (root / f"{day.isoformat()}-twig.md").write_text(
+            f'+++\ntitle = "This Week in Gardens {day.isoformat()}"\n+++\n\n## Dept of Beds\n\n- [b{k}](https://beds.example/{k})\n')
+    for k, title in enumerate(["Hoe 1.3.1 released", "Hoe 1.4.0 released", "Garden merch now available",
+                               "Our summer meetup", "A new logo", "Hoe 2.0 released", "Year in review"]):
+        day = date.fromordinal(first.toordinal() + 10 * k + 3)
+        (root / f"{day.isoformat()}-post-{k}.md").write_text(f'+++\ntitle = "{title}"\n+++\n\nNews [x](https://x.example/{k})\n')
+    store = Store(tmp_path / "db.sqlite")
+    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
+    summary = ingest(store, config, when=TODAY)
+    assert summary.numbering == "order"
+    assert [n for n, _ in _numbers(store)] == list(range(12, 0, -1))
+    skipped = store.skipped_files()
+    assert len(skipped) == 7 and all("not a post of the digest's series" in s.reason for s in skipped)
+    assert "This Week in Gardens 2026-03-20" in _ask(Core(store, config), "latest")
+    store2 = Store(tmp_path / "db2.sqlite")  # number_from = "order" still numbers every post
+    ingest(store2, Config(archive=ArchiveConfig(path=tmp_path / "site", number_from="order")), when=TODAY)
+    assert store2.totals().issues == 19
+
+
+def test_a_weekly_with_a_few_odd_titles_keeps_them(tmp_path):
+    root = tmp_path / "site" / "_posts"
+    root.mkdir(parents=True)
+    first = date(2025, 1, 5)
+    for k in range(20):
+        day = date.fromordinal(first.toordinal() + 7 * k)
+        title = {4: "KubeCon special edition", 11: "Holiday break"}.get(
+            k, "Week Ending {:%B} {}, {}".format(day, day.day, day.year))
+        (root / f"{day.isoformat()}-update.md").write_text(f'---\ntitle: "{title}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    assert store.totals().issues == 20 and store.skipped_files() == []
