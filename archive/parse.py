@@ -45,6 +45,7 @@ _CJK_PUNCT = re.compile(
     "\u2018\u2019\u201c\u201d\u2026\u2014]"
 )
 _TRAILING = ".,;:!?'\"*"
+_HREF = re.compile(r"""(?i)\shref\s*=\s*["']([^"'<>]*)["']""")
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _WEB_SCHEME = re.compile(r"(?i)(https?|ftp)://")
 _ANY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -244,12 +245,13 @@ class _Block:
 class _InlineText:
     """Collects the plain text and links of inline tokens."""
 
-    __slots__ = ("parts", "own", "links")
+    __slots__ = ("parts", "own", "links", "anchor")
 
     def __init__(self) -> None:
         self.parts: list[str] = []  # all text, including link labels
         self.own: list[str] = []  # text outside links: decides whether a block is only links
         self.links: list[Link] = []
+        self.anchor: tuple[int, int] | None = None  # an open HTML <a href>: (its link, where its text starts)
 
     def add(self, nodes, src: _Source) -> None:
         self.add_kinds(nodes, [t.name for t in nodes], src)
@@ -276,14 +278,29 @@ class _InlineText:
             elif kind == "autolink":
                 self._autolink(t, _label(t))
             elif kind == "html_inline":
-                if t.meta["content"].lower().startswith("<br"):
-                    parts.append(_BREAK)
+                self._html(t.meta["content"])
             elif kind == "image":
                 continue  # neither its alt text nor its address is an item's
             else:  # emphasis, strong, strikethrough, code_inline
                 children = t.children
                 if children:
                     self.add(children, src)
+
+    def _html(self, tag: str) -> None:
+        """`<br>` is a line break; `<a href="url">text</a>` is a link like [text](url)."""
+        head = tag[:3].lower()
+        if head.startswith("<br"):
+            self.parts.append(_BREAK)
+        elif tag[:4].lower() in ("</a>", "</a "):
+            if self.anchor is not None:
+                k, start = self.anchor
+                self.links[k] = (self.links[k][0], _collapse("".join(self.parts[start:])))
+                self.anchor = None
+        elif head[:2] == "<a" and head[2:3] in (" ", "\t", "\n") and (m := _HREF.search(tag)):
+            url = _normalize_link(html.unescape(m[1].strip()))
+            if url and _is_web_url(url):
+                self.links.append((url, ""))
+                self.anchor = (len(self.links) - 1, len(self.parts))
 
     def _linkify(self, raw: str) -> None:
         parts, own = self.parts, self.own
@@ -580,6 +597,8 @@ class Parser:
     def _head(self, path: str, meta: dict, body: str, mtime_date: date | None,
               git_date: date | None) -> dict | Skipped:
         """Everything but the body's sections: is it an issue, which one, when, where."""
+        if meta.get("headless") is True:  # Hugo publishes no page for it: content other pages use
+            return Skipped(path, "headless page (headless: true)")
         raw_title = meta.get("title")
         title = "" if raw_title is None else _SPACES.sub(" ", str(raw_title)).strip()
         if not title and (m := _H1.match(body)):  # no title in the header: the first "# heading"

@@ -44,6 +44,7 @@ _COMMENT = re.compile(r"<!--.*?-->|\{/\*.*?\*/\}", re.S)
 _SPAN = re.compile(r"`[^`\n]+`")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")  # ![alt](src): the src is no link
 _URL = re.compile(r"""(?:\]\(\s*<?|<|(?<![\w/(\[<"'=]))(https?://[^\s<>"')\]]+)""", re.M)
+_ANCHOR = re.compile(r"""<a\s[^>]*?href=["'](https?://[^"'<>\s]+)["']""", re.I)  # an HTML link
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$", re.M)
 _REFERENCE = re.compile(r"\]\[([^\]]*)\]|\[([^\]\[]+)\](?!\()")  # [text][label], [label][], [label] (definitions already out)
 
@@ -61,6 +62,7 @@ def stated_links(text: str) -> set[str]:
     used = {_key(m[1] or m[2]) for m in _REFERENCE.finditer(text) if (m[1] or m[2])}
     used |= {_key(m[2]) for m in re.finditer(r"\[([^\]]*)\]\[\]", text)}
     links = {_norm(m.group(1)) for m in _URL.finditer(text)}
+    links |= {_norm(m.group(1)) for m in _ANCHOR.finditer(text)}
     links |= {_norm(url) for label, url in definitions.items()
               if label in used and url.startswith(("http://", "https://"))}
     return links
@@ -181,8 +183,10 @@ def main() -> int:
             continue
         for k, v in measure(root.resolve(), truth, args.verbose).items():
             total[k] += v
+    recall = total["both"] / total["stated"] if total["stated"] else 1.0
+    precision = total["both"] / total["got"] if total["got"] else 1.0
     print(f"\nall: {total['issues']}/{total['posts']} posts recognised as issues; links recall "
-          f"{total['both'] / max(total['stated'], 1):.3f}, precision {total['both'] / max(total['got'], 1):.3f}")
+          f"{recall:.3f} ({total['both']}/{total['stated']}), precision {precision:.3f} ({total['both']}/{total['got']})")
     return 0
 
 

@@ -1,7 +1,7 @@
 """What real digests write beyond plain markdown, read with nothing configured: golden files in
 `tests/golden/unconfigured/` (our own sample posts, each beside its parse as JSON; regenerate with
 UPDATE_GOLDEN=1 and read the diff), then the rules one by one: a lone wrapper heading, MDX
-partials, shortcodes and Liquid tags, image links, admonitions."""
+partials and page bundles, shortcodes and Liquid tags, image links, admonitions, HTML links."""
 from __future__ import annotations
 
 import json
@@ -111,3 +111,26 @@ def test_admonition_fences_are_not_items_but_their_inside_is():
     texts = _texts(_parse("admonitions.mdx"))
     assert not [t for t in texts if ":::" in t]
     assert "Gadget 2.0 is out: release notes." in texts and "The old CLI goes away in June." in texts
+
+
+def test_a_page_bundle_is_one_post(tmp_path):
+    bundle = tmp_path / "content" / "newsletter" / "201911"
+    (bundle / "extra").mkdir(parents=True)
+    (bundle / "index.md").write_text("---\ntitle: November\ndate: 2019-11-07\n---\n\nx\n")
+    (bundle / "releases.md").write_text("---\nheadless: true\n---\n\nx\n")
+    (bundle / "extra" / "notes.md").write_text("x\n")
+    (tmp_path / "content" / "newsletter" / "other.md").write_text("---\ntitle: Other\n---\nx\n")
+    found = discovery.find(tmp_path)
+    assert [rel for rel, _ in found.posts] == ["content/newsletter/other.md", "content/newsletter/201911/index.md"]
+    assert sorted(found.not_taken) == [
+        ("content/newsletter/201911/extra/notes.md", "page bundle resource (content/newsletter/201911/index.md)"),
+        ("content/newsletter/201911/releases.md", "page bundle resource (content/newsletter/201911/index.md)")]
+    headless = PARSER.parse("content/h/index.md", b"---\ntitle: H\nheadless: true\n---\nx\n")
+    assert headless.reason == "headless page (headless: true)" and not headless.is_digest
+
+
+def test_html_links_are_links():
+    issue = _parse("html-links.md")
+    links = [(l.url, l.label) for s in issue.sections for i in s.items for l in i.links]
+    assert links == [("https://pond.example.org/frogs", "the frog census"), ("https://pond.example.org/reeds", "reed notes"),
+                     ("https://pond.example.org/a?x=1&y=2", "Amp & entities")]  # no mailto:, no image source
