@@ -354,6 +354,22 @@ def test_real_digests(tmp_path, name, expected):
     assert f"Issue {expected[0][0]}" in _ask(core, "latest")
 
 
+def test_real_openstack_weekly_with_nothing_configured(tmp_path):
+    source = ROOT.parent / "shared" / "fixtures" / "archive"
+    if not (source / "_posts").is_dir():
+        pytest.skip(f"{source} not present")
+    root = tmp_path / "openstack"
+    shutil.copytree(source, root)
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, Config(archive=ArchiveConfig(path=root)), when=TODAY)
+    assert _numbers(store) == [(19, "2014-09-16"), (15, "2014-06-16")] and store.skipped_files() == []
+    parser = Parser(ArchiveConfig(path=root))
+    for rel, path in discovery.find(root).posts:
+        issue = parser.parse(rel, path.read_bytes())
+        got = {link.url for s in issue.sections for item in s.items for link in item.links}
+        assert got == _stated_links(path.read_text(encoding="utf-8")), rel
+
+
 def test_real_this_week_in_rust_sections():
     root = _digest("this-week-in-rust") / "content"
     issue = PARSER.parse("content/2026-08-19-this-week-in-rust.md",
