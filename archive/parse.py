@@ -382,8 +382,14 @@ def _label(node) -> str:
         if kind == "text" or kind == "text_special":
             out.append(c.meta["content"])
         elif c.children:
-            out.append(_label(c))
+            text = _label(c)
+            if kind != "image" or text.strip().lower() not in _PLACEHOLDER_ALT:
+                out.append(text)
     return "".join(out)
+
+
+# alt texts that say nothing of the picture ("[![alt](meme.jpg)](url)"): no label
+_PLACEHOLDER_ALT = frozenset("alt image img picture photo screenshot".split())
 
 
 _BLOCKS = frozenset("paragraph heading blockquote bullet_list ordered_list list_item table thead tbody trow"

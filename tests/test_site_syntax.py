@@ -105,6 +105,8 @@ def test_an_image_link_is_labelled_by_its_alt_text_and_points_to_its_target():
         "Ship widgets twice as fast", [("https://sponsor.example.com/?utm=twiw", "Ship widgets twice as fast")])
     assert not {u for u in _urls(issue) if u.endswith((".png", ".jpg", ".svg"))}  # image sources are no links
     assert "https://npm.example.com/widget" in _urls(issue)
+    fun = next(s for s in issue.sections if s.name == "Fun")  # alt="alt" says nothing: no label
+    assert [l.label for i in fun.items for l in i.links] == ["", "A cat typing", ""]
 
 
 def test_admonition_fences_are_not_items_but_their_inside_is():
