@@ -493,6 +493,8 @@ _MONTHS_OR_DAYS = dates.DATE_IN_TEXT
 _PATH_NUMBER = re.compile(
     r"(?i)(?:^|/)(?:(?:issue|issues|newsletter|edition|number|no|nr|vol|volume|week|digest)[-_ ]?)?"
     r"(\d{1,5})(?:/index)?\.[A-Za-z]+$")
+# ... but not a month or day in a dated path: "2019/10/index.md", "2019/10/16.md"
+_DATED_FOLDER = re.compile(r"(?:^|/)(?:19|20)\d\d/(?:\d{1,2}/)?\d{1,2}(?:/index)?\.[A-Za-z]+$")
 _NUMBER_KEYS = ("number", "issue", "issue_number", "issue_no", "no")
 # Emoji and pictographs in headings ("## ⚛️ React"): not part of the name
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0E\uFE0F\u200D\u20E3]")
@@ -625,7 +627,7 @@ class Parser:
                 return Skipped(path, f"bad issue number {bad!r} in title", True)
             if number is not None:
                 number_from = "title"
-        if number is None and not self.strict and (m := _PATH_NUMBER.search(path)):
+        if number is None and not self.strict and (m := _PATH_NUMBER.search(path)) and not _DATED_FOLDER.search(path):
             number, number_from = int(m[1]), "path"
         if not title:
             if number is None:

@@ -264,6 +264,15 @@ def test_front_matter_dates(value, fmt, expected):
     assert issue.date == expected
 
 
+@pytest.mark.parametrize("path,number", [
+    ("content/2019/10/index.md", None), ("content/2019/10/16.md", None), ("content/2019/10/16/index.md", None),
+    ("data/newsletter/2019/issue-7.markdown", 7), ("website/newsletter/294.mdx", 294), ("news/2019/150.md", 150),
+])
+def test_a_month_or_day_folder_is_no_issue_number(path, number):
+    issue = PARSER.parse(path, b"---\ntitle: Monthly news\ndate: 2019-10-07\n---\n\nx\n")
+    assert (issue.number if issue.number_from else None) == number
+
+
 def test_header_keys_in_any_case_and_toml_yaml():
     pelican = PARSER.parse("content/x.md", b"TITLE: Something\nNUMBER: 12\nDATE: 2026-01-02\n\nx\n")
     toml = PARSER.parse("content/x.md", b'+++\nTitle = "Something"\nNumber = 13\ndate = 2026-01-02\n+++\nx\n')
