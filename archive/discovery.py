@@ -120,8 +120,9 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
         by_dir.setdefault(str(p.parent), []).append(p)
     # Hugo/Zola page bundles: a folder with an index.md is one page; the other markdown in it
     # (and below it) is the page's resources, not posts
-    bundles = {folder: next(p for p in files if _stem(p.name) == "index")
-               for folder, files in by_dir.items() if top != root and any(_stem(p.name) == "index" for p in files)}
+    bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
+               for folder, files in by_dir.items()
+               if top != root and folder != str(top) and any(_stem(p.name) == "index" for p in files)}
     for folder, files in by_dir.items():
         names = {p.name for p in files if not _is_partial(p.name)}  # 294/index.mdx beside its partials is the post
         bundle = _bundle_of(folder, bundles)

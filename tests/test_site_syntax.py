@@ -127,6 +127,8 @@ def test_a_page_bundle_is_one_post(tmp_path):
     assert sorted(found.not_taken) == [
         ("content/newsletter/201911/extra/notes.md", "page bundle resource (content/newsletter/201911/index.md)"),
         ("content/newsletter/201911/releases.md", "page bundle resource (content/newsletter/201911/index.md)")]
+    (tmp_path / "content" / "index.md").write_text("---\ntitle: Home\n---\nx\n")  # a home page bundles nothing
+    assert len(discovery.find(tmp_path).posts) == 3  # itself, and the two before
     headless = PARSER.parse("content/h/index.md", b"---\ntitle: H\nheadless: true\n---\nx\n")
     assert headless.reason == "headless page (headless: true)" and not headless.is_digest
 
