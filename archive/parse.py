@@ -87,10 +87,11 @@ def _normalize_link(url: str) -> str:
 
 
 def _is_web_url(url: str) -> bool:
-    """http(s)/ftp, or a relative link; mailto:, javascript: and other schemes are not links."""
+    """http(s)/ftp, or a relative link; mailto:, javascript: and other schemes are not links, and
+    neither is "#section": a table of contents points into the post itself."""
     if url.startswith(("https://", "http://")):  # nearly every link
         return True
-    return bool(_WEB_SCHEME.match(url)) or not _ANY_SCHEME.match(url)
+    return bool(_WEB_SCHEME.match(url)) or not (_ANY_SCHEME.match(url) or url.startswith("#"))
 
 
 def _strip_trailing(url: str) -> tuple[str, str]:

@@ -138,3 +138,10 @@ def test_html_links_are_links():
     links = [(l.url, l.label) for s in issue.sections for i in s.items for l in i.links]
     assert links == [("https://pond.example.org/frogs", "the frog census"), ("https://pond.example.org/reeds", "reed notes"),
                      ("https://pond.example.org/a?x=1&y=2", "Amp & entities")]  # no mailto:, no image source
+
+
+def test_a_table_of_contents_points_nowhere_else():
+    body = (b"+++\ntitle = \"Gamedev Monthly #40\"\ndate = 2026-12-01\n+++\n\n- [Announcements](#announcements)\n"
+            b"- [Game Updates](#game-updates)\n\n## Game Updates\n\n[Rusty](https://rusty.example/) ([notes](notes.html))\n")
+    issue = PARSER.parse("content/news/040/index.md", body)
+    assert [l.url for s in issue.sections for i in s.items for l in i.links] == ["https://rusty.example/", "notes.html"]
