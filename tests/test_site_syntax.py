@@ -145,3 +145,11 @@ def test_a_table_of_contents_points_nowhere_else():
             b"- [Game Updates](#game-updates)\n\n## Game Updates\n\n[Rusty](https://rusty.example/) ([notes](notes.html))\n")
     issue = PARSER.parse("content/news/040/index.md", body)
     assert [l.url for s in issue.sections for i in s.items for l in i.links] == ["https://rusty.example/", "notes.html"]
+
+
+def test_kramdown_attribute_lists_and_extensions_are_no_text():
+    issue = _parse("kramdown.md")
+    assert [s.name for s in issue.sections] == ["Glazes"]
+    assert _texts(issue) == ["Celadon that does not craze: notes.", "Ash glaze results from the spring firing",
+                             "Use {:toc} to get a table of contents."]
+    assert "https://kiln.example.org/draft" not in _urls(issue)
