@@ -256,6 +256,7 @@ def test_default_title_patterns(title, number):
     ("2013-08-19 00:33", "", date(2013, 8, 19)), ("08-19-2026", "", date(2026, 8, 19)),
     ("19.08.2026", "", date(2026, 8, 19)), ("August 19, 2026", "", date(2026, 8, 19)),
     ("Wed, 19 Aug 2026", "", date(2026, 8, 19)), ("08-07-2026", "%d-%m-%Y", date(2026, 7, 8)),
+    ("2019-10", "", date(2019, 10, 1)), ("October 2019", "", date(2019, 10, 1)),
 ])
 def test_front_matter_dates(value, fmt, expected):
     parser = Parser(ArchiveConfig(date_format=fmt))
