@@ -1,10 +1,10 @@
 """Which posts of a blog are the digest, when no post states a number.
 
-A site's blog often holds the digest beside other posts ("This Week in Matrix 2019-08-02" among
-"Synapse 1.3.1 released" and "Official Matrix Merch"). The digest's titles repeat: the same
+A site's blog often holds the digest beside other posts ("This Week in Matrix <date>" among
+"<server> 1.3.1 released" and "<project> merch now available"). The digest's titles repeat: the same
 words once dates and numbers are taken out. When one such series is a clear part of the posts,
 but not nearly all of them, the posts outside it are not issues. A digest whose posts nearly all
-share a series (a few odd titles: "Week Ending Month DD") keeps every post, and so does one
+share a series (a few odd titles: "Holiday break") keeps every post, and so does one
 whose titles share nothing.
 """
 from __future__ import annotations
