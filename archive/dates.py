@@ -4,7 +4,8 @@ name, the path, or (from the caller) git's first commit of the file.
 Front matter forms: `2026-08-20 22:00:00 -0000`, `2014-09-16`, `2013-08-19 00:33`,
 `2014-09-16T10:00:00Z`, `08-19-2026` / `19.08.2026` (month-first unless the first number is
 over 12, or as `archive.date_format` says), `August 19, 2026`, `19 Aug 2026`,
-`Wed, 19 Aug 2026 10:00:00 +0000`; YAML and TOML dates arrive already typed.
+`Wed, 19 Aug 2026 10:00:00 +0000`, a month alone (`2019-10`, `October 2019`: its first day);
+YAML and TOML dates arrive already typed.
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _MONTH_FIRST = re.compile(r"(?i)(?:[a-z]+,?\s+)?" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _DAY_FIRST = re.compile(r"(?i)(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})")
 _CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+# a monthly's month alone: "2019-10", "October 2019" (the first of the month)
+_YEAR_MONTH = re.compile(r"\s*((?:19|20)\d\d)[-/.](\d{1,2})\s*$")
+_MONTH_YEAR = re.compile(r"(?i)\s*" + _MONTH + r",?\s+((?:19|20)\d\d)\s*$")
 # in file names and paths
 _NAME_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9])")
 _PATH_YMD = re.compile(r"(?:^|/)((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
@@ -69,6 +73,10 @@ def as_date(value, fmt: str = "") -> date | None:
         return _make(m[3], _MONTHS[m[2].lower()], m[1])
     if m := _CHINESE.match(text):
         return _make(m[1], m[2], m[3])
+    if m := _YEAR_MONTH.match(text):
+        return _make(m[1], m[2], 1)
+    if m := _MONTH_YEAR.match(text):
+        return _make(m[2], _MONTHS[m[1].lower()], 1)
     return None
 
 

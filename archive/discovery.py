@@ -3,12 +3,14 @@
 `archive.posts` (globs relative to the archive) says it outright. Without it:
 - Jekyll: `_posts/**` (the archive may also be the `_posts` folder itself); `_drafts` is Jekyll's
   and not published;
-- Hugo, Zola, Pelican: `content/**`;
+- Hugo, Zola, Pelican: `content/**`; a page bundle (a folder with an `index.md`) is one post, the
+  other markdown in it is its resources;
 - anything else (Docusaurus `newsletter/294.mdx` and `294/index.mdx`, a plain folder of `.md`):
   every markdown file under the archive, outside folders that hold no posts (`node_modules`,
   hidden ones, build output).
-Files that look like content but are not taken (a README, a section's `_index.md`, a file
-outside the globs) are counted with the reason, so the ingest summary can say what was left.
+Files that look like content but are not taken (a README, a section's `_index.md`, an MDX
+partial `_jobs.mdx` that pages include, a file outside the globs) are counted with the reason,
+so the ingest summary can say what was left.
 """
 from __future__ import annotations
 
@@ -54,9 +56,31 @@ def _why_not(rel: str, siblings: set[str]) -> str | None:
         return f"not a post ({name})"
     if stem == "_index":
         return "section index page (_index)"
+    if stem.startswith("_"):
+        return f"partial ({name}, included by other pages)"
     if stem == "index" and siblings:  # a folder's landing page, unlike a post's own 294/index.mdx
         return "folder index page (index)"
     return None
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0].lower()
+
+
+def _bundle_of(folder: str, bundles: dict[str, Path]) -> Path | None:
+    """The index file of the page bundle `folder` is in (itself or a folder above), if any."""
+    path = Path(folder)
+    for candidate in (path, *path.parents):
+        index = bundles.get(str(candidate))
+        if index is not None:
+            return index
+    return None
+
+
+def _is_partial(name: str) -> bool:
+    """Docusaurus MDX partials (`_jobs.mdx`) and what Jekyll leaves out of `_posts` (`_x.md`):
+    included by other pages, never pages of their own."""
+    return name.startswith("_")
 
 
 def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
@@ -83,18 +107,31 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
             for name in sorted(filenames):
                 if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
                     p = Path(dirpath, name)
-                    found.posts.append((p.relative_to(root).as_posix(), p))
+                    rel = p.relative_to(root).as_posix()
+                    if _is_partial(name):
+                        found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
+                    else:
+                        found.posts.append((rel, p))
         return found
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
     by_dir: dict[str, list[Path]] = {}
     for p in _walk(top, skip_underscore=True):
         by_dir.setdefault(str(p.parent), []).append(p)
+    # Hugo/Zola page bundles: a folder with an index.md is one page; the other markdown in it
+    # (and below it) is the page's resources, not posts
+    bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
+               for folder, files in by_dir.items()
+               if top != root and folder != str(top) and any(_stem(p.name) == "index" for p in files)}
     for folder, files in by_dir.items():
-        names = {p.name for p in files}
+        names = {p.name for p in files if not _is_partial(p.name)}  # 294/index.mdx beside its partials is the post
+        bundle = _bundle_of(folder, bundles)
         for p in files:
             rel = p.relative_to(root).as_posix()
-            reason = _why_not(rel, names - {p.name})
+            if bundle is not None and p != bundle:
+                found.not_taken.append((rel, f"page bundle resource ({bundle.relative_to(root).as_posix()})"))
+                continue
+            reason = None if p == bundle else _why_not(rel, names - {p.name})
             if reason:
                 found.not_taken.append((rel, reason))
             else:

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from linkify_it import LinkifyIt
 from markdown_it_pyrs import MarkdownIt
 
-from . import dates, formats
+from . import dates, formats, site_syntax
 from .config import ArchiveConfig
 from .model import ParsedIssue, ParsedItem, ParsedLink, ParsedSection, Skipped
 from .numerals import parse_number
@@ -45,6 +45,7 @@ _CJK_PUNCT = re.compile(
     "\u2018\u2019\u201c\u201d\u2026\u2014]"
 )
 _TRAILING = ".,;:!?'\"*"
+_HREF = re.compile(r"""(?i)\shref\s*=\s*["']([^"'<>]*)["']""")
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _WEB_SCHEME = re.compile(r"(?i)(https?|ftp)://")
 _ANY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -86,10 +87,11 @@ def _normalize_link(url: str) -> str:
 
 
 def _is_web_url(url: str) -> bool:
-    """http(s)/ftp, or a relative link; mailto:, javascript: and other schemes are not links."""
+    """http(s)/ftp, or a relative link; mailto:, javascript: and other schemes are not links, and
+    neither is "#section": a table of contents points into the post itself."""
     if url.startswith(("https://", "http://")):  # nearly every link
         return True
-    return bool(_WEB_SCHEME.match(url)) or not _ANY_SCHEME.match(url)
+    return bool(_WEB_SCHEME.match(url)) or not (_ANY_SCHEME.match(url) or url.startswith("#"))
 
 
 def _strip_trailing(url: str) -> tuple[str, str]:
@@ -244,12 +246,13 @@ class _Block:
 class _InlineText:
     """Collects the plain text and links of inline tokens."""
 
-    __slots__ = ("parts", "own", "links")
+    __slots__ = ("parts", "own", "links", "anchor")
 
     def __init__(self) -> None:
         self.parts: list[str] = []  # all text, including link labels
         self.own: list[str] = []  # text outside links: decides whether a block is only links
         self.links: list[Link] = []
+        self.anchor: tuple[int, int] | None = None  # an open HTML <a href>: (its link, where its text starts)
 
     def add(self, nodes, src: _Source) -> None:
         self.add_kinds(nodes, [t.name for t in nodes], src)
@@ -276,14 +279,29 @@ class _InlineText:
             elif kind == "autolink":
                 self._autolink(t, _label(t))
             elif kind == "html_inline":
-                if t.meta["content"].lower().startswith("<br"):
-                    parts.append(_BREAK)
+                self._html(t.meta["content"])
             elif kind == "image":
                 continue  # neither its alt text nor its address is an item's
             else:  # emphasis, strong, strikethrough, code_inline
                 children = t.children
                 if children:
                     self.add(children, src)
+
+    def _html(self, tag: str) -> None:
+        """`<br>` is a line break; `<a href="url">text</a>` is a link like [text](url)."""
+        head = tag[:3].lower()
+        if head.startswith("<br"):
+            self.parts.append(_BREAK)
+        elif tag[:4].lower() in ("</a>", "</a "):
+            if self.anchor is not None:
+                k, start = self.anchor
+                self.links[k] = (self.links[k][0], _collapse("".join(self.parts[start:])))
+                self.anchor = None
+        elif head[:2] == "<a" and head[2:3] in (" ", "\t", "\n") and (m := _HREF.search(tag)):
+            url = _normalize_link(html.unescape(m[1].strip()))
+            if url and _is_web_url(url):
+                self.links.append((url, ""))
+                self.anchor = (len(self.links) - 1, len(self.parts))
 
     def _linkify(self, raw: str) -> None:
         parts, own = self.parts, self.own
@@ -351,7 +369,8 @@ def _unique(links: list[Link]) -> list[Link]:
 
 
 def _label(node) -> str:
-    """The text of a link's label (emphasis and code included, images not)."""
+    """The text of a link's label, emphasis and code included; an image in it gives its alt text
+    (`[![alt](img.png)](url)`: a picture linking to the url)."""
     kids = node.children
     if len(kids) == 1:  # the common case: one text node
         c = kids[0]
@@ -363,9 +382,15 @@ def _label(node) -> str:
         kind = c.name
         if kind == "text" or kind == "text_special":
             out.append(c.meta["content"])
-        elif kind != "image" and c.children:
-            out.append(_label(c))
+        elif c.children:
+            text = _label(c)
+            if kind != "image" or text.strip().lower() not in _PLACEHOLDER_ALT:
+                out.append(text)
     return "".join(out)
+
+
+# alt texts that say nothing of the picture ("[![alt](meme.jpg)](url)"): no label
+_PLACEHOLDER_ALT = frozenset("alt image img picture photo screenshot".split())
 
 
 _BLOCKS = frozenset("paragraph heading blockquote bullet_list ordered_list list_item table thead tbody trow"
@@ -469,6 +494,8 @@ _MONTHS_OR_DAYS = dates.DATE_IN_TEXT
 _PATH_NUMBER = re.compile(
     r"(?i)(?:^|/)(?:(?:issue|issues|newsletter|edition|number|no|nr|vol|volume|week|digest)[-_ ]?)?"
     r"(\d{1,5})(?:/index)?\.[A-Za-z]+$")
+# ... but not a month or day in a dated path: "2019/10/index.md", "2019/10/16.md"
+_DATED_FOLDER = re.compile(r"(?:^|/)(?:19|20)\d\d/(?:\d{1,2}/)?\d{1,2}(?:/index)?\.[A-Za-z]+$")
 _NUMBER_KEYS = ("number", "issue", "issue_number", "issue_no", "no")
 # Emoji and pictographs in headings ("## ⚛️ React"): not part of the name
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0E\uFE0F\u200D\u20E3]")
@@ -553,7 +580,7 @@ class Parser:
             return self._unreadable(path, "no front matter", text)  # Jekyll reads none without
         if path.endswith(".mdx"):
             body = formats.strip_mdx(body)
-        return meta, body
+        return meta, site_syntax.strip(body)
 
     def _unreadable(self, path: str, reason: str, head: str) -> Skipped:
         """A file whose front matter cannot be read; it counts as a digest issue (the operator
@@ -579,6 +606,8 @@ class Parser:
     def _head(self, path: str, meta: dict, body: str, mtime_date: date | None,
               git_date: date | None) -> dict | Skipped:
         """Everything but the body's sections: is it an issue, which one, when, where."""
+        if meta.get("headless") is True:  # Hugo publishes no page for it: content other pages use
+            return Skipped(path, "headless page (headless: true)")
         raw_title = meta.get("title")
         title = "" if raw_title is None else _SPACES.sub(" ", str(raw_title)).strip()
         if not title and (m := _H1.match(body)):  # no title in the header: the first "# heading"
@@ -599,7 +628,7 @@ class Parser:
                 return Skipped(path, f"bad issue number {bad!r} in title", True)
             if number is not None:
                 number_from = "title"
-        if number is None and not self.strict and (m := _PATH_NUMBER.search(path)):
+        if number is None and not self.strict and (m := _PATH_NUMBER.search(path)) and not _DATED_FOLDER.search(path):
             number, number_from = int(m[1]), "path"
         if not title:
             if number is None:
@@ -692,7 +721,7 @@ class Parser:
             later = k
         # topics: headings with items of their own, or above deeper headings (not configured groups)
         topic = self.cfg.topic_level or _topic_level([
-            events[k][1] for k in heads if k not in groups and (
+            (events[k][1], owns[k]) for k in heads if k not in groups and (
                 owns[k] or (next_head[k] is not None and events[next_head[k]][1] > events[k][1]))])
 
         preface: list[str] = []
@@ -762,8 +791,8 @@ class Parser:
                 ctx = f"{above} › {ctx}" if ctx else above
             if block.only_links and target and not after_heading and target[-1][2] == ctx:
                 # "text" then a paragraph of links: one item
-                last = target[-1]
-                text = f"{last[0]} {block.text}".strip() if block.text else last[0]
+                last = target[-1]  # (a picture's alt text, then the same title as a link: once)
+                text = f"{last[0]} {block.text}".strip() if block.text and block.text not in last[0] else last[0]
                 target[-1] = (text, tuple(_unique([*last[1], *block.links])), ctx)
             elif block.text or block.links:
                 target.append((block.text, tuple(block.links), ctx))
@@ -782,16 +811,21 @@ def _join(context: list[tuple[int, str]], extra: str = "") -> str:
     return " › ".join(parts)
 
 
-def _topic_level(levels: list[int]) -> int:
-    """The level of a post's topics: the shallowest level with two or more candidate headings
-    (a lone "# Quote of the Week" after many "##" topics is not it)."""
-    if not levels:
+def _topic_level(candidates: list[tuple[int, bool]]) -> int:
+    """The level of a post's topics, from its candidate headings (level, has items of its own):
+    the shallowest level with two or more of them (a lone "# Quote of the Week" after many "##"
+    topics is not it). A lone heading on top with no items of its own ("# OpenStack 社区跟踪"
+    or "## This week" above "## Nova", "## Neutron") only wraps them: the topics are below it."""
+    if not candidates:
         return 6
     counts: dict[int, int] = {}
-    for level in levels:
+    for level, _ in candidates:
         counts[level] = counts.get(level, 0) + 1
+    top = min(counts)
+    if counts[top] == 1 and len(counts) > 1 and not next(owns for level, owns in candidates if level == top):
+        del counts[top]  # a lone wrapper: the topics are below it
     repeated = [level for level, n in counts.items() if n >= 2]
-    return min(repeated) if repeated else min(levels)
+    return min(repeated) if repeated else min(counts)
 
 
 def _categories(dirs: list[str], meta: dict) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import sqlite_utils
 
-from archive import bm25, discovery, search_index
+from archive import bm25, discovery, search_index, series
 from archive.dates import from_name
 from archive.model import Item, ParsedIssue, Section, Skipped
 from archive.projects import misspellings
@@ -549,19 +549,31 @@ class Store:
         """Decide, for the whole archive, what posts that state no number are. In a digest that
         numbers its issues, they are other posts (a guide, an announcement) and skipped; in a
         digest that states none (or one to three posts in a hundred, whose titles happen to look
-        numbered), every post is an issue, numbered 1, 2, ... in date order. `number_from`
-        "stated" or "order" forces either."""
+        numbered), every post is an issue, numbered 1, 2, ... in date order, unless the digest is
+        one series of posts in a blog (archive.series). `number_from` "stated" or "order" forces
+        either (with "order", every post)."""
         c = self.conn
         stated, total = c.execute("SELECT count(*) FILTER (WHERE number_from != ''), count(*) FROM issues").fetchone()
         by_date = stated == 0 or (stated <= 3 and stated * 100 <= total)
         order = number_from == "order" or (number_from == "auto" and by_date)
         if order:
-            rows = c.execute("SELECT key, number FROM issues ORDER BY date, path").fetchall()
-            moved = [(n, key) for n, (key, old) in enumerate(rows, 1) if old != n]
+            rows = c.execute("SELECT key, number, title FROM issues ORDER BY date, path").fetchall()
+            # in a blog that holds the digest beside other posts, only the digest's are issues
+            digest = series.digest_series([t for _, _, t in rows]) if number_from == "auto" else None
+            members = [(k, n) for k, n, t in rows if digest is None or series.series_key(t) == digest]
+            moved = [(n, key) for n, (key, old) in enumerate(members, 1) if old != n]
             c.executemany("UPDATE issues SET number = ? WHERE key = ?", moved)
             c.executemany("UPDATE items SET number = ? WHERE issue_key = ?", moved)
             c.execute("UPDATE issues SET is_issue = 1 WHERE NOT is_issue")
-            c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'")
+            c.execute("UPDATE files SET reason = NULL, is_digest = 1 WHERE reason LIKE 'not a digest issue (no number%'"
+                      " OR reason LIKE 'not a digest issue (not a post of%'")
+            if digest is not None:
+                others = [(k,) for k, _, t in rows if series.series_key(t) != digest]
+                c.executemany("UPDATE issues SET is_issue = 0, number = 0 WHERE key = ?", others)
+                c.executemany("UPDATE items SET number = 0 WHERE issue_key = ?", others)
+                reason = f"not a digest issue (not a post of the digest's series, titled {digest!r}...)"
+                c.executemany("UPDATE files SET reason = ?, is_digest = 0 WHERE reason IS NULL AND issue_key = ?",
+                              [(reason, k) for (k,) in others])
             self._set_meta("numbering", "order")
             return "order"
         c.execute("UPDATE issues SET is_issue = (number_from != '') WHERE is_issue != (number_from != '')")

@@ -256,12 +256,22 @@ def test_default_title_patterns(title, number):
     ("2013-08-19 00:33", "", date(2013, 8, 19)), ("08-19-2026", "", date(2026, 8, 19)),
     ("19.08.2026", "", date(2026, 8, 19)), ("August 19, 2026", "", date(2026, 8, 19)),
     ("Wed, 19 Aug 2026", "", date(2026, 8, 19)), ("08-07-2026", "%d-%m-%Y", date(2026, 7, 8)),
+    ("2019-10", "", date(2019, 10, 1)), ("October 2019", "", date(2019, 10, 1)),
 ])
 def test_front_matter_dates(value, fmt, expected):
     parser = Parser(ArchiveConfig(date_format=fmt))
     issue = parser.parse("content/x.md", f"Title: Issue 1\nDate: {value}\n\nx\n".encode())
     assert isinstance(issue, ParsedIssue), issue
     assert issue.date == expected
+
+
+@pytest.mark.parametrize("path,number", [
+    ("content/2019/10/index.md", None), ("content/2019/10/16.md", None), ("content/2019/10/16/index.md", None),
+    ("data/newsletter/2019/issue-7.markdown", 7), ("website/newsletter/294.mdx", 294), ("news/2019/150.md", 150),
+])
+def test_a_month_or_day_folder_is_no_issue_number(path, number):
+    issue = PARSER.parse(path, b"---\ntitle: Monthly news\ndate: 2019-10-07\n---\n\nx\n")
+    assert (issue.number if issue.number_from else None) == number
 
 
 def test_header_keys_in_any_case_and_toml_yaml():
@@ -284,9 +294,10 @@ def test_prose_starting_with_a_colon_is_no_header():
 
 
 def test_topic_level_can_be_set():
+    # detected: a lone "## A" with nothing of its own only wraps the topics below it
     body = b"Title: Issue 1\nDate: 2026-01-02\n\n## A\n\n### B\n\n- [b](https://b.example)\n"
-    assert [s.name for s in PARSER.parse("content/x.md", body).sections] == ["A"]
-    assert [s.name for s in Parser(ArchiveConfig(topic_level=3)).parse("content/x.md", body).sections] == ["B"]
+    assert [s.name for s in PARSER.parse("content/x.md", body).sections] == ["B"]
+    assert [s.name for s in Parser(ArchiveConfig(topic_level=2)).parse("content/x.md", body).sections] == ["A"]
 
 
 def test_emoji_and_anchors_leave_heading_names():
@@ -353,6 +364,22 @@ def test_real_digests(tmp_path, name, expected):
     assert f"Issue {expected[0][0]}" in _ask(core, "latest")
 
 
+def test_real_openstack_weekly_with_nothing_configured(tmp_path):
+    source = ROOT.parent / "shared" / "fixtures" / "archive"
+    if not (source / "_posts").is_dir():
+        pytest.skip(f"{source} not present")
+    root = tmp_path / "openstack"
+    shutil.copytree(source, root)
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, Config(archive=ArchiveConfig(path=root)), when=TODAY)
+    assert _numbers(store) == [(19, "2014-09-16"), (15, "2014-06-16")] and store.skipped_files() == []
+    parser = Parser(ArchiveConfig(path=root))
+    for rel, path in discovery.find(root).posts:
+        issue = parser.parse(rel, path.read_bytes())
+        got = {link.url for s in issue.sections for item in s.items for link in item.links}
+        assert got == _stated_links(path.read_text(encoding="utf-8")), rel
+
+
 def test_real_this_week_in_rust_sections():
     root = _digest("this-week-in-rust") / "content"
     issue = PARSER.parse("content/2026-08-19-this-week-in-rust.md",
@@ -412,3 +439,43 @@ def test_link_destinations_as_the_post_writes_them():
         ["https://zh.wikipedia.org/wiki/%E7%83%AD", "https://zh.example.org/wiki/热迁移", "https://x.example/?a=1&b=2"],
         ["https://zh.example.org/参考", "https://en.wikipedia.org/wiki/Heat_(disambiguation)", "https://x.example/a%20b"],
         ["https://x.example/a_b", "https://x.example/auto_q"]]
+
+
+def test_a_digest_that_is_one_series_of_a_blog(tmp_path):
+    # "This Week in Gardens <date>" among a project's other blog posts: only the series is the digest
+    root = tmp_path / "site" / "content" / "blog"
+    root.mkdir(parents=True)
+    first = date(2026, 1, 2)
+    for k in range(12):
+        day = date.fromordinal(first.toordinal() + 7 * k)
+        (root / f"{day.isoformat()}-twig.md").write_text(
+            f'+++\ntitle = "This Week in Gardens {day.isoformat()}"\n+++\n\n## Dept of Beds\n\n- [b{k}](https://beds.example/{k})\n')
+    for k, title in enumerate(["Hoe 1.3.1 released", "Hoe 1.4.0 released", "Garden merch now available",
+                               "Our summer meetup", "A new logo", "Hoe 2.0 released", "Year in review"]):
+        day = date.fromordinal(first.toordinal() + 10 * k + 3)
+        (root / f"{day.isoformat()}-post-{k}.md").write_text(f'+++\ntitle = "{title}"\n+++\n\nNews [x](https://x.example/{k})\n')
+    store = Store(tmp_path / "db.sqlite")
+    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
+    summary = ingest(store, config, when=TODAY)
+    assert summary.numbering == "order"
+    assert [n for n, _ in _numbers(store)] == list(range(12, 0, -1))
+    skipped = store.skipped_files()
+    assert len(skipped) == 7 and all("not a post of the digest's series" in s.reason for s in skipped)
+    assert "This Week in Gardens 2026-03-20" in _ask(Core(store, config), "latest")
+    store2 = Store(tmp_path / "db2.sqlite")  # number_from = "order" still numbers every post
+    ingest(store2, Config(archive=ArchiveConfig(path=tmp_path / "site", number_from="order")), when=TODAY)
+    assert store2.totals().issues == 19
+
+
+def test_a_weekly_with_a_few_odd_titles_keeps_them(tmp_path):
+    root = tmp_path / "site" / "_posts"
+    root.mkdir(parents=True)
+    first = date(2025, 1, 5)
+    for k in range(20):
+        day = date.fromordinal(first.toordinal() + 7 * k)
+        title = {4: "KubeCon special edition", 11: "Holiday break"}.get(
+            k, "Week Ending {:%B} {}, {}".format(day, day.day, day.year))
+        (root / f"{day.isoformat()}-update.md").write_text(f'---\ntitle: "{title}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
+    assert store.totals().issues == 20 and store.skipped_files() == []
