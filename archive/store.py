@@ -533,7 +533,11 @@ class Store:
         counts = dict(c.execute("SELECT section, count(DISTINCT issue_key) FROM items GROUP BY section"))
         for wrong, right in misspellings(counts, threshold).items():
             keys = [k for (k,) in c.execute("SELECT DISTINCT issue_key FROM items WHERE section = ?", (wrong,))]
+            # the index holds the section too: out of it with the old name, back in with the new
+            shown = [(i,) for (i,) in c.execute("SELECT id FROM items WHERE section = ? AND visible", (wrong,))]
+            c.executemany("UPDATE items SET visible = 0 WHERE id = ?", shown)
             c.execute("UPDATE items SET section = ?, project = ? WHERE section = ?", (right, right.casefold(), wrong))
+            c.executemany("UPDATE items SET visible = 1 WHERE id = ?", shown)
             for key in keys:
                 merged: dict[str, list] = {}
                 for name, heading, n in unpack(c.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()[0]):

@@ -407,6 +407,10 @@ def test_a_misspelt_heading_joins_the_name_other_issues_use(tmp_path):
     assert dict(store.projects()) == {"Calls for Testing": 5, "Featured PRs": 5, "Featured KEPs": 5}
     assert [name for name, _, _ in store.sections(store.issue_by_number(5).key)] == [
         "Calls for Testing", "Featured PRs", "Featured KEPs"]
+    # and the search index knows it by that name: a search inside the section finds it
+    from archive.search_index import Query
+    _items, total, _ = store.search(Query((("t5",),), project="calls for testing"), limit=10)
+    assert total == 1, "the merged item is searchable inside its new section"
 
 
 def test_a_post_in_a_dated_folder_takes_the_folder_date():
