@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import sqlite_utils
 
-from archive import bm25, discovery, search_index, series
+from archive import bm25, discovery, groups, search_index, series
 from archive.dates import from_name
 from archive.model import Item, ParsedIssue, Section, Skipped
 from archive.projects import misspellings
@@ -437,8 +437,11 @@ class Store:
                 for rel in gone:
                     self._forget_file(rel)
                 summary.removed = len(gone)
+                written: set[str] = set()
                 for (rel, _), result in zip(todo, self._parse_all(parser, todo, dated, progress)):
                     summary.parsed += 1
+                    if isinstance(result, Prepared):
+                        written.add(result.issue.key)
                     for skip in self._apply(rel, seen, result, today, permalink):
                         summary.skipped.append(skip)
                     if self._staged >= STAGE_ITEMS:  # index while the workers parse on
@@ -448,6 +451,8 @@ class Store:
                     for statement in filter(str.strip, _ITEM_INDEXES.split(";")):
                         self.conn.execute(statement)
                 if summary.parsed:
+                    if not parser.cfg.topic_level:
+                        self._unwrap_groups(written, parser.projects.canonical)
                     self._merge_misspellings(parser.cfg.fuzzy_threshold)
                 summary.numbering = self._number_issues(parser.cfg.number_from)
                 summary.changes = self._refresh_visibility(today)
@@ -526,6 +531,58 @@ class Store:
             batch = rows[k:k + _ROWS_PER_INSERT]
             self.conn.execute(_insert_items(len(batch)), list(chain.from_iterable(batch)))
         self._grams.clear()
+
+    def _unwrap_groups(self, written: set[str], canonical: Callable[[str], str]) -> None:
+        """Sections that only group the archive's topics (see archive.groups) hand their items
+        to those topics. Every issue is looked at when the archive's section names changed (a
+        new name may reveal groups in old issues), else only the issues just written."""
+        c = self.conn
+        topics = {p for (p,) in c.execute("SELECT DISTINCT project FROM items")}
+        mark = hashlib.sha1("\n".join(sorted(topics)).encode()).hexdigest()
+        query = "SELECT id, issue_key, section, text FROM items WHERE instr(text, ': ') > 1"
+        order = " ORDER BY id DESC"  # an issue's items in their order (ids run down an issue)
+        if mark != self._meta("topics") or len(written) > 500:
+            rows = c.execute(query + order).fetchall()
+        elif written:
+            rows = c.execute(query + f" AND issue_key IN ({','.join('?' * len(written))})" + order,
+                             tuple(written)).fetchall()
+        else:
+            return
+        found = groups.groups(rows, topics)
+        for (key, section), moves in found.items():
+            names: dict[str, str] = {}  # a subheading's section name, as other issues write it
+            for _, sub, _ in moves:
+                if sub not in names:
+                    name = canonical(sub)
+                    used = c.execute("SELECT section FROM items WHERE project = ? AND section != ? LIMIT 1",
+                                     (name.casefold(), section)).fetchone()
+                    names[sub] = used[0] if used else name
+            ids = [(i,) for i, _, _ in moves]
+            shown = [(i,) for (i,) in c.execute(
+                f"SELECT id FROM items WHERE visible AND id IN ({','.join('?' * len(ids))})", [i for (i,) in ids])]
+            # the index holds section and text: out of it as they were, back in as they are now
+            c.executemany("UPDATE items SET visible = 0 WHERE id = ?", shown)
+            c.executemany("UPDATE items SET section = ?, project = ?, text = ? WHERE id = ?",
+                          [(names[sub], names[sub].casefold(), text, i) for i, sub, text in moves])
+            c.executemany("UPDATE items SET visible = 1 WHERE id = ?", shown)
+            counts: dict[str, list] = {}
+            for _, sub, _ in moves:
+                counts.setdefault(names[sub], [sub, 0])[1] += 1
+            summary: dict[str, list] = {}
+            for name, heading, n in unpack(c.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()[0]):
+                if name == section:
+                    if n - len(moves):
+                        summary[name] = [heading, n - len(moves)]
+                    for new, (sub, k) in counts.items():
+                        summary.setdefault(new, [sub, 0])[1] += k
+                else:
+                    summary.setdefault(name, [heading, 0])[1] += n
+            c.execute("UPDATE issues SET sections = ? WHERE key = ?",
+                      (pack(tuple((name, h, n) for name, (h, n) in summary.items())), key))
+        if found:
+            topics = {p for (p,) in c.execute("SELECT DISTINCT project FROM items")}
+            mark = hashlib.sha1("\n".join(sorted(topics)).encode()).hexdigest()
+        self._set_meta("topics", mark)
 
     def _merge_misspellings(self, threshold: int) -> None:
         """A section name of one issue that misspells one of many issues becomes that name."""

@@ -483,3 +483,50 @@ def test_a_weekly_with_a_few_odd_titles_keeps_them(tmp_path):
     store = Store(tmp_path / "db.sqlite")
     ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert store.totals().issues == 20 and store.skipped_files() == []
+
+
+def _grouped_archive(root: Path, with_plain_issue: bool) -> None:
+    posts = root / "_posts"
+    posts.mkdir(parents=True, exist_ok=True)
+    (posts / "2014-06-16-a.md").write_text(
+        "---\ntitle: Digest No. 15\n---\n\n## News\n\nA cloud vendor ships a distribution <http://n.example/1>\n\n"
+        "## Tracking\n### Nova\nnova cells rework <http://nova.example/1>\n\n### Neutron\nneutron dvr notes <http://q.example/1>\n\n"
+        "### Keystone\nkeystone tokens <http://k.example/1>\n\n"
+        "## Events\n\nWhat is on.\n\n### Europe\n- a meetup <http://e.example/1>\n\n### Virtual\n- a call <http://v.example/1>\n",
+        encoding="utf-8")
+    if with_plain_issue:
+        (posts / "2014-09-16-b.md").write_text(
+            "---\ntitle: Digest No. 19\n---\n\n### Nova\nnova live migration <http://nova.example/2>\n\n"
+            "### Neutron\nneutron l3 ha <http://q.example/2>\n\n"
+            "### Events\nnothing this week <http://e.example/2>\n", encoding="utf-8")
+
+
+def test_a_heading_that_groups_topics_other_issues_have_on_their_own_is_unwrapped(tmp_path):
+    """`## Tracking` > `### Nova` reads, in one post, like `## Events` > `### Europe`; the issue
+    that has `### Nova` at the top tells them apart. Nothing configured but the path."""
+    root = tmp_path / "site"
+    _grouped_archive(root, with_plain_issue=False)
+    store = Store(tmp_path / "db.sqlite")
+    config = Config(archive=ArchiveConfig(path=root))
+    ingest(store, config, when=TODAY)
+    assert "Tracking" in dict(store.projects())  # one post alone: no evidence either way
+    _grouped_archive(root, with_plain_issue=True)  # the evidence arrives with a later issue
+    ingest(store, config, when=TODAY)
+    assert [name for name, _, _ in store.sections(store.issue_by_number(15).key)] == [
+        "News", "Nova", "Neutron", "Keystone", "Events"]
+    projects = dict(store.projects())
+    assert "Tracking" not in projects and projects["Nova"] == 2 and projects["Events"] == 4
+    assert "Europe" not in projects and "Virtual" not in projects  # a topic's subheadings stay its context
+    items, total, _ = store.search(["cells"], limit=5)
+    assert total == 1 and items[0].section == "Nova" and items[0].text.startswith("nova cells")
+    core = Core(store, config)
+    assert "nova cells rework" in render_text(core.handle("nova cells", Context("cli", "t", "t")))
+    assert "keystone tokens" in render_text(core.handle("keystone", Context("cli", "t", "t")))
+
+
+def test_a_configured_topic_level_is_left_as_it_is(tmp_path):
+    root = tmp_path / "site"
+    _grouped_archive(root, with_plain_issue=True)
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, Config(archive=ArchiveConfig(path=root, topic_level=2)), when=TODAY)
+    assert "Tracking" in dict(store.projects())
