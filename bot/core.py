@@ -344,9 +344,10 @@ class Core:
         q = Query(groups, exclude, None, ids, words.any_of)
         reply = self._ranked(q, shown, scope_text, req)
         if reply.items:
-            if project is None and len(terms) == 1 and terms[0].isascii() and len(groups[0]) == 1:
-                notice = notice or _("There is no “{name}” section; these items mention it.").format(
-                    name=_short(terms[0]))
+            name = project is None and len(terms) == 1 and terms[0].isascii() and len(groups[0]) == 1 \
+                and _written_as_name(terms[0], reply.items)
+            if name:
+                notice = notice or _("There is no “{name}” section; these items mention it.").format(name=_short(name))
             return _with_notice(reply, notice)
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
@@ -733,6 +734,14 @@ def _issue_number(word: str) -> int | None:
     w = w.rstrip("期")
     n = parse_number(w) if w else None
     return n if n is not None and n > 0 else None
+
+
+def _written_as_name(term: str, items) -> str | None:
+    """The term as the items write it when they write it as a name (`Gantt`, `Docker`), not as a
+    word (`convergence`): only then is "there is no such section" worth saying."""
+    pattern = re.compile(rf"(?<![0-9A-Za-z]){re.escape(term)}", re.IGNORECASE)
+    return next((m.group(0) for item in items[:5] for m in pattern.finditer(item.text) if m.group(0)[0].isupper()),
+                None)
 
 
 def _with_notice(reply: Reply, notice: str | None) -> Reply:

@@ -256,3 +256,10 @@ def test_phrase_matches_rank_first(store, tmp_path):
     assert issues.index(1) < issues.index(2)  # the phrase beats the newer scattered match
     r = bot.handle("search nova 热迁移", ME)
     assert {3, 4} <= {i.issue for i in r.items[:3]}
+
+
+def test_no_section_notice_only_for_names(bot):
+    r = ask(bot, "devstack")  # the items write it as a name
+    assert r.items and r.notice == "There is no “Devstack” section; these items mention it."
+    r = ask(bot, "scheduler")  # an ordinary word: no talk of sections
+    assert r.items and not r.notice
