@@ -258,8 +258,13 @@ def test_phrase_matches_rank_first(store, tmp_path):
     assert {3, 4} <= {i.issue for i in r.items[:3]}
 
 
-def test_no_section_notice_only_for_names(bot):
-    r = ask(bot, "devstack")  # the items write it as a name
-    assert r.items and r.notice == "There is no “Devstack” section; these items mention it."
-    r = ask(bot, "scheduler")  # an ordinary word: no talk of sections
+def test_no_section_notice_only_for_names(store, tmp_path):
+    root = tmp_path / "site"
+    write_issue(root, 1, date(2014, 8, 26), {"Nova": ["The Gantt split.  \n<http://example.org/g>",
+                                                      "convergence of the scheduler.  \n<http://example.org/c>"]})
+    ingest(store, Config(), root, when=TODAY)
+    bot = Core(store, Config())
+    r = ask(bot, "gantt")  # the items write it as a name
+    assert r.items and r.notice == "There is no “Gantt” section; these items mention it."
+    r = ask(bot, "convergence")  # an ordinary word: no talk of sections
     assert r.items and not r.notice
