@@ -121,9 +121,10 @@ def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
     return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, _sections(sections))
 
 
-# The keys of `archive_meta`: schema_version, numbering ("stated"/"order"), archive_root, and
-# rehash (the first ingest after a rebuild takes the new hashes as no correction).
-_META_KEYS = ("schema_version", "numbering", "archive_root", "rehash")
+# The keys of `archive_meta`: schema_version, numbering ("stated"/"order"), archive_root,
+# rehash (the first ingest after a rebuild takes the new hashes as no correction), and topics
+# (the section names the last look for grouping headings saw, see _unwrap_groups).
+_META_KEYS = ("schema_version", "numbering", "archive_root", "rehash", "topics")
 # (the preface is stored but no answer shows it: reading it on every lookup would be waste)
 ISSUE_COLUMNS = "key, number, title, date, period_start, period_end, path, url, sections"
 # The hot statements are built once: sqlite3 finds its prepared statement by the SQL string, and
