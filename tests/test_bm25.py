@@ -104,3 +104,24 @@ def test_search_ranks_as_fts5_would(store, query):
     s, _ = store
     ids, total, _ = search_index.search(s.conn, query, 10, 0)
     assert total and ids == reference_search(s.conn, query, 10)
+
+
+@pytest.mark.parametrize("query", QUERIES + [Query((("live migration", "热迁移", "live & migration"),)),
+                                             Query((("scheduler", "调度器", "调度"),), project="Nova")],
+                         ids=lambda q: str(q.groups))
+def test_the_find_text_finds_the_rows_of_the_whole_expression(store, query):
+    s, _ = store
+    c = compile(query)
+
+    def rows(expr):
+        return {r for (r,) in s.conn.execute("SELECT rowid FROM items_grams WHERE items_grams MATCH ?", (expr,))}
+
+    assert rows(c.find) == rows(c.expr)
+
+
+def test_the_find_text_leaves_out_alternatives_another_one_finds():
+    c = compile(Query((("live migration", "live & migration"),)))
+    assert c.find == '("live" AND "migration")'  # the phrase's rows hold both words: no positions read
+    assert compile(Query((("调度器", "调度"),))).find == '"调度"'
+    two = compile(Query((("live migration", "migration live"),)))  # two phrases: neither finds the other's rows
+    assert two.find == two.expr
