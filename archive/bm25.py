@@ -140,11 +140,19 @@ class Ranker:
     def __init__(self, conn: sqlite3.Connection, weights: tuple[float, float]):
         self.conn, self.weights = conn, weights
         self._state: bytes | None = None
+        self._mark: tuple[int, int] | None = None  # (data_version, total_changes) at the last look
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
-        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, section tokens, length norm)
+        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, stem counts, section tokens, length norm)
+        self._plans: dict[int, tuple] = {}  # id(tree) -> (tree, its phrases, their idf): per index state
 
     def _refresh(self) -> None:
+        # Nothing written since the last look, by this connection (total_changes) or another
+        # (data_version): the index is as it was, without reading its records (half the cost).
+        mark = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        if mark == self._mark:
+            return
+        self._mark = mark
         blobs = dict(self.conn.execute("SELECT id, block FROM items_grams_data WHERE id IN (1, 10)"))
         state = blobs.get(10, b"") + b"|" + blobs.get(1, b"")
         if state != self._state:
@@ -153,6 +161,7 @@ class Ranker:
             self._avgdl = sum(counts[1:]) / self._rows if self._rows else 1.0
             self._df = {}
             self._docs = {}
+            self._plans = {}
             self._state = state
 
     def _doc_count(self, p: Phrase) -> int:
@@ -165,41 +174,51 @@ class Ranker:
             self._df[key] = n
         return n
 
+    def _plan(self, tree) -> tuple[list[Phrase], list[float]]:
+        """The tree's phrases and their idf, once per tree and index state (the compiled trees
+        are kept by search_index.compile, so a tree's id names it while the plan holds it)."""
+        plan = self._plans.get(id(tree))
+        if plan is None or plan[0] is not tree:
+            plist = phrases(tree)
+            n_rows = self._rows
+            idf = []
+            for p in plist:
+                n = self._doc_count(p)
+                v = math.log((n_rows - n + 0.5) / (n + 0.5)) if n_rows else 0.0
+                idf.append(v if v > 0 else 1e-6)
+            if len(self._plans) > 1024:
+                self._plans.clear()
+            plan = self._plans[id(tree)] = (tree, plist, idf)
+        return plan[1], plan[2]
+
     def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
                ) -> tuple[dict[int, float], set[int]]:
         """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
         and the rows holding `phrase` (tokens) as FTS5's phrase query would find them."""
         self._refresh()
-        plist = phrases(tree)
-        n_rows = self._rows
-        idf = []
-        for p in plist:
-            n = self._doc_count(p)
-            v = math.log((n_rows - n + 0.5) / (n + 0.5)) if n_rows else 0.0
-            idf.append(v if v > 0 else 1e-6)
+        plist, idf = self._plan(tree)
         docs = self._docs
         missing = [i for i in ids if i not in docs]
         if missing:
             self._load(missing)
         ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
         rows = [docs[i] for i in ids]
-        texts = [r[0] for r in rows]
-        seqs = [r[1] for r in rows]
-        sections = [r[2] for r in rows]
+        texts, seqs, tfs, sections, norms = zip(*rows) if rows else ((),) * 5
         w_grams, w_section = self.weights
         in_sections = {tok for sec in set(sections) for tok in sec}
         hits: dict[tuple, dict] = {}  # (tokens, column) -> {row: weighted hits}
+        rows_with = _Finder(texts)
         freqs = []
         for p in plist:
             key = (p.tokens, p.column)
-            if key not in hits:
-                hits[key] = _hits(p, texts, seqs, sections, in_sections, w_grams, w_section)
-            freqs.append(hits[key])
+            f = hits.get(key)
+            if f is None:
+                f = hits[key] = _hits(p, rows_with, seqs, tfs, sections, in_sections, w_grams, w_section)
+            freqs.append(f)
         n = len(rows)
         counted = [set() for _ in plist]
         _active(tree, set(range(n)), freqs, counted, {})
         kp1 = K1 + 1
-        norms = [r[3] for r in rows]
         total = [0.0] * n
         for i, f in enumerate(freqs):
             v = idf[i] * kp1
@@ -207,9 +226,13 @@ class Ranker:
                 total[d] += v * f[d] / (f[d] + norms[d])
         out = {rowid: -s for rowid, s in zip(ids, total)}
         boosted = set()
-        if phrase:
-            boosted = {rowid for rowid, seq, sec in zip(ids, seqs, sections)
-                       if phrase[0] in seq and _count(phrase, seq) or phrase[0] in sec and _count(phrase, sec)}
+        if phrase:  # the rows holding it in either column: a phrase's hits (the query's own, mostly)
+            f = hits.get((phrase, None))
+            if f is None:
+                boost = Phrase(" ".join(phrase))
+                boost.tokens = phrase
+                f = _hits(boost, rows_with, seqs, tfs, sections, in_sections, w_grams, w_section)
+            boosted = {ids[d] for d in f}
         return out, boosted
 
     def _load(self, ids: list[int]) -> None:
@@ -226,7 +249,11 @@ class Ranker:
             # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
             length = sum(sz) if sz.isascii() else sum(_varints(sz))
             norm = K1 * (1 - B + B * length / self._avgdl)  # the statistics are this cache's own state
-            self._docs[rowid] = (text, [stems[w] for w in ws], _section_tokens(section), norm)
+            seq = tuple([stems[w] for w in ws])
+            tf: dict[str, int] = {}
+            for stem in seq:
+                tf[stem] = tf.get(stem, 0) + 1
+            self._docs[rowid] = (text, seq, tf, _section_tokens(section), norm)
 
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
@@ -238,17 +265,46 @@ def _section_tokens(section: str) -> tuple[str, ...]:
     return TOKENS.of([section])[0]
 
 
-def _count(tokens: tuple[str, ...], seq) -> int:
+def _count(tokens: tuple[str, ...], seq: tuple[str, ...]) -> int:
+    """How often the tokens stand in `seq` one after another (overlapping too, as FTS5 counts)."""
     first = tokens[0]
     if len(tokens) == 1:
         return seq.count(first)
-    if first not in seq:
-        return 0
-    k = len(tokens)
-    return sum(1 for i in range(len(seq) - k + 1) if seq[i] == first and tuple(seq[i:i + k]) == tokens)
+    k, n, i = len(tokens), 0, -1
+    index = seq.index
+    try:
+        if k == 2:
+            second, last = tokens[1], len(seq) - 1
+            while True:
+                i = index(first, i + 1)  # from one occurrence of the first token to the next, in C
+                if i < last and seq[i + 1] == second:
+                    n += 1
+        while True:
+            i = index(first, i + 1)
+            if seq[i:i + k] == tokens:
+                n += 1
+    except ValueError:
+        return n
 
 
-def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws: float) -> dict[int, float]:
+class _Finder:
+    """The candidates (by position) whose text holds a string. One search through all of their
+    texts joined says at once that a rare Chinese pair is in none of them."""
+
+    def __init__(self, texts) -> None:
+        self.texts = texts
+        self.joined: str | None = None
+
+    def __call__(self, sub: str) -> dict[int, int]:
+        if self.joined is None:
+            self.joined = "\x00".join(self.texts)
+        if sub not in self.joined:
+            return {}
+        return {d: 1 for d, text in enumerate(self.texts) if sub in text}
+
+
+def _hits(p: Phrase, rows_with: _Finder, seqs, tfs, sections, in_sections: set[str], wg: float, ws: float
+          ) -> dict[int, float]:
     """The phrase's column-weighted hits in the rows (by position) that hold it."""
     t = p.tokens
     if not t:
@@ -258,11 +314,12 @@ def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws
     if p.column != "section":
         if first.isascii():
             if len(t) == 1:
-                g = {d: seq.count(first) for d, seq in enumerate(seqs) if first in seq}
-            else:
-                g = {d: c for d, seq in enumerate(seqs) if first in seq and (c := _count(t, seq))}
+                g = {d: c for d, tf in enumerate(tfs) if (c := tf.get(first))}
+            else:  # positions looked at only in the rows that hold its first two words
+                second = t[1]
+                g = {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := _count(t, seqs[d]))}
         elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
-            g = {d: 1 for d, text in enumerate(texts) if first in text}
+            g = rows_with(first)
         if wg != 1.0:
             g = {d: wg * f for d, f in g.items()}
     if p.column == "grams" or first not in in_sections:  # the section column holds none of it

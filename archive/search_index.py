@@ -265,6 +265,12 @@ _NEWEST = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? ORDER BY rowi
 _NEWEST_IN = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?"
 
 
+@lru_cache(maxsize=64)
+def _prior(n: int) -> tuple[float, ...]:
+    """The recency prior of each place in a pool of n, newest first."""
+    return tuple(1 + RECENCY_PRIOR * (n - k) / n for k in range(n))
+
+
 def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
            ranker: "bm25.Ranker | None" = None) -> tuple[list[int], int, bool]:
     """Ids of the items matching the query, best first; how many match; and whether that count
@@ -289,13 +295,12 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
     rank, boosted = ranker.scores(c.tree, newest, c.phrase)
     n = len(newest)
-    step = RECENCY_PRIOR / n
-    scored = []
-    for k, rowid in enumerate(newest):  # newest first: k = 0 is the newest
-        score = -rank.get(rowid, 0.0) * (1 + step * (n - k))
-        if rowid in boosted:
-            score *= PHRASE_BOOST
-        scored.append((score, rowid))
+    prior = _prior(n)  # newest first: k = 0 is the newest
+    if boosted:
+        scored = [(-rank.get(rowid, 0.0) * prior[k] * (PHRASE_BOOST if rowid in boosted else 1.0), rowid)
+                  for k, rowid in enumerate(newest)]
+    else:
+        scored = [(-rank.get(rowid, 0.0) * f, rowid) for rowid, f in zip(newest, prior)]
     scored.sort(reverse=True)
     # past the pool, a lower bound; one more than the pool when this page ends it, so that the
     # reply still says there is more
