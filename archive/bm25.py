@@ -123,6 +123,38 @@ def phrases(node) -> list[Phrase]:
     return [p for kid in node[1] for p in phrases(kid)]
 
 
+def prune(node, holds):
+    """The node without the branches that can match no row, given which phrases some row
+    `holds`; None when nothing can match."""
+    if isinstance(node, Phrase):
+        return node if holds(node) else None
+    if node[0] == "not":
+        left = prune(node[1], holds)
+        right = None if left is None else prune(node[2], holds)
+        return left if right is None else ("not", left, right)
+    kids = [k for k in (prune(kid, holds) for kid in node[1]) if k is not None]
+    if node[0] == "and" and len(kids) < len(node[1]) or not kids:
+        return None
+    return kids[0] if len(kids) == 1 else (node[0], kids)
+
+
+def _renumbered(node):
+    """A prepared copy of a node (its phrases numbered afresh; the original keeps its numbers)."""
+    if node is None:
+        return None
+    if isinstance(node, Phrase):
+        copy = Phrase(node.text, node.column)
+        copy.tokens = node.tokens
+        return copy
+    if node[0] == "not":
+        node = ("not", _renumbered(node[1]), _renumbered(node[2]))
+    else:
+        node = (node[0], [_renumbered(kid) for kid in node[1]])
+    for i, p in enumerate(phrases(node)):
+        p.index = i
+    return node
+
+
 def prepare(tree):
     """Number the tree's phrases and give them their tokens (once: a prepared tree is reused)."""
     plist = phrases(tree)
@@ -143,7 +175,7 @@ class Ranker:
         self._mark: tuple[int, int] | None = None  # (data_version, total_changes) at the last look
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
-        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, stem counts, section tokens, length norm)
+        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems line, stem counts, section tokens, length norm)
         self._plans: dict[int, tuple] = {}  # id(tree) -> (tree, its phrases, their idf): per index state
 
     def _refresh(self) -> None:
@@ -174,12 +206,17 @@ class Ranker:
             self._df[key] = n
         return n
 
-    def _plan(self, tree) -> tuple[list[Phrase], list[float]]:
-        """The tree's phrases and their idf, once per tree and index state (the compiled trees
-        are kept by search_index.compile, so a tree's id names it while the plan holds it)."""
+    def _plan(self, tree) -> tuple:
+        """(tree, the live tree, its phrases, their idf), once per tree and index state: the live
+        tree is the tree without the branches no row can match as the index is (a phrase no row
+        holds, an AND with one), None when nothing is left. Those branches add nothing to any
+        score, so the scores are the same from fewer phrases (a glossary's synonyms are often
+        words an archive never uses). The compiled trees are kept by search_index.compile, so a
+        tree's id names it while its plan holds it."""
         plan = self._plans.get(id(tree))
         if plan is None or plan[0] is not tree:
-            plist = phrases(tree)
+            live = _renumbered(prune(tree, lambda p: self._doc_count(p) > 0))
+            plist = phrases(live) if live is not None else []
             n_rows = self._rows
             idf = []
             for p in plist:
@@ -188,22 +225,30 @@ class Ranker:
                 idf.append(v if v > 0 else 1e-6)
             if len(self._plans) > 1024:
                 self._plans.clear()
-            plan = self._plans[id(tree)] = (tree, plist, idf)
-        return plan[1], plan[2]
+            plan = self._plans[id(tree)] = (tree, live, plist, idf)
+        return plan
+
+    def live(self, tree):
+        """The tree without the branches that match no row of the index as it is (see _plan);
+        None when no row can match it."""
+        self._refresh()
+        return self._plan(tree)[1]
 
     def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
                ) -> tuple[dict[int, float], set[int]]:
         """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
         and the rows holding `phrase` (tokens) as FTS5's phrase query would find them."""
         self._refresh()
-        plist, idf = self._plan(tree)
+        _, tree, plist, idf = self._plan(tree)
+        if tree is None:
+            return {i: -0.0 for i in ids}, set()
         docs = self._docs
         missing = [i for i in ids if i not in docs]
         if missing:
             self._load(missing)
         ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
         rows = [docs[i] for i in ids]
-        texts, seqs, tfs, sections, norms = zip(*rows) if rows else ((),) * 5
+        texts, lines, tfs, sections, norms = zip(*rows) if rows else ((),) * 5
         w_grams, w_section = self.weights
         in_sections = {tok for sec in set(sections) for tok in sec}
         hits: dict[tuple, dict] = {}  # (tokens, column) -> {row: weighted hits}
@@ -213,7 +258,7 @@ class Ranker:
             key = (p.tokens, p.column)
             f = hits.get(key)
             if f is None:
-                f = hits[key] = _hits(p, rows_with, seqs, tfs, sections, in_sections, w_grams, w_section)
+                f = hits[key] = _hits(p, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
             freqs.append(f)
         n = len(rows)
         counted = [set() for _ in plist]
@@ -231,7 +276,7 @@ class Ranker:
             if f is None:
                 boost = Phrase(" ".join(phrase))
                 boost.tokens = phrase
-                f = _hits(boost, rows_with, seqs, tfs, sections, in_sections, w_grams, w_section)
+                f = _hits(boost, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
             boosted = {ids[d] for d in f}
         return out, boosted
 
@@ -249,11 +294,13 @@ class Ranker:
             # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
             length = sum(sz) if sz.isascii() else sum(_varints(sz))
             norm = K1 * (1 - B + B * length / self._avgdl)  # the statistics are this cache's own state
-            seq = tuple([stems[w] for w in ws])
+            seq = [stems[w] for w in ws]
             tf: dict[str, int] = {}
             for stem in seq:
                 tf[stem] = tf.get(stem, 0) + 1
-            self._docs[rowid] = (text, seq, tf, _section_tokens(section), norm)
+            # the stems as one line, " a  b  c ": a phrase's hits are a count of " a  b " in it, in C
+            # (two spaces between tokens: one for each, so that occurrences side by side all count)
+            self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm)
 
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
@@ -271,16 +318,9 @@ def _count(tokens: tuple[str, ...], seq: tuple[str, ...]) -> int:
     if len(tokens) == 1:
         return seq.count(first)
     k, n, i = len(tokens), 0, -1
-    index = seq.index
     try:
-        if k == 2:
-            second, last = tokens[1], len(seq) - 1
-            while True:
-                i = index(first, i + 1)  # from one occurrence of the first token to the next, in C
-                if i < last and seq[i + 1] == second:
-                    n += 1
         while True:
-            i = index(first, i + 1)
+            i = seq.index(first, i + 1)  # from one occurrence of the first token to the next, in C
             if seq[i:i + k] == tokens:
                 n += 1
     except ValueError:
@@ -303,7 +343,12 @@ class _Finder:
         return {d: 1 for d, text in enumerate(self.texts) if sub in text}
 
 
-def _hits(p: Phrase, rows_with: _Finder, seqs, tfs, sections, in_sections: set[str], wg: float, ws: float
+def _overlaps(tokens: tuple[str, ...]) -> bool:
+    """Whether two occurrences of the phrase can overlap ("a a", "a b a"), which str.count misses."""
+    return any(tokens[:j] == tokens[-j:] for j in range(1, len(tokens)))
+
+
+def _hits(p: Phrase, rows_with: _Finder, lines, tfs, sections, in_sections: set[str], wg: float, ws: float
           ) -> dict[int, float]:
     """The phrase's column-weighted hits in the rows (by position) that hold it."""
     t = p.tokens
@@ -315,9 +360,14 @@ def _hits(p: Phrase, rows_with: _Finder, seqs, tfs, sections, in_sections: set[s
         if first.isascii():
             if len(t) == 1:
                 g = {d: c for d, tf in enumerate(tfs) if (c := tf.get(first))}
-            else:  # positions looked at only in the rows that hold its first two words
+            else:  # counted only in the rows that hold its first two words
                 second = t[1]
-                g = {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := _count(t, seqs[d]))}
+                if _overlaps(t):
+                    g = {d: c for d, tf in enumerate(tfs)
+                         if first in tf and second in tf and (c := _count(t, tuple(lines[d].split())))}
+                else:
+                    needle = f" {'  '.join(t)} "
+                    g = {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := lines[d].count(needle))}
         elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
             g = rows_with(first)
         if wg != 1.0:

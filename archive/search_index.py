@@ -21,9 +21,11 @@ boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL m
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
 the pool's read takes one more, which says whether there are others ("100+ items"). Counting on
 (to 1,000) walked every posting list of the query to its end, which cost as much as reading the
-pool and ranking it together. The rows are found with `Compiled.find`, the MATCH text without the
-alternatives that another alternative already finds (a phrase beside the AND of its words: the
-phrase's positions are the dearest part of a read); they are scored by the whole tree. The scores
+pool and ranking it together. The rows are found with `find_text`: the query's tree without the
+branches no row of the index can match (a glossary synonym the archive never uses; cached per
+index state by the ranker, which scores the same tree) and without the alternatives that another
+alternative already finds (a phrase beside the AND of its words: the phrase's positions are the
+dearest part of a read). Neither changes a score: the left-out branches add nothing to one. The scores
 are FTS5's bm25() formula from archive.bm25, whose statistics are cached per index state: bm25()
 itself would read every phrase's whole posting list on every query.
 """
@@ -265,6 +267,24 @@ _NEWEST = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? ORDER BY rowi
 _NEWEST_IN = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?"
 
 
+_FINDS: dict[int, tuple[object, str]] = {}  # id(live tree) -> (that tree, its find text)
+
+
+def find_text(c: Compiled, ranker: "bm25.Ranker") -> str | None:
+    """The MATCH text that finds the compiled query's rows in the index as it is: its live tree
+    (without the branches no row can match, see bm25.Ranker.live) less the alternatives another
+    one finds; None when no row can match. Made once per live tree, i.e. per index state."""
+    live = ranker.live(c.tree)
+    if live is None:
+        return None
+    got = _FINDS.get(id(live))
+    if got is None or got[0] is not live:
+        if len(_FINDS) > 1024:
+            _FINDS.clear()
+        got = _FINDS[id(live)] = (live, bm25.render(_finder(live)))
+    return got[1]
+
+
 @lru_cache(maxsize=64)
 def _prior(n: int) -> tuple[float, ...]:
     """The recency prior of each place in a pool of n, newest first."""
@@ -279,12 +299,16 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     c = compile(query)
     if c is None:
         return [], 0, False
+    ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+    find = find_text(c, ranker)
+    if find is None:  # no row holds what it needs
+        return [], 0, False
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
     try:  # the pool: the newest matches, and one more, which says whether there are others
         if query.ids:
-            newest = [rowid for (rowid,) in conn.execute(_NEWEST_IN, (c.find, *query.ids, pool + 1))]
+            newest = [rowid for (rowid,) in conn.execute(_NEWEST_IN, (find, *query.ids, pool + 1))]
         else:
-            newest = [rowid for (rowid,) in conn.execute(_NEWEST, (c.find, pool + 1))]
+            newest = [rowid for (rowid,) in conn.execute(_NEWEST, (find, pool + 1))]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
     if not newest:
@@ -292,7 +316,6 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     others = len(newest) > pool
     if others:
         newest.pop()
-    ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
     rank, boosted = ranker.scores(c.tree, newest, c.phrase)
     n = len(newest)
     prior = _prior(n)  # newest first: k = 0 is the newest

@@ -46,6 +46,8 @@ QUERIES = [
     Query((("network-stack",),)),
     Query((("其他",),)),
     Query((("热迁移",),), project="其他"),
+    Query((("live migration", "动态迁移", "live & migration"),)),  # no row holds 动态迁移: a branch left out
+    Query((("quota",),), exclude=("动态迁移",)),  # (a NOT of nothing)
 ]
 
 
@@ -125,3 +127,13 @@ def test_the_find_text_leaves_out_alternatives_another_one_finds():
     assert compile(Query((("调度器", "调度"),))).find == '"调度"'
     two = compile(Query((("live migration", "migration live"),)))  # two phrases: neither finds the other's rows
     assert two.find == two.expr
+
+
+def test_a_query_no_row_can_match_reads_nothing(store):
+    s, _ = store
+    ranker = bm25.Ranker(s.conn, (1.0, search_index.SECTION_WEIGHT))
+    c = compile(Query((("动态迁移", "态迁"),)))
+    assert ranker.live(c.tree) is None and search_index.find_text(c, ranker) is None
+    assert search_index.search(s.conn, Query((("动态迁移", "态迁"),)), 10, 0, ranker) == ([], 0, False)
+    c = compile(Query((("live migration", "动态迁移"),)))
+    assert search_index.find_text(c, ranker) == '"live migration"'
