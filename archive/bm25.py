@@ -10,7 +10,11 @@ entries). Here the same score is computed for the newest matches only:
 - a candidate's term frequencies are counted from its text, tokenised exactly as the index does it:
   the stems come from FTS5's own porter tokenizer (a private in-memory FTS5 table, one call per
   word never seen before), and its length is the index's own %_docsize entry; a row's tokens are
-  kept with the statistics (up to DOC_CACHE rows), since the newest items recur in most pools.
+  kept with the statistics (up to DOC_CACHE rows), since the newest items recur in most pools, as
+  a count per stem (a word's hits: one dict look-up) and one line of stems (a phrase's hits: one
+  `str.count`);
+- a query's branches that no row of the index can match (a phrase in no row) are left out, once
+  per tree and index state (`Ranker.live`): they add nothing to any score.
 Formula, constants and which phrases count for a row are FTS5's (fts5_aux.c): idf = ln((N - n + 0.5)
 / (n + 0.5)) (at least 1e-6), score = sum idf * f (k1 + 1) / (f + k1 (1 - b + b D / avgdl)), f the
 column-weighted hits; tests/test_bm25.py checks it against bm25() itself.
