@@ -271,8 +271,13 @@ class Ranker:
         total = [0.0] * n
         for i, f in enumerate(freqs):
             v = idf[i] * kp1
-            for d in counted[i]:
-                total[d] += v * f[d] / (f[d] + norms[d])
+            rows_counted = counted[i]
+            if len(rows_counted) == len(f):  # (mostly) every row that holds it counts
+                for d, x in f.items():
+                    total[d] += v * x / (x + norms[d])
+            else:
+                for d in rows_counted:
+                    total[d] += v * f[d] / (f[d] + norms[d])
         out = {rowid: -s for rowid, s in zip(ids, total)}
         boosted = set()
         if phrase:  # the rows holding it in either column: a phrase's hits (the query's own, mostly)
@@ -379,6 +384,8 @@ def _hits(p: Phrase, rows_with: _Finder, lines, tfs, sections, in_sections: set[
     if p.column == "grams" or first not in in_sections:  # the section column holds none of it
         return g
     per = {sec: _count(t, sec) for sec in set(sections)}  # few distinct sections
+    if not g:
+        return {d: ws * c for d, sec in enumerate(sections) if (c := per[sec])}
     for d, sec in enumerate(sections):
         if per[sec]:
             g[d] = g.get(d, 0) + ws * per[sec]
