@@ -247,11 +247,12 @@ class Ranker:
         if tree is None:
             return {i: -0.0 for i in ids}, set()
         docs = self._docs
-        missing = [i for i in ids if i not in docs]
-        if missing:
-            self._load(missing)
-        ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
-        rows = [docs[i] for i in ids]
+        try:  # (warm: every candidate's tokens are kept)
+            rows = [docs[i] for i in ids]
+        except KeyError:
+            self._load([i for i in ids if i not in docs])
+            ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
+            rows = [docs[i] for i in ids]
         texts, lines, tfs, sections, norms = zip(*rows) if rows else ((),) * 5
         w_grams, w_section = self.weights
         in_sections = {tok for sec in set(sections) for tok in sec}
