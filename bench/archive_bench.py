@@ -3,7 +3,8 @@
     .venv/bin/python bench/archive_bench.py [--issues 10000] [--runs 10000]
 
 Prints: full ingest, restart with an unchanged archive, peak RSS, and per command p50/p99
-through the core, as one raw SQLite query, and as `grep -r` over the markdown.
+through the core, as one raw SQLite query, and as `grep -r` over the markdown (the median of
+--grep-runs runs, 5 by default: one run of grep moves by a third from one moment to the next).
 Targets (issues #2 and #10): p99 <= 5 ms and <= 3x the floor; >= 100x faster than grep;
 full ingest <= 60 s; unchanged restart <= 1 s; peak RSS <= 150 MB.
 """
