@@ -10,7 +10,11 @@ entries). Here the same score is computed for the newest matches only:
 - a candidate's term frequencies are counted from its text, tokenised exactly as the index does it:
   the stems come from FTS5's own porter tokenizer (a private in-memory FTS5 table, one call per
   word never seen before), and its length is the index's own %_docsize entry; a row's tokens are
-  kept with the statistics (up to DOC_CACHE rows), since the newest items recur in most pools.
+  kept with the statistics (up to DOC_CACHE rows), since the newest items recur in most pools, as
+  a count per stem (a word's hits: one dict look-up) and one line of stems (a phrase's hits: one
+  `str.count`);
+- a query's branches that no row of the index can match (a phrase in no row) are left out, once
+  per tree and index state (`Ranker.live`): they add nothing to any score.
 Formula, constants and which phrases count for a row are FTS5's (fts5_aux.c): idf = ln((N - n + 0.5)
 / (n + 0.5)) (at least 1e-6), score = sum idf * f (k1 + 1) / (f + k1 (1 - b + b D / avgdl)), f the
 column-weighted hits; tests/test_bm25.py checks it against bm25() itself.
@@ -123,6 +127,38 @@ def phrases(node) -> list[Phrase]:
     return [p for kid in node[1] for p in phrases(kid)]
 
 
+def prune(node, holds):
+    """The node without the branches that can match no row, given which phrases some row
+    `holds`; None when nothing can match."""
+    if isinstance(node, Phrase):
+        return node if holds(node) else None
+    if node[0] == "not":
+        left = prune(node[1], holds)
+        right = None if left is None else prune(node[2], holds)
+        return left if right is None else ("not", left, right)
+    kids = [k for k in (prune(kid, holds) for kid in node[1]) if k is not None]
+    if node[0] == "and" and len(kids) < len(node[1]) or not kids:
+        return None
+    return kids[0] if len(kids) == 1 else (node[0], kids)
+
+
+def _renumbered(node):
+    """A prepared copy of a node (its phrases numbered afresh; the original keeps its numbers)."""
+    if node is None:
+        return None
+    if isinstance(node, Phrase):
+        copy = Phrase(node.text, node.column)
+        copy.tokens = node.tokens
+        return copy
+    if node[0] == "not":
+        node = ("not", _renumbered(node[1]), _renumbered(node[2]))
+    else:
+        node = (node[0], [_renumbered(kid) for kid in node[1]])
+    for i, p in enumerate(phrases(node)):
+        p.index = i
+    return node
+
+
 def prepare(tree):
     """Number the tree's phrases and give them their tokens (once: a prepared tree is reused)."""
     plist = phrases(tree)
@@ -140,11 +176,19 @@ class Ranker:
     def __init__(self, conn: sqlite3.Connection, weights: tuple[float, float]):
         self.conn, self.weights = conn, weights
         self._state: bytes | None = None
+        self._mark: tuple[int, int] | None = None  # (data_version, total_changes) at the last look
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
-        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems, section tokens, length norm)
+        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems line, stem counts, section tokens, length norm)
+        self._plans: dict[int, tuple] = {}  # id(tree) -> (tree, its phrases, their idf): per index state
 
     def _refresh(self) -> None:
+        # Nothing written since the last look, by this connection (total_changes) or another
+        # (data_version): the index is as it was, without reading its records (half the cost).
+        mark = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        if mark == self._mark:
+            return
+        self._mark = mark
         blobs = dict(self.conn.execute("SELECT id, block FROM items_grams_data WHERE id IN (1, 10)"))
         state = blobs.get(10, b"") + b"|" + blobs.get(1, b"")
         if state != self._state:
@@ -153,6 +197,7 @@ class Ranker:
             self._avgdl = sum(counts[1:]) / self._rows if self._rows else 1.0
             self._df = {}
             self._docs = {}
+            self._plans = {}
             self._state = state
 
     def _doc_count(self, p: Phrase) -> int:
@@ -165,51 +210,84 @@ class Ranker:
             self._df[key] = n
         return n
 
+    def _plan(self, tree) -> tuple:
+        """(tree, the live tree, its phrases, their idf), once per tree and index state: the live
+        tree is the tree without the branches no row can match as the index is (a phrase no row
+        holds, an AND with one), None when nothing is left. Those branches add nothing to any
+        score, so the scores are the same from fewer phrases (a glossary's synonyms are often
+        words an archive never uses). The compiled trees are kept by search_index.compile, so a
+        tree's id names it while its plan holds it."""
+        plan = self._plans.get(id(tree))
+        if plan is None or plan[0] is not tree:
+            live = _renumbered(prune(tree, lambda p: self._doc_count(p) > 0))
+            plist = phrases(live) if live is not None else []
+            n_rows = self._rows
+            idf = []
+            for p in plist:
+                n = self._doc_count(p)
+                v = math.log((n_rows - n + 0.5) / (n + 0.5)) if n_rows else 0.0
+                idf.append(v if v > 0 else 1e-6)
+            if len(self._plans) > 1024:
+                self._plans.clear()
+            plan = self._plans[id(tree)] = (tree, live, plist, idf)
+        return plan
+
+    def live(self, tree):
+        """The tree without the branches that match no row of the index as it is (see _plan);
+        None when no row can match it."""
+        self._refresh()
+        return self._plan(tree)[1]
+
     def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
                ) -> tuple[dict[int, float], set[int]]:
         """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
         and the rows holding `phrase` (tokens) as FTS5's phrase query would find them."""
         self._refresh()
-        plist = phrases(tree)
-        n_rows = self._rows
-        idf = []
-        for p in plist:
-            n = self._doc_count(p)
-            v = math.log((n_rows - n + 0.5) / (n + 0.5)) if n_rows else 0.0
-            idf.append(v if v > 0 else 1e-6)
+        _, tree, plist, idf = self._plan(tree)
+        if tree is None:
+            return {i: -0.0 for i in ids}, set()
         docs = self._docs
-        missing = [i for i in ids if i not in docs]
-        if missing:
-            self._load(missing)
-        ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
-        rows = [docs[i] for i in ids]
-        texts = [r[0] for r in rows]
-        seqs = [r[1] for r in rows]
-        sections = [r[2] for r in rows]
+        try:  # (warm: every candidate's tokens are kept)
+            rows = [docs[i] for i in ids]
+        except KeyError:
+            self._load([i for i in ids if i not in docs])
+            ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
+            rows = [docs[i] for i in ids]
+        texts, lines, tfs, sections, norms = zip(*rows) if rows else ((),) * 5
         w_grams, w_section = self.weights
         in_sections = {tok for sec in set(sections) for tok in sec}
         hits: dict[tuple, dict] = {}  # (tokens, column) -> {row: weighted hits}
+        rows_with = _Finder(texts)
         freqs = []
         for p in plist:
             key = (p.tokens, p.column)
-            if key not in hits:
-                hits[key] = _hits(p, texts, seqs, sections, in_sections, w_grams, w_section)
-            freqs.append(hits[key])
+            f = hits.get(key)
+            if f is None:
+                f = hits[key] = _hits(p, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
+            freqs.append(f)
         n = len(rows)
         counted = [set() for _ in plist]
         _active(tree, set(range(n)), freqs, counted, {})
         kp1 = K1 + 1
-        norms = [r[3] for r in rows]
         total = [0.0] * n
         for i, f in enumerate(freqs):
             v = idf[i] * kp1
-            for d in counted[i]:
-                total[d] += v * f[d] / (f[d] + norms[d])
+            rows_counted = counted[i]
+            if len(rows_counted) == len(f):  # (mostly) every row that holds it counts
+                for d, x in f.items():
+                    total[d] += v * x / (x + norms[d])
+            else:
+                for d in rows_counted:
+                    total[d] += v * f[d] / (f[d] + norms[d])
         out = {rowid: -s for rowid, s in zip(ids, total)}
         boosted = set()
-        if phrase:
-            boosted = {rowid for rowid, seq, sec in zip(ids, seqs, sections)
-                       if phrase[0] in seq and _count(phrase, seq) or phrase[0] in sec and _count(phrase, sec)}
+        if phrase:  # the rows holding it in either column: a phrase's hits (the query's own, mostly)
+            f = hits.get((phrase, None))
+            if f is None:
+                boost = Phrase(" ".join(phrase))
+                boost.tokens = phrase
+                f = _hits(boost, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
+            boosted = {ids[d] for d in f}
         return out, boosted
 
     def _load(self, ids: list[int]) -> None:
@@ -226,7 +304,13 @@ class Ranker:
             # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
             length = sum(sz) if sz.isascii() else sum(_varints(sz))
             norm = K1 * (1 - B + B * length / self._avgdl)  # the statistics are this cache's own state
-            self._docs[rowid] = (text, [stems[w] for w in ws], _section_tokens(section), norm)
+            seq = [stems[w] for w in ws]
+            tf: dict[str, int] = {}
+            for stem in seq:
+                tf[stem] = tf.get(stem, 0) + 1
+            # the stems as one line, " a  b  c ": a phrase's hits are a count of " a  b " in it, in C
+            # (two spaces between tokens: one for each, so that occurrences side by side all count)
+            self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm)
 
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
@@ -238,17 +322,44 @@ def _section_tokens(section: str) -> tuple[str, ...]:
     return TOKENS.of([section])[0]
 
 
-def _count(tokens: tuple[str, ...], seq) -> int:
+def _count(tokens: tuple[str, ...], seq: tuple[str, ...]) -> int:
+    """How often the tokens stand in `seq` one after another (overlapping too, as FTS5 counts)."""
     first = tokens[0]
     if len(tokens) == 1:
         return seq.count(first)
-    if first not in seq:
-        return 0
-    k = len(tokens)
-    return sum(1 for i in range(len(seq) - k + 1) if seq[i] == first and tuple(seq[i:i + k]) == tokens)
+    k, n, i = len(tokens), 0, -1
+    try:
+        while True:
+            i = seq.index(first, i + 1)  # from one occurrence of the first token to the next, in C
+            if seq[i:i + k] == tokens:
+                n += 1
+    except ValueError:
+        return n
 
 
-def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws: float) -> dict[int, float]:
+class _Finder:
+    """The candidates (by position) whose text holds a string. One search through all of their
+    texts joined says at once that a rare Chinese pair is in none of them."""
+
+    def __init__(self, texts) -> None:
+        self.texts = texts
+        self.joined: str | None = None
+
+    def __call__(self, sub: str) -> dict[int, int]:
+        if self.joined is None:
+            self.joined = "\x00".join(self.texts)
+        if sub not in self.joined:
+            return {}
+        return {d: 1 for d, text in enumerate(self.texts) if sub in text}
+
+
+def _overlaps(tokens: tuple[str, ...]) -> bool:
+    """Whether two occurrences of the phrase can overlap ("a a", "a b a"), which str.count misses."""
+    return any(tokens[:j] == tokens[-j:] for j in range(1, len(tokens)))
+
+
+def _hits(p: Phrase, rows_with: _Finder, lines, tfs, sections, in_sections: set[str], wg: float, ws: float
+          ) -> dict[int, float]:
     """The phrase's column-weighted hits in the rows (by position) that hold it."""
     t = p.tokens
     if not t:
@@ -258,16 +369,24 @@ def _hits(p: Phrase, texts, seqs, sections, in_sections: set[str], wg: float, ws
     if p.column != "section":
         if first.isascii():
             if len(t) == 1:
-                g = {d: seq.count(first) for d, seq in enumerate(seqs) if first in seq}
-            else:
-                g = {d: c for d, seq in enumerate(seqs) if first in seq and (c := _count(t, seq))}
+                g = {d: c for d, tf in enumerate(tfs) if (c := tf.get(first))}
+            else:  # counted only in the rows that hold its first two words
+                second = t[1]
+                if _overlaps(t):
+                    g = {d: c for d, tf in enumerate(tfs)
+                         if first in tf and second in tf and (c := _count(t, tuple(lines[d].split())))}
+                else:
+                    needle = f" {'  '.join(t)} "
+                    g = {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := lines[d].count(needle))}
         elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
-            g = {d: 1 for d, text in enumerate(texts) if first in text}
+            g = rows_with(first)
         if wg != 1.0:
             g = {d: wg * f for d, f in g.items()}
     if p.column == "grams" or first not in in_sections:  # the section column holds none of it
         return g
     per = {sec: _count(t, sec) for sec in set(sections)}  # few distinct sections
+    if not g:
+        return {d: ws * c for d, sec in enumerate(sections) if (c := per[sec])}
     for d, sec in enumerate(sections):
         if per[sec]:
             g[d] = g.get(d, 0) + ws * per[sec]

@@ -18,9 +18,15 @@ must not occur, an optional project and rowid range. `compile` turns it into FTS
 the same as a tree, which archive.bm25 scores without parsing anything back.
 Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
 boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are read and
-ranked (newest first is rowid DESC, which stops at the pool); only when there are more are they
-counted, ascending and inside SQLite, up to COUNT_LIMIT past the page ("1,000+"). The scores are
-FTS5's bm25() formula from archive.bm25, whose statistics are cached per index state: bm25()
+ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
+the pool's read takes one more, which says whether there are others ("100+ items"). Counting on
+(to 1,000) walked every posting list of the query to its end, which cost as much as reading the
+pool and ranking it together. The rows are found with `find_text`: the query's tree without the
+branches no row of the index can match (a glossary synonym the archive never uses; cached per
+index state by the ranker, which scores the same tree) and without the alternatives that another
+alternative already finds (a phrase beside the AND of its words: the phrase's positions are the
+dearest part of a read). Neither changes a score: the left-out branches add nothing to one. The scores
+are FTS5's bm25() formula from archive.bm25, whose statistics are cached per index state: bm25()
 itself would read every phrase's whole posting list on every query.
 """
 from __future__ import annotations
@@ -191,10 +197,46 @@ def _phrase(query: Query) -> tuple[str, ...] | None:
     return None
 
 
+def _implies(a, b) -> bool:
+    """Whether every row node `a` matches is surely matched by `b` too (the sure cases: a phrase
+    holds each of its parts, in its column; an AND holds each of its branches)."""
+    if isinstance(b, bm25.Phrase):
+        if isinstance(a, bm25.Phrase):
+            if not b.tokens or (b.column is not None and b.column != a.column):
+                return False
+            k = len(b.tokens)
+            return any(a.tokens[i:i + k] == b.tokens for i in range(len(a.tokens) - k + 1))
+        return a[0] == "and" and any(_implies(kid, b) for kid in a[1])
+    if b[0] == "and":
+        return all(_implies(a, kid) for kid in b[1])
+    if b[0] == "or":
+        return any(_implies(a, kid) for kid in b[1])
+    return False
+
+
+def _finder(node):
+    """The tree without the alternatives of an OR that another of its alternatives finds anyway:
+    the same rows, from fewer posting lists (`"live migration" OR (live AND migration)` reads only
+    the two words, not the phrase's positions)."""
+    if isinstance(node, bm25.Phrase):
+        return node
+    if node[0] == "not":
+        return ("not", _finder(node[1]), _finder(node[2]))
+    kids = [_finder(kid) for kid in node[1]]
+    if node[0] == "or":
+        kept = list(kids)
+        for kid in kids:
+            if any(other is not kid and _implies(kid, other) for other in kept):
+                kept.remove(kid)
+        kids = kept
+    return kids[0] if len(kids) == 1 else (node[0], kids)
+
+
 class Compiled(NamedTuple):
-    expr: str  # the FTS5 MATCH text
+    expr: str  # the FTS5 MATCH text (what the ranking is defined over: FTS5's bm25() of it)
     tree: object  # the same as a tree of archive.bm25 nodes, for the ranker
     phrase: tuple[str, ...] | None  # tokens of the phrase boost
+    find: str  # MATCH text for the same rows from fewer posting lists (see _finder)
 
 
 @lru_cache(maxsize=512)
@@ -204,59 +246,86 @@ def compile(query: Query) -> Compiled | None:
     tree = _tree(query)
     if tree is None:
         return None
-    return Compiled(bm25.render(tree), bm25.prepare(tree), _phrase(query))
+    tree = bm25.prepare(tree)
+    return Compiled(bm25.render(tree), tree, _phrase(query), bm25.render(_finder(tree)))
 
 
 def match_expr(query: Query) -> str | None:
-    """The FTS5 MATCH text for a query; None when no group has anything indexed."""
+    """The FTS5 MATCH text that finds a query's rows; None when no group has anything indexed."""
     c = compile(query)
-    return None if c is None else c.expr
+    return None if c is None else c.find
 
 
-COUNT_LIMIT = 1000  # count matches exactly up to this many past the page; beyond, say "1,000+"
-RANK_POOL = 100  # the newest matches that are ranked by relevance
+RANK_POOL = 100  # the newest matches that are ranked by relevance, and how far matches are counted
 RELAXED_POOL = 400  # for a relaxed query (any word): matching most words matters more than age
 SECTION_WEIGHT = 3.0  # bm25 weight of the section column against the text's 1.0
 PHRASE_BOOST = 2.0
 RECENCY_PRIOR = 0.1  # the newest match of the pool scores up to 10 % more than the oldest
 
-# Newest first is rowid DESC; a count runs ascending (FTS5 walks a doclist backwards at about
-# twice the cost) and inside SQLite, with a LIMIT so that it stops at the cap.
-_NEWEST = "SELECT rowid FROM items_grams WHERE items_grams MATCH ?{range} ORDER BY rowid DESC LIMIT ?"
-_COUNT = "SELECT count(*) FROM (SELECT 1 FROM items_grams WHERE items_grams MATCH ?{range} LIMIT ?)"
-_RANGE = " AND rowid BETWEEN ? AND ?"
+# Newest first is rowid DESC: FTS5 walks the posting lists backwards and stops at the LIMIT.
+_NEWEST = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? ORDER BY rowid DESC LIMIT ?"
+_NEWEST_IN = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?"
+
+
+_FINDS: dict[int, tuple[object, str]] = {}  # id(live tree) -> (that tree, its find text)
+
+
+def find_text(c: Compiled, ranker: "bm25.Ranker") -> str | None:
+    """The MATCH text that finds the compiled query's rows in the index as it is: its live tree
+    (without the branches no row can match, see bm25.Ranker.live) less the alternatives another
+    one finds; None when no row can match. Made once per live tree, i.e. per index state."""
+    live = ranker.live(c.tree)
+    if live is None:
+        return None
+    got = _FINDS.get(id(live))
+    if got is None or got[0] is not live:
+        if len(_FINDS) > 1024:
+            _FINDS.clear()
+        got = _FINDS[id(live)] = (live, bm25.render(_finder(live)))
+    return got[1]
+
+
+@lru_cache(maxsize=64)
+def _prior(n: int) -> tuple[float, ...]:
+    """The recency prior of each place in a pool of n, newest first."""
+    return tuple(1 + RECENCY_PRIOR * (n - k) / n for k in range(n))
 
 
 def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
            ranker: "bm25.Ranker | None" = None) -> tuple[list[int], int, bool]:
     """Ids of the items matching the query, best first; how many match; and whether that count
-    is only a lower bound (a vague query matching thousands is not worth counting to the end).
+    is only a lower bound (matches are counted as far as the pool: "100+").
     `ranker`: the connection's BM25 statistics cache (see archive.bm25); one is made if not given."""
     c = compile(query)
     if c is None:
         return [], 0, False
-    where, args = (_RANGE, (c.expr, *query.ids)) if query.ids else ("", (c.expr,))
+    ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+    find = find_text(c, ranker)
+    if find is None:  # no row holds what it needs
+        return [], 0, False
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
-    try:  # the pool: the newest matches (one more tells whether there are others)
-        newest = [rowid for (rowid,) in conn.execute(_NEWEST.format(range=where), (*args, pool + 1))]
-        if len(newest) <= pool:
-            total = len(newest)
+    try:  # the pool: the newest matches, and one more, which says whether there are others
+        if query.ids:
+            newest = [rowid for (rowid,) in conn.execute(_NEWEST_IN, (find, *query.ids, pool + 1))]
         else:
-            newest.pop()
-            total = conn.execute(_COUNT.format(range=where), (*args, offset + COUNT_LIMIT + 1)).fetchone()[0]
+            newest = [rowid for (rowid,) in conn.execute(_NEWEST, (find, pool + 1))]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
-    if total == 0:
+    if not newest:
         return [], 0, False
-    cap = offset + COUNT_LIMIT
-    ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+    others = len(newest) > pool
+    if others:
+        newest.pop()
     rank, boosted = ranker.scores(c.tree, newest, c.phrase)
     n = len(newest)
-    scored = []
-    for k, rowid in enumerate(newest):  # newest first: k = 0 is the newest
-        score = -rank.get(rowid, 0.0) * (1 + RECENCY_PRIOR * (n - k) / n)
-        if rowid in boosted:
-            score *= PHRASE_BOOST
-        scored.append((score, rowid))
+    prior = _prior(n)  # newest first: k = 0 is the newest
+    if boosted:
+        scored = [(-rank.get(rowid, 0.0) * prior[k] * (PHRASE_BOOST if rowid in boosted else 1.0), rowid)
+                  for k, rowid in enumerate(newest)]
+    else:
+        scored = [(-rank.get(rowid, 0.0) * f, rowid) for rowid, f in zip(newest, prior)]
     scored.sort(reverse=True)
-    return [rowid for _, rowid in scored[offset:offset + limit]], min(total, cap), total > cap
+    # past the pool, a lower bound; one more than the pool when this page ends it, so that the
+    # reply still says there is more
+    total = n + (others and offset + limit >= n)
+    return [rowid for _, rowid in scored[offset:offset + limit]], total, others

@@ -46,6 +46,8 @@ QUERIES = [
     Query((("network-stack",),)),
     Query((("其他",),)),
     Query((("热迁移",),), project="其他"),
+    Query((("live migration", "动态迁移", "live & migration"),)),  # no row holds 动态迁移: a branch left out
+    Query((("quota",),), exclude=("动态迁移",)),  # (a NOT of nothing)
 ]
 
 
@@ -104,3 +106,34 @@ def test_search_ranks_as_fts5_would(store, query):
     s, _ = store
     ids, total, _ = search_index.search(s.conn, query, 10, 0)
     assert total and ids == reference_search(s.conn, query, 10)
+
+
+@pytest.mark.parametrize("query", QUERIES + [Query((("live migration", "热迁移", "live & migration"),)),
+                                             Query((("scheduler", "调度器", "调度"),), project="Nova")],
+                         ids=lambda q: str(q.groups))
+def test_the_find_text_finds_the_rows_of_the_whole_expression(store, query):
+    s, _ = store
+    c = compile(query)
+
+    def rows(expr):
+        return {r for (r,) in s.conn.execute("SELECT rowid FROM items_grams WHERE items_grams MATCH ?", (expr,))}
+
+    assert rows(c.find) == rows(c.expr)
+
+
+def test_the_find_text_leaves_out_alternatives_another_one_finds():
+    c = compile(Query((("live migration", "live & migration"),)))
+    assert c.find == '("live" AND "migration")'  # the phrase's rows hold both words: no positions read
+    assert compile(Query((("调度器", "调度"),))).find == '"调度"'
+    two = compile(Query((("live migration", "migration live"),)))  # two phrases: neither finds the other's rows
+    assert two.find == two.expr
+
+
+def test_a_query_no_row_can_match_reads_nothing(store):
+    s, _ = store
+    ranker = bm25.Ranker(s.conn, (1.0, search_index.SECTION_WEIGHT))
+    c = compile(Query((("动态迁移", "态迁"),)))
+    assert ranker.live(c.tree) is None and search_index.find_text(c, ranker) is None
+    assert search_index.search(s.conn, Query((("动态迁移", "态迁"),)), 10, 0, ranker) == ([], 0, False)
+    c = compile(Query((("live migration", "动态迁移"),)))
+    assert search_index.find_text(c, ranker) == '"live migration"'

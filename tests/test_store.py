@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from archive import store as store_module
+from archive import search_index, store as store_module
 from archive.store import Store
 from bot import ingest as ingesting
 from bot.config import Config
@@ -152,8 +152,10 @@ def test_vague_searches_are_counted_to_a_bound(store, tmp_path):
     root = tmp_path / "big"
     write_issue(root, 1, date(2014, 1, 10), {"Nova": [f"nova item {n}" for n in range(1105)]})
     ingest(store, root)
-    rows, total, capped = store.search(["nova"], limit=10)
-    assert capped and total == 1000 and len(rows) == 10
+    rows, total, capped = store.search(["nova"], limit=10)  # counted as far as the ranked pool
+    assert capped and total == search_index.RANK_POOL == 100 and len(rows) == 10
+    rows, total, capped = store.search(["nova"], limit=10, offset=90)  # the pool's last page: one more
+    assert capped and total == 101 and len(rows) == 10
     rows, total, capped = store.search(["nova"], limit=10, offset=1100)
     assert not capped and total == 1105 and len(rows) == 5
     rows, total, capped = store.search(["item", "1104"], limit=10)
