@@ -244,6 +244,7 @@ PARSER = Parser(ArchiveConfig())
     ("No. 7 — the summer one", 7), ("This Week in Rust 665", 665), ("Last Week in Rust 8", 8),
     ("Haskell Weekly 150", 150), ("Week Ending August 16, 2026", None), ("Weekly update 2026", None),
     ("16 August: the week in review", None), ("A guide to things", None),
+    ("Vol. 3, No. 12", 12), ("Volume 2, Issue 7", 7), ("Vol. 4", 4),
 ])
 def test_default_title_patterns(title, number):
     issue = PARSER.parse("content/x.md", f"Title: {title}\nDate: 2026-08-16\n\nx\n".encode())
