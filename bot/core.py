@@ -233,8 +233,13 @@ class Core:
 
     def _take_scope(self, line: str) -> tuple[Scope, str]:
         """The line's time words, "now" being the newest issue's date; an issue range
-        (`#109 and before`) as the dates it spans."""
+        (`#109 and before`, `issues 24-26`) as the dates it spans."""
         scope, rest = take_scope(line, self._now)
+        if scope.to_issue is not None and scope.issue is not None:  # "issues 24-26": their dates
+            first, last = self._issue_row(scope.issue), self._issue_row(scope.to_issue)
+            if first is None or last is None:  # the answer says which one there is not
+                return Scope(issue=scope.issue if first is None else scope.to_issue), rest
+            return Scope(since=first.date, until=last.date, recent=scope.recent), rest
         if scope.side and scope.issue is not None:
             row = self._issue_row(scope.issue)
             if row is not None:  # else the answer says there is no such issue

@@ -29,6 +29,7 @@ class Scope:
     until: date | None = None
     recent: bool = False  # "recently", "最近": newest first, no hard limit
     side: str | None = None  # with `issue`: "since", "after", "until" or "before" that issue
+    to_issue: int | None = None  # with `issue`: issues `issue` to `to_issue` ("issues 24-26")
 
     def __bool__(self) -> bool:
         return any((self.nth, self.last, self.issue, self.since, self.until))
@@ -75,6 +76,18 @@ _EN_ISSUE_SIDE = re.compile(
     rf"|(?:\bissues\s+(?P<prep2>since|after|from|before|until|till|up to|prior to)\s+#?\s*(?P<c>\d+)\b))")
 _ZH_ISSUE_SIDE = re.compile(
     rf"(?P<pre>自从|自|从)?\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期\s*(?P<post>及以前|及之前|及以后|以来|之后|以后|后|起|开始|至今|以前|之前|前)")
+_TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|and|到|至)\s*"
+_EN_ISSUE_RANGE = re.compile(
+    rf"\b(?:between\s+|from\s+)?(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<a>\d+){_TO}(?:issues?\s*)?#?\s*(?P<b>\d+)\b"
+    rf"|#\s*(?P<c>\d+){_TO}#\s*(?P<d>\d+)\b")
+_ZH_ISSUE_RANGE = re.compile(
+    rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?{_TO}第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
+_EN_DAY = (r"(?:(?P<{p}mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
+           r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
+_EN_DATE_RANGE = re.compile(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
+_ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"
+           rf"(?:\s*(?P<{{p}}d>[{_ZH_NUM}]{{{{1,3}}}})\s*[日号])?")
+_ZH_DATE_RANGE = re.compile(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
 _ISSUE = re.compile(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
     rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?)))")
@@ -203,6 +216,43 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     return {}, None
 
 
+def _range(text: str) -> tuple[dict, re.Match | None]:
+    """A range of issues (`issues 24-26`, `第24期到第26期`) or of dates (`from 2014-11-01 to
+    2014-12-01`, `june 2014 - august 2014`, `2014年11月到12月`: the second end may leave out the year)."""
+    m = _EN_ISSUE_RANGE.search(text)
+    if m:
+        lo, hi = int(m.group("a") or m.group("c")), int(m.group("b") or m.group("d"))
+        return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
+    m = _ZH_ISSUE_RANGE.search(text)
+    if m:
+        lo, hi = _number(m.group("a")), _number(m.group("b"))
+        if lo is not None and hi is not None:
+            return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
+    for pattern, english in ((_EN_DATE_RANGE, True), (_ZH_DATE_RANGE, False)):
+        m = pattern.search(text)
+        if not m:
+            continue
+        ends = []
+        for p in "ab":
+            if english:  # a bare year is a whole year: "2014 to 2015" too
+                month = _MONTHS.get((m.group(p + "mon") or "")[:3]) or _number(m.group(p + "m"))
+                day = _number(m.group(p + "mday") or m.group(p + "d"))
+                year = int(m.group(p + "year"))
+            else:
+                year = int(m.group(p + "year")) if m.group(p + "year") else None
+                month, day = _number(m.group(p + "m")), _number(m.group(p + "d"))
+            ends.append((year, month, day))
+        (y1, m1, d1), (y2, m2, d2) = ends
+        y1 = y1 or y2
+        y2 = y2 or y1
+        if y1 is None:  # "11月到12月": no year at all, not this
+            continue
+        first, last = _dated("in", y1, m1, d1), _dated("in", y2, m2, d2)
+        if first and last and first["since"] <= last["until"]:
+            return {"since": first["since"], "until": last["until"]}, m
+    return {}, None
+
+
 def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, str]:
     """The time words of a normalised, casefolded line as a Scope, and the line without them.
     `now` is asked only when a relative time word is there."""
@@ -211,14 +261,18 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     def cut(m: re.Match) -> str:
         return text[:m.start()] + " " + text[m.end():]
 
-    m = _ZH_DATE.search(text)
+    got, m = _range(text)
+    if got:
+        found.update(got)
+        text = cut(m)
+    m = None if found else _ZH_DATE.search(text)
     if m:
         got = _dated(_kind(m.group("pre") or "", m.group("post") or ""), int(m.group("year")),
                      _number(m.group("m")), _number(m.group("d")))
         if got:
             found.update(got)
             text = cut(m)
-    else:
+    elif not found:
         m = _EN_DATE.search(text)
         if m and (m.group("prep") or m.group("mon") or m.group("m")):
             prep = m.group("prep") or ""
@@ -234,7 +288,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         if got:
             found.update(got)
             text = cut(m)
-    got, m = _issue_side(text)
+    got, m = ({}, None) if found else _issue_side(text)
     if got:
         found.update(got)
         text = cut(m)
