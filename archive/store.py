@@ -860,11 +860,24 @@ class Store:
         return issue_row(r) if r else None
 
     def project_items(
-        self, project: str, *, since: date | None = None, until: date | None = None,
+        self, project: str | tuple[str, ...], *, since: date | None = None, until: date | None = None,
         numbers: Iterable[int] | None = None, limit: int, offset: int = 0,
     ) -> tuple[tuple[Item, ...], int]:
-        """A project's items across issues (dated since..until), newest issue first."""
-        where, args = "project = ? AND visible = 1", [project.casefold()]
+        """A project's (or several projects') items across issues (dated since..until), newest issue first."""
+        if isinstance(project, tuple):
+            if len(project) == 1:
+                project = project[0]
+            else:
+                where = f"project IN ({','.join('?' * len(project))}) AND visible = 1"
+                return self._items_where(where, [p.casefold() for p in project], since, until, numbers, limit, offset,
+                                         count=True)
+        return self._items_where("project = ? AND visible = 1", [project.casefold()], since, until, numbers,
+                                 limit, offset, count=False)
+
+    def _items_where(self, where: str, args: list, since: date | None, until: date | None,
+                     numbers: Iterable[int] | None, limit: int, offset: int, count: bool
+                     ) -> tuple[tuple[Item, ...], int]:
+        project = args[0]
         if since:
             where += " AND date >= ?"
             args.append(since.isoformat())
@@ -875,8 +888,8 @@ class Store:
             numbers = list(numbers)
             where += f" AND number IN ({','.join('?' * len(numbers))})"
             args.extend(numbers)
-        if since is None and until is None and numbers is None:  # the cached per-project count saves a range scan
-            total = next((n for name, n in self.projects() if name.casefold() == project.casefold()), 0)
+        if not count and since is None and until is None and numbers is None:  # the cached count saves a range scan
+            total = next((n for name, n in self.projects() if name.casefold() == project), 0)
         else:
             total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
         rows = self.conn.execute(
