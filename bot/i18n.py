@@ -23,9 +23,13 @@ def N_(message: str) -> str:
     return message
 
 
+# What a Chinese input method types and an English keyboard does not: full-width ，。？！：；、（）【】《》
+_ZH_PUNCTUATION = re.compile("[\uff0c\u3002\uff1f\uff01\uff1a\uff1b\u3001\uff08\uff09\u3010\u3011\u300a\u300b]")
+
+
 def detect(text: str) -> str:
-    """"zh" when the line has any Chinese character, else "en"."""
-    return "zh" if _HAS_CJK.search(text) else "en"
+    """"zh" when the line has any Chinese character (or only Chinese punctuation: `？？`), else "en"."""
+    return "zh" if _HAS_CJK.search(text) or _ZH_PUNCTUATION.search(text) else "en"
 
 
 _ASCII_LETTERS = re.compile("[A-Za-z]")

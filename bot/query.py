@@ -29,11 +29,6 @@ MAX_TERMS = 12
 MAX_TERM_CHARS = 64
 
 
-def detect_language(text: str) -> str:
-    """"zh" when the line has any Chinese character, else "en"."""
-    return "zh" if _HAS_CJK.search(text) else "en"
-
-
 @lru_cache(maxsize=1)
 def stopwords() -> tuple[frozenset[str], tuple[str, ...]]:
     """(English stop words, Chinese stop phrases longest first), from bot/data/stopwords.toml."""

@@ -133,7 +133,7 @@ def test_any_number_gets_a_helpful_reply(core, text):
 def test_junk_gets_a_helpful_reply_in_the_askers_language(core, junk):
     r = core.handle(junk, ME)
     assert r.title and "wrong" not in r.title and "出错" not in r.title, (junk, r)
-    assert r.lang == ("zh" if re.search("[\u4e00-\u9fff]", junk) else "en")
+    assert r.lang == ("zh" if re.search("[\u4e00-\u9fff？！]", junk) else "en")  # full-width ？！: a Chinese keyboard
     assert core.handle("latest", ME).issue.number == 26  # the store survived
 
 
