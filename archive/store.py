@@ -37,7 +37,7 @@ from archive.projects import misspellings
 if TYPE_CHECKING:  # archive.parse (markdown-it) is imported where posts are parsed, not to answer
     from archive.parse import PlainSections
 
-SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
+SCHEMA_VERSION = "8"  # 6: one ranked index (grams + section), no trigram index; 7: any layout; 8: items_scoped
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 STAGE_ITEMS = 8_000  # items staged before they go into `items` (and the search indexes) in one statement
@@ -295,7 +295,8 @@ class Store:
             # An older layout of the parsed archive: drop it, and the next ingest re-reads every
             # post. What was announced (announced_keys) and the bot's state stay.
             self.conn.executescript(
-                "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items;"
+                "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items_scoped;"
+                " DROP TABLE IF EXISTS items;"
                 " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;"
                 " DELETE FROM archive_meta WHERE key = 'archive_root';"  # so `ask` ingests again before answering
                 # a new parser reads the same posts a little differently: that is no correction
@@ -333,6 +334,8 @@ class Store:
         # the index triggers' tokens of the items an ingest writes, made by the parse workers
         self._grams: dict[str, str] = {}
         self.conn.create_function("digest_grams", 1, self._item_grams, deterministic=True)
+        self.conn.create_function("digest_scoped", 2, lambda text, section: search_index.scoped(
+            self._item_grams(text), section), deterministic=True)
         self._set_meta("schema_version", SCHEMA_VERSION)
 
     def _item_grams(self, text: str) -> str:
@@ -502,7 +505,7 @@ class Store:
         return evicted
 
     def _automerge(self, level: int) -> None:
-        for index in ("items_grams",):
+        for index in search_index.INDEXES:
             self.conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('automerge', ?)", (level,))
 
     def _stage(self) -> None:
