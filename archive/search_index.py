@@ -1,7 +1,7 @@
 """Full-text search over items, for Chinese and English, ranked, fast at 100,000s of items.
 
-One FTS5 index over the *visible* items, kept in sync by triggers (so a future-dated post is not
-searchable before it is published, and counts need no join):
+Two FTS5 indexes over the *visible* items, kept in sync by the same triggers (so a future-dated
+post is not searchable before it is published, and counts need no join):
 - `items_grams` (unicode61 over generated tokens), two columns:
   - `grams`: the item's ASCII words in order and Porter-stemmed (`migrate` finds "migrations";
     words in order answer phrase queries from the index alone), then every CJK character and CJK
@@ -9,6 +9,12 @@ searchable before it is published, and counts need no join):
     nothing for them) and a longer Chinese term matches as all of its pairs;
   - `section`: the item's project, so a project's name finds its items, ranks them higher, and a
     column filter keeps a search inside one project.
+- `items_scoped` (unicode61, no stemmer of its own), one column: the same tokens as `grams`, stemmed
+  as items_grams stems them and in the same order, each prefixed with a tag of the item's section
+  (`section_tag`), so that "term t in project p" is one posting list holding only p's matches.
+  A project's question (`nova scheduler`) reads it instead of the AND of `section : "Nova"` (every
+  Nova item: ~14,000 entries at 10,000 issues) with the term's list, walked newest first until the
+  pool is found (see `find`); the scores are still those of items_grams.
 The item id is the rowid, and item ids sort by issue date (see `item_id`): "newest first" and a
 date or issue range are rowid order and rowid ranges, straight from the index.
 
@@ -21,7 +27,7 @@ boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL m
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
 the pool's read takes one more, which says whether there are others ("100+ items"). Counting on
 (to 1,000) walked every posting list of the query to its end, which cost as much as reading the
-pool and ranking it together. The rows are found with `find_text`: the query's tree without the
+pool and ranking it together. The rows are found with `find`: the query's tree without the
 branches no row of the index can match (a glossary synonym the archive never uses; cached per
 index state by the ranker, which scores the same tree) and without the alternatives that another
 alternative already finds (a phrase beside the AND of its words: the phrase's positions are the
@@ -75,16 +81,19 @@ def section_tag(section: str) -> str:
 
 def scoped(grams_text: str, section: str) -> str:
     """The tokens `items_scoped` holds for one item: its `grams` tokens as `items_grams` stems
-    them (FTS5's porter, through archive.bm25.TOKENS; CJK tokens are left as they are by it), in
+    them (FTS5's porter, through archive.bm25.TOKENS; it leaves CJK tokens as they are), in
     the same order (phrases), each prefixed with its section's tag."""
     words = grams_text.split()
     stems = bm25.TOKENS.stems
-    todo = {w for w in words if w not in stems and w.isascii()}
+    todo = {w for w in words if w not in stems}
     if todo:
-        bm25.TOKENS.stem_all(todo)
-        stems = bm25.TOKENS.stems
+        ascii_words = {w for w in todo if w.isascii()}
+        if ascii_words:
+            bm25.TOKENS.stem_all(ascii_words)
+            stems = bm25.TOKENS.stems
+        stems.update((w, w) for w in todo - ascii_words)
     tag = section_tag(section)
-    return " ".join([tag + (stems[w] if w.isascii() else w) for w in words])
+    return tag + f" {tag}".join(map(stems.__getitem__, words))
 
 
 def item_id(day: date, number: int, position: int) -> int:

@@ -159,6 +159,7 @@ class Prepared(NamedTuple):
     sections: bytes  # packed ((name, heading, item count), ...)
     rows: list  # (section, project, position, text, packed links, link count) per item
     grams: list[str]  # search_index.grams of each row's text: the search index's tokens, made here too
+    scoped: list[str]  # search_index.scoped of each row (items_scoped's tokens), likewise
 
 
 def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepared | Skipped:
@@ -183,9 +184,10 @@ def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepar
                          pack(links), len(links)))
             position += 1
         h.update(repr((name, heading, shown)).encode())
-    grams = search_index.grams
+    grams = [search_index.grams(row[3]) for row in rows]
+    scoped = search_index.scoped
     return Prepared(issue, h.hexdigest(), pack(tuple((name, heading, len(items)) for name, heading, items in sections)),
-                    rows, [grams(row[3]) for row in rows])
+                    rows, grams, [scoped(g, row[0]) for g, row in zip(grams, rows)])
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -198,6 +200,7 @@ def _init_worker(archive_cfg) -> None:
     from archive.parse import Parser
 
     _worker_parser = Parser(archive_cfg)
+    bm25.TOKENS = bm25._Tokens()  # its own stemmer (a forked worker must not use the parent's SQLite connection)
 
 
 def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> Prepared | Skipped:
@@ -334,13 +337,17 @@ class Store:
         # the index triggers' tokens of the items an ingest writes, made by the parse workers
         self._grams: dict[str, str] = {}
         self.conn.create_function("digest_grams", 1, self._item_grams, deterministic=True)
-        self.conn.create_function("digest_scoped", 2, lambda text, section: search_index.scoped(
-            self._item_grams(text), section), deterministic=True)
+        self._scoped: dict[tuple[str, str], str] = {}
+        self.conn.create_function("digest_scoped", 2, self._item_scoped, deterministic=True)
         self._set_meta("schema_version", SCHEMA_VERSION)
 
     def _item_grams(self, text: str) -> str:
         g = self._grams.get(text)
         return search_index.grams(text) if g is None else g
+
+    def _item_scoped(self, text: str, section: str) -> str:
+        g = self._scoped.get((text, section))  # (a section renamed since it was parsed: made here)
+        return search_index.scoped(self._item_grams(text), section) if g is None else g
 
     def forget_archive(self) -> None:
         """Start afresh for another archive: its posts and what counted as published go (the
@@ -535,6 +542,7 @@ class Store:
             batch = rows[k:k + _ROWS_PER_INSERT]
             self.conn.execute(_insert_items(len(batch)), list(chain.from_iterable(batch)))
         self._grams.clear()
+        self._scoped.clear()
 
     def _unwrap_groups(self, written: set[str], canonical: Callable[[str], str]) -> None:
         """Sections that only group the archive's topics (see archive.groups) hand their items
@@ -736,6 +744,7 @@ class Store:
             self._staged_slots.add(rows[0][0] >> 14)
             self._staged += len(rows)
             self._grams.update(zip([row[3] for row in prepared.rows], prepared.grams))
+            self._scoped.update(zip([(row[3], row[0]) for row in prepared.rows], prepared.scoped))
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without
