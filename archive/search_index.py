@@ -85,15 +85,12 @@ def scoped(grams_text: str, section: str) -> str:
     the same order (phrases), each prefixed with its section's tag."""
     words = grams_text.split()
     stems = bm25.TOKENS.stems
-    todo = {w for w in words if w not in stems}
+    todo = {w for w in words if w not in stems and w.isascii()}
     if todo:
-        ascii_words = {w for w in todo if w.isascii()}
-        if ascii_words:
-            bm25.TOKENS.stem_all(ascii_words)
-            stems = bm25.TOKENS.stems
-        stems.update((w, w) for w in todo - ascii_words)
+        bm25.TOKENS.stem_all(todo)
+        stems = bm25.TOKENS.stems
     tag = section_tag(section)
-    return tag + f" {tag}".join(map(stems.__getitem__, words))
+    return tag + f" {tag}".join(map(stems.get, words, words))  # (a CJK token: itself)
 
 
 def item_id(day: date, number: int, position: int) -> int:
