@@ -181,6 +181,7 @@ class Ranker:
         self._df: dict[str, int] = {}
         self._docs: dict[int, tuple] = {}  # rowid -> (text, stems line, stem counts, section tokens, length norm)
         self._plans: dict[int, tuple] = {}  # id(tree) -> (tree, its phrases, their idf): per index state
+        self._memo: dict[str, object] = {}  # other facts of the index state (see `memo`)
 
     def _refresh(self) -> None:
         # Nothing written since the last look, by this connection (total_changes) or another
@@ -198,6 +199,7 @@ class Ranker:
             self._df = {}
             self._docs = {}
             self._plans = {}
+            self._memo = {}
             self._state = state
 
     def _doc_count(self, p: Phrase) -> int:
@@ -237,6 +239,13 @@ class Ranker:
         None when no row can match it."""
         self._refresh()
         return self._plan(tree)[1]
+
+    def memo(self, key: str, make):
+        """`make()`, once per index state (e.g. archive.search_index's list of sections)."""
+        self._refresh()
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
                ) -> tuple[dict[int, float], set[int]]:

@@ -1,7 +1,7 @@
 """Full-text search over items, for Chinese and English, ranked, fast at 100,000s of items.
 
-One FTS5 index over the *visible* items, kept in sync by triggers (so a future-dated post is not
-searchable before it is published, and counts need no join):
+Two FTS5 indexes over the *visible* items, kept in sync by the same triggers (so a future-dated
+post is not searchable before it is published, and counts need no join):
 - `items_grams` (unicode61 over generated tokens), two columns:
   - `grams`: the item's ASCII words in order and Porter-stemmed (`migrate` finds "migrations";
     words in order answer phrase queries from the index alone), then every CJK character and CJK
@@ -9,6 +9,12 @@ searchable before it is published, and counts need no join):
     nothing for them) and a longer Chinese term matches as all of its pairs;
   - `section`: the item's project, so a project's name finds its items, ranks them higher, and a
     column filter keeps a search inside one project.
+- `items_scoped` (unicode61, no stemmer of its own), one column: the same tokens as `grams`, stemmed
+  as items_grams stems them and in the same order, each prefixed with a tag of the item's section
+  (`section_tag`), so that "term t in project p" is one posting list holding only p's matches.
+  A project's question (`nova scheduler`) reads it instead of the AND of `section : "Nova"` (every
+  Nova item: ~14,000 entries at 10,000 issues) with the term's list, walked newest first until the
+  pool is found (see `find`); the scores are still those of items_grams.
 The item id is the rowid, and item ids sort by issue date (see `item_id`): "newest first" and a
 date or issue range are rowid order and rowid ranges, straight from the index.
 
@@ -21,7 +27,7 @@ boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL m
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
 the pool's read takes one more, which says whether there are others ("100+ items"). Counting on
 (to 1,000) walked every posting list of the query to its end, which cost as much as reading the
-pool and ranking it together. The rows are found with `find_text`: the query's tree without the
+pool and ranking it together. The rows are found with `find`: the query's tree without the
 branches no row of the index can match (a glossary synonym the archive never uses; cached per
 index state by the ranker, which scores the same tree) and without the alternatives that another
 alternative already finds (a phrase beside the AND of its words: the phrase's positions are the
@@ -31,6 +37,7 @@ itself would read every phrase's whole posting list on every query.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from datetime import date
@@ -55,6 +62,37 @@ def grams(text: str) -> str:
     return " ".join(_ASCII_WORD.findall(text.casefold())) + " " + " ".join(sorted(cjk))
 
 
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=4096)
+def section_tag(section: str) -> str:
+    """Six base-36 characters naming a section's tokens (as the `section` column holds them: a
+    section matches a `section : "…"` phrase by its tokens alone), the prefix of its items' tokens
+    in `items_scoped`."""
+    tokens = " ".join(bm25.TOKENS.of([section])[0])
+    n = int.from_bytes(hashlib.sha1(tokens.encode()).digest()[:8], "big")
+    out = []
+    for _ in range(6):
+        n, r = divmod(n, 36)
+        out.append(_BASE36[r])
+    return "".join(out)
+
+
+def scoped(grams_text: str, section: str) -> str:
+    """The tokens `items_scoped` holds for one item: its `grams` tokens as `items_grams` stems
+    them (FTS5's porter, through archive.bm25.TOKENS; it leaves CJK tokens as they are), in
+    the same order (phrases), each prefixed with its section's tag."""
+    words = grams_text.split()
+    stems = bm25.TOKENS.stems
+    todo = {w for w in words if w not in stems and w.isascii()}
+    if todo:
+        bm25.TOKENS.stem_all(todo)
+        stems = bm25.TOKENS.stems
+    tag = section_tag(section)
+    return tag + f" {tag}".join(map(stems.get, words, words))  # (a CJK token: itself)
+
+
 def item_id(day: date, number: int, position: int) -> int:
     """Ids in "newest first" order: date, then issue number, then (reversed) position."""
     # 24 low bits: 10 for the number (issues sharing a date), 14 for up to 16,384 items an issue
@@ -77,34 +115,43 @@ def issue_range(day: date, number: int) -> tuple[int, int]:
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS items_grams USING fts5(
     grams, section, content='', tokenize='porter unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS items_scoped USING fts5(
+    tokens, content='', columnsize=0, tokenize='unicode61');
 CREATE TRIGGER IF NOT EXISTS items_index_insert AFTER INSERT ON items WHEN new.visible BEGIN
     INSERT INTO items_grams (rowid, grams, section) VALUES (new.id, digest_grams(new.text), new.section);
+    INSERT INTO items_scoped (rowid, tokens) VALUES (new.id, digest_scoped(new.text, new.section));
 END;
 CREATE TRIGGER IF NOT EXISTS items_index_delete AFTER DELETE ON items WHEN old.visible BEGIN
     INSERT INTO items_grams (items_grams, rowid, grams, section)
     VALUES ('delete', old.id, digest_grams(old.text), old.section);
+    INSERT INTO items_scoped (items_scoped, rowid, tokens) VALUES ('delete', old.id, digest_scoped(old.text, old.section));
 END;
 CREATE TRIGGER IF NOT EXISTS items_index_show AFTER UPDATE OF visible ON items
 WHEN new.visible AND NOT old.visible BEGIN
     INSERT INTO items_grams (rowid, grams, section) VALUES (new.id, digest_grams(new.text), new.section);
+    INSERT INTO items_scoped (rowid, tokens) VALUES (new.id, digest_scoped(new.text, new.section));
 END;
 CREATE TRIGGER IF NOT EXISTS items_index_hide AFTER UPDATE OF visible ON items
 WHEN old.visible AND NOT new.visible BEGIN
     INSERT INTO items_grams (items_grams, rowid, grams, section)
     VALUES ('delete', old.id, digest_grams(old.text), old.section);
+    INSERT INTO items_scoped (items_scoped, rowid, tokens) VALUES ('delete', old.id, digest_scoped(old.text, old.section));
 END;
 """
+INDEXES = ("items_grams", "items_scoped")
 
 
 def install(conn: sqlite3.Connection) -> None:
     """Register the tokenising function (every writing connection needs it) and create the index."""
     conn.create_function("digest_grams", 1, grams, deterministic=True)
+    conn.create_function("digest_scoped", 2, lambda text, section: scoped(grams(text), section), deterministic=True)
     conn.executescript(SCHEMA)
 
 
 def optimize(conn: sqlite3.Connection) -> None:
     """Merge the index into one segment (after a big ingest; small ones are left to FTS5's automerge)."""
-    conn.execute("INSERT INTO items_grams (items_grams) VALUES ('optimize')")
+    for index in INDEXES:
+        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
 
 
 class Query(NamedTuple):
@@ -267,13 +314,121 @@ _NEWEST = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? ORDER BY rowi
 _NEWEST_IN = "SELECT rowid FROM items_grams WHERE items_grams MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?"
 
 
-_FINDS: dict[int, tuple[object, str]] = {}  # id(live tree) -> (that tree, its find text)
+_SCOPED_NEWEST = "SELECT rowid FROM items_scoped WHERE items_scoped MATCH ? ORDER BY rowid DESC LIMIT ?"
+_SCOPED_NEWEST_IN = ("SELECT rowid FROM items_scoped WHERE items_scoped MATCH ? AND rowid BETWEEN ? AND ?"
+                     " ORDER BY rowid DESC LIMIT ?")
+SCOPED_SECTIONS = 8  # a project phrase in more sections than this reads items_grams (an OR of as many lists)
 
 
-def find_text(c: Compiled, ranker: "bm25.Ranker") -> str | None:
-    """The MATCH text that finds the compiled query's rows in the index as it is: its live tree
-    (without the branches no row can match, see bm25.Ranker.live) less the alternatives another
-    one finds; None when no row can match. Made once per live tree, i.e. per index state."""
+class Find(NamedTuple):
+    """Where and how the rows of a query are found: `text` is MATCH text for `table`."""
+    table: str  # "items_grams" or "items_scoped"
+    text: str
+
+    def newest(self, ranged: bool) -> str:
+        """The SQL of the newest matches (parameters: the text, [the id range,] the limit)."""
+        if self.table == "items_scoped":
+            return _SCOPED_NEWEST_IN if ranged else _SCOPED_NEWEST
+        return _NEWEST_IN if ranged else _NEWEST
+
+
+_FINDS: dict[int, tuple[object, Find]] = {}  # id(live tree) -> (that tree, its Find)
+
+
+class _Unscoped(Exception):
+    """A query part items_scoped cannot say (every row of a section but some)."""
+
+
+_TRUE, _FALSE = "true", "false"  # a node that every / no row of the section matches
+
+
+def _holds(seq: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+    k = len(tokens)
+    return k > 0 and any(seq[i:i + k] == tokens for i in range(len(seq) - k + 1))
+
+
+def _qualify(node, section: tuple[str, ...], tag: str):
+    """The node for the rows of one section (its tokens), in items_scoped's terms: a phrase of
+    the text as its tagged tokens; a phrase the section's own name holds (or not) as _TRUE (or
+    _FALSE), folded into its parents."""
+    if isinstance(node, bm25.Phrase):
+        if node.column == "section" or node.column is None and _holds(section, node.tokens):
+            return _TRUE if _holds(section, node.tokens) else _FALSE
+        if not node.tokens:
+            return _FALSE
+        q = bm25.Phrase(" ".join(tag + t for t in node.tokens))
+        q.tokens = tuple(tag + t for t in node.tokens)
+        return q
+    if node[0] == "not":
+        left = _qualify(node[1], section, tag)
+        if left is _FALSE:
+            return _FALSE
+        right = _qualify(node[2], section, tag)
+        if right is _TRUE:
+            return _FALSE
+        if right is _FALSE:
+            return left
+        if left is _TRUE:
+            raise _Unscoped
+        return ("not", left, right)
+    kids = [_qualify(kid, section, tag) for kid in node[1]]
+    if node[0] == "and":
+        if _FALSE in kids:
+            return _FALSE
+        kids = [k for k in kids if k is not _TRUE]
+        if not kids:
+            return _TRUE
+    else:
+        if _TRUE in kids:
+            return _TRUE
+        kids = [k for k in kids if k is not _FALSE]
+        if not kids:
+            return _FALSE
+    return kids[0] if len(kids) == 1 else (node[0], kids)
+
+
+def _sections(ranker: "bm25.Ranker") -> dict[tuple[str, ...], str] | None:
+    """The tokens of every section of the visible items with their tag; None when two share a
+    tag (items_scoped could not tell their items apart). Once per index state."""
+    def read():
+        names = [s for (s,) in ranker.conn.execute("SELECT DISTINCT section FROM items WHERE visible")]
+        tags = {bm25.TOKENS.of([s])[0]: section_tag(s) for s in names}
+        return tags if len(set(tags.values())) == len(tags) else None
+    return ranker.memo("sections", read)
+
+
+def _scoped_find(tree, project: str, ranker: "bm25.Ranker") -> Find | None | bool:
+    """A project's query as MATCH text for items_scoped: the rows of `section : "project" AND …`
+    are those of each section holding the project's name, where the section phrase is true and the
+    rest reads one tagged posting list per term (only that section's matches) instead of the AND of
+    the section's whole list with the term's. False when it cannot be said there; None: no row."""
+    sections = _sections(ranker)
+    if sections is None:
+        return False
+    wanted = bm25.TOKENS.of([project])[0]
+    hit = [(tokens, tag) for tokens, tag in sections.items() if _holds(tokens, wanted)]
+    if not hit or len(hit) > SCOPED_SECTIONS:
+        return False if hit else None
+    parts = []
+    try:
+        for tokens, tag in hit:
+            q = _qualify(tree, tokens, tag)
+            if q is _TRUE:  # every row of the section: its whole list, which items_grams reads as well
+                return False
+            if q is not _FALSE:
+                parts.append(q)
+    except _Unscoped:
+        return False
+    if not parts:
+        return None
+    return Find("items_scoped", bm25.render(parts[0] if len(parts) == 1 else ("or", parts)))
+
+
+def find(c: Compiled, ranker: "bm25.Ranker", project: str | None = None) -> Find | None:
+    """Where and with what MATCH text to find the compiled query's rows in the index as it is: its
+    live tree (without the branches no row can match, see bm25.Ranker.live) less the alternatives
+    another one finds; with a project, in items_scoped when it can say it (see _scoped_find);
+    None when no row can match. Made once per live tree, i.e. per index state."""
     live = ranker.live(c.tree)
     if live is None:
         return None
@@ -281,8 +436,18 @@ def find_text(c: Compiled, ranker: "bm25.Ranker") -> str | None:
     if got is None or got[0] is not live:
         if len(_FINDS) > 1024:
             _FINDS.clear()
-        got = _FINDS[id(live)] = (live, bm25.render(_finder(live)))
+        finder = _finder(live)
+        f = _scoped_find(finder, project, ranker) if project else False
+        if f is False:
+            f = Find("items_grams", bm25.render(finder))
+        got = _FINDS[id(live)] = (live, f)
     return got[1]
+
+
+def find_text(c: Compiled, ranker: "bm25.Ranker") -> str | None:
+    """The MATCH text that finds the compiled query's rows in items_grams (see `find`)."""
+    live = ranker.live(c.tree)
+    return None if live is None else bm25.render(_finder(live))
 
 
 @lru_cache(maxsize=64)
@@ -300,15 +465,16 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     if c is None:
         return [], 0, False
     ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
-    find = find_text(c, ranker)
-    if find is None:  # no row holds what it needs
+    where = find(c, ranker, query.project)
+    if where is None:  # no row holds what it needs
         return [], 0, False
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
     try:  # the pool: the newest matches, and one more, which says whether there are others
+        sql = where.newest(bool(query.ids))
         if query.ids:
-            newest = [rowid for (rowid,) in conn.execute(_NEWEST_IN, (find, *query.ids, pool + 1))]
+            newest = [rowid for (rowid,) in conn.execute(sql, (where.text, *query.ids, pool + 1))]
         else:
-            newest = [rowid for (rowid,) in conn.execute(_NEWEST, (find, pool + 1))]
+            newest = [rowid for (rowid,) in conn.execute(sql, (where.text, pool + 1))]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
         return [], 0, False
     if not newest:

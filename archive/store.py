@@ -37,7 +37,7 @@ from archive.projects import misspellings
 if TYPE_CHECKING:  # archive.parse (markdown-it) is imported where posts are parsed, not to answer
     from archive.parse import PlainSections
 
-SCHEMA_VERSION = "7"  # 6: one ranked index (grams + section), no trigram index; 7: any layout
+SCHEMA_VERSION = "8"  # 6: one ranked index (grams + section), no trigram index; 7: any layout; 8: items_scoped
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 STAGE_ITEMS = 8_000  # items staged before they go into `items` (and the search indexes) in one statement
@@ -159,6 +159,7 @@ class Prepared(NamedTuple):
     sections: bytes  # packed ((name, heading, item count), ...)
     rows: list  # (section, project, position, text, packed links, link count) per item
     grams: list[str]  # search_index.grams of each row's text: the search index's tokens, made here too
+    scoped: list[str]  # search_index.scoped of each row (items_scoped's tokens), likewise
 
 
 def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepared | Skipped:
@@ -183,9 +184,10 @@ def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepar
                          pack(links), len(links)))
             position += 1
         h.update(repr((name, heading, shown)).encode())
-    grams = search_index.grams
+    grams = [search_index.grams(row[3]) for row in rows]
+    scoped = search_index.scoped
     return Prepared(issue, h.hexdigest(), pack(tuple((name, heading, len(items)) for name, heading, items in sections)),
-                    rows, [grams(row[3]) for row in rows])
+                    rows, grams, [scoped(g, row[0]) for g, row in zip(grams, rows)])
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -198,6 +200,7 @@ def _init_worker(archive_cfg) -> None:
     from archive.parse import Parser
 
     _worker_parser = Parser(archive_cfg)
+    bm25.TOKENS = bm25._Tokens()  # its own stemmer (a forked worker must not use the parent's SQLite connection)
 
 
 def _parse_in_worker(job: tuple[str, str, date | None, date | None]) -> Prepared | Skipped:
@@ -295,7 +298,8 @@ class Store:
             # An older layout of the parsed archive: drop it, and the next ingest re-reads every
             # post. What was announced (announced_keys) and the bot's state stay.
             self.conn.executescript(
-                "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items;"
+                "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items_grams; DROP TABLE IF EXISTS items_scoped;"
+                " DROP TABLE IF EXISTS items;"
                 " DROP TABLE IF EXISTS sections; DROP TABLE IF EXISTS issues; DROP TABLE IF EXISTS files;"
                 " DELETE FROM archive_meta WHERE key = 'archive_root';"  # so `ask` ingests again before answering
                 # a new parser reads the same posts a little differently: that is no correction
@@ -333,11 +337,17 @@ class Store:
         # the index triggers' tokens of the items an ingest writes, made by the parse workers
         self._grams: dict[str, str] = {}
         self.conn.create_function("digest_grams", 1, self._item_grams, deterministic=True)
+        self._scoped: dict[tuple[str, str], str] = {}
+        self.conn.create_function("digest_scoped", 2, self._item_scoped, deterministic=True)
         self._set_meta("schema_version", SCHEMA_VERSION)
 
     def _item_grams(self, text: str) -> str:
         g = self._grams.get(text)
         return search_index.grams(text) if g is None else g
+
+    def _item_scoped(self, text: str, section: str) -> str:
+        g = self._scoped.get((text, section))  # (a section renamed since it was parsed: made here)
+        return search_index.scoped(self._item_grams(text), section) if g is None else g
 
     def forget_archive(self) -> None:
         """Start afresh for another archive: its posts and what counted as published go (the
@@ -502,7 +512,7 @@ class Store:
         return evicted
 
     def _automerge(self, level: int) -> None:
-        for index in ("items_grams",):
+        for index in search_index.INDEXES:
             self.conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('automerge', ?)", (level,))
 
     def _stage(self) -> None:
@@ -532,6 +542,7 @@ class Store:
             batch = rows[k:k + _ROWS_PER_INSERT]
             self.conn.execute(_insert_items(len(batch)), list(chain.from_iterable(batch)))
         self._grams.clear()
+        self._scoped.clear()
 
     def _unwrap_groups(self, written: set[str], canonical: Callable[[str], str]) -> None:
         """Sections that only group the archive's topics (see archive.groups) hand their items
@@ -733,6 +744,7 @@ class Store:
             self._staged_slots.add(rows[0][0] >> 14)
             self._staged += len(rows)
             self._grams.update(zip([row[3] for row in prepared.rows], prepared.grams))
+            self._scoped.update(zip([(row[3], row[0]) for row in prepared.rows], prepared.scoped))
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without

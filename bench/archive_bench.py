@@ -136,18 +136,19 @@ def main() -> int:
 
     def ranked(text: str) -> list[str]:
         """A ranked search page by hand, the same algorithm as archive.search_index, for the query
-        the core reads `text` as: the newest 101 matches of its find text (the MATCH text the core
-        uses in the index as it is; the pool of 100, and
+        the core reads `text` as: the newest 101 matches of its find text (the MATCH text and table
+        the core uses in the index as it is, items_scoped for a project's; the pool of 100, and
         whether there are more: matches are counted only that far); the pool's text, section and
         %_docsize rows, which the ranker scores; and the best 10 rows. The ranking arithmetic
         (stems, term counts, the formula, in archive.bm25) is what the floor leaves out; the core
         reads the pool's rows only when its ranker has not cached their tokens (see --cold)."""
         core.handle(text, ctx)
         q = asked[-1]
-        m = search_index.find_text(search_index.compile(q), store._ranker).replace("'", "''")
+        f = search_index.find(search_index.compile(q), store._ranker, q.project)  # (a project's: items_scoped)
+        m = f.text.replace("'", "''")
         where = f" AND rowid BETWEEN {q.ids[0]} AND {q.ids[1]}" if q.ids else ""
         pool = search_index.RANK_POOL
-        newest = f"SELECT rowid FROM items_grams WHERE items_grams MATCH '{m}'{where} ORDER BY rowid DESC LIMIT {pool + 1}"
+        newest = f"SELECT rowid FROM {f.table} WHERE {f.table} MATCH '{m}'{where} ORDER BY rowid DESC LIMIT {pool + 1}"
         found = [r for (r,) in raw.execute(newest)]
         ids = ",".join(map(str, found[:pool]))
         best = ",".join(map(str, _search(raw, q, 10, 0)[0]))

@@ -4,15 +4,14 @@ layout (schema 7: one `kv` for the archive and the bot, Slack's own seen-events 
 all of it when the new code opens it."""
 from __future__ import annotations
 
-import sqlite3
 import time
 
 import pytest
 
-from archive.store import SCHEMA_VERSION, Store
+from archive.store import SCHEMA_VERSION, Store, StoreError
 from bot.config import Config
 from bot.core import Core
-from bot.ingest import ensure_ingested, ingest, make_outbox
+from bot.ingest import ingest, make_outbox
 from bot.outbox import DestinationSpec
 from bot.reply import Context
 from bot.state import PRUNE_EVERY, BotState
@@ -106,6 +105,8 @@ def schema_7_database(path, config) -> tuple[int, int]:
     make_outbox(store).introduce([DestinationSpec("slack:C0NEWS", target="C0NEWS")], store.visible_issues())
     c = store.conn
     meta = dict(c.execute("SELECT key, value FROM archive_meta"))
+    assert meta["schema_version"] == SCHEMA_VERSION == "8"  # the archive's layout just after
+    meta["schema_version"] = "7"
     for table in ("archive_meta", "kv", "subscriptions", "conversations", "seen_events"):
         c.execute(f"DROP TABLE {table}")
     c.executescript(SCHEMA_7)
@@ -117,7 +118,6 @@ def schema_7_database(path, config) -> tuple[int, int]:
     counts = (c.execute("SELECT count(*) FROM announced_keys").fetchone()[0],
               c.execute("SELECT count(*) FROM outbox").fetchone()[0])
     store.close()
-    assert meta["schema_version"] == SCHEMA_VERSION == "7"  # this layout is the one just before
     return counts
 
 
@@ -133,10 +133,10 @@ def test_a_schema_7_database_keeps_everything_when_opened_by_this_version(tmp_pa
     assert state.last_page("console:terminal:ann") == ("cinder", 10)
     assert {k: state.kv_get(k) for k in MATRIX_KEYS} == MATRIX_KEYS
     assert not state.seen_events("slack").claim("Ev0OLD")  # still answered once
-    assert store.archive_root == str(EXAMPLES)
-    # the archive was not rebuilt, and nothing is announced again
+    assert store.archive_root is None  # schema 8 indexes the archive anew (items_scoped) ...
     again = ingest(store, config, EXAMPLES, when=TODAY)
-    assert again.parsed == 0 and again.changes == []
+    assert again.parsed and again.changes == []  # ... and nothing is announced again
+    assert store.archive_root == str(EXAMPLES)
     assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == queued
     # the archive's keys left the bot's table; the old Slack table is gone
     tables = set(store.db.table_names())
@@ -151,20 +151,10 @@ def test_a_schema_7_database_keeps_everything_when_opened_by_this_version(tmp_pa
     reopened.close()
 
 
-def test_a_schema_7_database_opened_read_only_answers_and_is_not_changed(tmp_path, config):
+def test_a_schema_7_database_opened_read_only_is_refused_and_not_changed(tmp_path, config):
     db = tmp_path / "old.db"
     schema_7_database(db, config)
     before = db.read_bytes()
-    store = Store(db, readonly=True)
-    ensure_ingested(store, config)  # its archive is known: nothing to fill
-    core = Core(store, config)
-    me = Context(platform="console", user="ann", where="terminal", is_dm=True)
-    assert core.handle("latest heat links", me).items
-    assert core.handle("subscriptions", Context(platform="slack", user="U0ALICE")).text == ("Heat",)
-    assert core.state.language_of("slack", "U0ALICE") is None
-    first = core.handle("nova", me)
-    assert first.more and core.handle("more", me).items  # paging in memory
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        core.handle("subscribe heat", me)
-    store.close()
+    with pytest.raises(StoreError, match="rebuilt"):  # its archive needs indexing anew, which writes
+        Store(db, readonly=True)
     assert db.read_bytes() == before
