@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
+_JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
 MAX_ISSUE_NUMBER = 10**9
 PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
@@ -219,7 +220,9 @@ class Core:
             terms = [t for t in terms if t not in cmd.ASKING_WORDS]
             more = [self._project_name(t) for t in terms if t not in words.phrases]
             others = [m for m in more if m and m != project]  # "glance 镜像": 镜像 names Glance too, a topic here
-            if others and len(more) == len(terms) and all(more) and not words.exclude:
+            # names joined by "and" (或 "和", a comma): several projects; side by side they are a
+            # topic inside the first ("nova scheduler" where Scheduler is also a section)
+            if others and len(more) == len(terms) and all(more) and not words.exclude and _JOINED.search(rest):
                 return self._projects_items((project, *dict.fromkeys(others)), scope, req)
         if not (project or scope or words.exclude or words.phrases) and len(terms) <= 3:
             named = cmd.asked_command(line, self._only_asking)
