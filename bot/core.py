@@ -49,6 +49,16 @@ def _items_reply(title: str, items: tuple[Item, ...], total: int, offset: int, *
     return Reply(title=title, kind="items", items=items, more=max(0, total - offset - len(items)), **extra)
 
 
+def _project_page(project: str, items: tuple[Item, ...], total: int, scope_text: str, t: Tr, offset: int) -> Reply:
+    """A page of a project's (or projects') items, newest first, or that there are none."""
+    if total == 0:
+        return Reply(title=t.gettext("No {project} items {scope}.").format(project=project, scope=scope_text),
+                     kind="items")
+    count = t.ngettext("{n} item", "{n} items", total).format(n=total)
+    return _items_reply(t.gettext("{project}: {count} {scope}, newest first").format(
+        project=project, count=count, scope=scope_text), items, total, offset)
+
+
 def error(title: str, *text: str, notice: str | None = None) -> Reply:
     return Reply(title=title, kind="error", text=text, notice=notice, ok=False)
 
@@ -466,15 +476,9 @@ class Core:
                           t.ngettext("in the last issue", "in the last {n} issues", len(rows)).format(n=len(rows)))
         elif scope.since or scope.until:
             scope_text = self._dates(scope, t)
-        names = ", ".join(projects)
         items, total = self.store.project_items(projects, since=scope.since, until=scope.until, numbers=numbers,
                                                 limit=self.page_size, offset=offset)
-        if total == 0:
-            return Reply(title=t.gettext("No {project} items {scope}.").format(project=names, scope=scope_text),
-                         kind="items")
-        count = t.ngettext("{n} item", "{n} items", total).format(n=total)
-        return _items_reply(t.gettext("{project}: {count} {scope}, newest first").format(
-            project=names, count=count, scope=scope_text), items, total, offset)
+        return _project_page(", ".join(projects), items, total, scope_text, t, offset)
 
     def _project_items(self, project: str, scope: Scope, req: Request) -> Reply:
         t, offset = req.t, req.offset
@@ -490,12 +494,7 @@ class Core:
             scope_text = self._dates(scope, t)
         else:
             scope_text = t.gettext("across all issues")
-        if total == 0:
-            return Reply(title=t.gettext("No {project} items {scope}.").format(project=project, scope=scope_text),
-                         kind="items")
-        count = t.ngettext("{n} item", "{n} items", total).format(n=total)
-        return _items_reply(t.gettext("{project}: {count} {scope}, newest first").format(
-            project=project, count=count, scope=scope_text), rows, total, offset)
+        return _project_page(project, rows, total, scope_text, t, offset)
 
     def _latest_project(self, project: str, req: Request) -> Reply:
         row = self.store.latest_issue_with(project)
