@@ -549,8 +549,7 @@ class Store:
         to those topics. Every issue is looked at when the archive's section names changed (a
         new name may reveal groups in old issues), else only the issues just written."""
         c = self.conn
-        topics = {p for (p,) in c.execute("SELECT DISTINCT project FROM items")}
-        mark = hashlib.sha1("\n".join(sorted(topics)).encode()).hexdigest()
+        topics, mark = self._topics()
         query = "SELECT id, issue_key, section, text FROM items WHERE instr(text, ': ') > 1"
         order = " ORDER BY id DESC"  # an issue's items in their order (ids run down an issue)
         if mark != self._meta("topics") or len(written) > 500:
@@ -569,14 +568,10 @@ class Store:
                     used = c.execute("SELECT section FROM items WHERE project = ? AND section != ? LIMIT 1",
                                      (name.casefold(), section)).fetchone()
                     names[sub] = used[0] if used else name
-            ids = [(i,) for i, _, _ in moves]
-            shown = [(i,) for (i,) in c.execute(
-                f"SELECT id FROM items WHERE visible AND id IN ({','.join('?' * len(ids))})", [i for (i,) in ids])]
-            # the index holds section and text: out of it as they were, back in as they are now
-            c.executemany("UPDATE items SET visible = 0 WHERE id = ?", shown)
-            c.executemany("UPDATE items SET section = ?, project = ?, text = ? WHERE id = ?",
-                          [(names[sub], names[sub].casefold(), text, i) for i, sub, text in moves])
-            c.executemany("UPDATE items SET visible = 1 WHERE id = ?", shown)
+            ids = [i for i, _, _ in moves]
+            with self._reindexing(f"id IN ({','.join('?' * len(ids))})", ids):
+                c.executemany("UPDATE items SET section = ?, project = ?, text = ? WHERE id = ?",
+                              [(names[sub], names[sub].casefold(), text, i) for i, sub, text in moves])
             counts: dict[str, list] = {}
             for _, sub, _ in moves:
                 counts.setdefault(names[sub], [sub, 0])[1] += 1
@@ -592,9 +587,22 @@ class Store:
             c.execute("UPDATE issues SET sections = ? WHERE key = ?",
                       (pack(tuple((name, h, n) for name, (h, n) in summary.items())), key))
         if found:
-            topics = {p for (p,) in c.execute("SELECT DISTINCT project FROM items")}
-            mark = hashlib.sha1("\n".join(sorted(topics)).encode()).hexdigest()
+            topics, mark = self._topics()
         self._set_meta("topics", mark)
+
+    def _topics(self) -> tuple[set[str], str]:
+        """The archive's section names (casefolded), and a mark that changes when they do."""
+        topics = {p for (p,) in self.conn.execute("SELECT DISTINCT project FROM items")}
+        return topics, hashlib.sha1("\n".join(sorted(topics)).encode()).hexdigest()
+
+    @contextlib.contextmanager
+    def _reindexing(self, where: str, args) -> Iterator[None]:
+        """For a block that changes the section or text of the items `where` picks: the search
+        indexes hold both, so the visible ones leave them as they were and come back as they are."""
+        shown = [(i,) for (i,) in self.conn.execute(f"SELECT id FROM items WHERE visible AND {where}", args)]
+        self.conn.executemany("UPDATE items SET visible = 0 WHERE id = ?", shown)
+        yield
+        self.conn.executemany("UPDATE items SET visible = 1 WHERE id = ?", shown)
 
     def _merge_misspellings(self, threshold: int) -> None:
         """A section name of one issue that misspells one of many issues becomes that name."""
@@ -602,11 +610,8 @@ class Store:
         counts = dict(c.execute("SELECT section, count(DISTINCT issue_key) FROM items GROUP BY section"))
         for wrong, right in misspellings(counts, threshold).items():
             keys = [k for (k,) in c.execute("SELECT DISTINCT issue_key FROM items WHERE section = ?", (wrong,))]
-            # the index holds the section too: out of it with the old name, back in with the new
-            shown = [(i,) for (i,) in c.execute("SELECT id FROM items WHERE section = ? AND visible", (wrong,))]
-            c.executemany("UPDATE items SET visible = 0 WHERE id = ?", shown)
-            c.execute("UPDATE items SET section = ?, project = ? WHERE section = ?", (right, right.casefold(), wrong))
-            c.executemany("UPDATE items SET visible = 1 WHERE id = ?", shown)
+            with self._reindexing("section = ?", (wrong,)):
+                c.execute("UPDATE items SET section = ?, project = ? WHERE section = ?", (right, right.casefold(), wrong))
             for key in keys:
                 merged: dict[str, list] = {}
                 for name, heading, n in unpack(c.execute("SELECT sections FROM issues WHERE key = ?", (key,)).fetchone()[0]):
@@ -876,20 +881,9 @@ class Store:
         numbers: Iterable[int] | None = None, limit: int, offset: int = 0,
     ) -> tuple[tuple[Item, ...], int]:
         """A project's (or several projects') items across issues (dated since..until), newest issue first."""
-        if isinstance(project, tuple):
-            if len(project) == 1:
-                project = project[0]
-            else:
-                where = f"project IN ({','.join('?' * len(project))}) AND visible = 1"
-                return self._items_where(where, [p.casefold() for p in project], since, until, numbers, limit, offset,
-                                         count=True)
-        return self._items_where("project = ? AND visible = 1", [project.casefold()], since, until, numbers,
-                                 limit, offset, count=False)
-
-    def _items_where(self, where: str, args: list, since: date | None, until: date | None,
-                     numbers: Iterable[int] | None, limit: int, offset: int, count: bool
-                     ) -> tuple[tuple[Item, ...], int]:
-        project = args[0]
+        keys = [p.casefold() for p in ((project,) if isinstance(project, str) else project)]
+        where = ("project = ?" if len(keys) == 1 else f"project IN ({','.join('?' * len(keys))})") + " AND visible = 1"
+        args: list = list(keys)
         if since:
             where += " AND date >= ?"
             args.append(since.isoformat())
@@ -900,8 +894,8 @@ class Store:
             numbers = list(numbers)
             where += f" AND number IN ({','.join('?' * len(numbers))})"
             args.extend(numbers)
-        if not count and since is None and until is None and numbers is None:  # the cached count saves a range scan
-            total = next((n for name, n in self.projects() if name.casefold() == project), 0)
+        if since is None and until is None and numbers is None:  # the cached per-project counts save a range scan
+            total = sum(n for name, n in self.projects() if name.casefold() in keys)
         else:
             total = self.conn.execute(f"SELECT count(*) FROM items WHERE {where}", args).fetchone()[0]
         rows = self.conn.execute(
