@@ -244,15 +244,20 @@ def _phrase(query: Query) -> tuple[str, ...] | None:
     return None
 
 
+def _holds(seq: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+    """Whether `tokens` stand together, in order, in `seq`."""
+    k = len(tokens)
+    return k > 0 and any(seq[i:i + k] == tokens for i in range(len(seq) - k + 1))
+
+
 def _implies(a, b) -> bool:
     """Whether every row node `a` matches is surely matched by `b` too (the sure cases: a phrase
     holds each of its parts, in its column; an AND holds each of its branches)."""
     if isinstance(b, bm25.Phrase):
         if isinstance(a, bm25.Phrase):
-            if not b.tokens or (b.column is not None and b.column != a.column):
+            if b.column is not None and b.column != a.column:
                 return False
-            k = len(b.tokens)
-            return any(a.tokens[i:i + k] == b.tokens for i in range(len(a.tokens) - k + 1))
+            return _holds(a.tokens, b.tokens)
         return a[0] == "and" and any(_implies(kid, b) for kid in a[1])
     if b[0] == "and":
         return all(_implies(a, kid) for kid in b[1])
@@ -340,11 +345,6 @@ class _Unscoped(Exception):
 
 
 _TRUE, _FALSE = "true", "false"  # a node that every / no row of the section matches
-
-
-def _holds(seq: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
-    k = len(tokens)
-    return k > 0 and any(seq[i:i + k] == tokens for i in range(len(seq) - k + 1))
 
 
 def _qualify(node, section: tuple[str, ...], tag: str):
