@@ -46,8 +46,8 @@ _EN_DATE = re.compile(
 _ZH_DATE = re.compile(
     rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?\s*"
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
-_ZH_AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今")
-_ZH_BEFORE = ("以前", "之前", "前")
+_AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
+_BEFORE = ("以前", "之前", "前")
 # A month without a year needs a preposition in English ("may" is a verb) and a frame in Chinese.
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)")
@@ -156,8 +156,8 @@ def _span_start(now: date, n: int, unit) -> date:
 
 
 def _kind(pre: str, post: str) -> str:
-    return ("until" if post in _ZH_BEFORE or pre in ("before", "until", "till") else
-            "since" if post in _ZH_AFTER or pre in ("自从", "自", "从", "since", "after", "from") else "in")
+    return ("until" if post in _BEFORE or pre in ("before", "until", "till") else
+            "since" if post in _AFTER or pre in ("自从", "自", "从", "since", "after", "from") else "in")
 
 
 def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
@@ -275,11 +275,9 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     elif not found:
         m = _EN_DATE.search(text)
         if m and (m.group("prep") or m.group("mon") or m.group("m")):
-            prep = m.group("prep") or ""
-            kind = ("until" if prep in ("before", "until", "till") else
-                    "since" if prep in ("since", "after", "from") or m.group("post") else "in")
             month = _MONTHS.get((m.group("mon") or "")[:3]) or _number(m.group("m"))
-            got = _dated(kind, int(m.group("year")), month, _number(m.group("mday") or m.group("d")))
+            got = _dated(_kind(m.group("prep") or "", m.group("post") or ""), int(m.group("year")), month,
+                         _number(m.group("mday") or m.group("d")))
             if got:
                 found.update(got)
                 text = cut(m)
