@@ -419,14 +419,24 @@ def test_a_post_in_a_dated_folder_takes_the_folder_date():
     assert issue.date == date(2026, 8, 19) and issue.slug == "2026-08-19-summer"
 
 
+def _weekly(posts: Path, first: date, count: int, title, slug: str) -> None:
+    """`count` Jekyll posts a week apart from `first`, each one link under News, titled
+    `title(k, day)`."""
+    posts.mkdir(parents=True)
+    for k in range(count):
+        day = date.fromordinal(first.toordinal() + 7 * k)
+        (posts / f"{day.isoformat()}-{slug}.md").write_text(
+            f'---\ntitle: "{title(k, day)}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
+
+
+def _week_ending(day: date) -> str:
+    return "Week Ending {:%B} {}, {}".format(day, day.day, day.year)
+
+
 def test_a_title_that_happens_to_look_numbered_does_not_number_a_weekly(tmp_path):
     root = tmp_path / "site" / "_posts"
-    root.mkdir(parents=True)
-    first = date(2024, 1, 7)
-    for k in range(120):
-        day = date.fromordinal(first.toordinal() + 7 * k)
-        title = "Week Ending {:%B} {}, {}{}".format(day, day.day, day.year, " (issue 5 of the survey)" if k == 60 else "")
-        (root / f"{day.isoformat()}-week.md").write_text(f'---\ntitle: "{title}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
+    _weekly(root, date(2024, 1, 7), 120, lambda k, day: _week_ending(day) + (" (issue 5 of the survey)" if k == 60 else ""),
+            "week")
     store = Store(tmp_path / "db.sqlite")
     summary = ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert summary.numbering == "order" and store.totals().issues == 120
@@ -474,13 +484,8 @@ def test_a_digest_that_is_one_series_of_a_blog(tmp_path):
 
 def test_a_weekly_with_a_few_odd_titles_keeps_them(tmp_path):
     root = tmp_path / "site" / "_posts"
-    root.mkdir(parents=True)
-    first = date(2025, 1, 5)
-    for k in range(20):
-        day = date.fromordinal(first.toordinal() + 7 * k)
-        title = {4: "KubeCon special edition", 11: "Holiday break"}.get(
-            k, "Week Ending {:%B} {}, {}".format(day, day.day, day.year))
-        (root / f"{day.isoformat()}-update.md").write_text(f'---\ntitle: "{title}"\n---\n\n## News\n\n- [n](https://n.example/{k})\n')
+    _weekly(root, date(2025, 1, 5), 20,
+            lambda k, day: {4: "KubeCon special edition", 11: "Holiday break"}.get(k, _week_ending(day)), "update")
     store = Store(tmp_path / "db.sqlite")
     ingest(store, Config(archive=ArchiveConfig(path=root.parent)), when=TODAY)
     assert store.totals().issues == 20 and store.skipped_files() == []
