@@ -37,7 +37,10 @@ class Scope:
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_MONTH_RE = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Month names as written, whole: a prefix and any letters ("nov[a-z]*") read "in nova" as November.
+_MONTH_NAMES = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+                r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH_RE = rf"(?P<mon>{_MONTH_NAMES})\.?(?![a-z])"
 _EN_DATE = re.compile(
     r"\b(?:(?P<prep>since|after|from|before|until|till|in|during|of)\s+)?"
     rf"(?:{_MONTH_RE}\s+(?:(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?"
@@ -82,7 +85,7 @@ _EN_ISSUE_RANGE = re.compile(
     rf"|#\s*(?P<c>\d+){_TO}#\s*(?P<d>\d+)\b")
 _ZH_ISSUE_RANGE = re.compile(
     rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?{_TO}第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
-_EN_DAY = (r"(?:(?P<{p}mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
+_EN_DAY = (r"(?:(?P<{p}mon>" + _MONTH_NAMES.replace("{", "{{").replace("}", "}}") + r")\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
            r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
 _EN_DATE_RANGE = re.compile(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
 _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"

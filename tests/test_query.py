@@ -114,6 +114,12 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("may i ask about nova", Scope()),
     ("这周", Scope(nth=1)),
     ("近日", Scope(recent=False)),
+    # a month is its whole name or its abbreviation, never a word that starts like one
+    ("live migration in nova", Scope()),
+    ("what changed in marconi", Scope()),
+    ("in decision making", Scope()),
+    ("since sept.", Scope(since=date(2014, 9, 1))),
+    ("in november", Scope(since=date(2014, 11, 1), until=date(2014, 11, 30))),
 ])
 def test_relative_time_words_and_issue_ranges(text, scope):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
