@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from archive.numerals import parse_number
 from archive.projects import ProjectNames
@@ -180,6 +181,9 @@ class Core:
             return None
         found = process.extract(word, list(self._candidates()), scorer=fuzz.ratio, limit=8,
                                 score_cutoff=TYPO_THRESHOLD)
+        # a slip of the fingers is an edit or two (a swap is one), not a different word that shares
+        # most letters ("production" is 82 % like "introduction", three edits away)
+        found = [f for f in found if OSA.distance(word.casefold(), f[0].casefold()) <= 2]
         owners = {self._candidates()[text] for text, _, _ in found}
         return owners.pop() if len(owners) == 1 else None
 
