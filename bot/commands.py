@@ -117,7 +117,21 @@ def parse(text: str) -> Parsed:
     command = BY_WORD.get(tokens[0].casefold())
     if command and (len(tokens) == 1 or command.takes_args):
         return Parsed(command, tuple(tokens[1:]), text)
+    n = 0
+    while n < len(tokens) - 1 and tokens[n].casefold().strip(",!.") in _POLITE:
+        n += 1
+    command = BY_WORD.get(tokens[n].casefold().rstrip("?!.")) if n else None
+    if command and (n == len(tokens) - 1 or command.takes_args):  # "please subscribe heat", "hey bot, help"
+        return Parsed(command, tuple(tokens[n + 1:]), text)
     return Parsed(None, tuple(tokens), text)
+
+
+# What people say before a command, to the bot: "please subscribe heat", "can you search ceph",
+# "i'd like to unsubscribe from nova", "hey bot, more".
+_POLITE = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "yo", "ok", "okay", "bot", "digest",
+                     "digest-bot", "@digest", "@digest-bot", "can", "could", "would", "will", "you", "u", "i", "i'd", "id",
+                     "i'll", "want", "wanna", "like", "to", "now", "just", "then", "also", "and", "so", "me", "let",
+                     "lets", "let's", "us", "go", "ahead", "请", "麻烦", "帮我"})
 
 
 # Words that only frame a question for a command ("list all projects", "一共有多少期"): with

@@ -40,6 +40,7 @@ PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the fir
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
 # -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
 TYPO_THRESHOLD = 75
+_ALL = frozenset({"all", "everything", "全部", "所有"})  # `unsubscribe all`, `unsubscribe me from everything`
 
 
 def issue_ref(row: IssueRow) -> IssueRef:
@@ -168,6 +169,19 @@ class Core:
             if name is not None:
                 return name, n
         return None, 0
+
+    def _command_project(self, args: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+        """The project a command's arguments name, read as typed (`crate of the week`), else
+        without the words that only frame it (`subscribe me to neutron updates`, `unsubscribe
+        from nova`); and the arguments it was read from."""
+        project, _used = self.resolve_project(args)
+        if project is None:
+            en_stop = query.stopwords()[0]
+            kept = tuple(a for a in args if a.casefold().strip("?!.,:;'\"") not in en_stop)
+            if kept and kept != args:
+                project, _used = self.resolve_project(kept)
+                args = kept
+        return project, args
 
     def _candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
@@ -644,11 +658,11 @@ class Core:
         _ = req.t.gettext
         if not req.args:
             return error(_("Subscribe to which project?"), _("Usage: subscribe PROJECT — for example `subscribe heat`."))
-        project, _used = self.resolve_project(req.args)
+        project, args = self._command_project(req.args)
         if project is None:
-            project = self._typo(req.args[0])
+            project = self._typo(args[0])
             if project is None:
-                return self._unknown_project(req.args[0], req.t)
+                return self._unknown_project(args[0], req.t)
         terminal = req.ctx.platform == "console"
         if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
             return error(_("Subscriptions reach people in Slack or Matrix, where this bot runs."),
@@ -669,11 +683,12 @@ class Core:
         args = req.args
         if not args:
             return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
-        if args[0].casefold() in ("all", "全部", "所有"):
+        en_stop = query.stopwords()[0]
+        if any(a.casefold() in _ALL for a in args) and all(a.casefold() in _ALL or a.casefold() in en_stop for a in args):
             n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, None)
             return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
                                               n).format(n=n), kind="text")
-        project, _used = self.resolve_project(args)
+        project, args = self._command_project(args)
         if project is None:
             return self._unknown_project(args[0], req.t)
         n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, project)

@@ -186,6 +186,18 @@ def test_subscriptions(bot):
     assert ask(bot, "subscriptions").title == "You have no subscriptions."
 
 
+def test_commands_said_in_a_sentence(bot):
+    """What people type around a command: words to the bot before it, framing words in its arguments."""
+    assert ask(bot, "subscribe me to neutron updates").title == "You are subscribed to Neutron."
+    assert ask(bot, "please subscribe heat").title == "You are subscribed to Heat."
+    assert ask(bot, "i'd like to subscribe to cinder").title == "You are subscribed to Cinder."
+    assert set(ask(bot, "hey bot, subscriptions").text[0].split(", ")) == {"Neutron", "Heat", "Cinder"}
+    assert ask(bot, "unsubscribe from heat").title == "Unsubscribed from Heat."
+    assert ask(bot, "can you unsubscribe me from everything").title == "Unsubscribed from 2 projects."
+    assert ask(bot, "hey bot, help").kind == "help"
+    assert ask(bot, "can you search scheduler").items[0].issue == 20
+
+
 def test_help_is_generated_from_the_declarations(bot):
     r = ask(bot, "help")
     text = "\n".join(r.text)
