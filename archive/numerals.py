@@ -103,3 +103,41 @@ def format_number(n: int) -> str:
             out += "万"
             pending_zero = False
     return out
+
+
+# English number words, as people type an issue's number: "issue nineteen", "twenty-four",
+# "the nineteenth issue", "one hundred and eight".
+_EN_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen eighteen nineteen").split()
+_EN_ONES_TH = ("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+               "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_TENS_TH = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split()
+EN_WORDS = {w: n for n, w in enumerate(_EN_ONES)} | {w: n for n, w in enumerate(_EN_ONES_TH)}
+EN_WORDS |= {w: 20 + 10 * n for n, w in enumerate(_EN_TENS)} | {w: 20 + 10 * n for n, w in enumerate(_EN_TENS_TH)}
+_EN_UNITS = "|".join(sorted((w for w in EN_WORDS if EN_WORDS[w] < 20), key=len, reverse=True))
+_EN_TENS_RE = "|".join(sorted((w for w in EN_WORDS if EN_WORDS[w] >= 20), key=len, reverse=True))
+_EN_BELOW_100 = rf"(?:(?:{_EN_TENS_RE})(?:[- ](?:{_EN_UNITS}))?|(?:{_EN_UNITS}))"
+# A regular expression (no groups) for 1..999 in words; whole words only where it is used.
+EN_NUMBER = rf"(?:(?:(?:a|one|two|three|four|five|six|seven|eight|nine)[- ]hundred(?:th)?(?:(?:\s+and)?[- ]{_EN_BELOW_100})?)|{_EN_BELOW_100})"
+
+
+def parse_english_number(text: str) -> int | None:
+    """The value of a number (cardinal or ordinal, 0..999) written in English words; None if it is not one."""
+    words = text.casefold().replace("-", " ").split()
+    if not words:
+        return None
+    total = 0
+    if "hundred" in words or "hundredth" in words:
+        k = words.index("hundred") if "hundred" in words else words.index("hundredth")
+        if k != 1 or words[0] not in ("a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"):
+            return None
+        total = 100 * (1 if words[0] == "a" else EN_WORDS[words[0]])
+        words = [w for w in words[2:] if w != "and"]
+        if not words:
+            return total
+    if len(words) == 1 and words[0] in EN_WORDS:
+        return total + EN_WORDS[words[0]]
+    if len(words) == 2 and words[0] in _EN_TENS and words[1] in EN_WORDS and 0 < EN_WORDS[words[1]] < 10:
+        return total + EN_WORDS[words[0]] + EN_WORDS[words[1]]
+    return None

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from archive.numerals import parse_number
+from archive.numerals import parse_english_number, parse_number
 from archive.projects import ProjectNames
 from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
@@ -793,7 +793,7 @@ def _issue_number(word: str) -> int | None:
     if w.startswith("第"):
         w = w[1:]
     w = w.rstrip("期")
-    n = parse_number(w) if w else None
+    n = (parse_number(w) if w.isdigit() or not w.isascii() else parse_english_number(w)) if w else None
     return n if n is not None and n > 0 else None
 
 

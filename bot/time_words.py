@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from archive.numerals import parse_number
+from archive.numerals import EN_NUMBER, parse_english_number, parse_number
 
 _ZH_NUM = "0-9零〇一二两三四五六七八九十百千万"
 
@@ -93,7 +93,10 @@ _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_
 _ZH_DATE_RANGE = re.compile(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
 _ISSUE = re.compile(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
-    rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?)))")
+    rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
+    # in words: "issue nineteen", "issue number twenty-four", "the 19th issue", "the nineteenth edition"
+    rf"|\bissue\s+(?:number\s+|no\.?\s*)?(?P<f>{EN_NUMBER})\b(?!\s*(?:days?|weeks?|months?|years?|issues)\b)"
+    rf"|\b(?P<g>\d+(?:st|nd|rd|th)|{EN_NUMBER})\s+(?:issue|edition)\b)")
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
@@ -120,7 +123,7 @@ _ZH_SIDES = {"及以前": "until", "及之前": "until", "以前": "before", "�
 def _number(text: str | None) -> int | None:
     if not text:
         return None
-    return _EN_NUMBERS.get(text) or parse_number(text)
+    return _EN_NUMBERS.get(text) or parse_number(text) or parse_english_number(text)
 
 
 def _month_end(year: int, month: int | None, day: int | None) -> date:
@@ -298,8 +301,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         found["last"] = _number(m.group("a") or m.group("b"))
         text = cut(m)
     m = None if "issue" in found else _ISSUE.search(text)
+    if m and m.group("g") and not m.group("g").endswith(("st", "nd", "rd", "th")):
+        m = None  # "two issue…" counts issues; only an ordinal ("the 19th issue") names one
     if m:
-        n = _number(next(g for g in m.groups() if g))
+        said = next(g for g in m.groups() if g)
+        n = _number(said[:-2] if m.group("g") and said[0].isdigit() else said)
         if n is not None and not (m.group("e") and 1900 <= n <= 2100):
             found["issue"] = n
             text = cut(m)

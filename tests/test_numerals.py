@@ -1,7 +1,7 @@
 """Issue numbers as the digest writes them."""
 import pytest
 
-from archive.numerals import format_number, parse_number
+from archive.numerals import format_number, parse_english_number, parse_number
 
 
 @pytest.mark.parametrize("text,value", [
@@ -28,3 +28,16 @@ def test_format_number_round_trips():
     for n in list(range(0, 20_000)) + list(range(99_000, 101_000)) + [1_000_001, 20_019, 99_999_999]:
         assert parse_number(format_number(n)) == n, format_number(n)
     assert [format_number(n) for n in (19, 20, 108, 10_000)] == ["十九", "二十", "一百零八", "一万"]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("nineteen", 19), ("twenty-four", 24), ("twenty four", 24), ("nineteenth", 19), ("twenty-first", 21),
+    ("one hundred and eight", 108), ("a hundred", 100), ("two hundred twelve", 212), ("Forty", 40),
+])
+def test_english_words(text, value):
+    assert parse_english_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "hundred", "eleven ten", "one two", "twenty twenty", "nova"])
+def test_not_english_numbers(text):
+    assert parse_english_number(text) is None

@@ -34,6 +34,12 @@ from bot.time_words import Scope, take_scope
     ("第十九期", Scope(issue=19)),
     ("neutron in 15", Scope(issue=15)),
     ("#24 nova", Scope(issue=24)),
+    ("what was in issue nineteen", Scope(issue=19)),
+    ("issue number twenty-four nova", Scope(issue=24)),
+    ("the 19th issue", Scope(issue=19)),
+    ("the nineteenth edition", Scope(issue=19)),
+    ("number one priority", Scope()),
+    ("two issues of heat", Scope()),
     ("cinder backup", Scope()),
     ("since 2014-13-45", Scope()),  # no such date: not a scope
 ])
