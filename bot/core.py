@@ -170,6 +170,16 @@ class Core:
                 return name, n
         return None, 0
 
+    def _glossary_project(self, term: str) -> str | None:
+        """The section a glossary term is another name of, when the archive has that section under
+        it: "industry news" is 业界动态 (a Chinese section name, which the index cannot match in the
+        section column the way it matches `nova`)."""
+        known = self._known_projects()
+        for alternative in self._synonyms.get(term, ()):
+            if alternative != term and alternative in known and query._HAS_CJK.search(alternative):
+                return known[alternative]
+        return None
+
     def _command_project(self, args: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
         """The project a command's arguments name, read as typed (`crate of the week`), else
         without the words that only frame it (`subscribe me to neutron updates`, `unsubscribe
@@ -239,7 +249,7 @@ class Core:
         project = None
         for i, term in enumerate(terms):
             if term not in words.phrases:
-                project = self._project_name(term)
+                project = self._project_name(term) or self._glossary_project(term)
                 if project:
                     terms = terms[:i] + terms[i + 1:]
                     words.said = term  # an alias ("image") is also a word to look for
@@ -306,7 +316,8 @@ class Core:
         while i < len(terms):
             for n in (4, 3, 2):
                 phrase = " ".join(terms[i:i + n])
-                if i + n <= len(terms) and (phrase in self._synonyms or self._project_name(phrase)):
+                if i + n <= len(terms) and (phrase in self._synonyms or phrase.endswith("s") and phrase[:-1] in self._synonyms
+                                            or self._project_name(phrase)):  # "load balancers": a plural too
                     out.append(phrase)
                     i += n
                     break

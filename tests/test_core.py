@@ -294,3 +294,24 @@ def test_several_projects_across_issues_page_newest_first(bot):
     assert len(r.items) == 5 and r.more == 0  # Nova 3 and Neutron 2, across the published issues
     dates = [i.date for i in r.items]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store, tmp_path):
+    """With only `[archive] path` set (no aliases), the glossary's `industry` is the section
+    业界动态, and a glossary phrase in the plural ("project managers") is still that phrase."""
+    from pathlib import Path
+
+    from bot.config import parse
+    root = tmp_path / "site"
+    write_issue(root, 11, date(2014, 4, 10), {
+        "业界动态": ["爱立信与某公司签署了五年的战略合作。  \n<http://example.org/deal>"],
+        "Common": ["社区需不需要项目经理？一篇讨论。  \n<http://example.org/pm>",
+                   "项目 manager 周报。  \n<http://example.org/weekly>"],
+    })
+    config = parse({"archive": {"path": str(root)}}, Path(tmp_path))
+    ingest(store, config, root, when=TODAY)
+    bot = Core(store, config)
+    r = ask(bot, "latest industry news")
+    assert r.items and {i.section for i in r.items} == {"业界动态"}, r
+    assert ask(bot, "ericsson deal").items[0].section == "业界动态"
+    assert "项目经理" in ask(bot, "do we need project managers?").items[0].text

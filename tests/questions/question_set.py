@@ -169,4 +169,12 @@ Q += [
     ("负载均衡器的高可用怎么做", "fixtures", "zh", [(19, "高可用的Load Balancers")]),
     ("Oslo 库拆分进展如何", "examples", "zh", [(22, "Oslo 库拆分进度")]),
     ("Icehouse 版本的 Horizon 怎么配置 SSL", "fixtures", "zh", [(15, "SSL")]),
+    # --- s6-en probe kinds: English over the Chinese text (month words, typos, glossary, numbers) ---
+    ("live migration in production", "examples", "en cross", [(26, "生产环境")]),
+    ("highly available l3 in neutron", "examples", "en cross", [(21, "L3 HA")]),
+    ("neutron multiple external networks", "examples", "en cross", [(24, "多个外部网络")]),
+    ("bug fixes for nova live migration", "examples", "en cross", [(25, "bug 修复"), (25, "修复")]),
+    ("telco nfv experience", "examples", "en cross", [(23, "运营商")]),
+    ("what was in issue twenty-four", "examples", "en", [(24, "")]),
+    ("the 21st issue", "examples", "en", [(21, "")]),
 ]
