@@ -177,4 +177,9 @@ Q += [
     ("telco nfv experience", "examples", "en cross", [(23, "运营商")]),
     ("what was in issue twenty-four", "examples", "en", [(24, "")]),
     ("the 21st issue", "examples", "en", [(21, "")]),
+    ("生产环境里做热迁移要注意什么", "examples", "zh", [(26, "生产环境")]),
+    ("Neutron 的高可用", "examples", "zh cross", [(21, "L3 HA")]),
+    ("有没有监控告警的例子", "examples", "zh cross", [(24, "监控 alarms"), (21, "告警")]),
+    ("nova 热迁移的 bug 修复", "examples", "zh", [(25, "修复")]),
+    ("Heat 模板的示例", "examples", "zh", [(20, "SoftwareDeployment"), (20, "HOT template")]),
 ]
