@@ -182,4 +182,5 @@ Q += [
     ("有没有监控告警的例子", "examples", "zh cross", [(24, "监控 alarms"), (21, "告警")]),
     ("nova 热迁移的 bug 修复", "examples", "zh", [(25, "修复")]),
     ("Heat 模板的示例", "examples", "zh", [(20, "SoftwareDeployment"), (20, "HOT template")]),
+    ("第二十四期的 glance", "examples", "zh", [(24, "镜像签名")]),
 ]
