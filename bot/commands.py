@@ -137,7 +137,9 @@ _POLITE = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "yo
 # Words that only frame a question for a command ("list all projects", "一共有多少期"): with
 # the stop words, what may stand beside an `asked` phrase.
 ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered", "列出", "列举", "所有", "全部",
-                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在"})
+                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在",
+                          # beside a project, what names it as one: "the common section of the latest issue"
+                          "section", "sections", "part", "column", "category", "project"})
 _asking: list[tuple[re.Pattern, Command]] = []
 
 

@@ -315,3 +315,9 @@ def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store,
     assert r.items and {i.section for i in r.items} == {"业界动态"}, r
     assert ask(bot, "ericsson deal").items[0].section == "业界动态"
     assert "项目经理" in ask(bot, "do we need project managers?").items[0].text
+
+
+def test_a_project_named_as_a_section(bot):
+    for text in ("the heat section of issue 19", "heat part in issue 19", "common section of the latest issue"):
+        r = ask(bot, text)
+        assert r.items and len({i.section for i in r.items}) == 1 and "some of them" not in (r.notice or ""), (text, r)
