@@ -523,6 +523,11 @@ class Core:
             scope_text = self._dates(scope, t)
         else:
             scope_text = t.gettext("across all issues")
+        if total == 0 and (scope.since or scope.until):  # none then ("cinder in april"): say so, show the others
+            rows, total = self.store.project_items(project, limit=self.page_size, offset=offset)
+            if total:
+                return _with_notice(_project_page(project, rows, total, t.gettext("across all issues"), t, offset),
+                                    t.gettext("Nothing {scope}; these are from other issues.").format(scope=scope_text))
         return _project_page(project, rows, total, scope_text, t, offset)
 
     def _latest_project(self, project: str, req: Request) -> Reply:

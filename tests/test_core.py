@@ -321,3 +321,10 @@ def test_a_project_named_as_a_section(bot):
     for text in ("the heat section of issue 19", "heat part in issue 19", "common section of the latest issue"):
         r = ask(bot, text)
         assert r.items and len({i.section for i in r.items}) == 1 and "some of them" not in (r.notice or ""), (text, r)
+
+
+def test_a_project_with_nothing_in_that_time_shows_its_other_items(bot):
+    r = ask(bot, "cinder in august 2014")  # Cinder is only in issue 20 (2014-09-30)
+    assert r.items and {i.issue for i in r.items} == {20}
+    assert r.notice == "Nothing from 2014-08-01 to 2014-08-31; these are from other issues."
+    assert ask(bot, "cinder since 2015").notice.startswith("Nothing since 2015-01-01")
