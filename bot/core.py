@@ -420,6 +420,8 @@ class Core:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
         if ids is not None:  # nothing in that time: say so, and show the rest of the archive
             reply = self._ranked(q._replace(ids=None), shown, "", req)
+            if not reply.items and len(groups) > 1 and not q.any_group:  # and there, those with some words
+                reply = self._ranked(q._replace(ids=None, any_group=True), shown, "", req)
             if reply.items:
                 return _with_notice(reply, _("Nothing {scope}; these are from other issues.").format(scope=scope_text))
         if scope:  # nothing mentions the words at all: what that time has

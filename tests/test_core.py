@@ -328,3 +328,8 @@ def test_a_project_with_nothing_in_that_time_shows_its_other_items(bot):
     assert r.items and {i.issue for i in r.items} == {20}
     assert r.notice == "Nothing from 2014-08-01 to 2014-08-31; these are from other issues."
     assert ask(bot, "cinder since 2015").notice.startswith("Nothing since 2015-01-01")
+
+
+def test_nothing_in_that_time_nor_with_every_word_shows_items_with_some(bot):
+    r = ask(bot, "devstack kittens since 2014-09-20")  # devstack: only issue 18; kittens: nowhere
+    assert r.items and r.items[0].issue == 18 and r.notice.startswith("Nothing since 2014-09-20"), r
