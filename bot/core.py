@@ -206,8 +206,10 @@ class Core:
         found = process.extract(word, list(self._candidates()), scorer=fuzz.ratio, limit=8,
                                 score_cutoff=TYPO_THRESHOLD)
         # a slip of the fingers is an edit or two (a swap is one), not a different word that shares
-        # most letters ("production" is 82 % like "introduction", three edits away)
-        found = [f for f in found if OSA.distance(word.casefold(), f[0].casefold()) <= 2]
+        # most letters ("production" is 82 % like "introduction", three edits away); two only when
+        # the first letter is right ("hete" is Heat, "threat" and "havana" are no Heat or Sahara)
+        w = word.casefold()
+        found = [f for f in found if OSA.distance(w, f[0].casefold()) <= (2 if w[0] == f[0][0].casefold() else 1)]
         owners = {self._candidates()[text] for text, _, _ in found}
         return owners.pop() if len(owners) == 1 else None
 
@@ -403,6 +405,8 @@ class Core:
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
                 meant = self._typo(term)
+                if meant and ids is not None and self.store.search(Query((self._alternatives(term),)), limit=1)[1]:
+                    meant = None  # a word of the archive, only not in that time ("havana 2013.2.3")
                 if meant:
                     rest = terms[:i] + terms[i + 1:]
                     said = _("“{word}” is no word of the archive; showing {project}.").format(

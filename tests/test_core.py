@@ -333,3 +333,15 @@ def test_a_project_with_nothing_in_that_time_shows_its_other_items(bot):
 def test_nothing_in_that_time_nor_with_every_word_shows_items_with_some(bot):
     r = ask(bot, "devstack kittens since 2014-09-20")  # devstack: only issue 18; kittens: nowhere
     assert r.items and r.items[0].issue == 18 and r.notice.startswith("Nothing since 2014-09-20"), r
+
+
+def test_a_word_of_the_archive_out_of_that_time_is_no_typo(store, tmp_path):
+    """`havana` is two edits from Sahara; with a time that has no Havana, it is still a word of
+    the archive (older items hold it), not a misspelt project."""
+    root = tmp_path / "site"
+    write_issue(root, 1, date(2014, 4, 10), {"Common": ["Havana 2013.2.3 发布。  \n<http://example.org/havana>"]})
+    write_issue(root, 2, date(2014, 9, 16), {"Sahara": ["Sahara 的 EDP。  \n<http://example.org/edp>"]})
+    config = Config()
+    ingest(store, config, root, when=TODAY)
+    r = ask(Core(store, config), "havana since 2014-09-01")
+    assert r.items and r.items[0].issue == 1 and "Sahara" not in (r.notice or ""), r

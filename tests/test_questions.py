@@ -84,7 +84,7 @@ def test_a_word_of_the_archive_is_never_taken_for_a_typo(core, word):
     assert r.items and "showing" not in (r.notice or ""), (word, r)
 
 
-@pytest.mark.parametrize("question", ["ipv6 in production", "install instructions", "horizontal scaling"])
+@pytest.mark.parametrize("question", ["ipv6 in production", "install instructions", "horizontal scaling", "threat model"])
 def test_an_english_word_like_a_section_name_is_no_typo(core, question):
     """`production` is 82 % like Introduction but three edits from it: a word, not a slip of the
     fingers (those are an edit or two: `glnace`, `hete`), so it is never answered as that section."""
