@@ -6,6 +6,7 @@ word is a question, read by bot/query.py and answered as a project query or a ra
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import sqlite3
@@ -282,6 +283,8 @@ class Core:
         """The line's time words, "now" being the newest issue's date; an issue range
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
         scope, rest = take_scope(line, self._now)
+        if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
+            scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))
         if scope.to_issue is not None and scope.issue is not None:  # "issues 24-26": their dates
             first, last = self._issue_row(scope.issue), self._issue_row(scope.to_issue)
             if first is None or last is None:  # the answer says which one there is not

@@ -74,7 +74,9 @@ _CALENDAR = [  # (pattern, months back from now's month (or years with "y"), who
 ]
 _ISSUE_WORD = r"(?:issues?|editions?|no\.?|number|#|期)"
 _EN_ISSUE_SIDE = re.compile(
-    rf"(?:\b(?:(?P<prep>since|after|from|before|until|till|up to|prior to)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<a>\d+)\b)"
+    rf"(?:\b(?:(?P<prep>since|after|before|until|till|up to|prior to)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<a>\d+)\b)"
+    # "from issue 17" alone is what issue 17 holds ("news from issue 17"); "from issue 17 on" is since
+    rf"|(?:\b(?P<from>from)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<f>\d+)\s+(?:on|onwards?|forward|and later)\b)"
     rf"|(?:(?:\b(?:issues?|no\.?|number)\s*|#\s*)(?P<b>\d+)\s+(?:and|or)\s+(?P<post>before|earlier|older|prior|after|later|newer|since|on|onwards?)\b)"
     rf"|(?:\bissues\s+(?P<prep2>since|after|from|before|until|till|up to|prior to)\s+#?\s*(?P<c>\d+)\b))")
 _ZH_ISSUE_SIDE = re.compile(
@@ -101,7 +103,8 @@ _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
     rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+)\s*期)")
-_NTH = [  # (pattern, nth)
+_NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
+    (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最早的?一期|最老的?一期"), -1),
     (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\bissue before (?:the )?last\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
@@ -207,8 +210,8 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     """An issue range: `#109 and before`, `since issue 50`, `第100期以后`."""
     m = _EN_ISSUE_SIDE.search(text)
     if m:
-        word = m.group("prep") or m.group("post") or m.group("prep2")
-        n = m.group("a") or m.group("b") or m.group("c")
+        word = m.group("prep") or m.group("from") or m.group("post") or m.group("prep2")
+        n = m.group("a") or m.group("f") or m.group("b") or m.group("c")
         side = _SIDES[word]
         if m.group("post"):  # "#109 and before": that issue too
             side = {"before": "until", "after": "since"}.get(side, side)

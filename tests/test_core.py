@@ -345,3 +345,8 @@ def test_a_word_of_the_archive_out_of_that_time_is_no_typo(store, tmp_path):
     ingest(store, config, root, when=TODAY)
     r = ask(Core(store, config), "havana since 2014-09-01")
     assert r.items and r.items[0].issue == 1 and "Sahara" not in (r.notice or ""), r
+
+
+def test_the_oldest_issue(bot):
+    assert ask(bot, "oldest issue").issue.number == 18
+    assert {i.issue for i in ask(bot, "heat in the earliest issue").items} == {18}

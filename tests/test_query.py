@@ -100,6 +100,10 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("#109 and before", Scope(issue=109, side="until")),
     ("issue 20 and later", Scope(issue=20, side="since")),
     ("since issue 50", Scope(issue=50, side="since")),
+    ("neutron news from issue 17", Scope(issue=17)),  # what that issue holds
+    ("the oldest issue", Scope(nth=-1)),  # counted from the oldest: the core knows how many there are
+    ("最早的一期", Scope(nth=-1)),
+    ("from issue 17 onwards", Scope(issue=17, side="since")),
     ("before issue 100", Scope(issue=100, side="before")),
     ("issues after 7", Scope(issue=7, side="after")),
     ("第100期以来", Scope(issue=100, side="since")),
