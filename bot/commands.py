@@ -139,7 +139,9 @@ _POLITE = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "yo
 ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered", "列出", "列举", "所有", "全部",
                           "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在",
                           # beside a project, what names it as one: "the common section of the latest issue"
-                          "section", "sections", "part", "column", "category", "project"})
+                          "section", "sections", "part", "column", "category", "project",
+                          # what a digest does with them: "what projects does the digest track"
+                          "track", "tracks", "tracked", "follow", "follows", "followed", "include", "includes"})
 _asking: list[tuple[re.Pattern, Command]] = []
 
 

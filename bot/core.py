@@ -732,6 +732,8 @@ class Core:
 
     @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help [COMMAND]",
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
+                    "how do i search", "how to search", "how do i ask", "how does this work", "how does it work",
+                    "what do you do", "usage",
                     "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令"),
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:

@@ -210,6 +210,7 @@ def test_help_is_generated_from_the_declarations(bot):
 
 @pytest.mark.parametrize("text, kind", [
     ("what projects are there", "projects"), ("which sections are covered?", "projects"),
+    ("what projects does the digest track", "projects"), ("how do i search?", "help"), ("how does this work?", "help"),
     ("有哪些项目", "projects"), ("列出所有栏目", "projects"), ("项目有哪些", "projects"),
     ("how many issues are there", "issues"), ("一共有多少期", "issues"), ("all issues", "issues"),
     ("what can you do", "help"), ("你能做什么？", "help"), ("help me", "help"),
