@@ -95,6 +95,12 @@ class Core:
             group = tuple(dict.fromkeys(v.casefold() for v in (key, *values)))
             for member in group:
                 self._synonyms[member] = tuple(dict.fromkeys((*self._synonyms.get(member, ()), *group)))
+        # glossary phrases holding a stop word ("past and present", "end of life", "industry news"):
+        # joined before the stop words go, so that they are still the phrase
+        en_stop = query.stopwords()[0]
+        stopped = sorted((m for m in self._synonyms if " " in m and m.isascii() and en_stop & set(m.split())),
+                         key=len, reverse=True)
+        self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
 
@@ -247,6 +253,8 @@ class Core:
                 return self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
         scope, rest = self._take_scope(line)
+        if self._stopped_phrases is not None and " " in rest:
+            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
         words = query.words(rest, self._dictionary())
         terms = self._join_phrases(words.terms, words.phrases)
         project = None
@@ -653,6 +661,8 @@ class Core:
         _ = req.t.gettext
         line = query.normalize(" ".join(req.args)).casefold()
         scope, rest = self._take_scope(line)
+        if self._stopped_phrases is not None and " " in rest:
+            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
         words = query.words(rest, self._dictionary())
         terms = self._join_phrases(words.terms, words.phrases)
         if not terms:

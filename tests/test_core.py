@@ -299,7 +299,8 @@ def test_several_projects_across_issues_page_newest_first(bot):
 
 def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store, tmp_path):
     """With only `[archive] path` set (no aliases), the glossary's `industry` is the section
-    业界动态, and a glossary phrase in the plural ("project managers") is still that phrase."""
+    业界动态, and a glossary phrase in the plural ("project managers") or with stop words in it
+    ("end of life") is still that phrase."""
     from pathlib import Path
 
     from bot.config import parse
@@ -307,7 +308,8 @@ def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store,
     write_issue(root, 11, date(2014, 4, 10), {
         "业界动态": ["爱立信与某公司签署了五年的战略合作。  \n<http://example.org/deal>"],
         "Common": ["社区需不需要项目经理？一篇讨论。  \n<http://example.org/pm>",
-                   "项目 manager 周报。  \n<http://example.org/weekly>"],
+                   "项目 manager 周报。  \n<http://example.org/weekly>",
+                   "Grizzly 版本不再维护。  \n<http://example.org/grizzly>", "Grizzly 的新文档。  \n<http://example.org/g>"],
     })
     config = parse({"archive": {"path": str(root)}}, Path(tmp_path))
     ingest(store, config, root, when=TODAY)
@@ -316,6 +318,8 @@ def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store,
     assert r.items and {i.section for i in r.items} == {"业界动态"}, r
     assert ask(bot, "ericsson deal").items[0].section == "业界动态"
     assert "项目经理" in ask(bot, "do we need project managers?").items[0].text
+    r = ask(bot, "grizzly end of life")  # a glossary phrase holding stop words is still the phrase
+    assert "不再维护" in r.items[0].text and not r.notice, r
 
 
 def test_a_project_named_as_a_section(bot):
