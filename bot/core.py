@@ -41,6 +41,7 @@ PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the fir
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
 # -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
 TYPO_THRESHOLD = 75
+_SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
 _ALL = frozenset({"all", "everything", "全部", "所有"})  # `unsubscribe all`, `unsubscribe me from everything`
 
 
@@ -748,6 +749,10 @@ class Core:
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:
         only = cmd.BY_WORD.get(req.args[0].casefold()) if req.args else None
+        if req.args and only is None and req.text.split()[0].casefold() in _SHORT_HELP:
+            reply = self._question(req.text, req)  # "h release l3 agent": the H release, no `h` for help
+            if reply.ok:
+                return reply
         return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
     # --- announcements -----------------------------------------------------------------

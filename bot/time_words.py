@@ -53,7 +53,9 @@ _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwar
 _BEFORE = ("以前", "之前", "前")
 # A month without a year needs a preposition in English ("may" is a verb) and a frame in Chinese.
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
-                       rf"{_MONTH_RE}(?![\w-])(?!\s*\d)")
+                       rf"{_MONTH_RE}(?![\w-])(?!\s*\d)"
+                       # or named by its issue: "the july issue", "june's edition"
+                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b")
 _ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
                        rf"\s*月份?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
 _UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
@@ -193,7 +195,7 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
                     {"since": first, "until": _month_end(first.year, first.month, None)}), m
     m = _EN_MONTH.search(text)
     if m:
-        month, kind = _MONTHS[m.group("mon")[:3]], _kind(m.group("prep"), "")
+        month, kind = _MONTHS[(m.group("mon") or m.group("mon2"))[:3]], _kind(m.group("prep") or "", "")
     else:
         m = _ZH_MONTH.search(text)
         if not m or not (m.group("pre") or m.group("post")):

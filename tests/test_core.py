@@ -309,7 +309,8 @@ def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store,
         "业界动态": ["爱立信与某公司签署了五年的战略合作。  \n<http://example.org/deal>"],
         "Common": ["社区需不需要项目经理？一篇讨论。  \n<http://example.org/pm>",
                    "项目 manager 周报。  \n<http://example.org/weekly>",
-                   "Grizzly 版本不再维护。  \n<http://example.org/grizzly>", "Grizzly 的新文档。  \n<http://example.org/g>"],
+                   "Grizzly 版本不再维护。  \n<http://example.org/grizzly>", "Grizzly 的新文档。  \n<http://example.org/g>",
+                   "在H版，一个 L3 agent 只能关联一个外部网络。  \n<http://example.org/l3>", "L3 agent 调优。  \n<http://example.org/l3t>"],
     })
     config = parse({"archive": {"path": str(root)}}, Path(tmp_path))
     ingest(store, config, root, when=TODAY)
@@ -320,6 +321,7 @@ def test_an_english_name_of_a_chinese_section_and_plural_glossary_phrases(store,
     assert "项目经理" in ask(bot, "do we need project managers?").items[0].text
     r = ask(bot, "grizzly end of life")  # a glossary phrase holding stop words is still the phrase
     assert "不再维护" in r.items[0].text and not r.notice, r
+    assert ask(bot, "havana l3 agent").items[0].text.startswith("在H版")  # a release by its letter
 
 
 def test_a_project_named_as_a_section(bot):
@@ -355,3 +357,8 @@ def test_a_word_of_the_archive_out_of_that_time_is_no_typo(store, tmp_path):
 def test_the_oldest_issue(bot):
     assert ask(bot, "oldest issue").issue.number == 18
     assert {i.issue for i in ask(bot, "heat in the earliest issue").items} == {18}
+
+
+def test_h_is_help_alone_and_a_release_letter_in_a_question(bot):
+    assert ask(bot, "h").kind == "help" and ask(bot, "h search").kind == "help"
+    assert ask(bot, "h release l3 agent").kind != "help"

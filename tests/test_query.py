@@ -129,6 +129,8 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("what changed in marconi", Scope()),
     ("in decision making", Scope()),
     ("since sept.", Scope(since=date(2014, 9, 1))),
+    ("the july issue", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),
+    ("june's edition of nova", Scope(since=date(2014, 6, 1), until=date(2014, 6, 30))),
     ("in november", Scope(since=date(2014, 11, 1), until=date(2014, 11, 30))),
 ])
 def test_relative_time_words_and_issue_ranges(text, scope):
