@@ -103,6 +103,7 @@ class Core:
                          key=len, reverse=True)
         self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+        self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
 
     # --- entry point -----------------------------------------------------------------
@@ -220,6 +221,21 @@ class Core:
         found = [f for f in found if OSA.distance(w, f[0].casefold()) <= (2 if w[0] == f[0][0].casefold() else 1)]
         owners = {self._candidates()[text] for text, _, _ in found}
         return owners.pop() if len(owners) == 1 else None
+
+    def _word_typo(self, word: str) -> str | None:
+        """The English glossary word a word no item holds clearly misspells ("monitering" is
+        monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
+        if len(word) < 5 or not word.isascii() or not word.isalpha() or word in self._synonyms:
+            return None
+        if self._glossary_words is None:
+            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 4})
+        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=4, score_cutoff=80)
+        found = [w for w, _, _ in found if OSA.distance(word, w) <= (2 if word[0] == w[0] else 1)]
+        if len(found) != 1 and not (found and OSA.distance(word, found[0]) < OSA.distance(word, found[1])):
+            return None
+        if self.store.search(Query(((word,),)), limit=1)[1]:
+            return None  # a word of the archive after all
+        return found[0]
 
     def _did_you_mean(self, word: str) -> list[str]:
         if len(word) < 3:
@@ -426,6 +442,15 @@ class Core:
                     if not rest and not exclude:
                         return _with_notice(self._project_answer(meant, scope, req), said)
                     return self._search_answer(rest, words, scope, meant, req, notice=said)
+        if notice is None and not exclude:  # a misspelt glossary word ("monitering")?
+            fixed = [self._word_typo(t) or t for t in terms]
+            if fixed != terms:
+                wrong, meant = next((a, b) for a, b in zip(terms, fixed) if a != b)
+                said = _("“{word}” is no word of the archive; searched for “{meant}”.").format(
+                    word=_short(wrong), meant=_short(meant))
+                reply = self._search_answer(fixed, words, scope, project, req, notice=said)
+                if reply.items:
+                    return reply
         if project and len(groups) > 2 and not q.any_group:  # the project's items with some of the words
             reply = self._ranked(q._replace(groups=groups[1:], project=project, any_group=True), shown, scope_text, req)
             if reply.items:

@@ -92,6 +92,14 @@ def test_an_english_word_like_a_section_name_is_no_typo(core, question):
     assert "showing" not in (r.notice or ""), r
 
 
+@pytest.mark.parametrize("question, meant", [("monitering", "monitoring"), ("heat autoscalling", "autoscaling"),
+                                             ("nova schedular", "scheduler")])
+def test_a_misspelt_glossary_word_is_searched_as_it(core, question, meant):
+    """A word no item holds, an edit or two from one English glossary word, is searched as that word (and said)."""
+    r = core.handle(question, ME)
+    assert r.items and f"searched for “{meant}”" in (r.notice or ""), r
+
+
 @pytest.mark.parametrize("word", ["backup", "docker", "quota", "helm", "ceph", "kubernetes", "billing", "rabbit"])
 def test_no_did_you_mean_for_ordinary_words(core, word):
     """Below TYPO_THRESHOLD (75: the transpositions above score 75-93) no project is suggested:
