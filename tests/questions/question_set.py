@@ -180,6 +180,7 @@ Q += [
     ("news on the k release", "examples", "en cross", [(24, "Kilo"), (22, "Kilo"), (26, "Kilo"), (25, "kilo"), (23, "Kilo")]),
     ("the december issue", "examples", "en", [(26, ""), (25, "")]),
     ("最早的一期", "examples", "zh", [(20, "")]),
+    ("Neutron 的多个外部网络怎么配置", "examples", "zh", [(24, "多个外部网络")]),
     ("生产环境里做热迁移要注意什么", "examples", "zh", [(26, "生产环境")]),
     ("Neutron 的高可用", "examples", "zh cross", [(21, "L3 HA")]),
     ("有没有监控告警的例子", "examples", "zh cross", [(24, "监控 alarms"), (21, "告警")]),
