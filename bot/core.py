@@ -530,8 +530,13 @@ class Core:
     def _projects_items(self, projects: tuple[str, ...], scope: Scope, req: Request) -> Reply:
         """`nova and neutron in issue 25`: the items of several projects, newest first."""
         known = self._known_projects()
-        projects = tuple(p for p in projects if p.casefold() in known) or projects[:1]
+        named, projects = projects, tuple(p for p in projects if p.casefold() in known) or projects[:1]
         if len(projects) == 1:
+            others = [p.casefold() for p in named if p.casefold() not in known]
+            if others and projects[0].casefold() in known:  # "heat and trove" with no Trove section: Heat's items on trove
+                return self._search_answer(others, query.Words(any_of=len(others) > 1), scope, projects[0], req)
+            if len(others) > 1:  # "trove and ironic", sections of neither: the items that mention either
+                return self._search_answer(others, query.Words(any_of=True), scope, None, req)
             return self._project_answer(projects[0], scope, req)
         t, offset = req.t, req.offset
         numbers, scope_text = None, t.gettext("across all issues")

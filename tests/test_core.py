@@ -362,3 +362,19 @@ def test_the_oldest_issue(bot):
 def test_h_is_help_alone_and_a_release_letter_in_a_question(bot):
     assert ask(bot, "h").kind == "help" and ask(bot, "h search").kind == "help"
     assert ask(bot, "h release l3 agent").kind != "help"
+
+
+def test_several_projects_some_without_a_section(store, tmp_path):
+    """Joined names where one has no section here: the other's items that mention it; neither: items with either."""
+    root = tmp_path / "site"
+    write_issue(root, 1, date(2014, 6, 16), {
+        "Heat": ["Heat 对 Trove 做 resize。  \n<http://example.org/heat/trove>", "Heat 模板。  \n<http://example.org/t>"],
+        "Nova": ["Nova 的 Ironic driver。  \n<http://example.org/ironic>", "Nova cells。  \n<http://example.org/c>"],
+    })
+    ingest(store, Config(), root, when=TODAY)
+    bot = Core(store, Config())
+    assert {i.section for i in ask(bot, "nova and heat").items} == {"Nova", "Heat"}  # both sections
+    r = ask(bot, "heat and trove")  # Trove is a name of the config's list, with no section in this archive
+    assert [i.text for i in r.items] == ["Heat 对 Trove 做 resize。"], r
+    r = ask(bot, "trove and ironic")  # neither has a section: the items that mention either
+    assert {i.text for i in r.items} == {"Heat 对 Trove 做 resize。", "Nova 的 Ironic driver。"}, r
