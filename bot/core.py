@@ -222,6 +222,22 @@ class Core:
         owners = {self._candidates()[text] for text, _, _ in found}
         return owners.pop() if len(owners) == 1 else None
 
+    def _compounds(self, terms: list[str]) -> list[str]:
+        """Adjacent plain words joined where the archive has them as one word and not apart
+        (`suse cloud`: SUSECloud, `file cloud`: FileCloud). Only asked when nothing was found."""
+        out: list[str] = []
+        i = 0
+        while i < len(terms):
+            a, b = terms[i], terms[i + 1] if i + 1 < len(terms) else ""
+            if (b and a.isascii() and b.isascii() and a.isalnum() and b.isalnum() and a not in self._synonyms
+                    and self.store.search(Query(((a + b,),)), limit=1)[1]):
+                out.append(a + b)
+                i += 2
+            else:
+                out.append(a)
+                i += 1
+        return out
+
     def _word_typo(self, word: str) -> str | None:
         """The English glossary word a word no item holds clearly misspells ("monitering" is
         monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
@@ -442,6 +458,12 @@ class Core:
                     if not rest and not exclude:
                         return _with_notice(self._project_answer(meant, scope, req), said)
                     return self._search_answer(rest, words, scope, meant, req, notice=said)
+        if len(terms) > 1:  # two words the archive writes as one ("suse cloud" for SUSECloud)?
+            joined = self._compounds(terms)
+            if joined != terms:
+                reply = self._search_answer(joined, words, scope, project, req, notice=notice)
+                if reply.items:
+                    return reply
         if notice is None and not exclude:  # a misspelt glossary word ("monitering")?
             fixed = [self._word_typo(t) or t for t in terms]
             if fixed != terms:

@@ -378,3 +378,14 @@ def test_several_projects_some_without_a_section(store, tmp_path):
     assert [i.text for i in r.items] == ["Heat 对 Trove 做 resize。"], r
     r = ask(bot, "trove and ironic")  # neither has a section: the items that mention either
     assert {i.text for i in r.items} == {"Heat 对 Trove 做 resize。", "Nova 的 Ironic driver。"}, r
+
+
+def test_two_words_the_archive_writes_as_one(store, tmp_path):
+    root = tmp_path / "site"
+    write_issue(root, 1, date(2014, 4, 10), {"Common": [
+        "如何使用SUSECloud安装多节点环境？  \n<http://example.org/suse>", "Cloud 周报。  \n<http://example.org/c>",
+        "Install 指南。  \n<http://example.org/i>"]})
+    ingest(store, Config(), root, when=TODAY)
+    bot = Core(store, Config())
+    assert ask(bot, "suse cloud install").items[0].text.startswith("如何使用SUSECloud")
+    assert ask(bot, "suse cloud").items[0].text.startswith("如何使用SUSECloud")
