@@ -80,7 +80,10 @@ _EN_ISSUE_SIDE = re.compile(
     # "from issue 17" alone is what issue 17 holds ("news from issue 17"); "from issue 17 on" is since
     rf"|(?:\b(?P<from>from)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<f>\d+)\s+(?:on|onwards?|forward|and later)\b)"
     rf"|(?:(?:\b(?:issues?|no\.?|number)\s*|#\s*)(?P<b>\d+)\s+(?:and|or)\s+(?P<post>before|earlier|older|prior|after|later|newer|since|on|onwards?)\b)"
-    rf"|(?:\bissues\s+(?P<prep2>since|after|from|before|until|till|up to|prior to)\s+#?\s*(?P<c>\d+)\b))")
+    rf"|(?:\bissues\s+(?P<prep2>since|after|from|before|until|till|up to|prior to)\s+#?\s*(?P<c>\d+)\b)"
+    # "since the 15th issue", "the issue before 17" (the issues before it, newest first)
+    rf"|(?:\b(?P<prep3>since|after|before|until|till|up to|prior to)\s+(?:the\s+)?(?P<g>\d+)(?:st|nd|rd|th)\s+(?:issue|edition)\b)"
+    rf"|(?:\b(?:issue|one|edition)\s+(?P<prep4>before|after)\s+(?:issue\s+)?#?\s*(?P<h>\d+)\b))")
 _ZH_ISSUE_SIDE = re.compile(
     rf"(?P<pre>自从|自|从)?\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期\s*(?P<post>及以前|及之前|及以后|以来|之后|以后|后|起|开始|至今|以前|之前|前)")
 _TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|and|到|至)\s*"
@@ -113,9 +116,11 @@ _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core know
                 r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
                 r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
 ]
+_AGO = re.compile(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of)\s+(?:issues?|editions?)\s+ago\b")
+MAX_AGO = 1000
 _RECENT = re.compile(r"最近|近期|近来|\b(?:recent|recently|lately|new)\b")
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-               "nine": 9, "ten": 10, "few": 3, "couple of": 2, "几": 3, "半": None}
+               "nine": 9, "ten": 10, "few": 3, "couple of": 2, "a couple of": 2, "几": 3, "半": None}
 _SIDES = {"since": "since", "from": "since", "on": "since", "onward": "since", "onwards": "since",
           "after": "after", "later": "since", "newer": "since",
           "before": "before", "prior": "before", "prior to": "before",
@@ -212,8 +217,8 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     """An issue range: `#109 and before`, `since issue 50`, `第100期以后`."""
     m = _EN_ISSUE_SIDE.search(text)
     if m:
-        word = m.group("prep") or m.group("from") or m.group("post") or m.group("prep2")
-        n = m.group("a") or m.group("f") or m.group("b") or m.group("c")
+        word = m.group("prep") or m.group("from") or m.group("post") or m.group("prep2") or m.group("prep3") or m.group("prep4")
+        n = m.group("a") or m.group("f") or m.group("b") or m.group("c") or m.group("g") or m.group("h")
         side = _SIDES[word]
         if m.group("post"):  # "#109 and before": that issue too
             side = {"before": "until", "after": "since"}.get(side, side)
@@ -313,6 +318,12 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         n = _number(said[:-2] if m.group("g") and said[0].isdigit() else said)
         if n is not None and not (m.group("e") and 1900 <= n <= 2100):
             found["issue"] = n
+            text = cut(m)
+    m = None if found else _AGO.search(text)
+    if m:  # "two issues ago": the newest is none ago
+        n = _number(m.group("n"))
+        if n is not None and n < MAX_AGO:
+            found["nth"] = n + 1
             text = cut(m)
     if not found:
         for pattern, nth in _NTH:

@@ -101,7 +101,11 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("issue 20 and later", Scope(issue=20, side="since")),
     ("since issue 50", Scope(issue=50, side="since")),
     ("neutron news from issue 17", Scope(issue=17)),  # what that issue holds
-    ("the oldest issue", Scope(nth=-1)),  # counted from the oldest: the core knows how many there are
+    ("the oldest issue", Scope(nth=-1)),
+    ("heat two issues ago", Scope(nth=3)),  # the newest is none ago
+    ("one issue ago", Scope(nth=2)),
+    ("everything since the 15th issue", Scope(issue=15, side="since")),
+    ("the issue before 17", Scope(issue=17, side="before")),  # counted from the oldest: the core knows how many there are
     ("最早的一期", Scope(nth=-1)),
     ("from issue 17 onwards", Scope(issue=17, side="since")),
     ("before issue 100", Scope(issue=100, side="before")),
