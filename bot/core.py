@@ -241,10 +241,10 @@ class Core:
     def _word_typo(self, word: str) -> str | None:
         """The English glossary word a word no item holds clearly misspells ("monitering" is
         monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
-        if len(word) < 5 or not word.isascii() or not word.isalpha() or word in self._synonyms:
-            return None
+        if len(word) < 7 or not word.isascii() or not word.isalpha() or word in self._synonyms:
+            return None  # short words are too often other words ("really" is no typo of rally)
         if self._glossary_words is None:
-            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 4})
+            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 7})
         found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=4, score_cutoff=80)
         found = [w for w, _, _ in found if OSA.distance(word, w) <= (2 if word[0] == w[0] else 1)]
         if len(found) != 1 and not (found and OSA.distance(word, found[0]) < OSA.distance(word, found[1])):

@@ -290,6 +290,8 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             text = cut(m)
     elif not found:
         m = _EN_DATE.search(text)
+        if m and not (m.group("prep") or m.group("post")) and m.group("d") and "." in m.group():
+            m = None  # a bare 2014.1.2 is a version (and how the posts write a day): a word to search for
         if m and (m.group("prep") or m.group("mon") or m.group("m")):
             month = _MONTHS.get((m.group("mon") or "")[:3]) or _number(m.group("m"))
             got = _dated(_kind(m.group("prep") or "", m.group("post") or ""), int(m.group("year")), month,

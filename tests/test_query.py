@@ -42,6 +42,8 @@ from bot.time_words import Scope, take_scope
     ("two issues of heat", Scope()),
     ("cinder backup", Scope()),
     ("since 2014-13-45", Scope()),  # no such date: not a scope
+    ("icehouse 2014.1.1", Scope()),  # a bare dotted day is a version (or a date as posts write it): searched
+    ("since 2014.6.1", Scope(since=date(2014, 6, 1))),
 ])
 def test_time_words_in_both_languages(text, scope):
     assert take_scope(normalize(text).casefold())[0] == scope
