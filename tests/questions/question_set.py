@@ -179,6 +179,8 @@ Q += [
     ("the 21st issue", "examples", "en", [(21, "")]),
     ("news on the k release", "examples", "en cross", [(24, "Kilo"), (22, "Kilo"), (26, "Kilo"), (25, "kilo"), (23, "Kilo")]),
     ("the december issue", "examples", "en", [(26, ""), (25, "")]),
+    ("the editor's note of issue 20", "examples", "en cross", [(20, "写在前面")]),
+    ("第20期的写在前面", "examples", "zh", [(20, "写在前面")]),
     ("最早的一期", "examples", "zh", [(20, "")]),
     ("Neutron 的多个外部网络怎么配置", "examples", "zh", [(24, "多个外部网络")]),
     ("生产环境里做热迁移要注意什么", "examples", "zh", [(26, "生产环境")]),
