@@ -246,12 +246,13 @@ class Core:
         if self._glossary_words is None:
             self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 7})
         found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=4, score_cutoff=80)
-        found = [w for w, _, _ in found if OSA.distance(word, w) <= (2 if word[0] == w[0] else 1)]
-        if len(found) != 1 and not (found and OSA.distance(word, found[0]) < OSA.distance(word, found[1])):
-            return None
+        edits = sorted((OSA.distance(word, w), w) for w, _, _ in found)
+        edits = [(d, w) for d, w in edits if d <= (2 if word[0] == w[0] else 1)]
+        if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
+            return None  # none, or two as close: not clearly one
         if self.store.search(Query(((word,),)), limit=1)[1]:
             return None  # a word of the archive after all
-        return found[0]
+        return edits[0][1]
 
     def _did_you_mean(self, word: str) -> list[str]:
         if len(word) < 3:
@@ -286,9 +287,7 @@ class Core:
                 return self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
         scope, rest = self._take_scope(line)
-        if self._stopped_phrases is not None and " " in rest:
-            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
-        words = query.words(rest, self._dictionary())
+        words = self._words(rest)
         terms = self._join_phrases(words.terms, words.phrases)
         project = None
         for i, term in enumerate(terms):
@@ -319,6 +318,13 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    def _words(self, rest: str) -> query.Words:
+        """The words of a line without its time words; a glossary phrase holding stop words
+        ("end of life") is joined first (query.words reads `a_b` as the phrase "a b")."""
+        if self._stopped_phrases is not None and " " in rest:
+            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
+        return query.words(rest, self._dictionary())
 
     def _take_scope(self, line: str) -> tuple[Scope, str]:
         """The line's time words, "now" being the newest issue's date; an issue range
@@ -714,9 +720,7 @@ class Core:
         _ = req.t.gettext
         line = query.normalize(" ".join(req.args)).casefold()
         scope, rest = self._take_scope(line)
-        if self._stopped_phrases is not None and " " in rest:
-            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
-        words = query.words(rest, self._dictionary())
+        words = self._words(rest)
         terms = self._join_phrases(words.terms, words.phrases)
         if not terms:
             if scope:
