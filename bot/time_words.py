@@ -133,7 +133,8 @@ _ZH_SIDES = {"及以前": "until", "及之前": "until", "以前": "before", "�
 def _number(text: str | None) -> int | None:
     if not text:
         return None
-    return _EN_NUMBERS.get(text) or parse_number(text) or parse_english_number(text)
+    n = _EN_NUMBERS.get(text) or parse_number(text)
+    return parse_english_number(text) if n is None else n
 
 
 def _month_end(year: int, month: int | None, day: int | None) -> date:
