@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.i18n import N_, Tr
-from bot.query import MAX_CHARS
+from bot.query import MAX_CHARS, words as content_words
 
 MAX_INPUT_CHARS = MAX_CHARS
 
@@ -66,7 +66,7 @@ PROJECT_QUERY_HELP = N_("a project's items across issues, newest first; with mor
 PROJECT_QUERY_EXAMPLES = ("heat links", "heat last 3", "nova links since 2014-10-01", "neutron in 25",
                           "heat autoscaling", "有没有关于热迁移的文章")
 
-_ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万]+)\s*期|(?P<c>\d+)\s*期)$")
+_ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万亿]+)\s*期|(?P<c>\d+)\s*期)$")
 
 
 class Parsed(NamedTuple):  # built for every line: the cheapest immutable record
@@ -88,11 +88,31 @@ def _cjk_prefix() -> re.Pattern:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split a command line; a Chinese command word may be glued to its argument (`搜索热迁移`)."""
+    """Split a command line; a Chinese command word may be glued to its argument (`搜索热迁移`),
+    with 一下 between them (`订阅一下heat`)."""
     m = _cjk_prefix().match(text)
     if m:
-        text = m.group(1) + " " + text[m.end():]
+        rest = text[m.end():]
+        text = m.group(1) + " " + (rest[2:] if rest.startswith("一下") else rest)
     return text.split()
+
+
+def _unframed(text: str) -> str | None:
+    """A Chinese line without the asking frame before its command word (`我想订阅neutron`,
+    `帮我搜索热迁移`, `请退订heat`): the stop phrases of bot/data/stopwords.toml (and 请) at its
+    start dropped, when a Chinese command word follows them; else None."""
+    from bot.query import stopwords
+    phrases = stopwords()[1]  # longest first
+    rest = text
+    for _ in range(4):
+        first = rest.split()[0]
+        if rest != text and (_cjk_prefix().match(rest) or (first in BY_WORD and re.match(r"[\u4e00-\u9fff]", first))):
+            return rest
+        head = "请" if rest.startswith("请") else next((p for p in phrases if rest.startswith(p)), None)
+        if head is None or len(head) == len(rest):
+            return None
+        rest = rest[len(head):].lstrip()
+    return None
 
 
 def parse(text: str) -> Parsed:
@@ -117,13 +137,20 @@ def parse(text: str) -> Parsed:
     command = BY_WORD.get(tokens[0].casefold())
     if command and (len(tokens) == 1 or command.takes_args):
         return Parsed(command, tuple(tokens[1:]), text)
+    unframed = _unframed(text) if "\u4e00" <= text[0] <= "\u9fff" else None
+    if unframed:  # "我想订阅neutron": the command, its arguments, and the line as typed
+        framed = tokenize(unframed)
+        command = BY_WORD.get(framed[0].casefold())
+        if command and (len(framed) == 1 or (command.takes_args and content_words(" ".join(framed[1:]).casefold()).terms)):
+            return Parsed(command, tuple(framed[1:]), text)
     return Parsed(None, tuple(tokens), text)
 
 
 # Words that only frame a question for a command ("list all projects", "一共有多少期"): with
 # the stop words, what may stand beside an `asked` phrase.
 ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered", "列出", "列举", "所有", "全部",
-                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在"})
+                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在",
+                          "列表", "清单", "目录", "一览"})
 _asking: list[tuple[re.Pattern, Command]] = []
 
 

@@ -663,9 +663,10 @@ class Core:
     def _unsubscribe(self, req: Request) -> Reply:
         _ = req.t.gettext
         args = req.args
-        if not args:
+        everything = not args and re.search(r"全部|所有|\ball\b", req.text, re.IGNORECASE)  # "全部退订"
+        if not args and not everything:
             return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
-        if args[0].casefold() in ("all", "全部", "所有"):
+        if everything or args[0].casefold() in ("all", "全部", "所有"):
             n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, None)
             return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
                                               n).format(n=n), kind="text")
@@ -688,7 +689,9 @@ class Core:
 
     @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help [COMMAND]",
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
-                    "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令"),
+                    "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令",
+                    "能做啥", "能干啥", "会干啥", "会做啥", "可以干啥", "会啥", "有什么用", "有啥用", "有什么功能", "有哪些功能",
+                    "有哪些命令", "支持哪些命令", "使用说明", "使用方法"),
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:
         only = cmd.BY_WORD.get(req.args[0].casefold()) if req.args else None

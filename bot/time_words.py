@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from archive.numerals import parse_number
 
-_ZH_NUM = "0-9零〇一二两三四五六七八九十百千万"
+_ZH_NUM = "0-9零〇一二两三四五六七八九十百千万亿"
 
 
 @dataclass(frozen=True, slots=True)

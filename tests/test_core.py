@@ -210,6 +210,41 @@ def test_a_question_that_asks_for_a_command_runs_it(bot, text, kind):
         ("你还没有任何订阅。" if "订阅" in text else "You have no subscriptions."))
 
 
+@pytest.mark.parametrize("text, project", [
+    ("我想订阅neutron", "Neutron"), ("帮我订阅一下heat", "Heat"), ("请订阅 heat", "Heat"), ("订阅一下nova", "Nova"),
+])
+def test_a_chinese_frame_before_a_command_word_is_the_command(bot, text, project):
+    assert ask(bot, text).title == tr("zh").gettext("You are subscribed to {project}.").format(project=project)
+
+
+def test_chinese_framed_and_reversed_commands(bot):
+    ask(bot, "订阅 heat")
+    assert ask(bot, "全部退订").title == tr("zh").ngettext("Unsubscribed from {n} project.",
+                                                        "Unsubscribed from {n} projects.", 1).format(n=1)
+    assert ask(bot, "我订阅了哪些").title == "你还没有任何订阅。"  # the words after 订阅 are no project: the question
+    assert ask(bot, "有没有更多").title == tr("zh").gettext("Nothing more to show.")
+    assert [i.issue for i in ask(bot, "帮我搜索热迁移").items] == [i.issue for i in ask(bot, "搜索 热迁移").items]
+    assert ask(bot, "我想看看heat").kind == "items"  # no command word after the frame: a question
+
+
+@pytest.mark.parametrize("text, kind", [("往期列表", "issues"), ("项目列表", "projects"), ("你能干啥？", "help"),
+                                        ("有哪些功能", "help")])
+def test_more_chinese_ways_to_ask_for_a_command(bot, text, kind):
+    assert ask(bot, text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["你好", "谢谢！", "您好，在吗"])
+def test_a_chinese_greeting_alone_says_what_to_ask_in_chinese(bot, text):
+    r = ask(bot, text)
+    assert r.kind == "error" and r.lang == "zh" and not r.items and r.title == tr("zh").gettext(
+        "Ask me about a project or a topic.")
+
+
+def test_an_issue_number_in_chinese_numerals_up_to_yi(bot):
+    r = ask(bot, "第一亿期")
+    assert not r.ok and r.lang == "zh" and "100000000" in r.title
+
+
 @pytest.mark.parametrize("text", ["all heat links", "list heat links", "heat 项目管理"])
 def test_a_word_of_a_command_without_arguments_starting_a_question_is_a_question(bot, text):
     r = ask(bot, text)  # "all" and "list" are words of `issues`, 项目 one of `projects`
