@@ -38,11 +38,13 @@ class Scope:
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _MONTH_RE = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# An ISO date may sit in a Chinese line, glued to its words (`2014-10-01以来的heat`, `从2014-10-01起`);
+# a dotted one is no date: it is how OpenStack versions are written (2014.1.1, 2013.2.3), a term.
 _EN_DATE = re.compile(
-    r"\b(?:(?P<prep>since|after|from|before|until|till|in|during|of)\s+)?"
+    r"(?:\b(?P<prep>since|after|from|before|until|till|in|during|of)\s+|(?P<zpre>自从|自|从)\s*)?(?<![0-9A-Za-z.])"
     rf"(?:{_MONTH_RE}\s+(?:(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?"
-    r"(?P<year>(?:19|20)\d{2})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?\b"
-    r"(?:\s+(?P<post>onwards|onward|on|and later))?")
+    r"(?P<year>(?:19|20)\d{2})(?:[-/](?P<m>\d{1,2})(?:[-/](?P<d>\d{1,2}))?)?(?![0-9A-Za-z.]|\.\d)"
+    r"(?:\s+(?P<post>onwards|onward|on|and later)\b|\s*(?P<zpost>以来|之后|以后|起|开始|至今|以前|之前))?")
 _ZH_DATE = re.compile(
     rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?\s*"
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
@@ -83,7 +85,7 @@ _EN_ISSUE_RANGE = re.compile(
 _ZH_ISSUE_RANGE = re.compile(
     rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?{_TO}第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
 _EN_DAY = (r"(?:(?P<{p}mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
-           r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
+           r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/](?P<{p}m>\d{{1,2}})(?:[-/](?P<{p}d>\d{{1,2}}))?)?")
 _EN_DATE_RANGE = re.compile(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
 _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"
            rf"(?:\s*(?P<{{p}}d>[{_ZH_NUM}]{{{{1,3}}}})\s*[日号])?")
@@ -274,9 +276,10 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             text = cut(m)
     elif not found:
         m = _EN_DATE.search(text)
-        if m and (m.group("prep") or m.group("mon") or m.group("m")):
+        if m and (m.group("prep") or m.group("zpre") or m.group("mon") or m.group("m")):
             month = _MONTHS.get((m.group("mon") or "")[:3]) or _number(m.group("m"))
-            got = _dated(_kind(m.group("prep") or "", m.group("post") or ""), int(m.group("year")), month,
+            got = _dated(_kind(m.group("prep") or m.group("zpre") or "", m.group("post") or m.group("zpost") or ""),
+                         int(m.group("year")), month,
                          _number(m.group("mday") or m.group("d")))
             if got:
                 found.update(got)

@@ -36,6 +36,11 @@ from bot.time_words import Scope, take_scope
     ("#24 nova", Scope(issue=24)),
     ("cinder backup", Scope()),
     ("since 2014-13-45", Scope()),  # no such date: not a scope
+    ("2014-10-01以来的heat", Scope(since=date(2014, 10, 1))),  # an ISO date glued to Chinese words
+    ("从2014-10-01起", Scope(since=date(2014, 10, 1))),
+    ("heat 2014-11-01之前", Scope(until=date(2014, 10, 31))),  # before that day, as 2014年以前
+    ("2014.1.1 release notes", Scope()),  # dotted: an OpenStack version (or the digest's own date), a term
+    ("icehouse 2013.2.3", Scope()),
 ])
 def test_time_words_in_both_languages(text, scope):
     assert take_scope(normalize(text).casefold())[0] == scope
