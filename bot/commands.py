@@ -61,11 +61,12 @@ def command(name: str, *, aliases: tuple[str, ...] = (), usage: str = "", help: 
 
 
 # A question about a project needs no command word: `heat`, `heat links last 3`, `nova since 2014-06-01`.
-PROJECT_QUERY_USAGE = "PROJECT [WORDS] [latest | last N | since DATE | in N]"
+PROJECT_QUERY_USAGE = N_("PROJECT [WORDS] [latest | last N | since DATE | in N]")
 PROJECT_QUERY_HELP = N_("a project's items across issues, newest first; with more words, a search inside it")
 PROJECT_QUERY_EXAMPLES = ("heat links", "heat last 3", "nova links since 2014-10-01", "neutron in 25",
-                          "heat autoscaling", "有没有关于热迁移的文章")
+                          "heat autoscaling", "heat 自动伸缩", "有没有关于热迁移的文章")  # `help` in Chinese: the last two
 
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万亿]+)\s*期|(?P<c>\d+)\s*期)$")
 
 
@@ -176,14 +177,22 @@ def help_lines(t: Tr, only: Command | None = None) -> list[str]:
     zh = t.lang == "zh"
     lines = []
     for c in [only] if only else COMMANDS:
-        words = [w for w in c.aliases if bool(re.search(r"[\u4e00-\u9fff]", w)) == zh] or list(c.aliases)
-        others = [w for w in c.aliases if w not in words]
-        aliases = ", ".join(words + others)
-        lines.append(f"{c.usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
+        usage = _(c.usage)  # in Chinese, the Chinese command word and placeholders: 订阅 项目
+        if zh:  # the Chinese words first; the English ones (they work too) as commands, `latest`
+            typed = usage.split()[0]
+            aliases = "、".join([w for w in c.aliases if _HAS_CJK.search(w) and w != typed] +
+                               [f"`{w}`" for w in (c.name, *c.aliases) if not _HAS_CJK.search(w)])
+        else:
+            aliases = ", ".join([w for w in c.aliases if not _HAS_CJK.search(w)] +
+                                [w for w in c.aliases if _HAS_CJK.search(w)])
+        lines.append(f"{usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
         if c.name == "latest":
-            lines.append(f"{PROJECT_QUERY_USAGE} — {_(PROJECT_QUERY_HELP)}")
+            lines.append(f"{_(PROJECT_QUERY_USAGE)} — {_(PROJECT_QUERY_HELP)}")
     if only:
-        lines.append(_("Examples: {examples}").format(examples=" · ".join(only.examples or (only.name,))))
+        examples = only.examples or (only.name,)
+        if zh:  # the Chinese examples, when there are any
+            examples = [e for e in examples if _HAS_CJK.search(e)] or examples
+        lines.append(_("Examples: {examples}").format(examples=" · ".join(examples)))
         return lines
     examples = [e for c in COMMANDS for e in c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[:3])
     if zh:

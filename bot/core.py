@@ -536,7 +536,7 @@ class Core:
 
     # --- commands ----------------------------------------------------------------------
 
-    @command("latest", aliases=("最新", "newest", "new", "最新一期"), usage="latest [PROJECT]", pages=True,
+    @command("latest", aliases=("最新", "newest", "new", "最新一期"), usage=N_("latest [PROJECT]"), pages=True,
              help=N_("the newest issue, or the PROJECT section of the newest issue that has one"),
              examples=("latest", "最新 heat", "latest heat links"))
     def _latest(self, req: Request) -> Reply:
@@ -554,7 +554,7 @@ class Core:
             return Reply(title=_("The archive has no published issues yet."), kind="issue")
         return self._issue_summary(row, req.t)
 
-    @command("issue", aliases=("期号", "期"), usage="issue N [PROJECT]", pages=True,
+    @command("issue", aliases=("期号", "期"), usage=N_("issue N [PROJECT]"), pages=True,
              help=N_("one issue by number (also `#24`, `第二十四期`)"),
              examples=("issue 24", "第二十四期", "#24", "issue 24 heat"))
     def _issue(self, req: Request) -> Reply:
@@ -574,7 +574,7 @@ class Core:
             return self._issue_section(row, project, req)
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
-    @command("issues", aliases=("期刊", "所有期", "list", "all"), usage="issues", pages=True,
+    @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
              asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "所有期", "哪些期", "哪几期"),
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
@@ -595,7 +595,7 @@ class Core:
         return Reply(title=t.ngettext("{n} issue, newest first", "{n} issues, newest first", total).format(n=total),
                      kind="issues", issues=refs, more=max(0, total - req.offset - len(refs)))
 
-    @command("projects", aliases=("项目", "栏目", "sections"), usage="projects",
+    @command("projects", aliases=("项目", "栏目", "sections"), usage=N_("projects"),
              asked=("projects", "project", "sections", "section", "topics", "项目", "栏目", "板块", "专题"),
              help=N_("the projects the digest covers, with item counts"), examples=("projects", "项目"))
     def _projects(self, req: Request) -> Reply:
@@ -603,7 +603,7 @@ class Core:
         return Reply(title=req.t.ngettext("{n} project", "{n} projects", len(counts)).format(n=len(counts)),
                      kind="projects", sections=counts)
 
-    @command("search", aliases=("搜索", "find", "查找", "搜", "s"), usage="search WORDS", pages=True,
+    @command("search", aliases=("搜索", "find", "查找", "搜", "s"), usage=N_("search WORDS"), pages=True,
              help=N_("items about the words (Chinese or English), best first; \"a phrase\", -word and OR work"),
              examples=("search live migration", "搜索 热迁移", "search monitoring -ceilometer"))
     def _search(self, req: Request) -> Reply:
@@ -619,7 +619,7 @@ class Core:
                          _("Usage: search WORDS — for example `search live migration` or `搜索 热迁移`."))
         return self._search_answer(terms, words, scope, None, req)
 
-    @command("more", aliases=("更多", "next", "下一页", "继续"), usage="more",
+    @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
              asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢"),
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
@@ -633,7 +633,7 @@ class Core:
             return Reply(title=_("Nothing more to show."), kind="text")
         return reply
 
-    @command("subscribe", aliases=("订阅", "sub"), usage="subscribe PROJECT",
+    @command("subscribe", aliases=("订阅", "sub"), usage=N_("subscribe PROJECT"),
              help=N_("get a direct message with PROJECT's items whenever a new issue has some"),
              examples=("subscribe neutron", "订阅 heat"))
     def _subscribe(self, req: Request) -> Reply:
@@ -658,7 +658,7 @@ class Core:
                   "`unsubscribe {project}` stops it."))
         return Reply(title=title.format(project=project), kind="text", text=(text.format(project=project),))
 
-    @command("unsubscribe", aliases=("退订", "取消订阅", "unsub"), usage="unsubscribe PROJECT|all",
+    @command("unsubscribe", aliases=("退订", "取消订阅", "unsub"), usage=N_("unsubscribe PROJECT|all"),
              help=N_("stop those messages"), examples=("unsubscribe neutron", "退订 heat"))
     def _unsubscribe(self, req: Request) -> Reply:
         _ = req.t.gettext
@@ -677,7 +677,7 @@ class Core:
         title = _("Unsubscribed from {project}.") if n else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=project), kind="text")
 
-    @command("subscriptions", aliases=("我的订阅", "subs"), usage="subscriptions",
+    @command("subscriptions", aliases=("我的订阅", "subs"), usage=N_("subscriptions"),
              asked=("subscriptions", "subscription", "subscribed", "subscribe", "我的订阅", "订阅", "订阅了"),
              help=N_("what you are subscribed to"), examples=("subscriptions", "我的订阅"))
     def _subscriptions(self, req: Request) -> Reply:
@@ -687,7 +687,7 @@ class Core:
             return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
         return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
 
-    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help [COMMAND]",
+    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage=N_("help [COMMAND]"),
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
                     "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令",
                     "能做啥", "能干啥", "会干啥", "会做啥", "可以干啥", "会啥", "有什么用", "有啥用", "有什么功能", "有哪些功能",

@@ -192,8 +192,18 @@ def test_help_is_generated_from_the_declarations(bot):
     zh = "\n".join(ask(bot, "帮助").text)
     for c in commands.COMMANDS:
         assert c.usage in text and c.help in text
-        assert c.usage in zh and tr("zh").gettext(c.help) in zh and tr("zh").gettext(c.help) != c.help
+        usage = tr("zh").gettext(c.usage)  # in Chinese: the Chinese command word and placeholders
+        assert usage != c.usage and usage in zh and (c.usage not in zh or c.usage == c.name)
+        assert tr("zh").gettext(c.help) in zh and tr("zh").gettext(c.help) != c.help
         assert all(a in text and a in zh for a in c.aliases)
+        assert f"`{c.name}`" in zh  # the English command word works too: shown as a command
+
+
+def test_chinese_help_has_no_english_but_commands():
+    import re
+    zh = "\n".join(commands.help_lines(tr("zh")))
+    prose = re.sub(r"`[^`]*`|\b(?:OR|N|heat|nova)\b", "", zh)  # commands, syntax, and project names in examples
+    assert not re.findall(r"[A-Za-z]{2,}", prose), prose
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -254,7 +264,8 @@ def test_a_word_of_a_command_without_arguments_starting_a_question_is_a_question
 def test_help_for_one_command(bot):
     r = ask(bot, "help search")
     assert len(r.text) == 2 and r.text[0].startswith("search WORDS") and "search live migration" in r.text[1]
-    assert ask(bot, "帮助 搜索").text[0].startswith("search WORDS") and "搜索" in ask(bot, "帮助 搜索").text[0]
+    zh = ask(bot, "帮助 搜索").text
+    assert zh[0].startswith("搜索 词语") and "`search`" in zh[0] and zh[1] == "例如：搜索 热迁移"
     assert len(ask(bot, "help quux").text) == len(commands.COMMANDS) + 3  # not a command: all of it
 
 
