@@ -389,6 +389,13 @@ class Core:
             reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
             if reply.items:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
+        runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self._dictionary()]
+        if runs:  # "只有一台物理机": a Chinese run of words we cannot split; the items with most of its pairs
+            split = tuple(g for t, group in zip(terms, groups[len(groups) - len(terms):])
+                          for g in ([(t[i:i + 2],) for i in range(len(t) - 1)] if t in runs else [group]))
+            reply = self._ranked(Query(split, exclude, project, ids, any_group=True), shown, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
         if ids is not None:  # nothing in that time: say so, and show the rest of the archive
             reply = self._ranked(q._replace(ids=None), shown, "", req)
             if reply.items:

@@ -328,3 +328,13 @@ def test_several_projects_across_issues_page_newest_first(bot):
     assert len(r.items) == 5 and r.more == 0  # Nova 3 and Neutron 2, across the published issues
     dates = [i.date for i in r.items]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_a_chinese_run_with_no_item_holding_all_of_it_answers_with_most_of_its_pairs(store, tmp_path):
+    write_issue(tmp_path / "site", 30, date(2014, 9, 16), {
+        "Common": ["只用一台笔记本就能跑起完整的云环境。  \n<http://example.org/laptop>",
+                   "社区的笔记汇总。  \n<http://example.org/notes>"]})
+    config = Config()
+    ingest(store, config, tmp_path / "site", when=TODAY)
+    r = Core(store, config).handle("一台笔记本能跑吗", ME)  # 本能 is in no item: the whole run matches nothing
+    assert r.lang == "zh" and r.items[0].text.startswith("只用一台笔记本") and r.notice
