@@ -94,12 +94,28 @@ class Core:
                 self._synonyms[member] = tuple(dict.fromkeys((*self._synonyms.get(member, ()), *group)))
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
+        self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
 
     # --- entry point -----------------------------------------------------------------
 
     def language(self, text: str, ctx: Context) -> str:
+        """The reply's language: the room's or the config's, or with "auto" the line's; a line with
+        no English words of its own (`DVR`, `neutron gbp`, `2014.1.1`: names, terms, numbers) keeps
+        the language of the conversation's last line, so a Chinese asker stays answered in Chinese."""
         lang = self._rooms.get(ctx.where) or self.config.language
-        return detect(text) if lang == "auto" else lang
+        if lang != "auto":
+            return lang
+        lang, key = detect(text), ctx.conversation
+        if lang == "zh":
+            if key not in self._chinese:
+                if len(self._chinese) >= MAX_MIRRORED_PAGES:
+                    self._chinese.clear()
+                self._chinese.add(key)
+        elif key in self._chinese:
+            if _no_english(text):
+                return "zh"
+            self._chinese.discard(key)
+        return lang
 
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
@@ -771,6 +787,20 @@ def _localized(reply: Reply, t: Tr) -> Reply:
             sections=tuple(s._replace(name=name) if s.name == PREFACE else s for s in reply.sections),
             items=tuple(i._replace(section=name) if i.section == PREFACE else i for i in reply.items))
     return reply._replace(lang=t.lang)
+
+
+_ASCII_WORDS = re.compile(r"[a-z]+")
+
+
+def _no_english(text: str) -> bool:
+    """No English words of the line's own: no stop word, command word or time word, only names,
+    terms and numbers."""
+    line = query.normalize(text).casefold()
+    said = _ASCII_WORDS.findall(line)
+    en_stop = query.stopwords()[0]
+    if any(w in en_stop or w in cmd.BY_WORD for w in said):
+        return False
+    return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
 
 
 def _when(row: IssueRow) -> str:

@@ -338,3 +338,14 @@ def test_a_chinese_run_with_no_item_holding_all_of_it_answers_with_most_of_its_p
     ingest(store, config, tmp_path / "site", when=TODAY)
     r = Core(store, config).handle("一台笔记本能跑吗", ME)  # 本能 is in no item: the whole run matches nothing
     assert r.lang == "zh" and r.items[0].text.startswith("只用一台笔记本") and r.notice
+
+
+def test_a_line_of_names_keeps_the_conversation_in_chinese(bot):
+    zh, other = Context("slack", "U1", "C1"), Context("slack", "U2", "C1")
+    assert ask(bot, "有没有讲热迁移的", zh).lang == "zh"
+    for line in ("DVR", "neutron l3", "nova cells 2014-09"):  # no English words of their own
+        assert ask(bot, line, zh).lang == "zh", line
+    assert ask(bot, "DVR", other).lang == "en"  # another asker: the line's own language
+    assert ask(bot, "heat links", zh).lang == "en"  # English words: English, and the conversation with it
+    assert ask(bot, "DVR", zh).lang == "en"
+    assert ask(bot, "dvr 入门", zh).lang == "zh" and ask(bot, "heat since june 2014", zh).lang == "en"
