@@ -134,6 +134,15 @@ class Core:
                           t.gettext("Try `help` for what I understand."))
         return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
 
+    def failure(self, text: str, ctx: Context) -> Reply:
+        """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
+        try:
+            t = tr(self.language(text, ctx))
+        except Exception:  # noqa: BLE001 (the apology must not fail too)
+            t = tr("en")
+        return error(t.gettext("Something went wrong answering that."),
+                     t.gettext("Try `help` for what I understand."))._replace(lang=t.lang)
+
     def _run(self, parsed: cmd.Parsed, ctx: Context, offset: int, t: Tr) -> Reply:
         req = Request(parsed.args, ctx, offset, t, parsed.text)
         if parsed.command is None:

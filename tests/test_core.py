@@ -349,3 +349,9 @@ def test_a_line_of_names_keeps_the_conversation_in_chinese(bot):
     assert ask(bot, "heat links", zh).lang == "en"  # English words: English, and the conversation with it
     assert ask(bot, "DVR", zh).lang == "en"
     assert ask(bot, "dvr 入门", zh).lang == "zh" and ask(bot, "heat since june 2014", zh).lang == "en"
+
+
+def test_the_adapters_apology_is_in_the_askers_language(bot):
+    zh, en = bot.failure("有没有讲热迁移的", ME), bot.failure("heat links", ME)
+    assert zh.lang == "zh" and zh.title == tr("zh").gettext("Something went wrong answering that.") != en.title
+    assert not zh.ok and en.lang == "en"
