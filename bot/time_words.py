@@ -92,7 +92,9 @@ _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_
 _ZH_DATE_RANGE = re.compile(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
 _ISSUE = re.compile(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
-    rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?)))")
+    rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
+    # 十九期 without 第 (not 上一期, 这一期, 最新一期, 有一期, 两期: those are no number)
+    rf"|(?<![上下这本当近前后新第每哪某同那有几{_ZH_NUM}])(?!一期|两期)(?P<f>[{_ZH_NUM[3:]}]+)\s*期(?!间))")
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
@@ -218,7 +220,7 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     return {}, None
 
 
-def _range(text: str) -> tuple[dict, re.Match | None]:
+def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.Match | None]:
     """A range of issues (`issues 24-26`, `第24期到第26期`) or of dates (`from 2014-11-01 to
     2014-12-01`, `june 2014 - august 2014`, `2014年11月到12月`: the second end may leave out the year)."""
     m = _EN_ISSUE_RANGE.search(text)
@@ -247,8 +249,12 @@ def _range(text: str) -> tuple[dict, re.Match | None]:
         (y1, m1, d1), (y2, m2, d2) = ends
         y1 = y1 or y2
         y2 = y2 or y1
-        if y1 is None:  # "11月到12月": no year at all, not this
-            continue
+        if y1 is None:  # "8月到9月": no year at all, the latest such months (as "九月份的heat")
+            if now is None or not m1 or not m2 or m1 > 12 or m2 > 12:
+                continue
+            today = now()
+            y2 = today.year if m2 <= today.month else today.year - 1
+            y1 = y2 if m1 <= m2 else y2 - 1
         first, last = _dated("in", y1, m1, d1), _dated("in", y2, m2, d2)
         if first and last and first["since"] <= last["until"]:
             return {"since": first["since"], "until": last["until"]}, m
@@ -263,7 +269,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     def cut(m: re.Match) -> str:
         return text[:m.start()] + " " + text[m.end():]
 
-    got, m = _range(text)
+    got, m = _range(text, now)
     if got:
         found.update(got)
         text = cut(m)

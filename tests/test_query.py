@@ -112,6 +112,14 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("between june 2014 and august 2014", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
     ("2014年11月到12月的nova", Scope(since=date(2014, 11, 1), until=date(2014, 12, 31))),
     ("2014年9月至2015年1月", Scope(since=date(2014, 9, 1), until=date(2015, 1, 31))),
+    ("8月到9月的neutron", Scope(since=date(2014, 8, 1), until=date(2014, 9, 30))),  # no year: the latest such
+    ("从十一月到二月", Scope(since=date(2013, 11, 1), until=date(2014, 2, 28))),
+    ("十九期", Scope(issue=19)),  # without 第
+    ("看看一百零八期的heat", Scope(issue=108)),
+    ("有一期讲了热迁移", Scope()),  # 一期, 两期, 哪一期: no number
+    ("两期", Scope()),
+    ("哪一期讲了docker", Scope()),
+    ("这一期的heat", Scope(nth=1)),
     # still what they were
     ("since 2014-06-15", Scope(since=date(2014, 6, 15))),
     ("last week's issue", Scope(nth=1)),
