@@ -199,6 +199,22 @@ class Core:
         out.update(self._known_projects())
         return out
 
+    def _named(self, args: tuple[str, ...]) -> tuple[list[str], str | None]:
+        """The projects a subscribe or unsubscribe names (`heat`, `heat nova`, `heat和nova`, `heat了`,
+        a clear typo), and the first word that names none (None: every word did)."""
+        project, used = self.resolve_project(args)
+        if project is not None and used == len(args):  # the common case, and names of several words
+            return [project], None
+        w = query.words(query.normalize(" ".join(args)).casefold(), self._dictionary())
+        names, unknown = [], None
+        for term in self._join_phrases(w.terms, w.phrases):
+            name = self._project_name(term) or self._typo(term)
+            if name:
+                names.append(name)
+            elif unknown is None and term not in cmd.ASKING_WORDS:
+                unknown = term
+        return list(dict.fromkeys(names)), unknown
+
     def _typo(self, word: str) -> str | None:
         """The one project a misspelt word clearly means, or None."""
         if len(word) < 4 or not word.isascii() or not word.isalpha():
@@ -672,17 +688,16 @@ class Core:
         _ = req.t.gettext
         if not req.args:
             return error(_("Subscribe to which project?"), _("Usage: subscribe PROJECT — for example `subscribe heat`."))
-        project, _used = self.resolve_project(req.args)
-        if project is None:
-            project = self._typo(req.args[0])
-            if project is None:
-                return self._unknown_project(req.args[0], req.t)
+        names, unknown = self._named(req.args)
+        if unknown is not None or not names:
+            return self._unknown_project(unknown or req.args[0], req.t)
+        project = _(", ").join(names)
         terminal = req.ctx.platform == "console"
         if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
             return error(_("Subscriptions reach people in Slack or Matrix, where this bot runs."),
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
-        new = self.state.subscribe(req.ctx.platform, req.ctx.user, project, lang=req.t.lang)
+        new = sum([self.state.subscribe(req.ctx.platform, req.ctx.user, name, lang=req.t.lang) for name in names])
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -690,24 +705,24 @@ class Core:
                   "`unsubscribe {project}` stops it."))
         return Reply(title=title.format(project=project), kind="text", text=(text.format(project=project),))
 
-    @command("unsubscribe", aliases=("退订", "取消订阅", "unsub"), usage=N_("unsubscribe PROJECT|all"),
+    @command("unsubscribe", aliases=("退订", "取消订阅", "不再订阅", "不想订阅", "不要订阅", "unsub"), usage=N_("unsubscribe PROJECT|all"),
              help=N_("stop those messages"), examples=("unsubscribe neutron", "退订 heat"))
     def _unsubscribe(self, req: Request) -> Reply:
         _ = req.t.gettext
         args = req.args
-        everything = not args and re.search(r"全部|所有|\ball\b", req.text, re.IGNORECASE)  # "全部退订"
+        names, unknown = self._named(args) if args else ([], None)
+        everything = not names and re.search(r"全部|所有|\ball\b", req.text, re.IGNORECASE)  # "全部退订", "退订所有的"
         if not args and not everything:
             return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
-        if everything or args[0].casefold() in ("all", "全部", "所有"):
+        if everything:
             n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, None)
             return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
                                               n).format(n=n), kind="text")
-        project, _used = self.resolve_project(args)
-        if project is None:
-            return self._unknown_project(args[0], req.t)
-        n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, project)
-        title = _("Unsubscribed from {project}.") if n else _("You were not subscribed to {project}.")
-        return Reply(title=title.format(project=project), kind="text")
+        if unknown is not None or not names:
+            return self._unknown_project(unknown or args[0], req.t)
+        gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
+        title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
+        return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")
 
     @command("subscriptions", aliases=("我的订阅", "subs"), usage=N_("subscriptions"),
              asked=("subscriptions", "subscription", "subscribed", "subscribe", "我的订阅", "订阅", "订阅了"),

@@ -355,3 +355,14 @@ def test_the_adapters_apology_is_in_the_askers_language(bot):
     zh, en = bot.failure("有没有讲热迁移的", ME), bot.failure("heat links", ME)
     assert zh.lang == "zh" and zh.title == tr("zh").gettext("Something went wrong answering that.") != en.title
     assert not zh.ok and en.lang == "en"
+
+
+def test_several_projects_in_one_subscribe_and_chinese_ways_to_stop(bot):
+    zh = tr("zh")
+    assert ask(bot, "订阅heat和nova").title == zh.gettext("You are subscribed to {project}.").format(project="Heat、Nova")
+    assert bot.state.subscriptions_of("console", "ann") == ["Heat", "Nova"]
+    assert ask(bot, "subscribe heat, neutron").title == "You are subscribed to Heat, Neutron."  # one of them new
+    assert not ask(bot, "订阅 heat xyz").ok  # a word that names no project: nothing is subscribed
+    assert ask(bot, "不想订阅heat了").title == zh.gettext("Unsubscribed from {project}.").format(project="Heat")
+    assert ask(bot, "退订 nova neutron").title == zh.gettext("Unsubscribed from {project}.").format(project="Nova、Neutron")
+    assert ask(bot, "subscriptions").title == "You have no subscriptions."
