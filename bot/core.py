@@ -182,6 +182,8 @@ class Core:
 
     def _project_name(self, phrase: str) -> str | None:
         name = self.names.resolve(phrase)
+        if name is None and phrase.casefold() in _PREFACE_NAMES:  # 前言: the preface, as replies name it
+            phrase = PREFACE
         return name if name is not None else self._known_projects().get(phrase.casefold())
 
     def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
@@ -807,6 +809,8 @@ def _localized(reply: Reply, t: Tr) -> Reply:
     (the archive's own section names stay as written)."""
     if any(s.name == PREFACE for s in reply.sections) or any(i.section == PREFACE for i in reply.items):
         name = t.gettext(PREFACE)
+        if reply.items and all(i.section == PREFACE for i in reply.items):  # "第十九期的前言": its title too
+            reply = reply._replace(title=reply.title.replace(PREFACE, name))
         reply = reply._replace(
             sections=tuple(s._replace(name=name) if s.name == PREFACE else s for s in reply.sections),
             items=tuple(i._replace(section=name) if i.section == PREFACE else i for i in reply.items))
@@ -825,6 +829,9 @@ def _no_english(text: str) -> bool:
     if any(w in en_stop or w in cmd.BY_WORD for w in said):
         return False
     return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
+
+
+_PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
 
 
 def _when(row: IssueRow) -> str:

@@ -366,3 +366,15 @@ def test_several_projects_in_one_subscribe_and_chinese_ways_to_stop(bot):
     assert ask(bot, "不想订阅heat了").title == zh.gettext("Unsubscribed from {project}.").format(project="Heat")
     assert ask(bot, "退订 nova neutron").title == zh.gettext("Unsubscribed from {project}.").format(project="Nova、Neutron")
     assert ask(bot, "subscriptions").title == "You have no subscriptions."
+
+
+def test_the_preface_by_its_chinese_name(store, tmp_path):
+    from tests.posts import issue_text
+    path = tmp_path / "site" / "_posts" / "2014-09-16-openstack-activity-30.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(issue_text(30, date(2014, 9, 16), {"Nova": ["Nova 条目。"]}, preface="本期的开场白。"), encoding="utf-8")
+    config = Config()
+    ingest(store, config, tmp_path / "site", when=TODAY)
+    r = Core(store, config).handle("第三十期的前言", ME)
+    assert [i.text for i in r.items] == ["本期的开场白。"] and r.items[0].section == "前言"
+    assert "前言" in r.title and "Introduction" not in r.title

@@ -58,6 +58,11 @@ def test_time_words_in_both_languages(text, scope):
     ("Ceilometer的瓶颈是什么", ["ceilometer", "瓶颈"]),
     ("nova的性能", ["nova", "性能"]),  # 能 is no stop word inside 性能
     ("live-migration", ["live-migration"]),
+    ("Neutron最近在干嘛", ["neutron"]),  # colloquial frames
+    ("heat咋样了", ["heat"]),
+    ("求推荐devstack教程", ["devstack", "教程"]),
+    ("L版", ["l版"]),  # a release by its letter
+    ("k版本的代号", ["k版", "代号"]),
 ])
 def test_question_frames_and_stop_words_go(text, terms):
     line = take_scope(normalize(text).casefold())[1]
