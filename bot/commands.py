@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.i18n import N_, Tr
@@ -102,18 +103,24 @@ def _unframed(text: str) -> str | None:
     """A Chinese line without the asking frame before its command word (`我想订阅neutron`,
     `帮我搜索热迁移`, `请退订heat`): the stop phrases of bot/data/stopwords.toml (and 请) at its
     start dropped, when a Chinese command word follows them; else None."""
-    from bot.query import stopwords
-    phrases = stopwords()[1]  # longest first
     rest = text
     for _ in range(4):
-        first = rest.split()[0]
-        if rest != text and (_cjk_prefix().match(rest) or (first in BY_WORD and re.match(r"[\u4e00-\u9fff]", first))):
-            return rest
-        head = "请" if rest.startswith("请") else next((p for p in phrases if rest.startswith(p)), None)
-        if head is None or len(head) == len(rest):
+        m = _frame().match(rest)
+        if not m or m.end() == len(rest):
             return None
-        rest = rest[len(head):].lstrip()
+        rest = rest[m.end():]
+        first = rest.split()[0]
+        if _cjk_prefix().match(rest) or (first in BY_WORD and _HAS_CJK.match(first)):
+            return rest
     return None
+
+
+@lru_cache(maxsize=1)
+def _frame() -> re.Pattern:
+    """One of the Chinese stop phrases (longest first), or 请, at the start of a line."""
+    from bot.query import stopwords
+    phrases = sorted({*stopwords()[1], "请"}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, phrases)) + r")\s*")
 
 
 def parse(text: str) -> Parsed:
