@@ -378,3 +378,19 @@ def test_the_preface_by_its_chinese_name(store, tmp_path):
     r = Core(store, config).handle("第三十期的前言", ME)
     assert [i.text for i in r.items] == ["本期的开场白。"] and r.items[0].section == "前言"
     assert "前言" in r.title and "Introduction" not in r.title
+
+
+@pytest.mark.parametrize("question, found", [
+    ("红帽", "Red Hat"), ("思科", "Cisco"), ("甲骨文", "Oracle"), ("裸机", "Ironic"), ("共享文件系统", "Manila"),
+    ("域名服务", "Designate"), ("日志", "rsyslog"), ("容器", "Docker"), ("软件定义存储", "SDS"),
+    ("Ericsson", "爱立信"), ("L版", "Liberty"),
+])
+def test_the_glossary_names_in_chinese_what_items_write_in_english(store, tmp_path, question, found):
+    write_issue(tmp_path / "site", 30, date(2014, 9, 16), {"Common": [
+        "Red Hat 与 Cisco 合作。", "Oracle Linux 集成。", "Ironic 作为 nova driver 测试。", "Manila 孵化。",
+        "Designate 申请孵化。", "rsyslog 的用法。", "Docker 1.0 发布。", "SDS 与存储的关系。", "爱立信投资。",
+        "Liberty 的发布日程。", "其他条目。"]})
+    config = Config()
+    ingest(store, config, tmp_path / "site", when=TODAY)
+    r = Core(store, config).handle(question, ME)
+    assert r.items and found in r.items[0].text, (question, r.title)
