@@ -670,7 +670,8 @@ class Core:
         return self._search_answer(terms, words, scope, None, req)
 
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
-             asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢"),
+             asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢", "第二页",
+                    "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它"),
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext

@@ -243,6 +243,13 @@ def test_more_chinese_ways_to_ask_for_a_command(bot, text, kind):
     assert ask(bot, text).kind == kind
 
 
+@pytest.mark.parametrize("text", ["第二页", "再来点", "还有别的吗？", "然后呢"])
+def test_chinese_ways_to_ask_for_the_next_page(bot, text):
+    first = ask(bot, "cinder的文章")
+    nxt = ask(bot, text)
+    assert nxt.lang == "zh" and nxt.items and nxt.items != first.items and nxt.title == first.title
+
+
 @pytest.mark.parametrize("text", ["你好", "谢谢！", "您好，在吗"])
 def test_a_chinese_greeting_alone_says_what_to_ask_in_chinese(bot, text):
     r = ask(bot, text)
