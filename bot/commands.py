@@ -86,7 +86,16 @@ def _cjk_prefix() -> re.Pattern:
     if _prefix[0] is None:
         words = sorted((re.escape(w) for w in BY_WORD if re.match(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)
         _prefix[0] = re.compile("^(" + ("|".join(words) or "(?!)") + r")(?=\S)")
+        _anywhere[0] = re.compile("|".join(words) or "(?!)")
     return _prefix[0]
+
+
+_anywhere: list[re.Pattern | None] = [None]  # a Chinese command word anywhere in a line
+
+
+def _has_cjk_command(text: str) -> bool:
+    _cjk_prefix()
+    return _anywhere[0].search(text) is not None
 
 
 def tokenize(text: str) -> list[str]:
@@ -103,6 +112,8 @@ def _unframed(text: str) -> str | None:
     """A Chinese line without the asking frame before its command word (`我想订阅neutron`,
     `帮我搜索热迁移`, `请退订heat`): the stop phrases of bot/data/stopwords.toml (and 请) at its
     start dropped, when a Chinese command word follows them; else None."""
+    if not _has_cjk_command(text):  # most questions: no command word to find behind a frame
+        return None
     rest = text
     for _ in range(4):
         m = _frame().match(rest)
