@@ -46,7 +46,7 @@ _EN_DATE = re.compile(
     r"(?P<year>(?:19|20)\d{2})(?:[-/](?P<m>\d{1,2})(?:[-/](?P<d>\d{1,2}))?)?(?![0-9A-Za-z.]|\.\d)"
     r"(?:\s+(?P<post>onwards|onward|on|and later)\b|\s*(?P<zpost>以来|之后|以后|起|开始|至今|以前|之前))?")
 _ZH_DATE = re.compile(
-    rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?\s*"
+    rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?(?:初|中旬|上旬|下旬|底|末)?\s*"
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
 _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
 _BEFORE = ("以前", "之前", "前")
@@ -54,7 +54,14 @@ _BEFORE = ("以前", "之前", "前")
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)")
 _ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
-                       rf"\s*月份?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
+                       rf"\s*月份?(?P<part>初|中旬|上旬|下旬|底|末)?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
+# A year said relative to now or short (今年九月, 去年十二月, 14年9月, 今年上半年): the year itself first.
+_ZH_YEAR_WORD = re.compile(r"(?:(?P<rel>今年|去年|前年)|(?<![0-9])(?P<short>\d{2})\s*年)"
+                           r"(?=\s*(?:[0-9一二三四五六七八九十]{1,3}\s*月|[上下]半年|第?[一二三四1-4]\s*季度))")
+_YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
+# Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
+_ZH_PART = re.compile(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
+                      r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
 _UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
          "month": "m", "months": "m", "月": "m", "个月": "m", "year": "y", "years": "y", "年": "y"}
 _NUM_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of"
@@ -98,11 +105,12 @@ _ISSUE = re.compile(
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
-    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+)\s*期)")
+    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期)")
 _NTH = [  # (pattern, nth)
     (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\bissue before (?:the )?last\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
+                r"上周|上星期|上个星期|上礼拜|上个礼拜|"
                 r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
                 r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
 ]
@@ -191,7 +199,7 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
         month, kind = _MONTHS[m.group("mon")[:3]], _kind(m.group("prep"), "")
     else:
         m = _ZH_MONTH.search(text)
-        if not m or not (m.group("pre") or m.group("post")):
+        if not m or not (m.group("pre") or m.group("post") or m.group("part")):
             return {}, None
         month, kind = _number(m.group("m")), _kind(m.group("pre") or "", m.group("post") or "")
         if not month or month > 12:
@@ -269,9 +277,24 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     def cut(m: re.Match) -> str:
         return text[:m.start()] + " " + text[m.end():]
 
+    if "年" in text:
+        text = _ZH_YEAR_WORD.sub(lambda y: f"{now().year - _YEARS_BACK[y.group('rel')]}年" if y.group("rel")
+                                 else f"20{y.group('short')}年", text)
     got, m = _range(text, now)
     if got:
         found.update(got)
+        text = cut(m)
+    m = None if found or not ("半年" in text or "季度" in text) else _ZH_PART.search(text)
+    if m:
+        q = "一二三四".find(m.group("q")) + 1 if m.group("q") and not m.group("q").isdigit() else int(m.group("q") or 0)
+        first, last = (3 * q - 2, 3 * q) if q else ((1, 6) if m.group("half") == "上" else (7, 12))
+        year = int(m.group("year")) if m.group("year") else now().year
+        if not m.group("year") and first > now().month:  # "下半年" in March: last year's
+            year -= 1
+        kind = _kind(m.group("pre") or "", m.group("post") or "")
+        start, end = date(year, first, 1), _month_end(year, last, None)
+        found.update({"since": start} if kind == "since" else {"until": start - timedelta(days=1)} if kind == "until"
+                     else {"since": start, "until": end})
         text = cut(m)
     m = None if found else _ZH_DATE.search(text)
     if m:

@@ -126,6 +126,17 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("两期", Scope()),
     ("哪一期讲了docker", Scope()),
     ("这一期的heat", Scope(nth=1)),
+    ("今年上半年的nova", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),  # halves and quarters
+    ("下半年的heat", Scope(since=date(2014, 7, 1), until=date(2014, 12, 31))),
+    ("2014年第三季度", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),
+    ("三季度以来", Scope(since=date(2014, 7, 1))),
+    ("今年九月的neutron", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),  # a year said relative to now
+    ("去年十二月的heat", Scope(since=date(2013, 12, 1), until=date(2013, 12, 31))),
+    ("14年9月", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),  # a short year
+    ("9月初的heat", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),  # part of a month: the month
+    ("2014年9月底", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),
+    ("上周的heat", Scope(nth=1)),
+    ("前几期", Scope(last=3)),
     # still what they were
     ("since 2014-06-15", Scope(since=date(2014, 6, 15))),
     ("last week's issue", Scope(nth=1)),
