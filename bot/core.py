@@ -213,7 +213,7 @@ class Core:
             name = self._project_name(term) or self._typo(term)
             if name:
                 names.append(name)
-            elif unknown is None and term not in cmd.ASKING_WORDS:
+            elif unknown is None and term not in cmd.ASKING_WORDS and not (len(term) == 1 and query._HAS_CJK.match(term)):
                 unknown = term
         return list(dict.fromkeys(names)), unknown
 
@@ -689,11 +689,11 @@ class Core:
              examples=("subscribe neutron", "订阅 heat"))
     def _subscribe(self, req: Request) -> Reply:
         _ = req.t.gettext
-        if not req.args:
+        names, unknown = self._named(req.args) if req.args else ([], None)
+        if not names and unknown is None:  # nothing, or no word of substance: "订阅怎么用"
             return error(_("Subscribe to which project?"), _("Usage: subscribe PROJECT — for example `subscribe heat`."))
-        names, unknown = self._named(req.args)
-        if unknown is not None or not names:
-            return self._unknown_project(unknown or req.args[0], req.t)
+        if unknown is not None:
+            return self._unknown_project(unknown, req.t)
         project = _(", ").join(names)
         terminal = req.ctx.platform == "console"
         if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
@@ -721,8 +721,10 @@ class Core:
             n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, None)
             return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
                                               n).format(n=n), kind="text")
-        if unknown is not None or not names:
-            return self._unknown_project(unknown or args[0], req.t)
+        if not names and unknown is None:  # "退订怎么用"
+            return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
+        if unknown is not None:
+            return self._unknown_project(unknown, req.t)
         gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
         title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")

@@ -401,3 +401,10 @@ def test_the_glossary_names_in_chinese_what_items_write_in_english(store, tmp_pa
     ingest(store, config, tmp_path / "site", when=TODAY)
     r = Core(store, config).handle(question, ME)
     assert r.items and found in r.items[0].text, (question, r.title)
+
+
+@pytest.mark.parametrize("text, title", [("怎么订阅", "Subscribe to which project?"), ("订阅怎么用", "Subscribe to which project?"),
+                                         ("退订怎么用", "Unsubscribe from which project?")])
+def test_asking_how_to_subscribe_gets_the_usage(bot, text, title):
+    r = ask(bot, text)
+    assert r.title == tr("zh").gettext(title) and r.lang == "zh"
