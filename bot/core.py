@@ -320,7 +320,7 @@ class Core:
         scope, rest = take_scope(rest)
         if scope:
             return False
-        w = query.words(rest, self._dictionary())
+        w = query.words(cmd.ASKING_CJK.sub(" ", rest), self._dictionary())  # "有几个项目": 几个 inside a run
         return not w.exclude and all(t in cmd.ASKING_WORDS or (len(t) == 1 and query._HAS_CJK.match(t))
                                      for t in w.terms)
 
@@ -625,7 +625,7 @@ class Core:
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
-             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "所有期", "哪些期", "哪几期"),
+             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "几期", "所有期", "哪些期", "哪几期"),
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
@@ -747,6 +747,10 @@ class Core:
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:
         only = cmd.BY_WORD.get(req.args[0].casefold()) if req.args else None
+        if req.args and only is None:  # "怎么用heat做自动扩容": a question about a project or a topic, not `help`
+            w = query.words(query.normalize(" ".join(req.args)).casefold(), self._dictionary())
+            if any(self._project_name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):
+                return self._question(req.text, req)
         return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
     # --- announcements -----------------------------------------------------------------
