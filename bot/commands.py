@@ -168,7 +168,7 @@ def parse(text: str) -> Parsed:
 # Words that only frame a question for a command ("list all projects", "一共有多少期"): with
 # the stop words, what may stand beside an `asked` phrase.
 ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered", "列出", "列举", "所有", "全部",
-                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在", "共有", "出了",
+                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在", "共有", "出了", "几",
                           "列表", "清单", "目录", "一览"})
 # the Chinese ones, found inside a run of characters the segmenter keeps whole ("有几个", "总共出了")
 ASKING_CJK = re.compile("|".join(sorted((w for w in ASKING_WORDS if not w.isascii()), key=len, reverse=True)))

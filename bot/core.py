@@ -320,9 +320,10 @@ class Core:
         scope, rest = take_scope(rest)
         if scope:
             return False
-        w = query.words(cmd.ASKING_CJK.sub(" ", rest), self._dictionary())  # "有几个项目": 几个 inside a run
+        w = query.words(rest, self._dictionary())
         return not w.exclude and all(t in cmd.ASKING_WORDS or (len(t) == 1 and query._HAS_CJK.match(t))
-                                     for t in w.terms)
+                                     or (query._HAS_CJK.match(t) and len(cmd.ASKING_CJK.sub("", t)) <= 1)
+                                     for t in w.terms)  # "有几个项目": 几个 inside a run kept whole
 
     def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
         """Adjacent words that make a glossary term or a project name become one term."""

@@ -239,7 +239,8 @@ def test_chinese_framed_and_reversed_commands(bot):
 
 @pytest.mark.parametrize("text, kind", [("往期列表", "issues"), ("项目列表", "projects"), ("你能干啥？", "help"),
                                         ("有哪些功能", "help"), ("有几个项目", "projects"), ("总共出了几期", "issues"),
-                                        ("怎么用heat做自动伸缩", "items"), ("怎么用", "help")])
+                                        ("怎么用heat做自动伸缩", "items"), ("怎么用", "help"),
+                                        ("都有哪些栏目？", "projects")])
 def test_more_chinese_ways_to_ask_for_a_command(bot, text, kind):
     assert ask(bot, text).kind == kind
 
