@@ -41,9 +41,9 @@ _MONTH_RE = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]
 # An ISO date may sit in a Chinese line, glued to its words (`2014-10-01以来的heat`, `从2014-10-01起`);
 # a dotted one is no date: it is how OpenStack versions are written (2014.1.1, 2013.2.3), a term.
 _EN_DATE = re.compile(
-    r"(?:\b(?P<prep>since|after|from|before|until|till|in|during|of)\s+|(?P<zpre>自从|自|从)\s*)?(?<![0-9A-Za-z.])"
+    r"(?:\b(?P<prep>since|after|from|before|until|till|in|during|of)\s+|(?P<zpre>自从|自|从)\s*)?(?<![0-9A-Za-z])(?<!\d\.)"
     rf"(?:{_MONTH_RE}\s+(?:(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?"
-    r"(?P<year>(?:19|20)\d{2})(?:[-/](?P<m>\d{1,2})(?:[-/](?P<d>\d{1,2}))?)?(?![0-9A-Za-z.]|\.\d)"
+    r"(?P<year>(?:19|20)\d{2})(?:[-/](?P<m>\d{1,2})(?:[-/](?P<d>\d{1,2}))?)?(?![0-9A-Za-z]|\.\d)"
     r"(?:\s+(?P<post>onwards|onward|on|and later)\b|\s*(?P<zpost>以来|之后|以后|起|开始|至今|以前|之前))?")
 _ZH_DATE = re.compile(
     rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?(?:初|中旬|上旬|下旬|底|末)?\s*"

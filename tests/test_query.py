@@ -41,6 +41,9 @@ from bot.time_words import Scope, take_scope
     ("heat 2014-11-01之前", Scope(until=date(2014, 10, 31))),  # before that day, as 2014年以前
     ("2014.1.1 release notes", Scope()),  # dotted: an OpenStack version (or the digest's own date), a term
     ("icehouse 2013.2.3", Scope()),
+    ("heat since 2014-10-01.", Scope(since=date(2014, 10, 1))),  # a sentence's full stop is no version dot
+    ("heat in 2014.", Scope(since=date(2014, 1, 1), until=date(2014, 12, 31))),
+    ("since june 2014.", Scope(since=date(2014, 6, 1))),
 ])
 def test_time_words_in_both_languages(text, scope):
     assert take_scope(normalize(text).casefold())[0] == scope
