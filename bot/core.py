@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 _JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
+_UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
+# the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
+_SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")
+_ASKED = re.compile(r"吗|么|\?|？|什么|哪些|有没有")
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
 MAX_ISSUE_NUMBER = 10**9
 PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
@@ -277,6 +281,12 @@ class Core:
             # topic inside the first ("nova scheduler" where Scheduler is also a section)
             if others and len(more) == len(terms) and all(more) and not words.exclude and _JOINED.search(rest):
                 return self._projects_items((project, *dict.fromkeys(others)), scope, req)
+            said = _SUBSCRIBING.findall(line) if ("订阅" in line or "退订" in line) and not _ASKED.search(line) else ()
+            if said and not scope and all(m or not _SUBSCRIBING.sub("", t) for t, m in zip(terms, more)):
+                # "取消我的heat订阅", "heat和nova都订阅": the project(s) and the words of (un)subscribing only
+                undo = any(cmd.BY_WORD.get(w, cmd.BY_WORD["订阅"]).name == "unsubscribe" or _UNDO.match(w) for w in said)
+                handler = cmd.BY_WORD["unsubscribe" if undo else "subscribe"].handler
+                return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
         if not (project or scope or words.exclude or words.phrases) and len(terms) <= 3:
             named = cmd.asked_command(line, self._only_asking)
             if named is not None:  # "what projects are there", "我订阅了什么"

@@ -410,3 +410,13 @@ def test_the_glossary_names_in_chinese_what_items_write_in_english(store, tmp_pa
 def test_asking_how_to_subscribe_gets_the_usage(bot, text, title):
     r = ask(bot, text)
     assert r.title == tr("zh").gettext(title) and r.lang == "zh"
+
+
+def test_subscribing_said_around_the_project(bot):
+    zh = tr("zh")
+    assert ask(bot, "heat和nova都订阅").title == zh.gettext("You are subscribed to {project}.").format(project="Heat、Nova")
+    assert ask(bot, "取消我的heat订阅").title == zh.gettext("Unsubscribed from {project}.").format(project="Heat")
+    assert ask(bot, "nova 退订").title == zh.gettext("Unsubscribed from {project}.").format(project="Nova")
+    assert ask(bot, "别订阅heat了").title == zh.gettext("You were not subscribed to {project}.").format(project="Heat")
+    assert ask(bot, "heat订阅了吗").kind == "items"  # a question about it: no subscribing
+    assert bot.state.subscriptions_of("console", "ann") == []
