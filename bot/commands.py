@@ -121,7 +121,9 @@ def _unframed(text: str) -> str | None:
             return None
         rest = rest[m.end():]
         first = rest.split()[0]
-        if _cjk_prefix().match(rest) or (first in BY_WORD and _HAS_CJK.match(first)):
+        glued = _cjk_prefix().match(rest)
+        word = glued.group(1) if glued else first if first in BY_WORD and _HAS_CJK.match(first) else ""
+        if len(word) > 1:  # a one-character word (期, 搜) inside a sentence is no command: 有哪些期
             return rest
     return None
 

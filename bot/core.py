@@ -757,7 +757,7 @@ class Core:
                     "有哪些命令", "支持哪些命令", "使用说明", "使用方法"),
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:
-        only = cmd.BY_WORD.get(req.args[0].casefold()) if req.args else None
+        only = cmd.BY_WORD.get(query.normalize(req.args[0]).casefold().strip(":;,.!?-")) if req.args else None  # 帮助：搜索
         if req.args and only is None:  # "怎么用heat做自动扩容": a question about a project or a topic, not `help`
             w = query.words(query.normalize(" ".join(req.args)).casefold(), self._dictionary())
             if any(self._project_name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):

@@ -240,7 +240,7 @@ def test_chinese_framed_and_reversed_commands(bot):
 @pytest.mark.parametrize("text, kind", [("往期列表", "issues"), ("项目列表", "projects"), ("你能干啥？", "help"),
                                         ("有哪些功能", "help"), ("有几个项目", "projects"), ("总共出了几期", "issues"),
                                         ("怎么用heat做自动伸缩", "items"), ("怎么用", "help"),
-                                        ("都有哪些栏目？", "projects")])
+                                        ("都有哪些栏目？", "projects"), ("有哪些期", "issues")])
 def test_more_chinese_ways_to_ask_for_a_command(bot, text, kind):
     assert ask(bot, text).kind == kind
 
@@ -273,6 +273,7 @@ def test_a_word_of_a_command_without_arguments_starting_a_question_is_a_question
 def test_help_for_one_command(bot):
     r = ask(bot, "help search")
     assert len(r.text) == 2 and r.text[0].startswith("search WORDS") and "search live migration" in r.text[1]
+    assert ask(bot, "帮助：搜索").text == ask(bot, "帮助 搜索").text  # full-width colon after the word
     zh = ask(bot, "帮助 搜索").text
     assert zh[0].startswith("搜索 词语") and "`search`" in zh[0] and zh[1] == "例如：搜索 热迁移"
     assert len(ask(bot, "help quux").text) == len(commands.COMMANDS) + 3  # not a command: all of it

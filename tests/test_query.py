@@ -64,6 +64,7 @@ def test_time_words_in_both_languages(text, scope):
     ("Neutron最近在干嘛", ["neutron"]),  # colloquial frames
     ("heat咋样了", ["heat"]),
     ("查看heat", ["heat"]),
+    ("第15期的common有几条", ["common"]),
     ("求推荐devstack教程", ["devstack", "教程"]),
     ("L版", ["l版"]),  # a release by its letter
     ("k版本的代号", ["k版", "代号"]),
