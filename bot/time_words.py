@@ -101,7 +101,7 @@ _ISSUE = re.compile(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
     rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
     # 十九期 without 第 (not 上一期, 这一期, 最新一期, 有一期, 两期: those are no number)
-    rf"|(?<![上下这本当近前后新第每哪某同那有几{_ZH_NUM}])(?!一期|两期)(?P<f>[{_ZH_NUM[3:]}]+)\s*期(?!间))")
+    rf"|(?<![上下这本当近前后新第每哪某同那有几{_ZH_NUM}])(?!一期|两期)(?P<zn>[{_ZH_NUM[3:]}]+)\s*期(?!间))")
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
