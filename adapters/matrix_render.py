@@ -133,7 +133,10 @@ def blocks(reply: Reply, more_hint: str = "more") -> list[Block]:
     if reply.url:
         out.append(Block(reply.url, f"<p>{link_html(reply.url, reply.url)}</p>", reply.url))
     if reply.more:
-        say = tr(reply.lang).gettext("… {n} more: say “{word}”")
+        t = tr(reply.lang)
+        say = t.gettext("… {n} more: say “{word}”")
+        if more_hint.endswith("more"):  # the command word in the reply's language: `!digest 更多`
+            more_hint = more_hint[:-len("more")] + t.gettext("more")
         p = say.format(n=reply.more, word=more_hint)
         h = "<i>" + esc(say).format(n=reply.more, word=f"<code>{esc(more_hint)}</code>") + "</i>"
         out.append(Block(p, h, p))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.i18n import N_, Tr
-from bot.query import MAX_CHARS
+from bot.query import MAX_CHARS, words as content_words
 
 MAX_INPUT_CHARS = MAX_CHARS
 
@@ -61,12 +62,13 @@ def command(name: str, *, aliases: tuple[str, ...] = (), usage: str = "", help: 
 
 
 # A question about a project needs no command word: `heat`, `heat links last 3`, `nova since 2014-06-01`.
-PROJECT_QUERY_USAGE = "PROJECT [WORDS] [latest | last N | since DATE | in N]"
+PROJECT_QUERY_USAGE = N_("PROJECT [WORDS] [latest | last N | since DATE | in N]")
 PROJECT_QUERY_HELP = N_("a project's items across issues, newest first; with more words, a search inside it")
 PROJECT_QUERY_EXAMPLES = ("heat links", "heat last 3", "nova links since 2014-10-01", "neutron in 25",
-                          "heat autoscaling", "有没有关于热迁移的文章")
+                          "heat autoscaling", "heat 自动伸缩", "有没有关于热迁移的文章")  # `help` in Chinese: the last two
 
-_ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万]+)\s*期|(?P<c>\d+)\s*期)$")
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ISSUE_SHORTHAND = re.compile(r"^(?:#\s*(?P<a>\d+)|第\s*(?P<b>[0-9零〇一二两三四五六七八九十百千万亿]+)\s*期|(?P<c>\d+)\s*期)$")
 
 
 class Parsed(NamedTuple):  # built for every line: the cheapest immutable record
@@ -84,15 +86,54 @@ def _cjk_prefix() -> re.Pattern:
     if _prefix[0] is None:
         words = sorted((re.escape(w) for w in BY_WORD if re.match(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)
         _prefix[0] = re.compile("^(" + ("|".join(words) or "(?!)") + r")(?=\S)")
+        _anywhere[0] = re.compile("|".join(words) or "(?!)")
     return _prefix[0]
 
 
+_anywhere: list[re.Pattern | None] = [None]  # a Chinese command word anywhere in a line
+
+
+def _has_cjk_command(text: str) -> bool:
+    _cjk_prefix()
+    return _anywhere[0].search(text) is not None
+
+
 def tokenize(text: str) -> list[str]:
-    """Split a command line; a Chinese command word may be glued to its argument (`搜索热迁移`)."""
+    """Split a command line; a Chinese command word may be glued to its argument (`搜索热迁移`),
+    with 一下 between them (`订阅一下heat`)."""
     m = _cjk_prefix().match(text)
     if m:
-        text = m.group(1) + " " + text[m.end():]
+        rest = text[m.end():]
+        text = m.group(1) + " " + (rest[2:] if rest.startswith("一下") else rest)
     return text.split()
+
+
+def _unframed(text: str) -> str | None:
+    """A Chinese line without the asking frame before its command word (`我想订阅neutron`,
+    `帮我搜索热迁移`, `请退订heat`): the stop phrases of bot/data/stopwords.toml (and 请) at its
+    start dropped, when a Chinese command word follows them; else None."""
+    if not _has_cjk_command(text):  # most questions: no command word to find behind a frame
+        return None
+    rest = text
+    for _ in range(4):
+        m = _frame().match(rest)
+        if not m or m.end() == len(rest):
+            return None
+        rest = rest[m.end():]
+        first = rest.split()[0]
+        glued = _cjk_prefix().match(rest)
+        word = glued.group(1) if glued else first if first in BY_WORD and _HAS_CJK.match(first) else ""
+        if len(word) > 1:  # a one-character word (期, 搜) inside a sentence is no command: 有哪些期
+            return rest
+    return None
+
+
+@lru_cache(maxsize=1)
+def _frame() -> re.Pattern:
+    """One of the Chinese stop phrases (longest first), or 请, at the start of a line."""
+    from bot.query import stopwords
+    phrases = sorted({*stopwords()[1], "请"}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, phrases)) + r")\s*")
 
 
 def parse(text: str) -> Parsed:
@@ -123,6 +164,12 @@ def parse(text: str) -> Parsed:
     command = BY_WORD.get(tokens[n].casefold().rstrip("?!.")) if n else None
     if command and (n == len(tokens) - 1 or command.takes_args):  # "please subscribe heat", "hey bot, help"
         return Parsed(command, tuple(tokens[n + 1:]), text)
+    unframed = _unframed(text) if "\u4e00" <= text[0] <= "\u9fff" else None
+    if unframed:  # "我想订阅neutron": the command, its arguments, and the line as typed
+        framed = tokenize(unframed)
+        command = BY_WORD.get(framed[0].casefold())
+        if command and (len(framed) == 1 or (command.takes_args and content_words(" ".join(framed[1:]).casefold()).terms)):
+            return Parsed(command, tuple(framed[1:]), text)
     return Parsed(None, tuple(tokens), text)
 
 
@@ -137,11 +184,14 @@ _POLITE = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "yo
 # Words that only frame a question for a command ("list all projects", "一共有多少期"): with
 # the stop words, what may stand beside an `asked` phrase.
 ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered", "列出", "列举", "所有", "全部",
-                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在",
+                          "一共", "总共", "多少", "哪些", "哪几个", "几个", "目前", "现在", "共有", "出了", "几",
+                          "列表", "清单", "目录", "一览",
                           # beside a project, what names it as one: "the common section of the latest issue"
                           "section", "sections", "part", "column", "category", "project",
                           # what a digest does with them: "what projects does the digest track"
                           "track", "tracks", "tracked", "follow", "follows", "followed", "include", "includes"})
+# the Chinese ones, found inside a run of characters the segmenter keeps whole ("有几个", "总共出了")
+ASKING_CJK = re.compile("|".join(sorted((w for w in ASKING_WORDS if not w.isascii()), key=len, reverse=True)))
 _asking: list[tuple[re.Pattern, Command]] = []
 
 
@@ -167,14 +217,22 @@ def help_lines(t: Tr, only: Command | None = None) -> list[str]:
     zh = t.lang == "zh"
     lines = []
     for c in [only] if only else COMMANDS:
-        words = [w for w in c.aliases if bool(re.search(r"[\u4e00-\u9fff]", w)) == zh] or list(c.aliases)
-        others = [w for w in c.aliases if w not in words]
-        aliases = ", ".join(words + others)
-        lines.append(f"{c.usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
+        usage = _(c.usage)  # in Chinese, the Chinese command word and placeholders: 订阅 项目
+        if zh:  # the Chinese words first; the English ones (they work too) as commands, `latest`
+            typed = usage.split()[0]
+            aliases = "、".join([w for w in c.aliases if _HAS_CJK.search(w) and w != typed] +
+                               [f"`{w}`" for w in (c.name, *c.aliases) if not _HAS_CJK.search(w)])
+        else:
+            aliases = ", ".join([w for w in c.aliases if not _HAS_CJK.search(w)] +
+                                [w for w in c.aliases if _HAS_CJK.search(w)])
+        lines.append(f"{usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
         if c.name == "latest":
-            lines.append(f"{PROJECT_QUERY_USAGE} — {_(PROJECT_QUERY_HELP)}")
+            lines.append(f"{_(PROJECT_QUERY_USAGE)} — {_(PROJECT_QUERY_HELP)}")
     if only:
-        lines.append(_("Examples: {examples}").format(examples=" · ".join(only.examples or (only.name,))))
+        examples = only.examples or (only.name,)
+        if zh:  # the Chinese examples, when there are any
+            examples = [e for e in examples if _HAS_CJK.search(e)] or examples
+        lines.append(_("Examples: {examples}").format(examples=" · ".join(examples)))
         return lines
     examples = [e for c in COMMANDS for e in c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[:3])
     if zh:

@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 _JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
+_UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
+# the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
+_SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")
+_ASKED = re.compile(r"吗|么|\?|？|什么|哪些|有没有")
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
 MAX_ISSUE_NUMBER = 10**9
 PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
@@ -42,7 +46,6 @@ PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the fir
 # -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
 TYPO_THRESHOLD = 75
 _SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
-_ALL = frozenset({"all", "everything", "全部", "所有"})  # `unsubscribe all`, `unsubscribe me from everything`
 
 
 def issue_ref(row: IssueRow) -> IssueRef:
@@ -105,12 +108,28 @@ class Core:
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
         self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
+        self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
 
     # --- entry point -----------------------------------------------------------------
 
     def language(self, text: str, ctx: Context) -> str:
+        """The reply's language: the room's or the config's, or with "auto" the line's; a line with
+        no English words of its own (`DVR`, `neutron gbp`, `2014.1.1`: names, terms, numbers) keeps
+        the language of the conversation's last line, so a Chinese asker stays answered in Chinese."""
         lang = self._rooms.get(ctx.where) or self.config.language
-        return detect(text) if lang == "auto" else lang
+        if lang != "auto":
+            return lang
+        lang, key = detect(text), ctx.conversation
+        if lang == "zh":
+            if key not in self._chinese:
+                if len(self._chinese) >= MAX_MIRRORED_PAGES:
+                    self._chinese.clear()
+                self._chinese.add(key)
+        elif key in self._chinese:
+            if _no_english(text):
+                return "zh"
+            self._chinese.discard(key)
+        return lang
 
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
@@ -128,6 +147,15 @@ class Core:
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
         return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
+
+    def failure(self, text: str, ctx: Context) -> Reply:
+        """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
+        try:
+            t = tr(self.language(text, ctx))
+        except Exception:  # noqa: BLE001 (the apology must not fail too)
+            t = tr("en")
+        return error(t.gettext("Something went wrong answering that."),
+                     t.gettext("Try `help` for what I understand."))._replace(lang=t.lang)
 
     def _run(self, parsed: cmd.Parsed, ctx: Context, offset: int, t: Tr) -> Reply:
         req = Request(parsed.args, ctx, offset, t, parsed.text)
@@ -168,6 +196,8 @@ class Core:
 
     def _project_name(self, phrase: str) -> str | None:
         name = self.names.resolve(phrase)
+        if name is None and phrase.casefold() in _PREFACE_NAMES:  # 前言: the preface, as replies name it
+            phrase = PREFACE
         return name if name is not None else self._known_projects().get(phrase.casefold())
 
     def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
@@ -189,24 +219,27 @@ class Core:
                 return known[alternative]
         return None
 
-    def _command_project(self, args: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
-        """The project a command's arguments name, read as typed (`crate of the week`), else
-        without the words that only frame it (`subscribe me to neutron updates`, `unsubscribe
-        from nova`); and the arguments it was read from."""
-        project, _used = self.resolve_project(args)
-        if project is None:
-            en_stop = query.stopwords()[0]
-            kept = tuple(a for a in args if a.casefold().strip("?!.,:;'\"") not in en_stop)
-            if kept and kept != args:
-                project, _used = self.resolve_project(kept)
-                args = kept
-        return project, args
-
     def _candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
         out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
         out.update(self._known_projects())
         return out
+
+    def _named(self, args: tuple[str, ...]) -> tuple[list[str], str | None]:
+        """The projects a subscribe or unsubscribe names (`heat`, `heat nova`, `heat和nova`, `heat了`,
+        a clear typo), and the first word that names none (None: every word did)."""
+        project, used = self.resolve_project(args)
+        if project is not None and used == len(args):  # the common case, and names of several words
+            return [project], None
+        w = query.words(query.normalize(" ".join(args)).casefold(), self._dictionary())
+        names, unknown = [], None
+        for term in self._join_phrases(w.terms, w.phrases):
+            name = self._project_name(term) or self._typo(term)
+            if name:
+                names.append(name)
+            elif unknown is None and term not in cmd.ASKING_WORDS and not (len(term) == 1 and query._HAS_CJK.match(term)):
+                unknown = term
+        return list(dict.fromkeys(names)), unknown
 
     def _typo(self, word: str) -> str | None:
         """The one project a misspelt word clearly means, or None."""
@@ -305,6 +338,12 @@ class Core:
             # topic inside the first ("nova scheduler" where Scheduler is also a section)
             if others and len(more) == len(terms) and all(more) and not words.exclude and _JOINED.search(rest):
                 return self._projects_items((project, *dict.fromkeys(others)), scope, req)
+            said = _SUBSCRIBING.findall(line) if ("订阅" in line or "退订" in line) and not _ASKED.search(line) else ()
+            if said and not scope and all(m or not _SUBSCRIBING.sub("", t) for t, m in zip(terms, more)):
+                # "取消我的heat订阅", "heat和nova都订阅": the project(s) and the words of (un)subscribing only
+                undo = any(cmd.BY_WORD.get(w, cmd.BY_WORD["订阅"]).name == "unsubscribe" or _UNDO.match(w) for w in said)
+                handler = cmd.BY_WORD["unsubscribe" if undo else "subscribe"].handler
+                return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
         if not (project or scope or words.exclude or words.phrases) and len(terms) <= 3:
             named = cmd.asked_command(line, self._only_asking)
             if named is not None:  # "what projects are there", "我订阅了什么"
@@ -359,7 +398,8 @@ class Core:
             return False
         w = query.words(rest, self._dictionary())
         return not w.exclude and all(t in cmd.ASKING_WORDS or (len(t) == 1 and query._HAS_CJK.match(t))
-                                     for t in w.terms)
+                                     or (query._HAS_CJK.match(t) and len(cmd.ASKING_CJK.sub("", t)) <= 1)
+                                     for t in w.terms)  # "有几个项目": 几个 inside a run kept whole
 
     def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
         """Adjacent words that make a glossary term or a project name become one term."""
@@ -485,6 +525,13 @@ class Core:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
         if len(groups) > 1 and not q.any_group:  # no item has every word: those with most of them
             reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
+        runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self._dictionary()]
+        if runs:  # "只有一台物理机": a Chinese run of words we cannot split; the items with most of its pairs
+            split = tuple(g for t, group in zip(terms, groups[len(groups) - len(terms):])
+                          for g in ([(t[i:i + 2],) for i in range(len(t) - 1)] if t in runs else [group]))
+            reply = self._ranked(Query(split, exclude, project, ids, any_group=True), shown, scope_text, req)
             if reply.items:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
         if ids is not None:  # nothing in that time: say so, and show the rest of the archive
@@ -646,7 +693,7 @@ class Core:
 
     # --- commands ----------------------------------------------------------------------
 
-    @command("latest", aliases=("最新", "newest", "new", "最新一期"), usage="latest [PROJECT]", pages=True,
+    @command("latest", aliases=("最新", "newest", "new", "最新一期"), usage=N_("latest [PROJECT]"), pages=True,
              help=N_("the newest issue, or the PROJECT section of the newest issue that has one"),
              examples=("latest", "最新 heat", "latest heat links"))
     def _latest(self, req: Request) -> Reply:
@@ -664,7 +711,7 @@ class Core:
             return Reply(title=_("The archive has no published issues yet."), kind="issue")
         return self._issue_summary(row, req.t)
 
-    @command("issue", aliases=("期号", "期"), usage="issue N [PROJECT]", pages=True,
+    @command("issue", aliases=("期号", "期"), usage=N_("issue N [PROJECT]"), pages=True,
              help=N_("one issue by number (also `#24`, `第二十四期`)"),
              examples=("issue 24", "第二十四期", "#24", "issue 24 heat"))
     def _issue(self, req: Request) -> Reply:
@@ -684,8 +731,8 @@ class Core:
             return self._issue_section(row, project, req)
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
-    @command("issues", aliases=("期刊", "所有期", "list", "all"), usage="issues", pages=True,
-             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "所有期", "哪些期", "哪几期"),
+    @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
+             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "几期", "所有期", "哪些期", "哪几期"),
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
@@ -705,7 +752,7 @@ class Core:
         return Reply(title=t.ngettext("{n} issue, newest first", "{n} issues, newest first", total).format(n=total),
                      kind="issues", issues=refs, more=max(0, total - req.offset - len(refs)))
 
-    @command("projects", aliases=("项目", "栏目", "sections"), usage="projects",
+    @command("projects", aliases=("项目", "栏目", "sections"), usage=N_("projects"),
              asked=("projects", "project", "sections", "section", "topics", "项目", "栏目", "板块", "专题"),
              help=N_("the projects the digest covers, with item counts"), examples=("projects", "项目"))
     def _projects(self, req: Request) -> Reply:
@@ -713,7 +760,7 @@ class Core:
         return Reply(title=req.t.ngettext("{n} project", "{n} projects", len(counts)).format(n=len(counts)),
                      kind="projects", sections=counts)
 
-    @command("search", aliases=("搜索", "find", "查找", "搜", "s"), usage="search WORDS", pages=True,
+    @command("search", aliases=("搜索", "find", "查找", "搜", "s"), usage=N_("search WORDS"), pages=True,
              help=N_("items about the words (Chinese or English), best first; \"a phrase\", -word and OR work"),
              examples=("search live migration", "搜索 热迁移", "search monitoring -ceilometer"))
     def _search(self, req: Request) -> Reply:
@@ -729,8 +776,9 @@ class Core:
                          _("Usage: search WORDS — for example `search live migration` or `搜索 热迁移`."))
         return self._search_answer(terms, words, scope, None, req)
 
-    @command("more", aliases=("更多", "next", "下一页", "继续"), usage="more",
-             asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢"),
+    @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
+             asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢", "第二页",
+                    "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它"),
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
@@ -743,24 +791,23 @@ class Core:
             return Reply(title=_("Nothing more to show."), kind="text")
         return reply
 
-    @command("subscribe", aliases=("订阅", "sub"), usage="subscribe PROJECT",
+    @command("subscribe", aliases=("订阅", "sub"), usage=N_("subscribe PROJECT"),
              help=N_("get a direct message with PROJECT's items whenever a new issue has some"),
              examples=("subscribe neutron", "订阅 heat"))
     def _subscribe(self, req: Request) -> Reply:
         _ = req.t.gettext
-        if not req.args:
+        names, unknown = self._named(req.args) if req.args else ([], None)
+        if not names and unknown is None:  # nothing, or no word of substance: "订阅怎么用"
             return error(_("Subscribe to which project?"), _("Usage: subscribe PROJECT — for example `subscribe heat`."))
-        project, args = self._command_project(req.args)
-        if project is None:
-            project = self._typo(args[0])
-            if project is None:
-                return self._unknown_project(args[0], req.t)
+        if unknown is not None:
+            return self._unknown_project(unknown, req.t)
+        project = _(", ").join(names)
         terminal = req.ctx.platform == "console"
         if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
             return error(_("Subscriptions reach people in Slack or Matrix, where this bot runs."),
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
-        new = self.state.subscribe(req.ctx.platform, req.ctx.user, project, lang=req.t.lang)
+        new = sum([self.state.subscribe(req.ctx.platform, req.ctx.user, name, lang=req.t.lang) for name in names])
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -768,26 +815,28 @@ class Core:
                   "`unsubscribe {project}` stops it."))
         return Reply(title=title.format(project=project), kind="text", text=(text.format(project=project),))
 
-    @command("unsubscribe", aliases=("退订", "取消订阅", "unsub"), usage="unsubscribe PROJECT|all",
+    @command("unsubscribe", aliases=("退订", "取消订阅", "不再订阅", "不想订阅", "不要订阅", "unsub"), usage=N_("unsubscribe PROJECT|all"),
              help=N_("stop those messages"), examples=("unsubscribe neutron", "退订 heat"))
     def _unsubscribe(self, req: Request) -> Reply:
         _ = req.t.gettext
         args = req.args
-        if not args:
+        names, unknown = self._named(args) if args else ([], None)
+        everything = not names and re.search(r"全部|所有|\b(?:all|everything)\b", req.text, re.IGNORECASE)  # "全部退订", "退订所有的"
+        if not args and not everything:
             return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
-        en_stop = query.stopwords()[0]
-        if any(a.casefold() in _ALL for a in args) and all(a.casefold() in _ALL or a.casefold() in en_stop for a in args):
+        if everything:
             n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, None)
             return Reply(title=req.t.ngettext("Unsubscribed from {n} project.", "Unsubscribed from {n} projects.",
                                               n).format(n=n), kind="text")
-        project, args = self._command_project(args)
-        if project is None:
-            return self._unknown_project(args[0], req.t)
-        n = self.state.unsubscribe(req.ctx.platform, req.ctx.user, project)
-        title = _("Unsubscribed from {project}.") if n else _("You were not subscribed to {project}.")
-        return Reply(title=title.format(project=project), kind="text")
+        if not names and unknown is None:  # "退订怎么用"
+            return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
+        if unknown is not None:
+            return self._unknown_project(unknown, req.t)
+        gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
+        title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
+        return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")
 
-    @command("subscriptions", aliases=("我的订阅", "subs"), usage="subscriptions",
+    @command("subscriptions", aliases=("我的订阅", "subs"), usage=N_("subscriptions"),
              asked=("subscriptions", "subscription", "subscribed", "subscribe", "我的订阅", "订阅", "订阅了"),
              help=N_("what you are subscribed to"), examples=("subscriptions", "我的订阅"))
     def _subscriptions(self, req: Request) -> Reply:
@@ -797,18 +846,25 @@ class Core:
             return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
         return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
 
-    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage="help [COMMAND]",
+    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage=N_("help [COMMAND]"),
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
                     "how do i search", "how to search", "how do i ask", "how does this work", "how does it work",
                     "what do you do", "usage",
-                    "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令"),
+                    "能做什么", "会做什么", "能干什么", "可以做什么", "会什么", "怎么用", "如何使用", "用法", "帮助", "命令",
+                    "能做啥", "能干啥", "会干啥", "会做啥", "可以干啥", "会啥", "有什么用", "有啥用", "有什么功能", "有哪些功能",
+                    "有哪些命令", "支持哪些命令", "使用说明", "使用方法"),
              help=N_("this list"), examples=("help", "帮助"))
     def _help(self, req: Request) -> Reply:
-        only = cmd.BY_WORD.get(req.args[0].casefold()) if req.args else None
-        if req.args and only is None and req.text.split()[0].casefold() in _SHORT_HELP:
-            reply = self._question(req.text, req)  # "h release l3 agent": the H release, no `h` for help
-            if reply.ok:
-                return reply
+        only = cmd.BY_WORD.get(query.normalize(req.args[0]).casefold().strip(":;,.!?-")) if req.args else None  # 帮助：搜索
+        if req.args and only is None:
+            if req.text.split()[0].casefold() in _SHORT_HELP:
+                reply = self._question(req.text, req)  # "h release l3 agent": the H release, no `h` for help
+                if reply.ok:
+                    return reply
+            else:  # "怎么用heat做自动扩容": a question about a project or a topic, not `help`
+                w = query.words(query.normalize(" ".join(req.args)).casefold(), self._dictionary())
+                if any(self._project_name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):
+                    return self._question(req.text, req)
         return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
     # --- announcements -----------------------------------------------------------------
@@ -874,10 +930,29 @@ def _localized(reply: Reply, t: Tr) -> Reply:
     (the archive's own section names stay as written)."""
     if any(s.name == PREFACE for s in reply.sections) or any(i.section == PREFACE for i in reply.items):
         name = t.gettext(PREFACE)
+        if reply.items and all(i.section == PREFACE for i in reply.items):  # "第十九期的前言": its title too
+            reply = reply._replace(title=reply.title.replace(PREFACE, name))
         reply = reply._replace(
             sections=tuple(s._replace(name=name) if s.name == PREFACE else s for s in reply.sections),
             items=tuple(i._replace(section=name) if i.section == PREFACE else i for i in reply.items))
     return reply._replace(lang=t.lang)
+
+
+_ASCII_WORDS = re.compile(r"[a-z]+")
+
+
+def _no_english(text: str) -> bool:
+    """No English words of the line's own: no stop word, command word or time word, only names,
+    terms and numbers."""
+    line = query.normalize(text).casefold()
+    said = _ASCII_WORDS.findall(line)
+    en_stop = query.stopwords()[0]
+    if any(w in en_stop or w in cmd.BY_WORD for w in said):
+        return False
+    return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
+
+
+_PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
 
 
 def _when(row: IssueRow) -> str:

@@ -62,7 +62,9 @@ class Words:
     said: str | None = None  # the word that named the project, when one did
 
 
-_TOKEN = re.compile(rf'"(?P<q>[^"]*)"?|(?P<neg>(?<!\S)-)?(?P<w>[0-9a-z][0-9a-z_.+\-]*[0-9a-z+]|[0-9a-z]|[{_CJK}]+)')
+# A release's letter with 版 (`L版`, `k版本`: how Chinese posts name Liberty, Kilo) is one word: `l版`.
+_TOKEN = re.compile(rf'"(?P<q>[^"]*)"?|(?P<neg>(?<!\S)-)?(?P<w>(?<![0-9a-z])[a-z]版(?:本)?|[0-9a-z][0-9a-z_.+\-]*[0-9a-z+]'
+                    rf'|[0-9a-z]|[{_CJK}]+)')
 
 
 # Characters that are words of their own at the edge of a longer run ("瓶颈是", "在生产环境"), but
@@ -139,6 +141,8 @@ def words(text: str, dictionary: frozenset[str] = frozenset(), longest: int = 8)
                     out.terms.append(piece[:MAX_TERM_CHARS])
             continue
         w = w.strip("._+-") or w
+        if w.endswith("版本") and len(w) == 3:  # "k版本" is "k版"
+            w = w[:2]
         if w in en_stop or w.replace("'", "") in en_stop:
             continue
         out.terms.append(w.replace("_", " ")[:MAX_TERM_CHARS])

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from archive.numerals import EN_NUMBER, parse_english_number, parse_number
 
-_ZH_NUM = "0-9零〇一二两三四五六七八九十百千万"
+_ZH_NUM = "0-9零〇一二两三四五六七八九十百千万亿"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +41,16 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH_NAMES = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
                 r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _MONTH_RE = rf"(?P<mon>{_MONTH_NAMES})\.?(?![a-z])"
+# An ISO date may sit in a Chinese line, glued to its words (`2014-10-01以来的heat`, `从2014-10-01起`);
+# a bare dotted one is no date: it is how OpenStack versions are written (2014.1.1, 2013.2.3), a term
+# (see take_scope; `since 2014.6.1` still is one).
 _EN_DATE = re.compile(
-    r"\b(?:(?P<prep>since|after|from|before|until|till|in|during|of)\s+)?"
+    r"(?:\b(?P<prep>since|after|from|before|until|till|in|during|of)\s+|(?P<zpre>自从|自|从)\s*)?(?<![0-9A-Za-z])(?<!\d\.)"
     rf"(?:{_MONTH_RE}\s+(?:(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?"
-    r"(?P<year>(?:19|20)\d{2})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?\b"
-    r"(?:\s+(?P<post>onwards|onward|on|and later))?")
+    r"(?P<year>(?:19|20)\d{2})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?(?![0-9A-Za-z]|\.\d)"
+    r"(?:\s+(?P<post>onwards|onward|on|and later)\b|\s*(?P<zpost>以来|之后|以后|起|开始|至今|以前|之前))?")
 _ZH_DATE = re.compile(
-    rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?\s*"
+    rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?(?:初|中旬|上旬|下旬|底|末)?\s*"
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
 _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
 _BEFORE = ("以前", "之前", "前")
@@ -57,7 +60,14 @@ _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|durin
                        # or named by its issue: "the july issue", "june's edition"
                        rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b")
 _ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
-                       rf"\s*月份?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
+                       rf"\s*月份?(?P<part>初|中旬|上旬|下旬|底|末)?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
+# A year said relative to now or short (今年九月, 去年十二月, 14年9月, 今年上半年): the year itself first.
+_ZH_YEAR_WORD = re.compile(r"(?:(?P<rel>今年|去年|前年)|(?<![0-9])(?P<short>\d{2})\s*年)"
+                           r"(?=\s*(?:[0-9一二三四五六七八九十]{1,3}\s*月|[上下]半年|第?[一二三四1-4]\s*季度))")
+_YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
+# Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
+_ZH_PART = re.compile(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
+                      r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
 _UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
          "month": "m", "months": "m", "月": "m", "个月": "m", "year": "y", "years": "y", "年": "y"}
 _NUM_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of"
@@ -103,16 +113,19 @@ _ISSUE = re.compile(
     rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
     # in words: "issue nineteen", "issue number twenty-four", "the 19th issue", "the nineteenth edition"
     rf"|\bissue\s+(?:number\s+|no\.?\s*)?(?P<f>{EN_NUMBER})\b(?!\s*(?:days?|weeks?|months?|years?|issues)\b)"
-    rf"|\b(?P<g>\d+(?:st|nd|rd|th)|{EN_NUMBER})\s+(?:issue|edition)\b)")
+    rf"|\b(?P<g>\d+(?:st|nd|rd|th)|{EN_NUMBER})\s+(?:issue|edition)\b"
+    # 十九期 without 第 (not 上一期, 这一期, 最新一期, 有一期, 两期: those are no number)
+    rf"|(?<![上下这本当近前后新第每哪某同那有几{_ZH_NUM}])(?!一期|两期)(?P<zn>[{_ZH_NUM[3:]}]+)\s*期(?!间))")
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
-    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+)\s*期)")
+    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
     (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最早的?一期|最老的?一期"), -1),
     (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\bissue before (?:the )?last\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
+                r"上周|上星期|上个星期|上礼拜|上个礼拜|"
                 r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
                 r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
 ]
@@ -204,7 +217,7 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
         month, kind = _MONTHS[(m.group("mon") or m.group("mon2"))[:3]], _kind(m.group("prep") or "", "")
     else:
         m = _ZH_MONTH.search(text)
-        if not m or not (m.group("pre") or m.group("post")):
+        if not m or not (m.group("pre") or m.group("post") or m.group("part")):
             return {}, None
         month, kind = _number(m.group("m")), _kind(m.group("pre") or "", m.group("post") or "")
         if not month or month > 12:
@@ -233,7 +246,7 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     return {}, None
 
 
-def _range(text: str) -> tuple[dict, re.Match | None]:
+def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.Match | None]:
     """A range of issues (`issues 24-26`, `第24期到第26期`) or of dates (`from 2014-11-01 to
     2014-12-01`, `june 2014 - august 2014`, `2014年11月到12月`: the second end may leave out the year)."""
     m = _EN_ISSUE_RANGE.search(text)
@@ -262,8 +275,12 @@ def _range(text: str) -> tuple[dict, re.Match | None]:
         (y1, m1, d1), (y2, m2, d2) = ends
         y1 = y1 or y2
         y2 = y2 or y1
-        if y1 is None:  # "11月到12月": no year at all, not this
-            continue
+        if y1 is None:  # "8月到9月": no year at all, the latest such months (as "九月份的heat")
+            if now is None or not m1 or not m2 or m1 > 12 or m2 > 12:
+                continue
+            today = now()
+            y2 = today.year if m2 <= today.month else today.year - 1
+            y1 = y2 if m1 <= m2 else y2 - 1
         first, last = _dated("in", y1, m1, d1), _dated("in", y2, m2, d2)
         if first and last and first["since"] <= last["until"]:
             return {"since": first["since"], "until": last["until"]}, m
@@ -278,9 +295,24 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     def cut(m: re.Match) -> str:
         return text[:m.start()] + " " + text[m.end():]
 
-    got, m = _range(text)
+    if "年" in text:
+        text = _ZH_YEAR_WORD.sub(lambda y: f"{now().year - _YEARS_BACK[y.group('rel')]}年" if y.group("rel")
+                                 else f"20{y.group('short')}年", text)
+    got, m = _range(text, now)
     if got:
         found.update(got)
+        text = cut(m)
+    m = None if found or not ("半年" in text or "季度" in text) else _ZH_PART.search(text)
+    if m:
+        q = "一二三四".find(m.group("q")) + 1 if m.group("q") and not m.group("q").isdigit() else int(m.group("q") or 0)
+        first, last = (3 * q - 2, 3 * q) if q else ((1, 6) if m.group("half") == "上" else (7, 12))
+        year = int(m.group("year")) if m.group("year") else now().year
+        if not m.group("year") and first > now().month:  # "下半年" in March: last year's
+            year -= 1
+        kind = _kind(m.group("pre") or "", m.group("post") or "")
+        start, end = date(year, first, 1), _month_end(year, last, None)
+        found.update({"since": start} if kind == "since" else {"until": start - timedelta(days=1)} if kind == "until"
+                     else {"since": start, "until": end})
         text = cut(m)
     m = None if found else _ZH_DATE.search(text)
     if m:
@@ -291,11 +323,13 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             text = cut(m)
     elif not found:
         m = _EN_DATE.search(text)
-        if m and not (m.group("prep") or m.group("post")) and m.group("d") and "." in m.group():
+        if m and not (m.group("prep") or m.group("zpre") or m.group("post") or m.group("zpost")) and m.group("d") \
+                and "." in m.group():
             m = None  # a bare 2014.1.2 is a version (and how the posts write a day): a word to search for
-        if m and (m.group("prep") or m.group("mon") or m.group("m")):
+        if m and (m.group("prep") or m.group("zpre") or m.group("mon") or m.group("m")):
             month = _MONTHS.get((m.group("mon") or "")[:3]) or _number(m.group("m"))
-            got = _dated(_kind(m.group("prep") or "", m.group("post") or ""), int(m.group("year")), month,
+            got = _dated(_kind(m.group("prep") or m.group("zpre") or "", m.group("post") or m.group("zpost") or ""),
+                         int(m.group("year")), month,
                          _number(m.group("mday") or m.group("d")))
             if got:
                 found.update(got)

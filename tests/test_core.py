@@ -204,8 +204,18 @@ def test_help_is_generated_from_the_declarations(bot):
     zh = "\n".join(ask(bot, "帮助").text)
     for c in commands.COMMANDS:
         assert c.usage in text and c.help in text
-        assert c.usage in zh and tr("zh").gettext(c.help) in zh and tr("zh").gettext(c.help) != c.help
+        usage = tr("zh").gettext(c.usage)  # in Chinese: the Chinese command word and placeholders
+        assert usage != c.usage and usage in zh and (c.usage not in zh or c.usage == c.name)
+        assert tr("zh").gettext(c.help) in zh and tr("zh").gettext(c.help) != c.help
         assert all(a in text and a in zh for a in c.aliases)
+        assert f"`{c.name}`" in zh  # the English command word works too: shown as a command
+
+
+def test_chinese_help_has_no_english_but_commands():
+    import re
+    zh = "\n".join(commands.help_lines(tr("zh")))
+    prose = re.sub(r"`[^`]*`|\b(?:OR|N|heat|nova)\b", "", zh)  # commands, syntax, and project names in examples
+    assert not re.findall(r"[A-Za-z]{2,}", prose), prose
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -223,6 +233,50 @@ def test_a_question_that_asks_for_a_command_runs_it(bot, text, kind):
         ("你还没有任何订阅。" if "订阅" in text else "You have no subscriptions."))
 
 
+@pytest.mark.parametrize("text, project", [
+    ("我想订阅neutron", "Neutron"), ("帮我订阅一下heat", "Heat"), ("请订阅 heat", "Heat"), ("订阅一下nova", "Nova"),
+])
+def test_a_chinese_frame_before_a_command_word_is_the_command(bot, text, project):
+    assert ask(bot, text).title == tr("zh").gettext("You are subscribed to {project}.").format(project=project)
+
+
+def test_chinese_framed_and_reversed_commands(bot):
+    ask(bot, "订阅 heat")
+    assert ask(bot, "全部退订").title == tr("zh").ngettext("Unsubscribed from {n} project.",
+                                                        "Unsubscribed from {n} projects.", 1).format(n=1)
+    assert ask(bot, "我订阅了哪些").title == "你还没有任何订阅。"  # the words after 订阅 are no project: the question
+    assert ask(bot, "有没有更多").title == tr("zh").gettext("Nothing more to show.")
+    assert [i.issue for i in ask(bot, "帮我搜索热迁移").items] == [i.issue for i in ask(bot, "搜索 热迁移").items]
+    assert ask(bot, "我想看看heat").kind == "items"  # no command word after the frame: a question
+
+
+@pytest.mark.parametrize("text, kind", [("往期列表", "issues"), ("项目列表", "projects"), ("你能干啥？", "help"),
+                                        ("有哪些功能", "help"), ("有几个项目", "projects"), ("总共出了几期", "issues"),
+                                        ("怎么用heat做自动伸缩", "items"), ("怎么用", "help"),
+                                        ("都有哪些栏目？", "projects"), ("有哪些期", "issues")])
+def test_more_chinese_ways_to_ask_for_a_command(bot, text, kind):
+    assert ask(bot, text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["第二页", "再来点", "还有别的吗？", "然后呢"])
+def test_chinese_ways_to_ask_for_the_next_page(bot, text):
+    first = ask(bot, "cinder的文章")
+    nxt = ask(bot, text)
+    assert nxt.lang == "zh" and nxt.items and nxt.items != first.items and nxt.title == first.title
+
+
+@pytest.mark.parametrize("text", ["你好", "谢谢！", "您好，在吗"])
+def test_a_chinese_greeting_alone_says_what_to_ask_in_chinese(bot, text):
+    r = ask(bot, text)
+    assert r.kind == "error" and r.lang == "zh" and not r.items and r.title == tr("zh").gettext(
+        "Ask me about a project or a topic.")
+
+
+def test_an_issue_number_in_chinese_numerals_up_to_yi(bot):
+    r = ask(bot, "第一亿期")
+    assert not r.ok and r.lang == "zh" and "100000000" in r.title
+
+
 @pytest.mark.parametrize("text", ["all heat links", "list heat links", "heat 项目管理"])
 def test_a_word_of_a_command_without_arguments_starting_a_question_is_a_question(bot, text):
     r = ask(bot, text)  # "all" and "list" are words of `issues`, 项目 one of `projects`
@@ -232,7 +286,9 @@ def test_a_word_of_a_command_without_arguments_starting_a_question_is_a_question
 def test_help_for_one_command(bot):
     r = ask(bot, "help search")
     assert len(r.text) == 2 and r.text[0].startswith("search WORDS") and "search live migration" in r.text[1]
-    assert ask(bot, "帮助 搜索").text[0].startswith("search WORDS") and "搜索" in ask(bot, "帮助 搜索").text[0]
+    assert ask(bot, "帮助：搜索").text == ask(bot, "帮助 搜索").text  # full-width colon after the word
+    zh = ask(bot, "帮助 搜索").text
+    assert zh[0].startswith("搜索 词语") and "`search`" in zh[0] and zh[1] == "例如：搜索 热迁移"
     assert len(ask(bot, "help quux").text) == len(commands.COMMANDS) + 3  # not a command: all of it
 
 
@@ -389,3 +445,86 @@ def test_two_words_the_archive_writes_as_one(store, tmp_path):
     bot = Core(store, Config())
     assert ask(bot, "suse cloud install").items[0].text.startswith("如何使用SUSECloud")
     assert ask(bot, "suse cloud").items[0].text.startswith("如何使用SUSECloud")
+
+
+def test_a_chinese_run_with_no_item_holding_all_of_it_answers_with_most_of_its_pairs(store, tmp_path):
+    write_issue(tmp_path / "site", 30, date(2014, 9, 16), {
+        "Common": ["只用一台笔记本就能跑起完整的云环境。  \n<http://example.org/laptop>",
+                   "社区的笔记汇总。  \n<http://example.org/notes>"]})
+    config = Config()
+    ingest(store, config, tmp_path / "site", when=TODAY)
+    r = Core(store, config).handle("一台笔记本能跑吗", ME)  # 本能 is in no item: the whole run matches nothing
+    assert r.lang == "zh" and r.items[0].text.startswith("只用一台笔记本") and r.notice
+
+
+def test_a_line_of_names_keeps_the_conversation_in_chinese(bot):
+    zh, other = Context("slack", "U1", "C1"), Context("slack", "U2", "C1")
+    assert ask(bot, "有没有讲热迁移的", zh).lang == "zh"
+    for line in ("DVR", "neutron l3", "nova cells 2014-09"):  # no English words of their own
+        assert ask(bot, line, zh).lang == "zh", line
+    assert ask(bot, "DVR", other).lang == "en"  # another asker: the line's own language
+    assert ask(bot, "heat links", zh).lang == "en"  # English words: English, and the conversation with it
+    assert ask(bot, "DVR", zh).lang == "en"
+    assert ask(bot, "dvr 入门", zh).lang == "zh" and ask(bot, "heat since june 2014", zh).lang == "en"
+
+
+def test_the_adapters_apology_is_in_the_askers_language(bot):
+    zh, en = bot.failure("有没有讲热迁移的", ME), bot.failure("heat links", ME)
+    assert zh.lang == "zh" and zh.title == tr("zh").gettext("Something went wrong answering that.") != en.title
+    assert not zh.ok and en.lang == "en"
+
+
+def test_several_projects_in_one_subscribe_and_chinese_ways_to_stop(bot):
+    zh = tr("zh")
+    assert ask(bot, "订阅heat和nova").title == zh.gettext("You are subscribed to {project}.").format(project="Heat、Nova")
+    assert bot.state.subscriptions_of("console", "ann") == ["Heat", "Nova"]
+    assert ask(bot, "subscribe heat, neutron").title == "You are subscribed to Heat, Neutron."  # one of them new
+    assert not ask(bot, "订阅 heat xyz").ok  # a word that names no project: nothing is subscribed
+    assert ask(bot, "不想订阅heat了").title == zh.gettext("Unsubscribed from {project}.").format(project="Heat")
+    assert ask(bot, "退订 nova neutron").title == zh.gettext("Unsubscribed from {project}.").format(project="Nova、Neutron")
+    assert ask(bot, "subscriptions").title == "You have no subscriptions."
+
+
+def test_the_preface_by_its_chinese_name(store, tmp_path):
+    from tests.posts import issue_text
+    path = tmp_path / "site" / "_posts" / "2014-09-16-openstack-activity-30.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(issue_text(30, date(2014, 9, 16), {"Nova": ["Nova 条目。"]}, preface="本期的开场白。"), encoding="utf-8")
+    config = Config()
+    ingest(store, config, tmp_path / "site", when=TODAY)
+    r = Core(store, config).handle("第三十期的前言", ME)
+    assert [i.text for i in r.items] == ["本期的开场白。"] and r.items[0].section == "前言"
+    assert "前言" in r.title and "Introduction" not in r.title
+
+
+@pytest.mark.parametrize("question, found", [
+    ("红帽", "Red Hat"), ("思科", "Cisco"), ("甲骨文", "Oracle"), ("裸机", "Ironic"), ("共享文件系统", "Manila"),
+    ("域名服务", "Designate"), ("日志", "rsyslog"), ("容器", "Docker"), ("软件定义存储", "SDS"),
+    ("Ericsson", "爱立信"), ("L版", "Liberty"),
+])
+def test_the_glossary_names_in_chinese_what_items_write_in_english(store, tmp_path, question, found):
+    write_issue(tmp_path / "site", 30, date(2014, 9, 16), {"Common": [
+        "Red Hat 与 Cisco 合作。", "Oracle Linux 集成。", "Ironic 作为 nova driver 测试。", "Manila 孵化。",
+        "Designate 申请孵化。", "rsyslog 的用法。", "Docker 1.0 发布。", "SDS 与存储的关系。", "爱立信投资。",
+        "Liberty 的发布日程。", "其他条目。"]})
+    config = Config()
+    ingest(store, config, tmp_path / "site", when=TODAY)
+    r = Core(store, config).handle(question, ME)
+    assert r.items and found in r.items[0].text, (question, r.title)
+
+
+@pytest.mark.parametrize("text, title", [("怎么订阅", "Subscribe to which project?"), ("订阅怎么用", "Subscribe to which project?"),
+                                         ("退订怎么用", "Unsubscribe from which project?")])
+def test_asking_how_to_subscribe_gets_the_usage(bot, text, title):
+    r = ask(bot, text)
+    assert r.title == tr("zh").gettext(title) and r.lang == "zh"
+
+
+def test_subscribing_said_around_the_project(bot):
+    zh = tr("zh")
+    assert ask(bot, "heat和nova都订阅").title == zh.gettext("You are subscribed to {project}.").format(project="Heat、Nova")
+    assert ask(bot, "取消我的heat订阅").title == zh.gettext("Unsubscribed from {project}.").format(project="Heat")
+    assert ask(bot, "nova 退订").title == zh.gettext("Unsubscribed from {project}.").format(project="Nova")
+    assert ask(bot, "别订阅heat了").title == zh.gettext("You were not subscribed to {project}.").format(project="Heat")
+    assert ask(bot, "heat订阅了吗").kind == "items"  # a question about it: no subscribing
+    assert bot.state.subscriptions_of("console", "ann") == []

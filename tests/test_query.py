@@ -44,6 +44,14 @@ from bot.time_words import Scope, take_scope
     ("since 2014-13-45", Scope()),  # no such date: not a scope
     ("icehouse 2014.1.1", Scope()),  # a bare dotted day is a version (or a date as posts write it): searched
     ("since 2014.6.1", Scope(since=date(2014, 6, 1))),
+    ("2014-10-01以来的heat", Scope(since=date(2014, 10, 1))),  # an ISO date glued to Chinese words
+    ("从2014-10-01起", Scope(since=date(2014, 10, 1))),
+    ("heat 2014-11-01之前", Scope(until=date(2014, 10, 31))),  # before that day, as 2014年以前
+    ("2014.1.1 release notes", Scope()),  # dotted: an OpenStack version (or the digest's own date), a term
+    ("icehouse 2013.2.3", Scope()),
+    ("heat since 2014-10-01.", Scope(since=date(2014, 10, 1))),  # a sentence's full stop is no version dot
+    ("heat in 2014.", Scope(since=date(2014, 1, 1), until=date(2014, 12, 31))),
+    ("since june 2014.", Scope(since=date(2014, 6, 1))),
 ])
 def test_time_words_in_both_languages(text, scope):
     assert take_scope(normalize(text).casefold())[0] == scope
@@ -61,6 +69,13 @@ def test_time_words_in_both_languages(text, scope):
     ("Ceilometer的瓶颈是什么", ["ceilometer", "瓶颈"]),
     ("nova的性能", ["nova", "性能"]),  # 能 is no stop word inside 性能
     ("live-migration", ["live-migration"]),
+    ("Neutron最近在干嘛", ["neutron"]),  # colloquial frames
+    ("heat咋样了", ["heat"]),
+    ("查看heat", ["heat"]),
+    ("第15期的common有几条", ["common"]),
+    ("求推荐devstack教程", ["devstack", "教程"]),
+    ("L版", ["l版"]),  # a release by its letter
+    ("k版本的代号", ["k版", "代号"]),
 ])
 def test_question_frames_and_stop_words_go(text, terms):
     line = take_scope(normalize(text).casefold())[1]
@@ -123,6 +138,25 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("between june 2014 and august 2014", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
     ("2014年11月到12月的nova", Scope(since=date(2014, 11, 1), until=date(2014, 12, 31))),
     ("2014年9月至2015年1月", Scope(since=date(2014, 9, 1), until=date(2015, 1, 31))),
+    ("8月到9月的neutron", Scope(since=date(2014, 8, 1), until=date(2014, 9, 30))),  # no year: the latest such
+    ("从十一月到二月", Scope(since=date(2013, 11, 1), until=date(2014, 2, 28))),
+    ("十九期", Scope(issue=19)),  # without 第
+    ("看看一百零八期的heat", Scope(issue=108)),
+    ("有一期讲了热迁移", Scope()),  # 一期, 两期, 哪一期: no number
+    ("两期", Scope()),
+    ("哪一期讲了docker", Scope()),
+    ("这一期的heat", Scope(nth=1)),
+    ("今年上半年的nova", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),  # halves and quarters
+    ("下半年的heat", Scope(since=date(2014, 7, 1), until=date(2014, 12, 31))),
+    ("2014年第三季度", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),
+    ("三季度以来", Scope(since=date(2014, 7, 1))),
+    ("今年九月的neutron", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),  # a year said relative to now
+    ("去年十二月的heat", Scope(since=date(2013, 12, 1), until=date(2013, 12, 31))),
+    ("14年9月", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),  # a short year
+    ("9月初的heat", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),  # part of a month: the month
+    ("2014年9月底", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),
+    ("上周的heat", Scope(nth=1)),
+    ("前几期", Scope(last=3)),
     # still what they were
     ("since 2014-06-15", Scope(since=date(2014, 6, 15))),
     ("last week's issue", Scope(nth=1)),

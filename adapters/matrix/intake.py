@@ -114,8 +114,7 @@ class CommandIntake:
             return self.core.handle(cmd.text, ctx)
         except Exception:
             log.exception("Matrix: the core failed on %r", cmd.text)
-            return Reply(title="Sorry, something went wrong answering that.", kind="error",
-                         ok=False)
+            return self.core.failure(cmd.text, ctx)
 
     @staticmethod
     def _reply_wrap(cmd: Command) -> Callable[[Rendered], dict]:

@@ -50,6 +50,8 @@ _OTHER = re.compile(r"<[#!][^|>]*(?:\|([^>]*))?>")
 class CoreLike(Protocol):
     def handle(self, text: str, ctx: Context) -> Reply: ...
 
+    def failure(self, text: str, ctx: Context) -> Reply: ...  # the apology when handle raised
+
 
 def make_client(cfg: SlackConfig) -> AsyncWebClient:
     """The Web API client: the bot token from the env var cfg names, the configured base URL,
@@ -117,8 +119,7 @@ class Answers:
             reply = self.core.handle(text, ctx)
         except Exception:
             log.exception("core failed on a Slack request")
-            reply = Reply(title="Something went wrong", kind="error", ok=False,
-                          text=("The error was logged; please try again later.",))
+            reply = self.core.failure(text, ctx)
         return render(reply)
 
     async def respond(self, response_url: str | None, messages: list[SlackMessage], *,

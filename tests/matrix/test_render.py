@@ -130,3 +130,10 @@ def test_edit_content_replaces_and_does_not_ping():
     assert c["body"].startswith("* ")
     assert c["m.mentions"] == {} and c["m.new_content"]["m.mentions"] == {}
     assert "@room" not in c["body"]
+
+
+def test_the_more_hint_names_the_command_in_the_replys_language():
+    reply = Reply(title="Heat", kind="items", items=(Item(19, "Heat", "x", ()),), more=3)
+    assert "“!digest more”" in render(reply, "!digest more").body
+    zh = render(reply._replace(lang="zh"), "!digest more")
+    assert "“!digest 更多”" in zh.body and "<code>!digest 更多</code>" in zh.html and "more" not in zh.body

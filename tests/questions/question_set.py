@@ -189,4 +189,13 @@ Q += [
     ("nova 热迁移的 bug 修复", "examples", "zh", [(25, "修复")]),
     ("Heat 模板的示例", "examples", "zh", [(20, "SoftwareDeployment"), (20, "HOT template")]),
     ("第二十四期的 glance", "examples", "zh", [(24, "镜像签名")]),
+    # --- session 6, zh probe: kinds found over a real archive, shown over examples/archive ---
+    ("二十四期的heat", "examples", "zh", [(24, "Autoscaling with Heat"), (24, "stack abandon")]),  # no 第
+    ("十一月到十二月的neutron", "examples", "zh", [(25, "vendor 插件拆分"), (25, "IPv6")]),  # months, no year
+    ("2014-12-01以来的heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # ISO date glued
+    ("neutron最近在干嘛", "examples", "zh", [(26, "Neutron 性能调优")]),  # colloquial frames
+    ("nova咋样了", "examples", "zh", [(26, "十件事"), (26, "Gantt")]),
+    ("想问一下swift", "examples", "zh", [(26, "Swift 的存储策略")]),
+    ("查看第二十五期", "examples", "zh", [(25, "")]),
+    ("k版的发布计划", "examples", "zh cross", [(24, "Kilo 的发布日程")]),  # a release by its letter
 ]
