@@ -136,11 +136,38 @@ def _frame() -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, phrases)) + r")\s*")
 
 
+# "how do I subscribe to neutron?", "how can I get notified when a new issue is out?", "怎么订阅",
+# "新的一期出来了怎么通知我": asking HOW to (un)subscribe is asking for that command's help, not
+# doing it (the help shows `subscribe PROJECT` with examples). One regex per language, run once a line.
+_HOW_EN = re.compile(r"\bhow\s+(?:do|can|could|would|should|does|shall)\s+(?:i|we|one|you|someone|people)\b|\bhow\s+to\b"
+                     r"|\bis\s+there\s+a\s+way\s+to\b|\bwhat(?:'s|\s+is)\s+the\s+way\s+to\b", re.IGNORECASE)
+_SUBSCRIBING_EN = re.compile(r"\b(?P<un>un)?subscri\w*|\b(?:get|be|being|getting)\s+(?:notified|pinged|alerted|emailed)\b"
+                             r"|\bnotify\s+me\b|\bsign\s+(?:me\s+)?up\b|\b(?P<stop>stop|opt\s+out|turn\s+off)\b"
+                             r"(?=.*\b(?:messages?|dms?|notifications?|updates?|getting)\b)", re.IGNORECASE)
+_HOW_SUBSCRIBING_ZH = re.compile(r"(?:怎么|怎样|如何|咋|要怎么|该怎么)[^。？?！!]{0,12}?"
+                                 r"(?:(?P<un>取消订阅|退订|不再订阅|取消通知|不要通知|不再通知)|订阅|通知我|提醒我|推送给我|通知到我|收到通知|收到提醒)"
+                                 r"|(?:(?P<un2>取消订阅|退订)|订阅|通知|提醒|推送)(?:的话)?(?:要|该|应该)?(?:怎么|如何|咋)(?:弄|办|做|用|操作|设置)?(?:呢|啊|呀)?[?？]?$")
+
+
+def _how_to_subscribe(text: str) -> str | None:
+    """"subscribe" or "unsubscribe" when the line asks how to do it; else None."""
+    if text.isascii():
+        if not _HOW_EN.search(text):
+            return None
+        m = _SUBSCRIBING_EN.search(text)
+        return None if m is None else "unsubscribe" if m.group("un") or m.group("stop") else "subscribe"
+    m = _HOW_SUBSCRIBING_ZH.search(text)
+    return None if m is None else "unsubscribe" if m.group("un") or m.group("un2") else "subscribe"
+
+
 def parse(text: str) -> Parsed:
     text = clean(text)
     words = text.split()
     if not words:
         return Parsed(BY_WORD["help"], (), text)
+    how = _how_to_subscribe(text) if len(words) > 1 or not text.isascii() else None
+    if how:
+        return Parsed(BY_WORD["help"], (how,), text)
     command = BY_WORD.get(words[0].casefold())
     if command:  # the common case first: a command word, then its arguments
         if len(words) > 1 and not command.takes_args:  # "all heat links", "help me": a question
@@ -189,7 +216,9 @@ ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered"
                           # beside a project, what names it as one: "the common section of the latest issue"
                           "section", "sections", "part", "column", "category", "project",
                           # what a digest does with them: "what projects does the digest track"
-                          "track", "tracks", "tracked", "follow", "follows", "followed", "include", "includes"})
+                          "track", "tracks", "tracked", "follow", "follows", "followed", "include", "includes",
+                          # how a digest appears: "how often does it come out", "how often is it published"
+                          "come", "comes", "published", "publish", "appear", "appears"})
 # the Chinese ones, found inside a run of characters the segmenter keeps whole ("有几个", "总共出了")
 ASKING_CJK = re.compile("|".join(sorted((w for w in ASKING_WORDS if not w.isascii()), key=len, reverse=True)))
 _asking: list[tuple[re.Pattern, Command]] = []

@@ -38,13 +38,17 @@ _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscr
 # the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
 _SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")
 _ASKED = re.compile(r"吗|么|\?|？|什么|哪些|有没有")
-_NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|happening|happened)\b|新闻|动态|消息|新的|最新|更新")
+_NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|newsletter|happening|happened)\b|新闻|动态|消息|新的|最新|更新"
+                   r"|周报|周刊|月报|简报")
 MAX_ISSUE_NUMBER = 10**9
 PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
 # A word is taken for a misspelt project only when it matches nothing itself and is this close
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
 # -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
 TYPO_THRESHOLD = 75
+# What is said to the bot and is no question: thanks and greetings (only when nothing else was understood)
+_SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers|appreciated?)\b|谢谢|多谢|感谢|谢啦|谢了|辛苦了)"
+                         r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨", re.IGNORECASE)
 _SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
 
 
@@ -245,8 +249,10 @@ class Core:
         """The one project a misspelt word clearly means, or None."""
         if len(word) < 4 or not word.isascii() or not word.isalpha():
             return None
+        # the ratio only preselects; the edits decide. Two letters swapped apart in a word of seven
+        # ("hoziron": horizon) are two edits but 71 % alike, so long words are preselected at 70 %
         found = process.extract(word, list(self._candidates()), scorer=fuzz.ratio, limit=8,
-                                score_cutoff=TYPO_THRESHOLD)
+                                score_cutoff=min(TYPO_THRESHOLD, 70) if len(word) >= 7 else TYPO_THRESHOLD)
         # a slip of the fingers is an edit or two (a swap is one), not a different word that shares
         # most letters ("production" is 82 % like "introduction", three edits away); two only when
         # the first letter is right ("hete" is Heat, "threat" and "havana" are no Heat or Sahara)
@@ -427,10 +433,22 @@ class Core:
             group = self._synonyms.get(key[:-1])
         if group is None and "-" in key:
             group = self._synonyms.get(key.replace("-", " "))
+        if group is None and len(key) > 5 and key.endswith(("ing", "ed")) and key.isascii():
+            group = self._inflected(key)  # "deploying", "migrated": the glossary has the word itself
         alternatives = [term, *(g for g in group if g != key)] if group else [term]
         if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
             alternatives.append(" & ".join(key.split()))
         return tuple(alternatives)
+
+    def _inflected(self, key: str) -> tuple[str, ...] | None:
+        """The glossary group of an English -ing or -ed form: deploying -> deploy, migrating ->
+        migrate, scaled -> scale, mapped -> map (a few dict lookups)."""
+        stem = key[:-3] if key.endswith("ing") else key[:-2]
+        for base in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
+            group = self._synonyms.get(base) if base else None
+            if group is not None:
+                return group
+        return None
 
     def _scope_range(self, scope: Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
         """Item ids a scope allows, how to say it, or an answer when the scope itself fails."""
@@ -495,8 +513,9 @@ class Core:
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
                 meant = self._typo(term)
-                if meant and ids is not None and self.store.search(Query((self._alternatives(term),)), limit=1)[1]:
-                    meant = None  # a word of the archive, only not in that time ("havana 2013.2.3")
+                if meant and self.store.search(Query((self._alternatives(term),)), limit=1)[1]:
+                    meant = None  # a word of the archive ("images" beside Glance's alias "image"), only not
+                    # with these other words, or not in that time ("havana 2013.2.3")
                 if meant:
                     rest = terms[:i] + terms[i + 1:]
                     said = _("“{word}” is no word of the archive; showing {project}.").format(
@@ -598,6 +617,12 @@ class Core:
 
     def _not_understood(self, text: str, req: Request) -> Reply:
         _ = req.t.gettext
+        said = _SMALL_TALK.search(text)
+        if said:  # "thanks!", "谢谢", "hi": said to the bot, answered kindly, with what to ask
+            title = _("You're welcome!") if said.group("thanks") else _("Hi! Ask me about a project or a topic.")
+            return Reply(title=title, kind="text",
+                         text=(_("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
+                                 "`help` lists everything."),))
         return error(_("Ask me about a project or a topic."),
                      _("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
                        "`help` lists everything."))
@@ -732,7 +757,10 @@ class Core:
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
-             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "几期", "所有期", "哪些期", "哪几期"),
+             asked=("issues", "editions", "all issues", "期刊", "往期", "多少期", "几期", "所有期", "哪些期", "哪几期",
+                    # how often it comes out: the issues and their dates say it
+                    "how often", "how frequently", "多久出一期", "多久一期", "多久更新", "多长时间一期", "多久出", "更新频率",
+                    "出刊频率", "几天一期", "几周一期"),
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t

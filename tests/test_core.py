@@ -265,11 +265,44 @@ def test_chinese_ways_to_ask_for_the_next_page(bot, text):
     assert nxt.lang == "zh" and nxt.items and nxt.items != first.items and nxt.title == first.title
 
 
-@pytest.mark.parametrize("text", ["你好", "谢谢！", "您好，在吗"])
-def test_a_chinese_greeting_alone_says_what_to_ask_in_chinese(bot, text):
+@pytest.mark.parametrize("text, title", [("你好", "Hi! Ask me about a project or a topic."),
+                                         ("谢谢！", "You're welcome!"), ("您好，在吗", "Hi! Ask me about a project or a topic."),
+                                         ("好的，谢谢", "You're welcome!")])
+def test_a_chinese_greeting_or_thanks_alone_is_answered_kindly_in_chinese_with_what_to_ask(bot, text, title):
     r = ask(bot, text)
-    assert r.kind == "error" and r.lang == "zh" and not r.items and r.title == tr("zh").gettext(
-        "Ask me about a project or a topic.")
+    assert r.kind == "text" and r.ok and r.lang == "zh" and not r.items and r.title == tr("zh").gettext(title)
+    assert "搜索 热迁移" in r.text[0]
+
+
+@pytest.mark.parametrize("text, title", [("thanks!", "You're welcome!"), ("thank you", "You're welcome!"),
+                                         ("ok thx", "You're welcome!"), ("hi", "Hi! Ask me about a project or a topic."),
+                                         ("hello bot", "Hi! Ask me about a project or a topic.")])
+def test_an_english_greeting_or_thanks_alone_is_answered_kindly(bot, text, title):
+    r = ask(bot, text)
+    assert r.kind == "text" and r.ok and r.lang == "en" and not r.items and r.title == title
+
+
+def test_thanks_beside_a_topic_is_still_the_topic(bot):
+    assert ask(bot, "thanks, and heat autoscaling?").items
+
+
+@pytest.mark.parametrize("text, command", [
+    ("how do I subscribe to neutron news?", "subscribe"), ("how can i get notified when a new issue is out?", "subscribe"),
+    ("is there a way to be notified about heat", "subscribe"), ("how do I unsubscribe from heat", "unsubscribe"),
+    ("how do i stop getting these messages", "unsubscribe"), ("怎么订阅", "subscribe"), ("如何订阅heat？", "subscribe"),
+    ("新的一期出来了怎么通知我", "subscribe"), ("订阅要怎么弄", "subscribe"), ("怎么取消订阅", "unsubscribe"),
+    ("退订怎么操作", "unsubscribe")])
+def test_asking_how_to_subscribe_answers_with_that_commands_help_and_subscribes_nobody(bot, text, command):
+    r = ask(bot, text)
+    assert r.kind == "help" and r.lang == ("zh" if not text.isascii() else "en")
+    assert r.text[0] == commands.help_lines(tr(r.lang), commands.BY_WORD[command])[0]
+    assert ask(bot, "subscriptions").title == "You have no subscriptions."
+
+
+@pytest.mark.parametrize("text", ["subscribe heat", "订阅 heat", "我想订阅neutron", "how do i configure nova notifications",
+                                  "nova的通知机制怎么配置"])
+def test_a_subscription_or_a_notifications_topic_is_no_how_to_question(bot, text):
+    assert ask(bot, text).kind != "help"
 
 
 def test_an_issue_number_in_chinese_numerals_up_to_yi(bot):
@@ -513,11 +546,10 @@ def test_the_glossary_names_in_chinese_what_items_write_in_english(store, tmp_pa
     assert r.items and found in r.items[0].text, (question, r.title)
 
 
-@pytest.mark.parametrize("text, title", [("怎么订阅", "Subscribe to which project?"), ("订阅怎么用", "Subscribe to which project?"),
-                                         ("退订怎么用", "Unsubscribe from which project?")])
-def test_asking_how_to_subscribe_gets_the_usage(bot, text, title):
-    r = ask(bot, text)
-    assert r.title == tr("zh").gettext(title) and r.lang == "zh"
+@pytest.mark.parametrize("text, usage", [("怎么订阅", "订阅 项目"), ("订阅怎么用", "订阅 项目"), ("退订怎么用", "退订 项目|全部")])
+def test_asking_how_to_subscribe_gets_the_usage(bot, text, usage):
+    r = ask(bot, text)  # that command's help: its usage, what it does, examples (not an error)
+    assert r.kind == "help" and r.ok and r.text[0].startswith(usage) and r.lang == "zh"
 
 
 def test_subscribing_said_around_the_project(bot):
@@ -528,3 +560,24 @@ def test_subscribing_said_around_the_project(bot):
     assert ask(bot, "别订阅heat了").title == zh.gettext("You were not subscribed to {project}.").format(project="Heat")
     assert ask(bot, "heat订阅了吗").kind == "items"  # a question about it: no subscribing
     assert bot.state.subscriptions_of("console", "ann") == []
+
+
+@pytest.mark.parametrize("word, meant", [("deploying", "部署"), ("deployed", "部署"), ("upgrading", "升级"), ("upgraded", "升级"),
+                                         ("scheduling", "调度")])
+def test_an_english_ing_or_ed_form_finds_its_glossary_word(bot, word, meant):
+    assert meant in bot._alternatives(word), bot._alternatives(word)
+
+
+def test_a_word_of_the_archive_is_no_typo_of_an_alias(store, tmp_path):
+    """"images" is one edit from Glance's alias "image"; the archive writes it (and 镜像), so a
+    question with it and other words finds those items, never "“images” is no word of the archive"."""
+    from bot.config import parse
+    root = tmp_path / "site"
+    write_issue(root, 15, date(2014, 6, 16), {
+        "Common": ["镜像可以从哪里获取？现成的镜像汇总。  \n<http://example.org/where-images>",
+                   "关于 TripleO 的 Golden Images。  \n<http://example.org/golden>"],
+        "Glance": ["为 Glance 配置 Swift 后端。  \n<http://example.org/glance-swift>"]})
+    config = parse({"archive": {"path": str(root), "aliases": {"Glance": ["image"]}}}, tmp_path)
+    ingest(store, config, root, when=TODAY)
+    r = Core(store, config).handle("where can i download ready-made cloud images?", ME)
+    assert r.items and "现成的镜像" in r.items[0].text and "no word of the archive" not in (r.notice or "")

@@ -198,4 +198,13 @@ Q += [
     ("想问一下swift", "examples", "zh", [(26, "Swift 的存储策略")]),
     ("查看第二十五期", "examples", "zh", [(25, "")]),
     ("k版的发布计划", "examples", "zh cross", [(24, "Kilo 的发布日程")]),  # a release by its letter
+    # a newcomer's questions (s6 probe "new"): the digest named as 周报, how often it comes out, a
+    # typo two letters apart, beginner material
+    ("这个周报是讲什么的", "examples", "zh", [(26, "")]),
+    ("这个周报多久出一期", "examples", "zh", [(26, "")]),
+    ("how often does the digest come out?", "examples", "en", [(26, "")]),
+    ("what is this newsletter about?", "examples", "en", [(26, "")]),
+    ("anything on hoziron?", "examples", "en", [(22, "AngularJS")]),
+    ("any beginner guide?", "examples", "en cross", [(20, "入门介绍")]),
+    ("我刚接触openstack，有没有入门的资料推荐", "examples", "zh", [(20, "入门介绍")]),
 ]
