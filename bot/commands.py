@@ -145,7 +145,8 @@ _SUBSCRIBING_EN = re.compile(r"\b(?P<un>un)?subscri\w*|\b(?:get|be|being|getting
                              r"|\bnotify\s+me\b|\bsign\s+(?:me\s+)?up\b|\b(?P<stop>stop|opt\s+out|turn\s+off)\b"
                              r"(?=.*\b(?:messages?|dms?|notifications?|updates?|getting)\b)", re.IGNORECASE)
 _HOW_SUBSCRIBING_ZH = re.compile(r"(?:怎么|怎样|如何|咋|要怎么|该怎么)[^。？?！!]{0,12}?"
-                                 r"(?:(?P<un>取消订阅|退订|不再订阅|取消通知|不要通知|不再通知)|订阅|通知我|提醒我|推送给我|通知到我|收到通知|收到提醒)"
+                                 r"(?:(?P<un>取消订阅|退订|不再订阅|取消通知|不要通知|不再通知)|订阅|通知我|提醒我|推送给我|通知到我|收到通知|收到提醒|收到私信)"
+                                 r"|(?P<un3>不想|不要|不再|别|不用)再?(?:收到|接收|收|发)(?:这些|这种)?(?:私信|通知|消息|推送|提醒)"
                                  r"|(?:(?P<un2>取消订阅|退订)|订阅|通知|提醒|推送)(?:的话)?(?:要|该|应该)?(?:怎么|如何|咋)(?:弄|办|做|用|操作|设置)?(?:呢|啊|呀)?[?？]?$")
 
 
@@ -157,7 +158,7 @@ def _how_to_subscribe(text: str) -> str | None:
         m = _SUBSCRIBING_EN.search(text)
         return None if m is None else "unsubscribe" if m.group("un") or m.group("stop") else "subscribe"
     m = _HOW_SUBSCRIBING_ZH.search(text)
-    return None if m is None else "unsubscribe" if m.group("un") or m.group("un2") else "subscribe"
+    return None if m is None else "unsubscribe" if m.group("un") or m.group("un2") or m.group("un3") else "subscribe"
 
 
 def parse(text: str) -> Parsed:

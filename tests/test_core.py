@@ -291,7 +291,7 @@ def test_thanks_beside_a_topic_is_still_the_topic(bot):
     ("is there a way to be notified about heat", "subscribe"), ("how do I unsubscribe from heat", "unsubscribe"),
     ("how do i stop getting these messages", "unsubscribe"), ("怎么订阅", "subscribe"), ("如何订阅heat？", "subscribe"),
     ("新的一期出来了怎么通知我", "subscribe"), ("订阅要怎么弄", "subscribe"), ("怎么取消订阅", "unsubscribe"),
-    ("退订怎么操作", "unsubscribe")])
+    ("退订怎么操作", "unsubscribe"), ("不想再收到私信了怎么办", "unsubscribe"), ("怎么才能收到私信", "subscribe")])
 def test_asking_how_to_subscribe_answers_with_that_commands_help_and_subscribes_nobody(bot, text, command):
     r = ask(bot, text)
     assert r.kind == "help" and r.lang == ("zh" if not text.isascii() else "en")
@@ -581,3 +581,15 @@ def test_a_word_of_the_archive_is_no_typo_of_an_alias(store, tmp_path):
     ingest(store, config, root, when=TODAY)
     r = Core(store, config).handle("where can i download ready-made cloud images?", ME)
     assert r.items and "现成的镜像" in r.items[0].text and "no word of the archive" not in (r.notice or "")
+
+
+@pytest.mark.parametrize("text", ["hello! what's this bot for?", "who are you?", "你好，这个机器人能做什么", "怎么搜索", "你是谁"])
+def test_asking_what_the_bot_is_or_how_to_search_is_help(bot, text):
+    r = ask(bot, text)
+    assert r.kind == "help" and r.lang == ("en" if text.isascii() else "zh"), (text, r.title)
+
+
+@pytest.mark.parametrize("text", ["great, and cinder?", "cool, and for cinder?", "谢谢，那cinder呢"])
+def test_chat_words_around_a_project_are_no_search_words(bot, text):
+    r = ask(bot, text)
+    assert r.items and all(i.section == "Cinder" for i in r.items) and r.notice is None, (r.title, r.notice)

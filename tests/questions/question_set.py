@@ -207,4 +207,6 @@ Q += [
     ("anything on hoziron?", "examples", "en", [(22, "AngularJS")]),
     ("any beginner guide?", "examples", "en cross", [(20, "入门介绍")]),
     ("我刚接触openstack，有没有入门的资料推荐", "examples", "zh", [(20, "入门介绍")]),
+    ("cool, and for heat?", "examples", "en", [(26, "Mistral"), (25, "ResourceChain")]),  # chat words around a project
+    ("谢谢，那nova呢", "examples", "zh", [(26, "十件事"), (26, "Gantt"), (25, "热迁移")]),
 ]
