@@ -107,6 +107,7 @@ class Core:
         self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
         self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
+        self._prefix_words: list[str] | None = None  # for _prefixed, made when first needed
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
         self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
 
@@ -286,6 +287,15 @@ class Core:
         if self.store.search(Query(((word,),)), limit=1)[1]:
             return None  # a word of the archive after all
         return edits[0][1]
+
+    def _prefixed(self, prefix: str) -> list[str]:
+        """The English glossary words (the shortest few) that a search wildcard's `prefix*`
+        begins: `autoscal*` is also autoscaling (which the items write Auto-Scaling)."""
+        if len(prefix) < 3 or not prefix.isascii():
+            return []
+        if self._prefix_words is None:
+            self._prefix_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha()})
+        return sorted((w for w in self._prefix_words if w.startswith(prefix) and w != prefix), key=len)[:PREFIX_WORDS]
 
     def _did_you_mean(self, word: str) -> list[str]:
         if len(word) < 3:
@@ -473,6 +483,10 @@ class Core:
         if failed:
             return failed
         groups = tuple(self._alternatives(t) for t in terms)
+        if "*" in req.text:  # `autoscal*`: the glossary words a cut word begins are among its alternatives
+            cut = frozenset(_WILDCARD.findall(req.text.casefold()))
+            groups = tuple(tuple(dict.fromkeys(g + tuple(a for w in self._prefixed(t) for a in self._alternatives(w))))
+                           if t in cut else g for t, g in zip(terms, groups))
         exclude = tuple(words.exclude)
         shown = " ".join(terms + [f"-{w}" for w in exclude])
         if project:
@@ -717,7 +731,11 @@ class Core:
     def _issue(self, req: Request) -> Reply:
         _ = req.t.gettext
         args = req.args
+        if len(args) > 1 and args[0].casefold() in _NUMBER_WORDS:  # issue no. 11, issue number 11
+            args = args[1:]
         number = _issue_number(args[0]) if args else None
+        if number is None and args and args[0].casefold() in _ISSUE_SIDES:  # issue before 17: a range
+            return self._question(req.text, req)
         if number is None:
             return error(_("Which issue?"),
                          _("Usage: issue N [PROJECT] — for example `issue 24`, `#24` or `第二十四期`."))
@@ -961,8 +979,15 @@ def _when(row: IssueRow) -> str:
     return row.date.isoformat()
 
 
+PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
+_WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
+_NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))
+_ISSUE_SIDES = frozenset(("before", "after", "since", "until", "till", "prior"))
+_NUMBER_PREFIX = re.compile(r"(?:no|nr|num)\.(?=\d)", re.IGNORECASE)  # no.11
+
+
 def _issue_number(word: str) -> int | None:
-    w = word.strip().lstrip("#")
+    w = _NUMBER_PREFIX.sub("", word.strip(), count=1).lstrip("#")
     if w.startswith("第"):
         w = w[1:]
     w = w.rstrip("期")

@@ -1,0 +1,70 @@
+"""How a terse power user types (session 6, mix probe): issue numbers with a number word, an issue
+range after the `issue` command, "the issue before the latest", a search wildcard cut inside a
+word the items write otherwise, and glossary words of feature names."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.config import Config
+from bot.core import Core
+from bot.ingest import ingest
+from bot.reply import Context
+from tests.conftest import TODAY
+from tests.posts import write_issue
+
+ME = Context(platform="console", user="kim", where="terminal", is_dm=True)
+
+
+@pytest.fixture
+def bot(store, tmp_path) -> Core:
+    root = tmp_path / "site"
+    write_issue(root, 30, date(2015, 3, 2), {
+        "Heat": ["Heat 的 Auto-Scaling 入门。  \n<http://example.org/heat/as>"],
+        "Glance": ["到哪里下载现成的镜像？  \n<http://example.org/glance/where>"],
+    })
+    write_issue(root, 31, date(2015, 3, 16), {
+        "Neutron": ["Neutron 的 Group Based Policy Framework 简介。  \n<http://example.org/gbp>"],
+        "Common": ["Designate (DNS as a Service) 申请孵化。  \n<http://example.org/designate>"],
+    })
+    write_issue(root, 32, date(2015, 3, 30), {"Nova": ["Nova cells 讨论。  \n<http://example.org/cells>"]})
+    config = Config()
+    ingest(store, config, root, when=TODAY)
+    return Core(store, config)
+
+
+@pytest.mark.parametrize("text", ["issue no. 30", "issue no.30", "issue number 30", "issue nr 30", "Issue No. 30"])
+def test_an_issue_number_after_a_number_word(bot, text):
+    r = bot.handle(text, ME)
+    assert r.issue is not None and r.issue.number == 30
+
+
+def test_issue_before_n_is_a_range_not_a_number(bot):
+    r = bot.handle("issue before 32", ME)
+    assert [i.number for i in r.issues][:2] == [31, 30]
+    assert bot.handle("issue", ME).title == "Which issue?"  # no number at all still asks
+
+
+@pytest.mark.parametrize("text", ["the issue before the latest", "the one before the newest issue",
+                                  "issue before last"])
+def test_the_issue_before_the_latest_is_the_second_newest(bot, text):
+    r = bot.handle(text, ME)
+    assert r.issue is not None and r.issue.number == 31
+
+
+@pytest.mark.parametrize("text", ["autoscal*", "heat autoscal*"])
+def test_a_wildcard_word_is_also_the_glossary_words_it_begins(bot, text):
+    r = bot.handle(text, ME)
+    assert r.items and "Auto-Scaling" in r.items[0].text
+
+
+def test_a_wildcard_word_that_begins_nothing_finds_nothing(bot):
+    assert not bot.handle("xyzzy*", ME).items
+
+
+@pytest.mark.parametrize("text, piece", [("neutron 策略框架", "Group Based Policy"), ("dnsaas", "DNS as a Service"),
+                                         ("where to get cloud images", "镜像"), ("vm images", "镜像")])
+def test_glossary_words_of_feature_names(bot, text, piece):
+    r = bot.handle(text, ME)
+    assert r.items and piece in r.items[0].text
