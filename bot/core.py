@@ -275,13 +275,18 @@ class Core:
     def _word_typo(self, word: str) -> str | None:
         """The English glossary word a word no item holds clearly misspells ("monitering" is
         monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
-        if len(word) < 7 or not word.isascii() or not word.isalpha() or word in self._synonyms:
-            return None  # short words are too often other words ("really" is no typo of rally)
+        if len(word) < 5 or not word.isascii() or not word.isalpha() or word in self._synonyms:
+            return None
         if self._glossary_words is None:
-            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 7})
-        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=4, score_cutoff=80)
+            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 5})
+        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=6, score_cutoff=75)
         edits = sorted((OSA.distance(word, w), w) for w, _, _ in found)
-        edits = [(d, w) for d, w in edits if d <= (2 if word[0] == w[0] else 1)]
+        # an edit or two between long words; between short ones (too often other words: "really"
+        # is no typo of rally, "preview" none of review) only two letters swapped (docekr, trvoe)
+        # or one doubled (manilla)
+        edits = [(d, w) for d, w in edits
+                 if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
+                 or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w))]
         if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
             return None  # none, or two as close: not clearly one
         if self.store.search(Query(((word,),)), limit=1)[1]:
@@ -984,6 +989,12 @@ _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by 
 _NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))
 _ISSUE_SIDES = frozenset(("before", "after", "since", "until", "till", "prior"))
 _NUMBER_PREFIX = re.compile(r"(?:no|nr|num)\.(?=\d)", re.IGNORECASE)  # no.11
+
+
+def _doubled(word: str, meant: str) -> bool:
+    """`word` is `meant` with one letter typed twice (manilla for manila)."""
+    return len(word) == len(meant) + 1 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == meant
+                                               for i in range(1, len(word)))
 
 
 def _issue_number(word: str) -> int | None:

@@ -23,6 +23,9 @@ def bot(store, tmp_path) -> Core:
     write_issue(root, 30, date(2015, 3, 2), {
         "Heat": ["Heat 的 Auto-Scaling 入门。  \n<http://example.org/heat/as>"],
         "Glance": ["到哪里下载现成的镜像？  \n<http://example.org/glance/where>"],
+        "Common": ["Docker 1.0 发布。  \n<http://example.org/docker>", "Manila 申请孵化。  \n<http://example.org/manila>",
+                   "Symantec 的 NoSQL as a service。  \n<http://example.org/nosql>",
+                   "在虚拟机中创建高可用的 Load Balancers。  \n<http://example.org/lb>"],
     })
     write_issue(root, 31, date(2015, 3, 16), {
         "Neutron": ["Neutron 的 Group Based Policy Framework 简介。  \n<http://example.org/gbp>"],
@@ -66,5 +69,22 @@ def test_a_wildcard_word_that_begins_nothing_finds_nothing(bot):
 @pytest.mark.parametrize("text, piece", [("neutron 策略框架", "Group Based Policy"), ("dnsaas", "DNS as a Service"),
                                          ("where to get cloud images", "镜像"), ("vm images", "镜像")])
 def test_glossary_words_of_feature_names(bot, text, piece):
+    r = bot.handle(text, ME)
+    assert r.items and piece in r.items[0].text
+
+
+@pytest.mark.parametrize("text, meant", [("docekr", "docker"), ("manilla", "manila"), ("symantek", "symantec")])
+def test_two_letters_swapped_or_one_doubled_in_a_short_glossary_word(bot, text, meant):
+    r = bot.handle(text, ME)
+    assert r.items and meant in r.items[0].text.casefold() and f"“{text}” is no word" in (r.notice or ""), r
+
+
+@pytest.mark.parametrize("text", ["preview", "really"])
+def test_a_short_word_one_other_edit_away_is_no_typo(bot, text):
+    assert "searched for" not in (bot.handle(text, ME).notice or "")
+
+
+@pytest.mark.parametrize("text, piece", [("LB", "Load Balancers"), ("赛门铁克", "Symantec")])
+def test_abbreviations_and_vendor_names_in_the_glossary(bot, text, piece):
     r = bot.handle(text, ME)
     assert r.items and piece in r.items[0].text
