@@ -34,6 +34,10 @@ class Command:
     def takes_args(self) -> bool:
         return self.usage != self.name
 
+    @property
+    def needs_args(self) -> bool:  # `search WORDS`, not `latest [PROJECT]`
+        return self.takes_args and not self.usage.split()[1].startswith("[")
+
 
 COMMANDS: list[Command] = []  # in declaration order: the order of `help`
 BY_WORD: dict[str, Command] = {}
@@ -146,6 +150,12 @@ def parse(text: str) -> Parsed:
         if len(words) > 1 and not command.takes_args:  # "all heat links", "help me": a question
             return Parsed(None, tuple(words), text)
         return Parsed(command, tuple(words[1:]), text)
+    how = _HOW_TO.match(text)
+    asked = BY_WORD.get(next(g for g in how.groups() if g).casefold()) if how else None
+    if asked and text.casefold().rstrip("?？!. ") in BY_WORD["help"].asked:  # "how do i search": help's own
+        asked = None
+    if asked:  # "how do i subscribe", "搜索怎么用": a command that needs words says its usage, others their help
+        return Parsed(asked, (), text) if asked.needs_args else Parsed(BY_WORD["help"], (asked.name,), text)
     first = words[0].rstrip("?!.。？！")
     command = BY_WORD.get(first.casefold()) if first != words[0] and len(words) == 1 else None
     if command:  # `help?`, `帮助！`
@@ -171,6 +181,15 @@ def parse(text: str) -> Parsed:
         if command and (len(framed) == 1 or (command.takes_args and content_words(" ".join(framed[1:]).casefold()).terms)):
             return Parsed(command, tuple(framed[1:]), text)
     return Parsed(None, tuple(tokens), text)
+
+
+# A question how to use one command ("how do i subscribe", "how to use search", 怎么订阅, 搜索怎么用,
+# 订阅功能的用法): the word must be a command word (parse checks), else it is a question.
+_HOW_TO = re.compile(
+    r"(?i)^(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+|how\s+to\s+)(?:use\s+)?(?:the\s+)?"
+    r"(?P<en>[a-z]+)(?:\s+(?:command|cmd))?\s*[?？!.]*$"
+    r"|^(?:请问)?(?:怎么|怎样|如何)(?:使用|用)?(?P<zh>[\u4e00-\u9fff]{1,3}?)(?:命令|功能)?[?？吗呢]*$"
+    r"|^(?P<cmd>[\u4e00-\u9fffA-Za-z]+?)\s*(?:命令|功能)?的?(?:怎么用|如何使用|怎么使用|用法|使用方法)[?？呢]*$")
 
 
 # What people say before a command, to the bot: "please subscribe heat", "can you search ceph",

@@ -869,7 +869,7 @@ class Core:
             return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
         return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
 
-    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage=N_("help [COMMAND]"),
+    @command("help", aliases=("帮助", "?", "？", "h", "commands", "cmds", "命令", "怎么用"), usage=N_("help [COMMAND]"),
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
                     "how do i search", "how to search", "how do i ask", "how does this work", "how does it work",
                     "what do you do", "usage",
@@ -970,11 +970,13 @@ def _no_english(text: str) -> bool:
     line = query.normalize(text).casefold()
     said = _ASCII_WORDS.findall(line)
     en_stop = query.stopwords()[0]
-    if any(w in en_stop or w in cmd.BY_WORD for w in said):
+    if any(w in en_stop or w in cmd.BY_WORD or w in _ASKED_WORDS for w in said):  # ("usage": help)
         return False
     return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
 
 
+# the English words of the phrases that ask for a command ("usage", "editions"): English of the line's own
+_ASKED_WORDS = frozenset(w for c in cmd.COMMANDS for p in c.asked if p.isascii() for w in p.split())
 _PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
 
 

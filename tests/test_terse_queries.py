@@ -88,3 +88,29 @@ def test_a_short_word_one_other_edit_away_is_no_typo(bot, text):
 def test_abbreviations_and_vendor_names_in_the_glossary(bot, text, piece):
     r = bot.handle(text, ME)
     assert r.items and piece in r.items[0].text
+
+
+@pytest.mark.parametrize("text, title", [("how do i subscribe", "Subscribe to which project?"),
+                                         ("how to use search", "Search for what?"), ("how do i unsubscribe?", "Unsubscribe from which project?"), ("搜索怎么用", "搜索什么？"),
+                                         ("怎么订阅", "订阅哪个项目？")])
+def test_how_to_use_a_command_that_needs_words_is_its_usage(bot, text, title):
+    assert bot.handle(text, ME).title == title
+
+
+@pytest.mark.parametrize("text, line", [("how to use latest", "latest"), ("更多功能的用法", "更多"), ("怎么用更多", "更多")])
+def test_how_to_use_another_command_is_its_help(bot, text, line):
+    r = bot.handle(text, ME)
+    assert r.kind == "help" and r.text[0].startswith(line), r
+
+
+@pytest.mark.parametrize("text", ["how to configure live migration", "nova怎么用"])
+def test_how_to_with_no_command_word_is_a_question(bot, text):
+    assert bot.handle(text, ME).kind != "help"
+
+
+def test_an_english_word_that_asks_for_a_command_is_english_in_a_chinese_conversation(bot):
+    ctx = Context(platform="console", user="lee", where="terminal", is_dm=True)
+    assert bot.handle("有哪些项目", ctx).lang == "zh"
+    r = bot.handle("usage", ctx)
+    assert r.kind == "help" and r.lang == "en"
+    assert bot.handle("cmds?", ctx).kind == "help"
