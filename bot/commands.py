@@ -150,7 +150,7 @@ def parse(text: str) -> Parsed:
         if len(words) > 1 and not command.takes_args:  # "all heat links", "help me": a question
             return Parsed(None, tuple(words), text)
         return Parsed(command, tuple(words[1:]), text)
-    how = _HOW_TO.match(text)
+    how = _HOW_TO.match(text) if len(text) <= 48 else None
     asked = BY_WORD.get(next(g for g in how.groups() if g).casefold()) if how else None
     if asked and text.casefold().rstrip("?？!. ") in BY_WORD["help"].asked:  # "how do i search": help's own
         asked = None
@@ -189,7 +189,7 @@ _HOW_TO = re.compile(
     r"(?i)^(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+|how\s+to\s+)(?:use\s+)?(?:the\s+)?"
     r"(?P<en>[a-z]+)(?:\s+(?:command|cmd))?\s*[?？!.]*$"
     r"|^(?:请问)?(?:怎么|怎样|如何)(?:使用|用)?(?P<zh>[\u4e00-\u9fff]{1,3}?)(?:命令|功能)?[?？吗呢]*$"
-    r"|^(?P<cmd>[\u4e00-\u9fffA-Za-z]+?)\s*(?:命令|功能)?的?(?:怎么用|如何使用|怎么使用|用法|使用方法)[?？呢]*$")
+    r"|^(?P<cmd>[\u4e00-\u9fffA-Za-z]{1,12}?)\s*(?:命令|功能)?的?(?:怎么用|如何使用|怎么使用|用法|使用方法)[?？呢]*$")
 
 
 # What people say before a command, to the bot: "please subscribe heat", "can you search ceph",
