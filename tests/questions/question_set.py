@@ -198,4 +198,10 @@ Q += [
     ("想问一下swift", "examples", "zh", [(26, "Swift 的存储策略")]),
     ("查看第二十五期", "examples", "zh", [(25, "")]),
     ("k版的发布计划", "examples", "zh cross", [(24, "Kilo 的发布日程")]),  # a release by its letter
+    # --- session 6, mix probe: terse power users, English and Chinese in one line ---
+    ("issue no. 24", "examples", "en", [(24, "")]),  # a number word before the number
+    ("the issue before the latest", "examples", "en", [(25, "")]),
+    ("autoscal*", "examples", "en", [(24, "Autoscaling with Heat"), (21, "autoscaling")]),  # a wildcard
+    ("swift 策略", "examples", "zh", [(26, "Swift 的存储策略")]),  # policy/策略 in the glossary
+    ("storage policy OR policies", "examples", "en", [(26, "Swift 的存储策略")]),
 ]
