@@ -81,8 +81,16 @@ class Parsed(NamedTuple):  # built for every line: the cheapest immutable record
     text: str  # the cleaned input line
 
 
+# Where an English word or number touches Chinese ("#17的ceilometer", "since july的neutron", "issue 17的"):
+# a space, so that word boundaries hold there (a Chinese character is a word character to `\b`);
+# not inside a release's letter with 版 (k版, L版本).
+_MIXED = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])(?!版)|(?<=[\u4e00-\u9fff])(?=[0-9A-Za-z#])")
+
+
 def clean(text: str) -> str:
     text = " ".join(text[: MAX_INPUT_CHARS * 4].replace("\u3000", " ").split())
+    if not text.isascii():
+        text = _MIXED.sub(" ", text)
     return text[:MAX_INPUT_CHARS]
 
 

@@ -1,16 +1,20 @@
 """How a terse power user types (session 6, mix probe): issue numbers with a number word, an issue
 range after the `issue` command, "the issue before the latest", a search wildcard cut inside a
-word the items write otherwise, and glossary words of feature names."""
+word the items write otherwise, glossary words of feature names, English glued to Chinese
+(#17的ceilometer, july以来的heat), and how-to questions about a command."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
+from bot.commands import clean
 from bot.config import Config
 from bot.core import Core
 from bot.ingest import ingest
+from bot.query import normalize
 from bot.reply import Context
+from bot.time_words import Scope, take_scope
 from tests.conftest import TODAY
 from tests.posts import write_issue
 
@@ -114,3 +118,17 @@ def test_an_english_word_that_asks_for_a_command_is_english_in_a_chinese_convers
     r = bot.handle("usage", ctx)
     assert r.kind == "help" and r.lang == "en"
     assert bot.handle("cmds?", ctx).kind == "help"
+
+
+@pytest.mark.parametrize("text", ["#31的neutron", "issue 31的neutron", "no.31的neutron", "看看issue 31 neutron"])
+def test_an_issue_number_glued_to_chinese(bot, text):
+    r = bot.handle(text, ME)
+    assert r.items and all(i.issue == 31 for i in r.items) and "Group Based Policy" in r.items[0].text, r
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("july以来的heat", Scope(since=date(2014, 7, 1))), ("sept之前的neutron", Scope(until=date(2014, 8, 31))),
+    ("heat june以后", Scope(since=date(2014, 6, 1))), ("since july的neutron", Scope(since=date(2014, 7, 1)))])
+def test_an_english_month_framed_in_chinese(text, scope):
+    line = clean(text)
+    assert take_scope(normalize(line).casefold(), now=lambda: date(2014, 9, 16))[0] == scope
