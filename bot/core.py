@@ -109,6 +109,7 @@ class Core:
         self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
         self._prefix_words: list[str] | None = None  # for _prefixed, made when first needed
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
+        self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
         self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
 
     # --- entry point -----------------------------------------------------------------
@@ -136,7 +137,13 @@ class Core:
         parsed = cmd.parse(text)
         t = tr(self.language(parsed.text, ctx))
         try:
+            if self._shown and ctx.conversation in self._shown:
+                parsed = self._follow(parsed, ctx)
             reply = self._run(parsed, ctx, 0, t)
+            if reply.issue is not None:
+                if len(self._shown) >= MAX_MIRRORED_PAGES:
+                    self._shown.clear()
+                self._shown[ctx.conversation] = reply.issue.number
         except sqlite3.OperationalError as e:
             if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
                 raise
@@ -148,6 +155,22 @@ class Core:
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
         return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
+
+    def _follow(self, parsed: cmd.Parsed, ctx: Context) -> cmd.Parsed:
+        """"the one before" / "next issue" / 前一期 / 下一期 right after an issue was shown in this
+        conversation: the issue before (after) that one, as `issue N`. Otherwise the line as parsed
+        (without an issue shown, "the one before" is the second newest, a time word)."""
+        m = _FOLLOW.match(parsed.text.casefold())
+        if not m:
+            return parsed
+        numbers = [n for _, n in self.store.visible_issues()]  # newest first
+        shown = self._shown[ctx.conversation]
+        if shown not in numbers:
+            return parsed
+        backward = any(m.group(g) for g in ("before", "before2", "before3", "before4"))
+        at = numbers.index(shown) + (1 if backward else -1)
+        number = numbers[at] if 0 <= at < len(numbers) else shown + (-1 if backward else 1)  # past the ends: none
+        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *(m.group("rest") or "").split()), parsed.text)
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -986,6 +1009,16 @@ def _when(row: IssueRow) -> str:
     return row.date.isoformat()
 
 
+# A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
+# "next one", "before that", 前一期, 后一期, 下一期, 再往前一期; optionally a project after it. (上一期
+# is no step: it is the newest issue, as 上上期 is the one before it.)
+_FOLLOW = re.compile(
+    r"^(?:and\s+|what\s+about\s+|how\s+about\s+|then\s+)?(?:"
+    r"(?:the\s+)?(?:one|issue)\s+(?:(?P<before>before)|after)(?:\s+(?:that|it|this)(?:\s+one)?)?"
+    r"|(?:the\s+)?(?:(?P<before2>previous|prev)|next)\s+(?:one|issue)"
+    r"|(?:(?P<before3>before)|after)\s+that"
+    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:呢|的)?)"
+    r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
 PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
 _NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))

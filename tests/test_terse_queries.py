@@ -132,3 +132,28 @@ def test_an_issue_number_glued_to_chinese(bot, text):
 def test_an_english_month_framed_in_chinese(text, scope):
     line = clean(text)
     assert take_scope(normalize(line).casefold(), now=lambda: date(2014, 9, 16))[0] == scope
+
+
+@pytest.mark.parametrize("first, then, number", [
+    ("#31", "the one before", 30), ("issue 31", "previous issue", 30), ("第31期", "前一期", 30), ("#30", "the one after", 31),
+    ("#30", "下一期", 31), ("#31", "and the one before?", 30), ("#31", "before that", 30), ("#30", "next one", 31)])
+def test_stepping_from_the_issue_just_shown(bot, first, then, number):
+    ctx = Context(platform="console", user=f"u-{first}-{then}", where="terminal", is_dm=True)
+    assert bot.handle(first, ctx).issue.number == int(first.strip("#第期issue "))
+    r = bot.handle(then, ctx)
+    assert r.issue is not None and r.issue.number == number, r
+
+
+def test_stepping_with_a_project_and_past_the_ends(bot):
+    ctx = Context(platform="console", user="stepper", where="terminal", is_dm=True)
+    bot.handle("#31", ctx)
+    r = bot.handle("the one before heat", ctx)
+    assert r.issue.number == 30 and "Auto-Scaling" in r.items[0].text
+    assert bot.handle("the one before", ctx).title == "There is no issue 29."  # 30 is the oldest
+
+
+def test_without_an_issue_shown_the_one_before_is_the_second_newest(bot):
+    ctx = Context(platform="console", user="fresh", where="terminal", is_dm=True)
+    assert bot.handle("the one before", ctx).issue.number == 31
+    bot.handle("#32", ctx)
+    assert bot.handle("上一期", ctx).issue.number == 32  # 上一期 is the newest, no step
