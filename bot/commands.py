@@ -77,8 +77,16 @@ class Parsed(NamedTuple):  # built for every line: the cheapest immutable record
     text: str  # the cleaned input line
 
 
+# Where an English word or number touches Chinese ("#17的ceilometer", "since july的neutron", "issue 17的"):
+# a space, so that word boundaries hold there (a Chinese character is a word character to `\b`);
+# not inside a release's letter with 版 (k版, L版本).
+_MIXED = re.compile(r"(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])(?!版)|(?<=[\u4e00-\u9fff])(?=[0-9A-Za-z#])")
+
+
 def clean(text: str) -> str:
     text = " ".join(text[: MAX_INPUT_CHARS * 4].replace("\u3000", " ").split())
+    if not text.isascii():
+        text = _MIXED.sub(" ", text)
     return text[:MAX_INPUT_CHARS]
 
 
@@ -174,6 +182,10 @@ def parse(text: str) -> Parsed:
         if len(words) > 1 and not command.takes_args:  # "all heat links", "help me": a question
             return Parsed(None, tuple(words), text)
         return Parsed(command, tuple(words[1:]), text)
+    how = _HOW_TO.match(text) if len(text) <= 48 else None
+    asked = BY_WORD.get(next(g for g in how.groups() if g).casefold()) if how else None
+    if asked:  # "how do i search", "搜索怎么用", "how to use latest": that command's help, with examples
+        return Parsed(BY_WORD["help"], (asked.name,), text)
     first = words[0].rstrip("?!.。？！")
     command = BY_WORD.get(first.casefold()) if first != words[0] and len(words) == 1 else None
     if command:  # `help?`, `帮助！`
@@ -199,6 +211,15 @@ def parse(text: str) -> Parsed:
         if command and (len(framed) == 1 or (command.takes_args and content_words(" ".join(framed[1:]).casefold()).terms)):
             return Parsed(command, tuple(framed[1:]), text)
     return Parsed(None, tuple(tokens), text)
+
+
+# A question how to use one command ("how do i subscribe", "how to use search", 怎么订阅, 搜索怎么用,
+# 订阅功能的用法): the word must be a command word (parse checks), else it is a question.
+_HOW_TO = re.compile(
+    r"(?i)^(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+|how\s+to\s+)(?:use\s+)?(?:the\s+)?"
+    r"(?P<en>[a-z]+)(?:\s+(?:command|cmd))?\s*[?？!.]*$"
+    r"|^(?:请问)?(?:怎么|怎样|如何)(?:使用|用)?(?P<zh>[\u4e00-\u9fff]{1,3}?)(?:命令|功能)?[?？吗呢]*$"
+    r"|^(?P<cmd>[\u4e00-\u9fffA-Za-z]{1,12}?)\s*(?:命令|功能)?的?(?:怎么用|如何使用|怎么使用|用法|使用方法)[?？呢]*$")
 
 
 # What people say before a command, to the bot: "please subscribe heat", "can you search ceph",

@@ -111,7 +111,9 @@ class Core:
         self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
         self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
+        self._prefix_words: list[str] | None = None  # for _prefixed, made when first needed
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
+        self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
         self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
 
     # --- entry point -----------------------------------------------------------------
@@ -139,7 +141,13 @@ class Core:
         parsed = cmd.parse(text)
         t = tr(self.language(parsed.text, ctx))
         try:
+            if self._shown and ctx.conversation in self._shown:
+                parsed = self._follow(parsed, ctx)
             reply = self._run(parsed, ctx, 0, t)
+            if reply.issue is not None:
+                if len(self._shown) >= MAX_MIRRORED_PAGES:
+                    self._shown.clear()
+                self._shown[ctx.conversation] = reply.issue.number
         except sqlite3.OperationalError as e:
             if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
                 raise
@@ -151,6 +159,22 @@ class Core:
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
         return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
+
+    def _follow(self, parsed: cmd.Parsed, ctx: Context) -> cmd.Parsed:
+        """"the one before" / "next issue" / 前一期 / 下一期 right after an issue was shown in this
+        conversation: the issue before (after) that one, as `issue N`. Otherwise the line as parsed
+        (without an issue shown, "the one before" is the second newest, a time word)."""
+        m = _FOLLOW.match(parsed.text.casefold())
+        if not m:
+            return parsed
+        numbers = [n for _, n in self.store.visible_issues()]  # newest first
+        shown = self._shown[ctx.conversation]
+        if shown not in numbers:
+            return parsed
+        backward = any(m.group(g) for g in ("before", "before2", "before3", "before4"))
+        at = numbers.index(shown) + (1 if backward else -1)
+        number = numbers[at] if 0 <= at < len(numbers) else shown + (-1 if backward else 1)  # past the ends: none
+        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *(m.group("rest") or "").split()), parsed.text)
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -280,18 +304,32 @@ class Core:
     def _word_typo(self, word: str) -> str | None:
         """The English glossary word a word no item holds clearly misspells ("monitering" is
         monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
-        if len(word) < 7 or not word.isascii() or not word.isalpha() or word in self._synonyms:
-            return None  # short words are too often other words ("really" is no typo of rally)
+        if len(word) < 5 or not word.isascii() or not word.isalpha() or word in self._synonyms:
+            return None
         if self._glossary_words is None:
-            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 7})
-        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=4, score_cutoff=80)
+            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 5})
+        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=6, score_cutoff=75)
         edits = sorted((OSA.distance(word, w), w) for w, _, _ in found)
-        edits = [(d, w) for d, w in edits if d <= (2 if word[0] == w[0] else 1)]
+        # an edit or two between long words; between short ones (too often other words: "really"
+        # is no typo of rally, "preview" none of review) only two letters swapped (docekr, trvoe)
+        # or one doubled (manilla)
+        edits = [(d, w) for d, w in edits
+                 if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
+                 or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w))]
         if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
             return None  # none, or two as close: not clearly one
         if self.store.search(Query(((word,),)), limit=1)[1]:
             return None  # a word of the archive after all
         return edits[0][1]
+
+    def _prefixed(self, prefix: str) -> list[str]:
+        """The English glossary words (the shortest few) that a search wildcard's `prefix*`
+        begins: `autoscal*` is also autoscaling (which the items write Auto-Scaling)."""
+        if len(prefix) < 3 or not prefix.isascii():
+            return []
+        if self._prefix_words is None:
+            self._prefix_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha()})
+        return sorted((w for w in self._prefix_words if w.startswith(prefix) and w != prefix), key=len)[:PREFIX_WORDS]
 
     def _did_you_mean(self, word: str) -> list[str]:
         if len(word) < 3:
@@ -491,6 +529,10 @@ class Core:
         if failed:
             return failed
         groups = tuple(self._alternatives(t) for t in terms)
+        if "*" in req.text:  # `autoscal*`: the glossary words a cut word begins are among its alternatives
+            cut = frozenset(_WILDCARD.findall(req.text.casefold()))
+            groups = tuple(tuple(dict.fromkeys(g + tuple(a for w in self._prefixed(t) for a in self._alternatives(w))))
+                           if t in cut else g for t, g in zip(terms, groups))
         exclude = tuple(words.exclude)
         shown = " ".join(terms + [f"-{w}" for w in exclude])
         if project:
@@ -742,7 +784,11 @@ class Core:
     def _issue(self, req: Request) -> Reply:
         _ = req.t.gettext
         args = req.args
+        if len(args) > 1 and args[0].casefold() in _NUMBER_WORDS:  # issue no. 11, issue number 11
+            args = args[1:]
         number = _issue_number(args[0]) if args else None
+        if number is None and args and args[0].casefold() in _ISSUE_SIDES:  # issue before 17: a range
+            return self._question(req.text, req)
         if number is None:
             return error(_("Which issue?"),
                          _("Usage: issue N [PROJECT] — for example `issue 24`, `#24` or `第二十四期`."))
@@ -874,7 +920,7 @@ class Core:
             return Reply(title=_("You have no subscriptions."), kind="text", text=(_("Try `subscribe heat`."),))
         return Reply(title=_("Your subscriptions"), kind="text", text=(", ".join(projects),))
 
-    @command("help", aliases=("帮助", "?", "？", "h", "commands", "命令", "怎么用"), usage=N_("help [COMMAND]"),
+    @command("help", aliases=("帮助", "?", "？", "h", "commands", "cmds", "命令", "怎么用"), usage=N_("help [COMMAND]"),
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
                     "how do i search", "how to search", "how do i ask", "how does this work", "how does it work",
                     "what do you do", "usage", "what is this bot", "what's this bot", "what is the bot", "what's the bot",
@@ -977,11 +1023,13 @@ def _no_english(text: str) -> bool:
     line = query.normalize(text).casefold()
     said = _ASCII_WORDS.findall(line)
     en_stop = query.stopwords()[0]
-    if any(w in en_stop or w in cmd.BY_WORD for w in said):
+    if any(w in en_stop or w in cmd.BY_WORD or w in _ASKED_WORDS for w in said):  # ("usage": help)
         return False
     return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
 
 
+# the English words of the phrases that ask for a command ("usage", "editions"): English of the line's own
+_ASKED_WORDS = frozenset(w for c in cmd.COMMANDS for p in c.asked if p.isascii() for w in p.split())
 _PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
 
 
@@ -991,8 +1039,31 @@ def _when(row: IssueRow) -> str:
     return row.date.isoformat()
 
 
+# A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
+# "next one", "before that", 前一期, 后一期, 下一期, 再往前一期; optionally a project after it. (上一期
+# is no step: it is the newest issue, as 上上期 is the one before it.)
+_FOLLOW = re.compile(
+    r"^(?:and\s+|what\s+about\s+|how\s+about\s+|then\s+)?(?:"
+    r"(?:the\s+)?(?:one|issue)\s+(?:(?P<before>before)|after)(?:\s+(?:that|it|this)(?:\s+one)?)?"
+    r"|(?:the\s+)?(?:(?P<before2>previous|prev)|next)\s+(?:one|issue)"
+    r"|(?:(?P<before3>before)|after)\s+that"
+    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:呢|的)?)"
+    r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
+PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
+_WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
+_NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))
+_ISSUE_SIDES = frozenset(("before", "after", "since", "until", "till", "prior"))
+_NUMBER_PREFIX = re.compile(r"(?:no|nr|num)\.(?=\d)", re.IGNORECASE)  # no.11
+
+
+def _doubled(word: str, meant: str) -> bool:
+    """`word` is `meant` with one letter typed twice (manilla for manila)."""
+    return len(word) == len(meant) + 1 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == meant
+                                               for i in range(1, len(word)))
+
+
 def _issue_number(word: str) -> int | None:
-    w = word.strip().lstrip("#")
+    w = _NUMBER_PREFIX.sub("", word.strip(), count=1).lstrip("#")
     if w.startswith("第"):
         w = w[1:]
     w = w.rstrip("期")

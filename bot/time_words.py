@@ -58,7 +58,9 @@ _BEFORE = ("以前", "之前", "前")
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)"
                        # or named by its issue: "the july issue", "june's edition"
-                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b")
+                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b"
+                       # or framed in Chinese, as a bilingual asker mixes them: "july以来", "sept之前的heat"
+                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon3>')}\s*(?P<zside>以来|之后|以后|起|开始|至今|以前|之前)")
 _ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
                        rf"\s*月份?(?P<part>初|中旬|上旬|下旬|底|末)?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
 # A year said relative to now or short (今年九月, 去年十二月, 14年9月, 今年上半年): the year itself first.
@@ -122,7 +124,7 @@ _LAST_N = re.compile(
     rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
     (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最早的?一期|最老的?一期"), -1),
-    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\bissue before (?:the )?last\b"
+    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
                 r"上周|上星期|上个星期|上礼拜|上个礼拜|"
@@ -214,7 +216,8 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
                     {"since": first, "until": _month_end(first.year, first.month, None)}), m
     m = _EN_MONTH.search(text)
     if m:
-        month, kind = _MONTHS[(m.group("mon") or m.group("mon2"))[:3]], _kind(m.group("prep") or "", "")
+        month = _MONTHS[(m.group("mon") or m.group("mon2") or m.group("mon3"))[:3]]
+        kind = _kind(m.group("prep") or "", m.group("zside") or "")
     else:
         m = _ZH_MONTH.search(text)
         if not m or not (m.group("pre") or m.group("post") or m.group("part")):

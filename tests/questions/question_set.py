@@ -209,4 +209,10 @@ Q += [
     ("我刚接触openstack，有没有入门的资料推荐", "examples", "zh", [(20, "入门介绍")]),
     ("cool, and for heat?", "examples", "en", [(26, "Mistral"), (25, "ResourceChain")]),  # chat words around a project
     ("谢谢，那nova呢", "examples", "zh", [(26, "十件事"), (26, "Gantt"), (25, "热迁移")]),
+    # --- session 6, mix probe: terse power users, English and Chinese in one line ---
+    ("issue no. 24", "examples", "en", [(24, "")]),  # a number word before the number
+    ("the issue before the latest", "examples", "en", [(25, "")]),
+    ("autoscal*", "examples", "en", [(24, "Autoscaling with Heat"), (21, "autoscaling")]),  # a wildcard
+    ("swift 策略", "examples", "zh", [(26, "Swift 的存储策略")]),  # policy/策略 in the glossary
+    ("storage policy OR policies", "examples", "en", [(26, "Swift 的存储策略")]),
 ]
