@@ -243,19 +243,39 @@ ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered"
                           "come", "comes", "published", "publish", "appear", "appears"})
 # the Chinese ones, found inside a run of characters the segmenter keeps whole ("有几个", "总共出了")
 ASKING_CJK = re.compile("|".join(sorted((w for w in ASKING_WORDS if not w.isascii()), key=len, reverse=True)))
-_asking: list[tuple[re.Pattern, Command]] = []
+_asking: list[tuple[re.Pattern, Command]] = []  # every asked phrase, longest first
+# Which of them a line may hold, so that a line is searched for a few, not all of them: an ASCII
+# phrase by its first word (it matches only where that word stands whole), a Chinese one by its text.
+_asking_by_word: dict[str, list[int]] = {}
+_asking_by_text: list[tuple[str, int]] = []
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _index_asking() -> None:
+    for c in COMMANDS:
+        for phrase in c.asked:
+            edge = r"\b" if phrase.isascii() else ""
+            _asking.append((re.compile(edge + re.escape(phrase) + edge), c))
+    _asking.sort(key=lambda pc: len(pc[0].pattern), reverse=True)  # "我的订阅" before "订阅"
+    for i, (pattern, c) in enumerate(_asking):
+        phrase = pattern.pattern.replace("\\b", "").replace("\\", "")
+        first = _WORD_RUN.match(phrase) if phrase.isascii() else None
+        if first:
+            _asking_by_word.setdefault(first.group(), []).append(i)
+        else:
+            _asking_by_text.append((phrase, i))
 
 
 def asked_command(line: str, only_asking: Callable[[str], bool]) -> Command | None:
     """The command a whole question asks for, when one of its `asked` phrases is in the line
     and `only_asking` says the rest of the line is nothing but question words."""
     if not _asking:
-        for c in COMMANDS:
-            for phrase in sorted(c.asked, key=len, reverse=True):
-                edge = r"\b" if phrase.isascii() else ""
-                _asking.append((re.compile(edge + re.escape(phrase) + edge), c))
-        _asking.sort(key=lambda pc: len(pc[0].pattern), reverse=True)  # "我的订阅" before "订阅"
-    for pattern, c in _asking:
+        _index_asking()
+    tried = [i for w in set(_WORD_RUN.findall(line)) for i in _asking_by_word.get(w, ())]
+    if not line.isascii():
+        tried += [i for phrase, i in _asking_by_text if phrase in line]
+    for i in sorted(tried):  # in the order of _asking: the longest phrase first
+        pattern, c = _asking[i]
         m = pattern.search(line)
         if m and only_asking(line[:m.start()] + " " + line[m.end():]):
             return c

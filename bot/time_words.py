@@ -195,7 +195,8 @@ def _kind(pre: str, post: str) -> str:
 def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
     """Times relative to now: spans (`last 3 months`), calendar periods (`last year`), and a
     month without a year (the latest such month up to now)."""
-    m = _EN_SPAN.search(text) or _ZH_SPAN.search(text)
+    zh = not text.isascii()  # (every _ZH_ pattern needs a Chinese character: an ASCII line is tried for none)
+    m = _EN_SPAN.search(text) or (_ZH_SPAN.search(text) if zh else None)
     if m:
         said = m.groupdict().get("n") or m.groupdict().get("n2")
         n = _number(said) if said else 1
@@ -219,7 +220,7 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
         month = _MONTHS[(m.group("mon") or m.group("mon2") or m.group("mon3"))[:3]]
         kind = _kind(m.group("prep") or "", m.group("zside") or "")
     else:
-        m = _ZH_MONTH.search(text)
+        m = _ZH_MONTH.search(text) if zh else None
         if not m or not (m.group("pre") or m.group("post") or m.group("part")):
             return {}, None
         month, kind = _number(m.group("m")), _kind(m.group("pre") or "", m.group("post") or "")
@@ -240,7 +241,7 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
         if m.group("post"):  # "#109 and before": that issue too
             side = {"before": "until", "after": "since"}.get(side, side)
         return {"issue": int(n), "side": side}, m
-    m = _ZH_ISSUE_SIDE.search(text)
+    m = _ZH_ISSUE_SIDE.search(text) if not text.isascii() else None
     if m:
         n = _number(m.group("n"))
         if n is not None:
@@ -256,13 +257,14 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
     if m:
         lo, hi = int(m.group("a") or m.group("c")), int(m.group("b") or m.group("d"))
         return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
-    m = _ZH_ISSUE_RANGE.search(text)
+    zh = not text.isascii()
+    m = _ZH_ISSUE_RANGE.search(text) if zh else None
     if m:
         lo, hi = _number(m.group("a")), _number(m.group("b"))
         if lo is not None and hi is not None:
             return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
     for pattern, english in ((_EN_DATE_RANGE, True), (_ZH_DATE_RANGE, False)):
-        m = pattern.search(text)
+        m = pattern.search(text) if english or zh else None
         if not m:
             continue
         ends = []
@@ -317,7 +319,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         found.update({"since": start} if kind == "since" else {"until": start - timedelta(days=1)} if kind == "until"
                      else {"since": start, "until": end})
         text = cut(m)
-    m = None if found else _ZH_DATE.search(text)
+    m = None if found or text.isascii() else _ZH_DATE.search(text)
     if m:
         got = _dated(_kind(m.group("pre") or "", m.group("post") or ""), int(m.group("year")),
                      _number(m.group("m")), _number(m.group("d")))
