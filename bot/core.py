@@ -511,8 +511,22 @@ class Core:
             return day_range(rows[0].date, None), req.t.ngettext(
                 "in the last issue", "in the last {n} issues", n).format(n=n), None
         if scope.since or scope.until:
-            return day_range(scope.since, scope.until), self._dates(scope, req.t), None
+            since, until = self._covering(scope.since, scope.until)
+            return day_range(since, until), self._dates(scope, req.t), None
         return None, "", None
+
+    def _in_time(self, lo: date, hi: date) -> list[IssueRow]:
+        """The issues of lo..hi: dated then, or covering part of it (an issue of 09-16 that covers
+        0826-0916 has August's news: "last month" in September finds it)."""
+        every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)  # a few hundred rows at most
+        return [r for r in every if lo <= r.date <= hi or r.period and r.period[0] <= hi and r.period[1] >= lo]
+
+    def _covering(self, since: date | None, until: date | None) -> tuple[date | None, date | None]:
+        """A date range widened to the dates of the issues covering part of it (see _in_time)."""
+        if since is None or until is None:
+            return since, until
+        rows = self._in_time(since, until)
+        return (min([since, *(r.date for r in rows)]), max([until, *(r.date for r in rows)]))
 
     def _dates(self, scope: Scope, t: Tr) -> str:
         _ = t.gettext
@@ -815,9 +829,7 @@ class Core:
             total = min(total, scope.last)
             rows = rows[:max(0, total - req.offset)]
         elif scope and (scope.since or scope.until):  # a few hundred rows at most: filtered here
-            every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)
-            lo, hi = scope.since or date.min, scope.until or date.max
-            every = [r for r in every if lo <= r.date <= hi]
+            every = self._in_time(scope.since or date.min, scope.until or date.max)
             rows, total = every[req.offset:req.offset + self.page_size], len(every)
         if total == 0:
             return Reply(title=t.gettext("The archive has no published issues yet.") if not scope
