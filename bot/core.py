@@ -829,7 +829,12 @@ class Core:
             total = min(total, scope.last)
             rows = rows[:max(0, total - req.offset)]
         elif scope and (scope.since or scope.until):  # a few hundred rows at most: filtered here
-            every = self._in_time(scope.since or date.min, scope.until or date.max)
+            if scope.since and scope.until:  # a span ("august", "last month"): and the issues covering part of it
+                every = self._in_time(scope.since, scope.until)
+            else:  # one side ("before issue 32", "since june"): by their dates
+                every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)
+                lo, hi = scope.since or date.min, scope.until or date.max
+                every = [r for r in every if lo <= r.date <= hi]
             rows, total = every[req.offset:req.offset + self.page_size], len(every)
         if total == 0:
             return Reply(title=t.gettext("The archive has no published issues yet.") if not scope
