@@ -75,3 +75,27 @@ def test_rc1_is_a_release_candidate(bot):
     r = bot.handle("icehouse rc1", ME)
     assert r.items and "Release Candidate" in r.items[0].text
     assert r.notice is None  # both words found, not only "icehouse"
+
+
+SLACK = Context(platform="slack", user="U7", where="D7", is_dm=True)
+
+
+@pytest.mark.parametrize("on, off", [
+    ("notify me about heat", "stop sending me heat"),
+    ("keep me posted on heat", "mute heat"),
+    ("send me heat updates", "no more heat updates please"),
+    ("有新的heat就通知我", "别再给我发heat的消息了"),
+    ("推送heat给我", "停止推送heat"),
+    ("ping me when heat has news", "我不想再收到heat的推送"),
+])
+def test_being_sent_a_project_is_subscribing(bot, on, off):
+    assert bot.handle(on, SLACK).title in ("You are subscribed to Heat.", "已订阅 Heat。")
+    assert bot.handle(off, SLACK).title in ("Unsubscribed from Heat.", "已退订 Heat。")
+    assert bot.state.subscriptions_of("slack", "U7") == []
+
+
+@pytest.mark.parametrize("text", ["nova notifications", "how to stop a nova instance", "ceilometer alerts",
+                                  "neutron 通知机制", "nova 消息队列"])
+def test_a_topic_beside_those_words_is_still_a_question(bot, text):
+    assert bot.handle(text, SLACK).kind == "items"
+    assert bot.state.subscriptions_of("slack", "U7") == []
