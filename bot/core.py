@@ -49,6 +49,15 @@ _NOTIFY_WORDS = frozenset({"notify", "notifying", "notified", "ping", "pinging",
                            "dm", "dms", "email", "emails", "emailing", "send", "sending", "keep", "posted", "updated",
                            "informed", "sign", "stop", "quit", "mute", "notifications", "notification", "anymore",
                            "don't", "dont", "alerts"})
+_HINTS_EN = (" me", "stop", "quit", "mute", "no more")
+_HINTS_ZH = frozenset("推通提发私收不别停取")
+
+
+def _notifying_hint(line: str) -> bool:
+    """Whether _NOTIFYING may match at all: a few substring tests, not the regex, on most lines."""
+    return any(h in line for h in _HINTS_EN) or not line.isascii() and not _HINTS_ZH.isdisjoint(line)
+
+
 _NOTIFY_ZH = re.compile(r"不想|不要|不再|不用|别|停止|取消|再|给我|推送|通知|提醒|发送|发|收到|收|接收|私信|就|有新|新的|消息|更新|我|的|了|请|一下|吧")
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|newsletter|happening|happened)\b|新闻|动态|消息|新的|最新|更新"
                    r"|周报|周刊|月报|简报")
@@ -400,7 +409,8 @@ class Core:
                 undo = any(cmd.BY_WORD.get(w, cmd.BY_WORD["订阅"]).name == "unsubscribe" or _UNDO.match(w) for w in said)
                 handler = cmd.BY_WORD["unsubscribe" if undo else "subscribe"].handler
                 return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
-            sent = [m.group("undo") for m in _NOTIFYING.finditer(line)] if not scope and not _ASKED.search(line) else ()
+            sent = [m.group("undo") for m in _NOTIFYING.finditer(line)] if not scope and _notifying_hint(line) \
+                and not _ASKED.search(line) else ()
             if sent and (not all(sent) or line.isascii()) and all(
                     m or t in _NOTIFY_WORDS or query._HAS_CJK.match(t) and not _NOTIFY_ZH.sub("", t) for t, m in zip(terms, more)):
                 handler = cmd.BY_WORD["unsubscribe" if any(sent) else "subscribe"].handler
