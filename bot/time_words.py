@@ -107,6 +107,12 @@ _ZH_ISSUE_RANGE = re.compile(
 _EN_DAY = (r"(?:(?P<{p}mon>" + _MONTH_NAMES.replace("{", "{{").replace("}", "}}") + r")\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
            r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
 _EN_DATE_RANGE = re.compile(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
+# Months with one year for both, written after the second (`between june and august 2014`,
+# `june to august 2014`) or the first (`june 2014 to august`), or none (`from june to august`: the
+# latest such months, as 8月到9月).
+_EN_MONTH_RANGE = re.compile(
+    rf"\b(?:from\s+|between\s+)?(?P<amon>{_MONTH_NAMES})\.?(?:\s+(?P<ayear>(?:19|20)\d{{2}}))?{_TO}"
+    rf"(?P<bmon>{_MONTH_NAMES})\.?(?![a-z])(?:\s+(?P<byear>(?:19|20)\d{{2}})\b)?")
 _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"
            rf"(?:\s*(?P<{{p}}d>[{_ZH_NUM}]{{{{1,3}}}})\s*[日号])?")
 _ZH_DATE_RANGE = re.compile(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
@@ -263,6 +269,19 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
         lo, hi = _number(m.group("a")), _number(m.group("b"))
         if lo is not None and hi is not None:
             return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
+    m = _EN_MONTH_RANGE.search(text)
+    if m and not (m.group("ayear") and m.group("byear")):  # (both years: _EN_DATE_RANGE's)
+        m1, m2 = _MONTHS[m.group("amon")[:3]], _MONTHS[m.group("bmon")[:3]]
+        y1, y2 = (int(m.group("ayear")) if m.group("ayear") else None), (int(m.group("byear")) if m.group("byear") else None)
+        if y1 is None and y2 is None and now is not None:
+            today = now()
+            y2 = today.year if m2 <= today.month else today.year - 1
+        if y1 is None and y2 is not None:
+            y1 = y2 if m1 <= m2 else y2 - 1  # "november to february 2015": 2014-11 to 2015-02
+        if y2 is None and y1 is not None:
+            y2 = y1 if m1 <= m2 else y1 + 1
+        if y1 is not None:
+            return {"since": date(y1, m1, 1), "until": _month_end(y2, m2, None)}, m
     for pattern, english in ((_EN_DATE_RANGE, True), (_ZH_DATE_RANGE, False)):
         m = pattern.search(text) if english or zh else None
         if not m:

@@ -172,6 +172,13 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("the july issue", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),
     ("june's edition of nova", Scope(since=date(2014, 6, 1), until=date(2014, 6, 30))),
     ("in november", Scope(since=date(2014, 11, 1), until=date(2014, 11, 30))),
+    # months with one year for both, or none
+    ("neutron between june and august 2014", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
+    ("heat from june to august 2013", Scope(since=date(2013, 6, 1), until=date(2013, 8, 31))),
+    ("june 2014 to august", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
+    ("november to february 2015", Scope(since=date(2014, 11, 1), until=date(2015, 2, 28))),
+    ("from june to august", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
+    ("from october to january", Scope(since=date(2013, 10, 1), until=date(2014, 1, 31))),
 ])
 def test_relative_time_words_and_issue_ranges(text, scope):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
