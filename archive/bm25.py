@@ -247,10 +247,12 @@ class Ranker:
             self._memo[key] = make()
         return self._memo[key]
 
-    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
+    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None, groups=None
                ) -> tuple[dict[int, float], set[int]]:
         """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
-        and the rows holding `phrase` (tokens) as FTS5's phrase query would find them."""
+        and the rows holding `phrase` (tokens) as FTS5's phrase query would find them.
+        `groups` (a relaxed query's groups of alternatives, nodes of the tree): each group counts
+        its best alternative instead (see `_best`); this deliberately differs from bm25()."""
         self._refresh()
         _, tree, plist, idf = self._plan(tree)
         if tree is None:
@@ -275,19 +277,10 @@ class Ranker:
                 f = hits[key] = _hits(p, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
             freqs.append(f)
         n = len(rows)
-        counted = [set() for _ in plist]
-        _active(tree, set(range(n)), freqs, counted, {})
-        kp1 = K1 + 1
-        total = [0.0] * n
-        for i, f in enumerate(freqs):
-            v = idf[i] * kp1
-            rows_counted = counted[i]
-            if len(rows_counted) == len(f):  # (mostly) every row that holds it counts
-                for d, x in f.items():
-                    total[d] += v * x / (x + norms[d])
-            else:
-                for d in rows_counted:
-                    total[d] += v * f[d] / (f[d] + norms[d])
+        if groups is not None:
+            total = _best(groups, plist, idf, freqs, norms, n)
+        else:
+            total = _fts5(tree, plist, idf, freqs, norms, n)
         out = {rowid: -s for rowid, s in zip(ids, total)}
         boosted = set()
         if phrase:  # the rows holding it in either column: a phrase's hits (the query's own, mostly)
@@ -320,6 +313,65 @@ class Ranker:
             # the stems as one line, " a  b  c ": a phrase's hits are a count of " a  b " in it, in C
             # (two spaces between tokens: one for each, so that occurrences side by side all count)
             self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm)
+
+
+def _fts5(tree, plist, idf, freqs, norms, n: int) -> list[float]:
+    """bm25() of each row (by position), as FTS5 sums it: every phrase that counts for the row."""
+    counted = [set() for _ in plist]
+    _active(tree, set(range(n)), freqs, counted, {})
+    kp1 = K1 + 1
+    total = [0.0] * n
+    for i, f in enumerate(freqs):
+        v = idf[i] * kp1
+        rows_counted = counted[i]
+        if len(rows_counted) == len(f):  # (mostly) every row that holds it counts
+            for d, x in f.items():
+                total[d] += v * x / (x + norms[d])
+        else:
+            for d in rows_counted:
+                total[d] += v * f[d] / (f[d] + norms[d])
+    return total
+
+
+def _best(groups, plist, idf, freqs, norms, n: int) -> list[float]:
+    """A relaxed query's score of each row (by position): the sum over its groups of the group's
+    best alternative (an alternative: the sum of its phrases' BM25 terms, when it matches).
+    Deliberately not FTS5's bm25(), which adds up every alternative of an OR that matches: there
+    a common word with several glossary forms (cloud: 云, 云计算, cloud computing) outweighed a
+    rare word of another group when no item had every word. With one alternative per group the
+    two are the same. A phrase no row holds (left out of the live tree) adds nothing."""
+    kp1 = K1 + 1
+    terms: dict[tuple, dict[int, float]] = {}  # (tokens, column) -> {row: the phrase's BM25 term}
+    for i, p in enumerate(plist):
+        key = (p.tokens, p.column)
+        if key not in terms:
+            v = idf[i] * kp1
+            terms[key] = {d: v * x / (x + norms[d]) for d, x in freqs[i].items()}
+    total = [0.0] * n
+    for group in groups:
+        for d, v in _value(group, terms).items():
+            total[d] += v
+    return total
+
+
+def _value(node, terms) -> dict[int, float]:
+    """The rows (by position) a node matches and its value there: a phrase its BM25 term, an AND
+    the sum of its branches (all of them matching), an OR its best branch, a NOT its left."""
+    if isinstance(node, Phrase):
+        return terms.get((node.tokens, node.column), {})
+    if node[0] == "not":
+        left, right = _value(node[1], terms), _value(node[2], terms)
+        return {d: v for d, v in left.items() if d not in right}
+    kids = [_value(kid, terms) for kid in node[1]]
+    if node[0] == "and":
+        common = set(kids[0]).intersection(*kids[1:])
+        return {d: sum(k[d] for k in kids) for d in common}
+    out: dict[int, float] = {}
+    for k in kids:
+        for d, v in k.items():
+            if v > out.get(d, -1.0):
+                out[d] = v
+    return out
 
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
