@@ -341,35 +341,54 @@ def _best(groups, plist, idf, freqs, norms, n: int) -> list[float]:
     rare word of another group when no item had every word. With one alternative per group the
     two are the same. A phrase no row holds (left out of the live tree) adds nothing."""
     kp1 = K1 + 1
-    terms: dict[tuple, dict[int, float]] = {}  # (tokens, column) -> {row: the phrase's BM25 term}
+    live: dict[tuple, int] = {}  # (tokens, column) -> the phrase's place among the live ones
     for i, p in enumerate(plist):
-        key = (p.tokens, p.column)
-        if key not in terms:
-            v = idf[i] * kp1
-            terms[key] = {d: v * x / (x + norms[d]) for d, x in freqs[i].items()}
+        live.setdefault((p.tokens, p.column), i)
+    terms: dict[tuple, dict[int, float]] = {}  # (tokens, column) -> {row: the phrase's BM25 term}, as needed
     total = [0.0] * n
     for group in groups:
-        for d, v in _value(group, terms).items():
+        if isinstance(group, Phrase):  # (mostly: a word with no glossary forms) its terms, straight in
+            i = live.get((group.tokens, group.column))
+            if i is not None:
+                v = idf[i] * kp1
+                for d, x in freqs[i].items():
+                    total[d] += v * x / (x + norms[d])
+            continue
+        for d, v in _value(group, terms, live, idf, freqs, norms).items():
             total[d] += v
     return total
 
 
-def _value(node, terms) -> dict[int, float]:
+def _value(node, terms, live, idf, freqs, norms) -> dict[int, float]:
     """The rows (by position) a node matches and its value there: a phrase its BM25 term, an AND
     the sum of its branches (all of them matching), an OR its best branch, a NOT its left."""
     if isinstance(node, Phrase):
-        return terms.get((node.tokens, node.column), {})
+        key = (node.tokens, node.column)
+        got = terms.get(key)
+        if got is None:
+            i = live.get(key)
+            if i is None:  # no row holds it
+                got = {}
+            else:
+                v = idf[i] * (K1 + 1)
+                got = {d: v * x / (x + norms[d]) for d, x in freqs[i].items()}
+            terms[key] = got
+        return got
+    args = terms, live, idf, freqs, norms
     if node[0] == "not":
-        left, right = _value(node[1], terms), _value(node[2], terms)
-        return {d: v for d, v in left.items() if d not in right}
-    kids = [_value(kid, terms) for kid in node[1]]
+        right = _value(node[2], *args)
+        return {d: v for d, v in _value(node[1], *args).items() if d not in right}
+    kids = [_value(kid, *args) for kid in node[1]]
     if node[0] == "and":
-        common = set(kids[0]).intersection(*kids[1:])
+        common = set(kids[0]).intersection(*kids[1:]) if all(kids) else ()
         return {d: sum(k[d] for k in kids) for d in common}
-    out: dict[int, float] = {}
-    for k in kids:
+    kids = [k for k in kids if k]
+    if not kids:
+        return {}
+    out = dict(kids[0])
+    for k in kids[1:]:
         for d, v in k.items():
-            if v > out.get(d, -1.0):
+            if v > out.get(d, 0.0):
                 out[d] = v
     return out
 
