@@ -335,17 +335,22 @@ def _fts5(tree, plist, idf, freqs, norms, n: int) -> list[float]:
 
 def _best(groups, plist, idf, freqs, norms, n: int) -> list[float]:
     """A relaxed query's score of each row (by position): the sum over its groups of the group's
-    best alternative (an alternative: the sum of its phrases' BM25 terms, when it matches).
+    best alternative (an alternative: the sum of its phrases' BM25 terms, when it matches), times
+    the share of the groups the row holds (Lucene's classic "coord": an item with more of the
+    question's words first, unless the others are much rarer).
     Deliberately not FTS5's bm25(), which adds up every alternative of an OR that matches: there
     a common word with several glossary forms (cloud: 云, 云计算, cloud computing) outweighed a
-    rare word of another group when no item had every word. With one alternative per group the
-    two are the same. A phrase no row holds (left out of the live tree) adds nothing."""
+    rare word of another group when no item had every word; and a long Chinese item holding more
+    of the words lost to a short one holding fewer (its terms are small: every character and pair
+    is a token). search_index._nested keeps a phrase with its words anywhere (it holds them), as
+    bm25() counts both. A phrase no row holds (left out of the live tree) adds nothing."""
     kp1 = K1 + 1
     live: dict[tuple, int] = {}  # (tokens, column) -> the phrase's place among the live ones
     for i, p in enumerate(plist):
         live.setdefault((p.tokens, p.column), i)
     terms: dict[tuple, dict[int, float]] = {}  # (tokens, column) -> {row: the phrase's BM25 term}, as needed
     total = [0.0] * n
+    covered = [0] * n  # how many groups the row holds
     for group in groups:
         if isinstance(group, Phrase):  # (mostly: a word with no glossary forms) its terms, straight in
             i = live.get((group.tokens, group.column))
@@ -353,10 +358,13 @@ def _best(groups, plist, idf, freqs, norms, n: int) -> list[float]:
                 v = idf[i] * kp1
                 for d, x in freqs[i].items():
                     total[d] += v * x / (x + norms[d])
+                    covered[d] += 1
             continue
         for d, v in _value(group, terms, live, idf, freqs, norms).items():
             total[d] += v
-    return total
+            covered[d] += 1
+    k = len(groups)
+    return [t * c / k for t, c in zip(total, covered)]
 
 
 def _value(node, terms, live, idf, freqs, norms) -> dict[int, float]:

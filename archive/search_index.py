@@ -304,7 +304,24 @@ def compile(query: Query) -> Compiled | None:
     if tree is None:
         return None
     tree = bm25.prepare(tree)  # (gives the groups' phrases, the same objects, their tokens too)
+    if groups is not None:
+        groups = tuple(map(_nested, groups))
     return Compiled(bm25.render(tree), tree, _phrase(query), bm25.render(_finder(tree)), groups)
+
+
+def _nested(group):
+    """A relaxed group for the ranker's best alternative: an alternative that surely holds another
+    (a phrase holds its words anywhere: `"nova specs"` holds `nova & specs`) counts with it, as
+    bm25() counts both, so that the phrase still ranks above its words apart; other alternatives
+    (glossary forms) are each on their own."""
+    if isinstance(group, bm25.Phrase) or group[0] != "or":
+        return group
+    kids = group[1]
+    out = []
+    for a in kids:
+        held = [b for b in kids if b is not a and _implies(a, b)]
+        out.append(("and", [a, *held]) if held else a)
+    return ("or", out)
 
 
 def match_expr(query: Query) -> str | None:
