@@ -23,7 +23,8 @@ in a relaxed query any group; synonyms are alternatives; a term always matches w
 must not occur, an optional project and rowid range. `compile` turns it into FTS5 MATCH text and
 the same as a tree, which archive.bm25 scores without parsing anything back.
 Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
-boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are read and
+boosted, a mild recency prior, newest first on ties. A relaxed query is ranked by each group's best
+alternative, times the share of groups an item holds (archive.bm25._best: deliberately not bm25()). Only the newest RANK_POOL matches are read and
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
 the pool's read takes one more, which says whether there are others ("100+ items"). Counting on
 (to 1,000) walked every posting list of the query to its end, which cost as much as reading the

@@ -210,3 +210,26 @@ def test_a_word_of_many_glossary_forms_does_not_outrank_a_rare_word(tmp_path):
         assert s.conn.execute("SELECT text FROM items WHERE id = ?", (min(fts5, key=fts5.get),)).fetchone()[0].startswith("云计算")
     finally:
         s.close()
+
+
+def test_an_item_with_more_of_the_words_comes_first(tmp_path):
+    # No item has all four words; the long Chinese item holds three of them, the short English
+    # ones two: a Chinese item's terms are small (every character and pair is a token), so by
+    # bm25() alone the short ones come first.
+    root = tmp_path / "site"
+    for n in range(1, 7):
+        write_issue(root, n, date(2015, 2, n), {"Heat": [
+            f"Heat template basics, part {n}.",
+            "两位核心开发者写了一个工具，根据租户现有的资源自动生成 Heat 可以使用的模板。" if n == 2 else f"Convergence 进展 {n}。",
+        ], "Common": [f"第{n}份报告已生成。", f"Release notes {n}."]})
+    s = Store(tmp_path / "db.sqlite")
+    ingest(s, Config(), root, when=TODAY)
+    try:
+        query = Query((("heat",), ("生成",), ("模板", "template"), ("flame",)), any_group=True)
+        ids, _, _ = search_index.search(s.conn, query, 3, 0)
+        first = s.conn.execute("SELECT text FROM items WHERE id = ?", (ids[0],)).fetchone()[0]
+        assert first.startswith("两位"), first
+        fts5 = fts5_bm25(s.conn, compile(query).expr)
+        assert s.conn.execute("SELECT text FROM items WHERE id = ?", (min(fts5, key=fts5.get),)).fetchone()[0].startswith("Heat")
+    finally:
+        s.close()
