@@ -38,6 +38,27 @@ _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscr
 # the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
 _SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")
 _ASKED = re.compile(r"吗|么|\?|？|什么|哪些|有没有")
+# (un)subscribing said with the verbs of being sent things, beside a project ("notify me about neutron",
+# "keep me posted on heat", "stop sending me heat", "mute nova", "no more nova updates", "有新的heat就通知我",
+# "推送neutron给我", "别再给我发heat的消息了", "停止推送nova"): one search a line; `undo` marks stopping
+_NOTIFYING = re.compile(r"\b(?:notify|ping|message|dm|email|send)\s+me\b|\bkeep\s+me\s+(?:posted|updated|informed)\b"
+                        r"|\bsign\s+me\s+up\b|推送|通知我|提醒我|发给我|给我发|私信|收到"
+                        r"|(?P<undo>\b(?:stop|quit|mute|no\s+more)\b|不想|不要|不再|不用|别|停止|取消)")
+# what may stand beside the project in such a line (besides the stop words)
+_NOTIFY_WORDS = frozenset({"notify", "notifying", "notified", "ping", "pinging", "message", "messages", "messaging",
+                           "dm", "dms", "email", "emails", "emailing", "send", "sending", "keep", "posted", "updated",
+                           "informed", "sign", "stop", "quit", "mute", "notifications", "notification", "anymore",
+                           "don't", "dont", "alerts"})
+_HINTS_EN = (" me", "stop", "quit", "mute", "no more")
+_HINTS_ZH = frozenset("推通提发私收不别停取")
+
+
+def _notifying_hint(line: str) -> bool:
+    """Whether _NOTIFYING may match at all: a few substring tests, not the regex, on most lines."""
+    return any(h in line for h in _HINTS_EN) or not line.isascii() and not _HINTS_ZH.isdisjoint(line)
+
+
+_NOTIFY_ZH = re.compile(r"不想|不要|不再|不用|别|停止|取消|再|给我|推送|通知|提醒|发送|发|收到|收|接收|私信|就|有新|新的|消息|更新|我|的|了|请|一下|吧")
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|newsletter|happening|happened)\b|新闻|动态|消息|新的|最新|更新"
                    r"|周报|周刊|月报|简报")
 MAX_ISSUE_NUMBER = 10**9
@@ -388,6 +409,12 @@ class Core:
                 undo = any(cmd.BY_WORD.get(w, cmd.BY_WORD["订阅"]).name == "unsubscribe" or _UNDO.match(w) for w in said)
                 handler = cmd.BY_WORD["unsubscribe" if undo else "subscribe"].handler
                 return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
+            sent = [m.group("undo") for m in _NOTIFYING.finditer(line)] if not scope and _notifying_hint(line) \
+                and not _ASKED.search(line) else ()
+            if sent and (not all(sent) or line.isascii()) and all(
+                    m or t in _NOTIFY_WORDS or query._HAS_CJK.match(t) and not _NOTIFY_ZH.sub("", t) for t, m in zip(terms, more)):
+                handler = cmd.BY_WORD["unsubscribe" if any(sent) else "subscribe"].handler
+                return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
         if not (project or scope or words.exclude or words.phrases) and len(terms) <= 3:
             named = cmd.asked_command(line, self._only_asking)
             if named is not None:  # "what projects are there", "我订阅了什么"
@@ -511,8 +538,22 @@ class Core:
             return day_range(rows[0].date, None), req.t.ngettext(
                 "in the last issue", "in the last {n} issues", n).format(n=n), None
         if scope.since or scope.until:
-            return day_range(scope.since, scope.until), self._dates(scope, req.t), None
+            since, until = self._covering(scope.since, scope.until)
+            return day_range(since, until), self._dates(scope, req.t), None
         return None, "", None
+
+    def _in_time(self, lo: date, hi: date) -> list[IssueRow]:
+        """The issues of lo..hi: dated then, or covering part of it (an issue of 09-16 that covers
+        0826-0916 has August's news: "last month" in September finds it)."""
+        every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)  # a few hundred rows at most
+        return [r for r in every if lo <= r.date <= hi or r.period and r.period[0] <= hi and r.period[1] >= lo]
+
+    def _covering(self, since: date | None, until: date | None) -> tuple[date | None, date | None]:
+        """A date range widened to the dates of the issues covering part of it (see _in_time)."""
+        if since is None or until is None:
+            return since, until
+        rows = self._in_time(since, until)
+        return (min([since, *(r.date for r in rows)]), max([until, *(r.date for r in rows)]))
 
     def _dates(self, scope: Scope, t: Tr) -> str:
         _ = t.gettext
@@ -815,9 +856,12 @@ class Core:
             total = min(total, scope.last)
             rows = rows[:max(0, total - req.offset)]
         elif scope and (scope.since or scope.until):  # a few hundred rows at most: filtered here
-            every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)
-            lo, hi = scope.since or date.min, scope.until or date.max
-            every = [r for r in every if lo <= r.date <= hi]
+            if scope.since and scope.until:  # a span ("august", "last month"): and the issues covering part of it
+                every = self._in_time(scope.since, scope.until)
+            else:  # one side ("before issue 32", "since june"): by their dates
+                every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)
+                lo, hi = scope.since or date.min, scope.until or date.max
+                every = [r for r in every if lo <= r.date <= hi]
             rows, total = every[req.offset:req.offset + self.page_size], len(every)
         if total == 0:
             return Reply(title=t.gettext("The archive has no published issues yet.") if not scope

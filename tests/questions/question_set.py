@@ -215,6 +215,11 @@ Q += [
     ("autoscal*", "examples", "en", [(24, "Autoscaling with Heat"), (21, "autoscaling")]),  # a wildcard
     ("swift 策略", "examples", "zh", [(26, "Swift 的存储策略")]),  # policy/策略 in the glossary
     ("storage policy OR policies", "examples", "en", [(26, "Swift 的存储策略")]),
+    # --- session 6, ops probe: operators and managers ---
+    ("issues in december 2014", "examples", "en", [(26, "")]),  # #26 (1210-0105) covers most of December
+    ("2014年12月的周报", "examples", "zh", [(26, "")]),
+    ("juno release candidate", "examples", "en cross", [(20, "Juno RC1")]),  # rc1 is a release candidate
+    ("nova network to neutron", "examples", "en cross", [(22, "nova-network 到 Neutron 的迁移路径")]),  # not project Nova
     # --- session 6, rank probe: no item has every word; a group counts as its best alternative ---
     ("is there a benchmark of live migration downtime on kvm?", "examples", "en",
      [(24, "KVM")]),  # 热迁移(live migration) no longer wins by naming the term twice
