@@ -18,6 +18,9 @@ entries). Here the same score is computed for the newest matches only:
 Formula, constants and which phrases count for a row are FTS5's (fts5_aux.c): idf = ln((N - n + 0.5)
 / (n + 0.5)) (at least 1e-6), score = sum idf * f (k1 + 1) / (f + k1 (1 - b + b D / avgdl)), f the
 column-weighted hits; tests/test_bm25.py checks it against bm25() itself.
+One deliberate difference: a relaxed query (no item has every word) sums each group's best
+alternative only, times the share of groups the row holds (`_best`; checked against bm25() of each
+alternative alone).
 """
 from __future__ import annotations
 
@@ -247,10 +250,12 @@ class Ranker:
             self._memo[key] = make()
         return self._memo[key]
 
-    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None
+    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None, groups=None
                ) -> tuple[dict[int, float], set[int]]:
         """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
-        and the rows holding `phrase` (tokens) as FTS5's phrase query would find them."""
+        and the rows holding `phrase` (tokens) as FTS5's phrase query would find them.
+        `groups` (a relaxed query's groups of alternatives, nodes of the tree): each group counts
+        its best alternative instead (see `_best`); this deliberately differs from bm25()."""
         self._refresh()
         _, tree, plist, idf = self._plan(tree)
         if tree is None:
@@ -275,19 +280,10 @@ class Ranker:
                 f = hits[key] = _hits(p, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
             freqs.append(f)
         n = len(rows)
-        counted = [set() for _ in plist]
-        _active(tree, set(range(n)), freqs, counted, {})
-        kp1 = K1 + 1
-        total = [0.0] * n
-        for i, f in enumerate(freqs):
-            v = idf[i] * kp1
-            rows_counted = counted[i]
-            if len(rows_counted) == len(f):  # (mostly) every row that holds it counts
-                for d, x in f.items():
-                    total[d] += v * x / (x + norms[d])
-            else:
-                for d in rows_counted:
-                    total[d] += v * f[d] / (f[d] + norms[d])
+        if groups is not None:
+            total = _best(groups, plist, idf, freqs, norms, n)
+        else:
+            total = _fts5(tree, plist, idf, freqs, norms, n)
         out = {rowid: -s for rowid, s in zip(ids, total)}
         boosted = set()
         if phrase:  # the rows holding it in either column: a phrase's hits (the query's own, mostly)
@@ -320,6 +316,92 @@ class Ranker:
             # the stems as one line, " a  b  c ": a phrase's hits are a count of " a  b " in it, in C
             # (two spaces between tokens: one for each, so that occurrences side by side all count)
             self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm)
+
+
+def _fts5(tree, plist, idf, freqs, norms, n: int) -> list[float]:
+    """bm25() of each row (by position), as FTS5 sums it: every phrase that counts for the row."""
+    counted = [set() for _ in plist]
+    _active(tree, set(range(n)), freqs, counted, {})
+    kp1 = K1 + 1
+    total = [0.0] * n
+    for i, f in enumerate(freqs):
+        v = idf[i] * kp1
+        rows_counted = counted[i]
+        if len(rows_counted) == len(f):  # (mostly) every row that holds it counts
+            for d, x in f.items():
+                total[d] += v * x / (x + norms[d])
+        else:
+            for d in rows_counted:
+                total[d] += v * f[d] / (f[d] + norms[d])
+    return total
+
+
+def _best(groups, plist, idf, freqs, norms, n: int) -> list[float]:
+    """A relaxed query's score of each row (by position): the sum over its groups of the group's
+    best alternative (an alternative: the sum of its phrases' BM25 terms, when it matches), times
+    the share of the groups the row holds (Lucene's classic "coord": an item with more of the
+    question's words first, unless the others are much rarer).
+    Deliberately not FTS5's bm25(), which adds up every alternative of an OR that matches: there
+    a common word with several glossary forms (cloud: 云, 云计算, cloud computing) outweighed a
+    rare word of another group when no item had every word; and a long Chinese item holding more
+    of the words lost to a short one holding fewer (its terms are small: every character and pair
+    is a token). search_index._nested keeps a phrase with its words anywhere (it holds them), as
+    bm25() counts both. A phrase no row holds (left out of the live tree) adds nothing."""
+    kp1 = K1 + 1
+    live: dict[tuple, int] = {}  # (tokens, column) -> the phrase's place among the live ones
+    for i, p in enumerate(plist):
+        live.setdefault((p.tokens, p.column), i)
+    terms: dict[tuple, dict[int, float]] = {}  # (tokens, column) -> {row: the phrase's BM25 term}, as needed
+    total = [0.0] * n
+    covered = [0] * n  # how many groups the row holds
+    for group in groups:
+        if isinstance(group, Phrase):  # (mostly: a word with no glossary forms) its terms, straight in
+            i = live.get((group.tokens, group.column))
+            if i is not None:
+                v = idf[i] * kp1
+                for d, x in freqs[i].items():
+                    total[d] += v * x / (x + norms[d])
+                    covered[d] += 1
+            continue
+        for d, v in _value(group, terms, live, idf, freqs, norms).items():
+            total[d] += v
+            covered[d] += 1
+    k = len(groups)
+    return [t * c / k for t, c in zip(total, covered)]
+
+
+def _value(node, terms, live, idf, freqs, norms) -> dict[int, float]:
+    """The rows (by position) a node matches and its value there: a phrase its BM25 term, an AND
+    the sum of its branches (all of them matching), an OR its best branch, a NOT its left."""
+    if isinstance(node, Phrase):
+        key = (node.tokens, node.column)
+        got = terms.get(key)
+        if got is None:
+            i = live.get(key)
+            if i is None:  # no row holds it
+                got = {}
+            else:
+                v = idf[i] * (K1 + 1)
+                got = {d: v * x / (x + norms[d]) for d, x in freqs[i].items()}
+            terms[key] = got
+        return got
+    args = terms, live, idf, freqs, norms
+    if node[0] == "not":
+        right = _value(node[2], *args)
+        return {d: v for d, v in _value(node[1], *args).items() if d not in right}
+    kids = [_value(kid, *args) for kid in node[1]]
+    if node[0] == "and":
+        common = set(kids[0]).intersection(*kids[1:]) if all(kids) else ()
+        return {d: sum(k[d] for k in kids) for d in common}
+    kids = [k for k in kids if k]
+    if not kids:
+        return {}
+    out = dict(kids[0])
+    for k in kids[1:]:
+        for d, v in k.items():
+            if v > out.get(d, 0.0):
+                out[d] = v
+    return out
 
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"

@@ -23,7 +23,8 @@ in a relaxed query any group; synonyms are alternatives; a term always matches w
 must not occur, an optional project and rowid range. `compile` turns it into FTS5 MATCH text and
 the same as a tree, which archive.bm25 scores without parsing anything back.
 Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
-boosted, a mild recency prior, newest first on ties. Only the newest RANK_POOL matches are read and
+boosted, a mild recency prior, newest first on ties. A relaxed query is ranked by each group's best
+alternative, times the share of groups an item holds (archive.bm25._best: deliberately not bm25()). Only the newest RANK_POOL matches are read and
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
 the pool's read takes one more, which says whether there are others ("100+ items"). Counting on
 (to 1,000) walked every posting list of the query to its end, which cost as much as reading the
@@ -212,23 +213,27 @@ def _any(nodes: list):
     return unique[0] if len(unique) == 1 else ("or", unique)
 
 
-def _tree(query: Query):
+def _tree_and_groups(query: Query):
     """The query as a match tree: every group (or, relaxed, any group) matches one of its
-    alternatives, in the project's section, without the excluded words."""
+    alternatives, in the project's section, without the excluded words; and for a relaxed query
+    its groups' nodes (nodes of the tree; the project's section phrase a group of its own), which
+    the ranker scores by their best alternative (archive.bm25._best)."""
     groups = []
     for alternatives in query.groups:
         nodes = [n for n in (term_node(a) for a in alternatives) if n is not None]  # whole terms, relaxed too
         if nodes:
             groups.append(_any(nodes))
     if not groups:
-        return None
+        return None, None
     tree = groups[0] if len(groups) == 1 else ("or" if query.any_group else "and", groups)
     if query.project:
-        tree = ("and", [bm25.Phrase(query.project, "section"), tree])
+        section = bm25.Phrase(query.project, "section")
+        tree = ("and", [section, tree])
+        groups = [section, *groups]
     excluded = [n for n in map(term_node, query.exclude) if n is not None]
     if excluded:
         tree = ("not", tree, _any(excluded))
-    return tree
+    return tree, (tuple(groups) if query.any_group else None)
 
 
 def _phrase(query: Query) -> tuple[str, ...] | None:
@@ -289,17 +294,35 @@ class Compiled(NamedTuple):
     tree: object  # the same as a tree of archive.bm25 nodes, for the ranker
     phrase: tuple[str, ...] | None  # tokens of the phrase boost
     find: str  # MATCH text for the same rows from fewer posting lists (see _finder)
+    groups: tuple | None = None  # a relaxed query's groups (nodes of `tree`): scored by their best alternative
 
 
 @lru_cache(maxsize=512)
 def compile(query: Query) -> Compiled | None:
     """The MATCH text and match tree of a query (None when nothing in it is indexed); built
     once per distinct query (a query is plain data, independent of the database)."""
-    tree = _tree(query)
+    tree, groups = _tree_and_groups(query)
     if tree is None:
         return None
-    tree = bm25.prepare(tree)
-    return Compiled(bm25.render(tree), tree, _phrase(query), bm25.render(_finder(tree)))
+    tree = bm25.prepare(tree)  # (gives the groups' phrases, the same objects, their tokens too)
+    if groups is not None:
+        groups = tuple(map(_nested, groups))
+    return Compiled(bm25.render(tree), tree, _phrase(query), bm25.render(_finder(tree)), groups)
+
+
+def _nested(group):
+    """A relaxed group for the ranker's best alternative: an alternative that surely holds another
+    (a phrase holds its words anywhere: `"nova specs"` holds `nova & specs`) counts with it, as
+    bm25() counts both, so that the phrase still ranks above its words apart; other alternatives
+    (glossary forms) are each on their own."""
+    if isinstance(group, bm25.Phrase) or group[0] != "or":
+        return group
+    kids = group[1]
+    out = []
+    for a in kids:
+        held = [b for b in kids if b is not a and _implies(a, b)]
+        out.append(("and", [a, *held]) if held else a)
+    return ("or", out)
 
 
 def match_expr(query: Query) -> str | None:
@@ -482,7 +505,7 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     others = len(newest) > pool
     if others:
         newest.pop()
-    rank, boosted = ranker.scores(c.tree, newest, c.phrase)
+    rank, boosted = ranker.scores(c.tree, newest, c.phrase, c.groups)
     n = len(newest)
     prior = _prior(n)  # newest first: k = 0 is the newest
     if boosted:
