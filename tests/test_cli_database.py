@@ -100,7 +100,7 @@ def test_a_read_only_database_answers_and_writes_nothing(read_only_db, capsys, m
     assert main(["--db", str(db), "ask", "search", "监控"]) == 0
     assert "监控" in capsys.readouterr().out
     assert main(["--db", str(db), "export"]) == 0
-    assert len(json.loads(capsys.readouterr().out)["issues"]) == 7
+    assert len(json.loads(capsys.readouterr().out)["issues"]) == 8
     assert main(["--db", str(db), "status"]) == 0
     assert "No destinations yet" in capsys.readouterr().out
     # paging works within one process (a chat session), kept in memory

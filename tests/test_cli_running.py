@@ -148,7 +148,7 @@ def test_run_says_in_one_line_what_it_watches_where_it_announces_and_how_to_quit
     r = digest_bot(tmp_path, env, "run", "--db", "bot.db", stdin="quit\n")
     assert r.returncode == 0, r.stderr
     [banner] = [line for line in r.stderr.splitlines() if line.startswith("digest-bot: watching")]
-    assert "examples/archive" in banner and "7 issues" in banner
+    assert "examples/archive" in banner and "8 issues" in banner
     assert "this terminal" in banner and "`quit`" in banner
     (tmp_path / "bot.toml").write_text('[[webhook]]\nname = "team"\nurl_env = "TEAM_WEBHOOK_URL"\n'
                                        '[announce]\nconsole = false\n')
