@@ -116,6 +116,14 @@ def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
     return None
 
 
+def _in_time(lo: date, hi: date, covering: bool) -> tuple[str, tuple[str, ...]]:
+    """The WHERE of issues dated lo..hi (or, covering, whose period overlaps it), with its arguments."""
+    if covering:
+        return ("(date BETWEEN ? AND ? OR (period_start <= ? AND period_end >= ?))",
+                (lo.isoformat(), hi.isoformat(), hi.isoformat(), lo.isoformat()))
+    return "date BETWEEN ? AND ?", (lo.isoformat(), hi.isoformat())
+
+
 def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
     key, number, title, d, ps, pe, path, url, sections = r
     return IssueRow(key, number, title, date.fromisoformat(d), _period(ps, pe), path, url, _sections(sections))
@@ -320,6 +328,8 @@ class Store:
             CREATE INDEX IF NOT EXISTS issues_visible ON issues (visible, date DESC, number DESC);
             DROP INDEX IF EXISTS issues_number;  -- (number) alone: picking the newest took a sort
             CREATE INDEX IF NOT EXISTS issues_number_date ON issues (number, date);
+            -- the issues of a span of dates and those whose period overlaps it, read from the index alone
+            CREATE INDEX IF NOT EXISTS issues_periods ON issues (visible, period_end, period_start, date);
             CREATE TABLE IF NOT EXISTS items (
                 id INTEGER PRIMARY KEY,
                 issue_key TEXT NOT NULL REFERENCES issues(key) ON DELETE CASCADE,
@@ -829,6 +839,24 @@ class Store:
             (limit, offset),
         ).fetchall()
         return [issue_row(r) for r in rows], total
+
+    def issues_in(self, lo: date, hi: date, limit: int, offset: int = 0, covering: bool = False
+                  ) -> tuple[list[IssueRow], int]:
+        """The published issues dated lo..hi, newest first, and how many; with `covering`, also
+        those whose period overlaps lo..hi (an issue of 09-16 covering 0826-0916 has August's news)."""
+        where, args = _in_time(lo, hi, covering)
+        total = self.conn.execute(f"SELECT count(*) FROM issues WHERE visible = 1 AND {where}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 AND {where} ORDER BY date DESC, number DESC"
+            " LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
+        return [issue_row(r) for r in rows], total
+
+    def dates_covering(self, lo: date, hi: date) -> tuple[date, date] | None:
+        """The first and last date of the published issues dated in lo..hi or covering part of it."""
+        where, args = _in_time(lo, hi, True)
+        first, last = self.conn.execute(f"SELECT min(date), max(date) FROM issues WHERE visible = 1 AND {where}",
+                                        args).fetchone()
+        return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
 
     def visible_issues(self) -> list[tuple[str, int]]:
         """(key, number) of the published issues, newest first."""

@@ -542,18 +542,13 @@ class Core:
             return day_range(since, until), self._dates(scope, req.t), None
         return None, "", None
 
-    def _in_time(self, lo: date, hi: date) -> list[IssueRow]:
-        """The issues of lo..hi: dated then, or covering part of it (an issue of 09-16 that covers
-        0826-0916 has August's news: "last month" in September finds it)."""
-        every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)  # a few hundred rows at most
-        return [r for r in every if lo <= r.date <= hi or r.period and r.period[0] <= hi and r.period[1] >= lo]
-
     def _covering(self, since: date | None, until: date | None) -> tuple[date | None, date | None]:
-        """A date range widened to the dates of the issues covering part of it (see _in_time)."""
+        """A date range widened to the dates of the issues covering part of it (an issue of 09-16
+        that covers 0826-0916 has August's news: "last month" in September finds it)."""
         if since is None or until is None:
             return since, until
-        rows = self._in_time(since, until)
-        return (min([since, *(r.date for r in rows)]), max([until, *(r.date for r in rows)]))
+        dates = self.store.dates_covering(since, until)
+        return (min(since, dates[0]), max(until, dates[1])) if dates else (since, until)
 
     def _dates(self, scope: Scope, t: Tr) -> str:
         _ = t.gettext
@@ -855,14 +850,11 @@ class Core:
         if scope and scope.last:
             total = min(total, scope.last)
             rows = rows[:max(0, total - req.offset)]
-        elif scope and (scope.since or scope.until):  # a few hundred rows at most: filtered here
-            if scope.since and scope.until:  # a span ("august", "last month"): and the issues covering part of it
-                every = self._in_time(scope.since, scope.until)
-            else:  # one side ("before issue 32", "since june"): by their dates
-                every, _n = self.store.issues(MAX_ISSUE_NUMBER, 0)
-                lo, hi = scope.since or date.min, scope.until or date.max
-                every = [r for r in every if lo <= r.date <= hi]
-            rows, total = every[req.offset:req.offset + self.page_size], len(every)
+        elif scope and (scope.since or scope.until):
+            # a span ("august", "last month"): and the issues covering part of it; one side
+            # ("before issue 32", "since june"): by their dates
+            rows, total = self.store.issues_in(scope.since or date.min, scope.until or date.max, self.page_size,
+                                               req.offset, covering=bool(scope.since and scope.until))
         if total == 0:
             return Reply(title=t.gettext("The archive has no published issues yet.") if not scope
                          else t.gettext("No issue {scope}.").format(scope=self._dates(scope, t)), kind="issues")
