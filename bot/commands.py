@@ -252,13 +252,14 @@ _WORD_RUN = re.compile(r"\w+")
 
 
 def _index_asking() -> None:
+    found = []
     for c in COMMANDS:
-        for phrase in c.asked:
+        for phrase in sorted(c.asked, key=len, reverse=True):
             edge = r"\b" if phrase.isascii() else ""
-            _asking.append((re.compile(edge + re.escape(phrase) + edge), c))
-    _asking.sort(key=lambda pc: len(pc[0].pattern), reverse=True)  # "我的订阅" before "订阅"
-    for i, (pattern, c) in enumerate(_asking):
-        phrase = pattern.pattern.replace("\\b", "").replace("\\", "")
+            found.append((re.compile(edge + re.escape(phrase) + edge), c, phrase))
+    found.sort(key=lambda e: len(e[0].pattern), reverse=True)  # "我的订阅" before "订阅"
+    for i, (pattern, c, phrase) in enumerate(found):
+        _asking.append((pattern, c))
         first = _WORD_RUN.match(phrase) if phrase.isascii() else None
         if first:
             _asking_by_word.setdefault(first.group(), []).append(i)
