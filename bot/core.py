@@ -407,14 +407,12 @@ class Core:
             if said and not scope and all(m or not _SUBSCRIBING.sub("", t) for t, m in zip(terms, more)):
                 # "取消我的heat订阅", "heat和nova都订阅": the project(s) and the words of (un)subscribing only
                 undo = any(cmd.BY_WORD.get(w, cmd.BY_WORD["订阅"]).name == "unsubscribe" or _UNDO.match(w) for w in said)
-                handler = cmd.BY_WORD["unsubscribe" if undo else "subscribe"].handler
-                return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
+                return self._subscribing(undo, project, more, req)
             sent = [m.group("undo") for m in _NOTIFYING.finditer(line)] if not scope and _notifying_hint(line) \
                 and not _ASKED.search(line) else ()
             if sent and (not all(sent) or line.isascii()) and all(
                     m or t in _NOTIFY_WORDS or query._HAS_CJK.match(t) and not _NOTIFY_ZH.sub("", t) for t, m in zip(terms, more)):
-                handler = cmd.BY_WORD["unsubscribe" if any(sent) else "subscribe"].handler
-                return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
+                return self._subscribing(any(sent), project, more, req)
         if not (project or scope or words.exclude or words.phrases) and len(terms) <= 3:
             named = cmd.asked_command(line, self._only_asking)
             if named is not None:  # "what projects are there", "我订阅了什么"
@@ -428,6 +426,12 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    def _subscribing(self, undo: bool, project: str, more: list, req: Request) -> Reply:
+        """A question that only (un)subscribes ("取消我的heat订阅", "notify me about neutron"): that
+        command, for the project and the other projects named beside it."""
+        handler = cmd.BY_WORD["unsubscribe" if undo else "subscribe"].handler
+        return getattr(self, handler)(req._replace(args=(project, *(m for m in more if m and m != project))))
 
     def _words(self, rest: str) -> query.Words:
         """The words of a line without its time words; a glossary phrase holding stop words
