@@ -256,6 +256,12 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     return {}, None
 
 
+def _latest_months(m1: int, m2: int, today: date) -> tuple[int, int]:
+    """The years of the latest months m1..m2 up to today ("8月到9月", "from june to august")."""
+    y2 = today.year if m2 <= today.month else today.year - 1
+    return (y2 if m1 <= m2 else y2 - 1), y2
+
+
 def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.Match | None]:
     """A range of issues (`issues 24-26`, `第24期到第26期`) or of dates (`from 2014-11-01 to
     2014-12-01`, `june 2014 - august 2014`, `2014年11月到12月`: the second end may leave out the year)."""
@@ -274,8 +280,7 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
         m1, m2 = _MONTHS[m.group("amon")[:3]], _MONTHS[m.group("bmon")[:3]]
         y1, y2 = (int(m.group("ayear")) if m.group("ayear") else None), (int(m.group("byear")) if m.group("byear") else None)
         if y1 is None and y2 is None and now is not None:
-            today = now()
-            y2 = today.year if m2 <= today.month else today.year - 1
+            y1, y2 = _latest_months(m1, m2, now())
         if y1 is None and y2 is not None:
             y1 = y2 if m1 <= m2 else y2 - 1  # "november to february 2015": 2014-11 to 2015-02
         if y2 is None and y1 is not None:
@@ -302,9 +307,7 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
         if y1 is None:  # "8月到9月": no year at all, the latest such months (as "九月份的heat")
             if now is None or not m1 or not m2 or m1 > 12 or m2 > 12:
                 continue
-            today = now()
-            y2 = today.year if m2 <= today.month else today.year - 1
-            y1 = y2 if m1 <= m2 else y2 - 1
+            y1, y2 = _latest_months(m1, m2, now())
         first, last = _dated("in", y1, m1, d1), _dated("in", y2, m2, d2)
         if first and last and first["since"] <= last["until"]:
             return {"since": first["since"], "until": last["until"]}, m
