@@ -194,8 +194,9 @@ def _span_start(now: date, n: int, unit) -> date:
 
 
 def _kind(pre: str, post: str) -> str:
+    # "news from april 2014" is April's news; "from april 2014 on" (a post word) is since.
     return ("until" if post in _BEFORE or pre in ("before", "until", "till") else
-            "since" if post in _AFTER or pre in ("自从", "自", "从", "since", "after", "from") else "in")
+            "since" if post in _AFTER or pre in ("自从", "自", "从", "since", "after") else "in")
 
 
 def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:

@@ -118,6 +118,8 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("issue 20 and later", Scope(issue=20, side="since")),
     ("since issue 50", Scope(issue=50, side="since")),
     ("neutron news from issue 17", Scope(issue=17)),  # what that issue holds
+    ("news from april 2014", Scope(since=date(2014, 4, 1), until=date(2014, 4, 30))),  # April's, as "from issue 17"
+    ("nova from june 2014 onwards", Scope(since=date(2014, 6, 1))),
     ("the oldest issue", Scope(nth=-1)),
     ("heat two issues ago", Scope(nth=3)),  # the newest is none ago
     ("one issue ago", Scope(nth=2)),
