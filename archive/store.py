@@ -23,7 +23,7 @@ from collections import deque
 from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -116,12 +116,19 @@ def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
     return None
 
 
-def _in_time(lo: date, hi: date, covering: bool) -> tuple[str, tuple[str, ...]]:
-    """The WHERE of issues dated lo..hi (or, covering, whose period overlaps it), with its arguments."""
-    if covering:
-        return ("(date BETWEEN ? AND ? OR (period_start <= ? AND period_end >= ?))",
-                (lo.isoformat(), hi.isoformat(), hi.isoformat(), lo.isoformat()))
-    return "date BETWEEN ? AND ?", (lo.isoformat(), hi.isoformat())
+_UNKNOWN = object()  # a cache not yet filled
+
+
+def _in_time(lo: date, hi: date, longest: int | None) -> list[tuple[str, tuple[str, ...]]]:
+    """The WHEREs of the visible issues dated lo..hi and, given the longest period (days) of any,
+    of those whose period overlaps it: two index ranges (one OR of them read every issue). A
+    period that starts by hi ends by hi + longest, which bounds the second range."""
+    dated = ("visible = 1 AND date BETWEEN ? AND ?", (lo.isoformat(), hi.isoformat()))
+    if longest is None:
+        return [dated]
+    end = hi + timedelta(days=longest) if hi < date.max - timedelta(days=longest) else date.max
+    return [dated, ("visible = 1 AND period_end BETWEEN ? AND ? AND period_start <= ?",
+                    (lo.isoformat(), end.isoformat(), hi.isoformat()))]
 
 
 def issue_row(r: sqlite3.Row | tuple) -> IssueRow:
@@ -264,6 +271,7 @@ class Store:
             self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(self.conn)
         self._projects: list[tuple[str, int]] | None = None  # cached until the next ingest
+        self._longest: int | None | object = _UNKNOWN  # likewise (see _longest_period)
         try:
             tables = set(self.db.table_names())
             if tables and not tables & {"archive_meta", "kv"}:  # (kv: schema 7 kept the metadata there)
@@ -366,7 +374,7 @@ class Store:
             for table in ("items", "issues", "files", "announced_keys"):
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("DELETE FROM archive_meta WHERE key IN ('archive_root', 'numbering')")
-        self._projects = None
+        self._projects, self._longest = None, _UNKNOWN
 
     # --- the archive's metadata --------------------------------------------------------
 
@@ -487,7 +495,7 @@ class Store:
             if big:
                 self._automerge(4)  # FTS5's default, for the small ingests that follow
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
-        self._projects = None
+        self._projects, self._longest = None, _UNKNOWN
 
     def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> list[Skipped]:
         """Replace what the store holds for file `rel` with its parse result; the files this
@@ -844,19 +852,32 @@ class Store:
                   ) -> tuple[list[IssueRow], int]:
         """The published issues dated lo..hi, newest first, and how many; with `covering`, also
         those whose period overlaps lo..hi (an issue of 09-16 covering 0826-0916 has August's news)."""
-        where, args = _in_time(lo, hi, covering)
-        total = self.conn.execute(f"SELECT count(*) FROM issues WHERE visible = 1 AND {where}", args).fetchone()[0]
+        ranges = _in_time(lo, hi, self._longest_period() if covering else None)
+        where, args = ranges[0] if len(ranges) == 1 else (
+            "key IN (" + " UNION ".join(f"SELECT key FROM issues WHERE {w}" for w, _ in ranges) + ")",
+            tuple(a for _, r in ranges for a in r))
+        total = self.conn.execute(f"SELECT count(*) FROM issues WHERE {where}", args).fetchone()[0]
         rows = self.conn.execute(
-            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE visible = 1 AND {where} ORDER BY date DESC, number DESC"
+            f"SELECT {ISSUE_COLUMNS} FROM issues WHERE {where} ORDER BY date DESC, number DESC"
             " LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
         return [issue_row(r) for r in rows], total
 
     def dates_covering(self, lo: date, hi: date) -> tuple[date, date] | None:
         """The first and last date of the published issues dated in lo..hi or covering part of it."""
-        where, args = _in_time(lo, hi, True)
-        first, last = self.conn.execute(f"SELECT min(date), max(date) FROM issues WHERE visible = 1 AND {where}",
-                                        args).fetchone()
+        ranges = _in_time(lo, hi, self._longest_period())
+        first, last = self.conn.execute(
+            "SELECT min(a), max(b) FROM (" + " UNION ALL ".join(
+                f"SELECT min(date) AS a, max(date) AS b FROM issues WHERE {w}" for w, _ in ranges) + ")",
+            tuple(a for _, r in ranges for a in r)).fetchone()
         return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
+
+    def _longest_period(self) -> int | None:
+        """The most days any published issue's period spans (None: no issue states one)."""
+        if self._longest is _UNKNOWN:
+            n = self.conn.execute("SELECT max(julianday(period_end) - julianday(period_start)) FROM issues"
+                                  " WHERE visible = 1 AND period_start IS NOT NULL").fetchone()[0]
+            self._longest = None if n is None else int(n) + 1
+        return self._longest
 
     def visible_issues(self) -> list[tuple[str, int]]:
         """(key, number) of the published issues, newest first."""

@@ -5,7 +5,8 @@
 Prints: full ingest, restart with an unchanged archive, peak RSS, and per command p50/p99
 through the core, as one raw SQLite query, and as `grep -r` over the markdown (the median of
 --grep-runs runs, 5 by default: one run of grep moves by a third from one moment to the next).
-Targets (issues #2 and #10): p99 <= 5 ms and <= 3x the floor; >= 100x faster than grep;
+Targets (issues #2 and #10): p99 <= 5 ms and <= 3x the floor; >= 100x faster than grep over every post
+(the dated row greps only its year's posts, and has no such target);
 full ingest <= 60 s; unchanged restart <= 1 s; peak RSS <= 150 MB.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -134,6 +135,8 @@ def main() -> int:
     _search = search_index.search
     search_index.search = lambda conn, q, *a, **k: asked.append(q) or _search(conn, q, *a, **k)
 
+    longest = (date(2014, 12, 31) + timedelta(days=store._longest_period() or 0)).isoformat()
+
     def ranked(text: str) -> list[str]:
         """A ranked search page by hand, the same algorithm as archive.search_index, for the query
         the core reads `text` as: the newest 101 matches of its find text (the MATCH text and table
@@ -184,6 +187,14 @@ def main() -> int:
         ("cross-lingual term", "monitoring", ranked("monitoring"),
          ["grep", "-r", "-i", "-e", "monitoring", "-e", "监控", str(root / "_posts")]),
         ("Chinese sentence", "有没有关于热迁移的文章", ranked("有没有关于热迁移的文章"), ["grep", "-r", "热迁移", str(root / "_posts")]),
+        # a project + topic in a year: the dates of the issues covering part of it, then the ranked page
+        ("dated search", "nova scheduler in 2014", [
+            "SELECT min(a), max(b) FROM (SELECT min(date) AS a, max(date) AS b FROM issues WHERE visible = 1 AND date"
+            " BETWEEN '2014-01-01' AND '2014-12-31' UNION ALL SELECT min(date), max(date) FROM issues WHERE visible = 1"
+            f" AND period_end BETWEEN '2014-01-01' AND '{longest}' AND period_start <= '2014-12-31')",
+            *ranked("nova scheduler in 2014")],
+         # grep over that year's posts only, as a user would: beside it no 100x target (a year is 1/27 of the files)
+         ["grep", "-r", "-i", "--include=2014-*", "scheduler", str(root / "_posts")]),
     ]
     print()
     print(f"{args.clock} times in ms; floor = the same answer from hand-written SQL; grep = `grep -r` over the posts")
@@ -202,9 +213,10 @@ def main() -> int:
         core_ms, raw_ms = timed_pair(ask, lambda: [raw.execute(sql).fetchall() for sql in sqls], args.runs)
         grep_t = grep_ms(grep, args.grep_runs)
         p99, r99, g = pct(core_ms, 99), pct(raw_ms, 99), statistics.median(grep_t)
-        ok &= p99 <= 5 and p99 <= 3 * r99 and g / p99 >= 100
+        whole = not any(a.startswith("--include") for a in grep)  # grep over every post: the 100x target
+        ok &= p99 <= 5 and p99 <= 3 * r99 and (g / p99 >= 100 or not whole)
         print(f"{label:<24}{pct(core_ms, 50):>10.3f}{p99:>10.3f}{pct(raw_ms, 50):>10.3f}{r99:>10.3f}"
-              f"{p99 / r99:>9.1f}x{g:>9.1f}{g / p99:>9.0f}x")
+              f"{p99 / r99:>9.1f}x{g:>9.1f}{g / p99:>9.0f}x" + ("" if whole else "  (grep over 2014-* only)"))
     me, kids = rss_mb()
     print()
     print(f"peak RSS: {me:.0f} MB (this process), {kids:.0f} MB (largest parse worker)")

@@ -850,15 +850,16 @@ class Core:
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
-        rows, total = self.store.issues(self.page_size, req.offset)
-        if scope and scope.last:
-            total = min(total, scope.last)
-            rows = rows[:max(0, total - req.offset)]
-        elif scope and (scope.since or scope.until):
+        if scope and (scope.since or scope.until) and not scope.last:
             # a span ("august", "last month"): and the issues covering part of it; one side
             # ("before issue 32", "since june"): by their dates
             rows, total = self.store.issues_in(scope.since or date.min, scope.until or date.max, self.page_size,
                                                req.offset, covering=bool(scope.since and scope.until))
+        else:
+            rows, total = self.store.issues(self.page_size, req.offset)
+            if scope and scope.last:
+                total = min(total, scope.last)
+                rows = rows[:max(0, total - req.offset)]
         if total == 0:
             return Reply(title=t.gettext("The archive has no published issues yet.") if not scope
                          else t.gettext("No issue {scope}.").format(scope=self._dates(scope, t)), kind="issues")

@@ -53,6 +53,17 @@ def test_a_month_no_issue_covers_still_says_so(bot):
     assert bot.handle("issues in may 2014", ME).issues == ()
 
 
+def test_a_long_period_covers_a_month_after_the_archive_grew(bot, store, tmp_path):
+    # the longest period bounds the index range read (Store._longest_period): learnt again at each ingest
+    assert bot.handle("issues in april 2014", ME).issues == ()
+    path = write_issue(tmp_path / "site", 41, date(2014, 6, 5), {"Heat": ["Heat 的季度回顾。  \n<http://example.org/q>"]})
+    path.write_text(path.read_text(encoding="utf-8").replace("(0523-0605)", "(0301-0605)"), encoding="utf-8")
+    ingest(store, Config(), tmp_path / "site", when=TODAY)
+    assert [i.number for i in bot.handle("issues in april 2014", ME).issues] == [41]
+    r = bot.handle("heat in april 2014", ME)
+    assert r.items and r.items[0].issue == 41
+
+
 @pytest.mark.parametrize("text", ["nova network -> neutron upgrade path?", "nova network to neutron"])
 def test_nova_network_spelt_apart_is_the_component_not_nova(bot, text):
     r = bot.handle(text, ME)
