@@ -18,7 +18,9 @@ entries). Here the same score is computed for the newest matches only:
 Formula, constants and which phrases count for a row are FTS5's (fts5_aux.c): idf = ln((N - n + 0.5)
 / (n + 0.5)) (at least 1e-6), score = sum idf * f (k1 + 1) / (f + k1 (1 - b + b D / avgdl)), f the
 column-weighted hits; tests/test_bm25.py checks it against bm25() itself.
-One deliberate difference: a relaxed query (no item has every word) sums each group's best
+Two deliberate differences: a row's length is that of its text and section, not of its links
+(the third column: a row's long URLs make its text weigh no less; over an archive without links
+the scores are bm25()'s, tests/test_link_words.py); and a relaxed query (no item has every word) sums each group's best
 alternative only, times the share of groups the row holds (`_best`; checked against bm25() of each
 alternative alone).
 """

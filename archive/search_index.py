@@ -8,10 +8,15 @@ post is not searchable before it is published, and counts need no join):
     character pair, so 1-2 character Chinese terms match (SQLite 3.40's trigram tokenizer returns
     nothing for them) and a longer Chinese term matches as all of its pairs;
   - `section`: the item's project, so a project's name finds its items, ranks them higher, and a
-    column filter keeps a search inside one project.
-- `items_scoped` (unicode61, no stemmer of its own), one column: the same tokens as `grams`, stemmed
-  as items_grams stems them and in the same order, each prefixed with a tag of the item's section
-  (`section_tag`), so that "term t in project p" is one posting list holding only p's matches.
+    column filter keeps a search inside one project;
+  - `links`: the words of the item's link URLs and of their kinds (`link_words`: a gerrit review,
+    a blueprint, a mailing-list thread...), so that a word only in a URL (`+spec/declarative-filters`,
+    a change number) finds its item; it weighs LINK_WEIGHT, and counts in no item's length
+    (archive.bm25), so the text's matches rank first and links change no text's score.
+- `items_scoped` (unicode61, no stemmer of its own), two columns: the same tokens as `grams` (and
+  as `links`), stemmed as items_grams stems them and in the same order, each prefixed with a tag
+  of the item's section (`section_tag`), so that "term t in project p" is one posting list
+  holding only p's matches.
   A project's question (`nova scheduler`) reads it instead of the AND of `section : "Nova"` (every
   Nova item: ~14,000 entries at 10,000 issues) with the term's list, walked newest first until the
   pool is found (see `find`); the scores are still those of items_grams.
@@ -22,7 +27,7 @@ A query is a `Query`: groups of alternatives (every group must match one of its 
 in a relaxed query any group; synonyms are alternatives; a term always matches whole), words that
 must not occur, an optional project and rowid range. `compile` turns it into FTS5 MATCH text and
 the same as a tree, which archive.bm25 scores without parsing anything back.
-Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
+Ranking: BM25 (the `section` column weighs more, `links` less), items holding an English query as one phrase
 boosted, a mild recency prior, newest first on ties. A relaxed query is ranked by each group's best
 alternative, times the share of groups an item holds (archive.bm25._best: deliberately not bm25()). Only the newest RANK_POOL matches are read and
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
