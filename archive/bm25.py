@@ -18,7 +18,9 @@ entries). Here the same score is computed for the newest matches only:
 Formula, constants and which phrases count for a row are FTS5's (fts5_aux.c): idf = ln((N - n + 0.5)
 / (n + 0.5)) (at least 1e-6), score = sum idf * f (k1 + 1) / (f + k1 (1 - b + b D / avgdl)), f the
 column-weighted hits; tests/test_bm25.py checks it against bm25() itself.
-One deliberate difference: a relaxed query (no item has every word) sums each group's best
+Two deliberate differences: a row's length is that of its text and section, not of its links
+(the third column: a row's long URLs make its text weigh no less; over an archive without links
+the scores are bm25()'s, tests/test_link_words.py); and a relaxed query (no item has every word) sums each group's best
 alternative only, times the share of groups the row holds (`_best`; checked against bm25() of each
 alternative alone).
 """
@@ -173,16 +175,18 @@ def prepare(tree):
 # --- the ranker ---------------------------------------------------------------------------
 
 class Ranker:
-    """BM25 of candidate rows of `items_grams` (columns grams, section), statistics cached per
-    index state. One per connection."""
+    """BM25 of candidate rows of `items_grams` (columns grams, section, links), statistics cached
+    per index state. One per connection. `weights`: of grams and section, and of links (0 when
+    not given)."""
 
-    def __init__(self, conn: sqlite3.Connection, weights: tuple[float, float]):
+    def __init__(self, conn: sqlite3.Connection, weights: tuple[float, ...]):
         self.conn, self.weights = conn, weights
         self._state: bytes | None = None
         self._mark: tuple[int, int] | None = None  # (data_version, total_changes) at the last look
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
-        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems line, stem counts, section tokens, length norm)
+        self._docs: dict[int, tuple] = {}  # rowid -> (text, stems line, stem counts, section tokens, length norm,
+        #                                            links' stems line, links' stem counts)
         self._plans: dict[int, tuple] = {}  # id(tree) -> (tree, its phrases, their idf): per index state
         self._memo: dict[str, object] = {}  # other facts of the index state (see `memo`)
 
@@ -198,7 +202,7 @@ class Ranker:
         if state != self._state:
             counts = _varints(blobs.get(1, b"")) or [0]
             self._rows = counts[0]
-            self._avgdl = sum(counts[1:]) / self._rows if self._rows else 1.0
+            self._avgdl = sum(counts[1:3]) / self._rows if self._rows else 1.0  # (grams, section: see _load)
             self._df = {}
             self._docs = {}
             self._plans = {}
@@ -267,8 +271,9 @@ class Ranker:
             self._load([i for i in ids if i not in docs])
             ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
             rows = [docs[i] for i in ids]
-        texts, lines, tfs, sections, norms = zip(*rows) if rows else ((),) * 5
-        w_grams, w_section = self.weights
+        texts, lines, tfs, sections, norms, link_lines, link_tfs = zip(*rows) if rows else ((),) * 7
+        w_grams, w_section, w_links = (*self.weights, 0.0)[:3]
+        links = (link_lines, link_tfs, w_links) if w_links and any(link_tfs) else None
         in_sections = {tok for sec in set(sections) for tok in sec}
         hits: dict[tuple, dict] = {}  # (tokens, column) -> {row: weighted hits}
         rows_with = _Finder(texts)
@@ -277,7 +282,7 @@ class Ranker:
             key = (p.tokens, p.column)
             f = hits.get(key)
             if f is None:
-                f = hits[key] = _hits(p, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
+                f = hits[key] = _hits(p, rows_with, lines, tfs, sections, in_sections, w_grams, w_section, links)
             freqs.append(f)
         n = len(rows)
         if groups is not None:
@@ -291,23 +296,27 @@ class Ranker:
             if f is None:
                 boost = Phrase(" ".join(phrase))
                 boost.tokens = phrase
-                f = _hits(boost, rows_with, lines, tfs, sections, in_sections, w_grams, w_section)
+                f = _hits(boost, rows_with, lines, tfs, sections, in_sections, w_grams, w_section, links)
             boosted = {ids[d] for d in f}
         return out, boosted
 
     def _load(self, ids: list[int]) -> None:
-        """The rows' text, FTS5 tokens of its ASCII words, section tokens and BM25 length norm."""
+        """The rows' text, FTS5 tokens of its ASCII words, section tokens and BM25 length norm,
+        and the tokens of their links (the `links` column: archive.search_index.link_words)."""
         if len(self._docs) + len(ids) > DOC_CACHE:
             self._docs.clear()
         rows = self.conn.execute(_POOL_ROWS.format(",".join("?" * len(ids))), ids).fetchall()
         words = [_ASCII_WORD.findall(r[1].casefold()) for r in rows]
+        link_words = [_ASCII_WORD.findall(LINK_WORDS(r[4])) if r[5] else () for r in rows]
         stems = TOKENS.stems
-        todo = {w for ws in words for w in ws if w not in stems}
+        todo = {w for ws in (*words, *link_words) for w in ws if w not in stems}
         if todo:
             TOKENS.stem_all(todo)
-        for (rowid, text, section, sz), ws in zip(rows, words):
-            # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their sum
-            length = sum(sz) if sz.isascii() else sum(_varints(sz))
+        for (rowid, text, section, sz, _, _), ws, lws in zip(rows, words, link_words):
+            # a %_docsize row is one varint per column: one-byte varints (< 128 tokens) are their
+            # sum. The length is the text's and the section's: a row's links (its third column)
+            # make its text weigh no less (deliberately not bm25(), which counts every column)
+            length = sz[0] + sz[1] if sz.isascii() else sum(_varints(sz)[:2])
             norm = K1 * (1 - B + B * length / self._avgdl)  # the statistics are this cache's own state
             seq = [stems[w] for w in ws]
             tf: dict[str, int] = {}
@@ -315,7 +324,14 @@ class Ranker:
                 tf[stem] = tf.get(stem, 0) + 1
             # the stems as one line, " a  b  c ": a phrase's hits are a count of " a  b " in it, in C
             # (two spaces between tokens: one for each, so that occurrences side by side all count)
-            self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm)
+            link_tf: dict[str, int] = {}
+            link_line = ""
+            if lws:
+                link_seq = [stems[w] for w in lws]
+                for stem in link_seq:
+                    link_tf[stem] = link_tf.get(stem, 0) + 1
+                link_line = f" {'  '.join(link_seq)} "
+            self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm, link_line, link_tf)
 
 
 def _fts5(tree, plist, idf, freqs, norms, n: int) -> list[float]:
@@ -404,8 +420,9 @@ def _value(node, terms, live, idf, freqs, norms) -> dict[int, float]:
     return out
 
 
-_POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz FROM items i JOIN items_grams_docsize d ON d.id = i.id"
-              " WHERE i.id IN ({})")
+_POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz, i.links, i.link_count FROM items i"
+              " JOIN items_grams_docsize d ON d.id = i.id WHERE i.id IN ({})")
+LINK_WORDS = str  # a row's links blob -> its `links` tokens as text (set by archive.search_index)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -449,31 +466,41 @@ def _overlaps(tokens: tuple[str, ...]) -> bool:
     return any(tokens[:j] == tokens[-j:] for j in range(1, len(tokens)))
 
 
-def _hits(p: Phrase, rows_with: _Finder, lines, tfs, sections, in_sections: set[str], wg: float, ws: float
-          ) -> dict[int, float]:
-    """The phrase's column-weighted hits in the rows (by position) that hold it."""
+def _ascii_hits(t: tuple[str, ...], lines, tfs) -> dict[int, int]:
+    """How often the ASCII phrase `t` stands in each row (by position) of one column (its stems
+    line and stem counts), for the rows that hold it."""
+    first = t[0]
+    if len(t) == 1:
+        return {d: c for d, tf in enumerate(tfs) if (c := tf.get(first))}
+    second = t[1]  # counted only in the rows that hold its first two words
+    if _overlaps(t):
+        return {d: c for d, tf in enumerate(tfs)
+                if first in tf and second in tf and (c := _count(t, tuple(lines[d].split())))}
+    needle = f" {'  '.join(t)} "
+    return {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := lines[d].count(needle))}
+
+
+def _hits(p: Phrase, rows_with: _Finder, lines, tfs, sections, in_sections: set[str], wg: float, ws: float,
+          links=None) -> dict[int, float]:
+    """The phrase's column-weighted hits in the rows (by position) that hold it. `links`: the
+    rows' links column (stems lines, stem counts, weight), None when no row has links."""
     t = p.tokens
     if not t:
         return {}
     first = t[0]
     g: dict[int, float] = {}
-    if p.column != "section":
+    if p.column is None or p.column == "grams":
         if first.isascii():
-            if len(t) == 1:
-                g = {d: c for d, tf in enumerate(tfs) if (c := tf.get(first))}
-            else:  # counted only in the rows that hold its first two words
-                second = t[1]
-                if _overlaps(t):
-                    g = {d: c for d, tf in enumerate(tfs)
-                         if first in tf and second in tf and (c := _count(t, tuple(lines[d].split())))}
-                else:
-                    needle = f" {'  '.join(t)} "
-                    g = {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := lines[d].count(needle))}
+            g = _ascii_hits(t, lines, tfs)
         elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
             g = rows_with(first)
         if wg != 1.0:
             g = {d: wg * f for d, f in g.items()}
-    if p.column == "grams" or first not in in_sections:  # the section column holds none of it
+    if links is not None and (p.column is None or p.column == "links") and first.isascii():
+        link_lines, link_tfs, wl = links
+        for d, c in _ascii_hits(t, link_lines, link_tfs).items():
+            g[d] = g.get(d, 0) + wl * c
+    if p.column not in (None, "section") or first not in in_sections:  # the section column holds none of it
         return g
     per = {sec: _count(t, sec) for sec in set(sections)}  # few distinct sections
     if not g:

@@ -8,10 +8,15 @@ post is not searchable before it is published, and counts need no join):
     character pair, so 1-2 character Chinese terms match (SQLite 3.40's trigram tokenizer returns
     nothing for them) and a longer Chinese term matches as all of its pairs;
   - `section`: the item's project, so a project's name finds its items, ranks them higher, and a
-    column filter keeps a search inside one project.
-- `items_scoped` (unicode61, no stemmer of its own), one column: the same tokens as `grams`, stemmed
-  as items_grams stems them and in the same order, each prefixed with a tag of the item's section
-  (`section_tag`), so that "term t in project p" is one posting list holding only p's matches.
+    column filter keeps a search inside one project;
+  - `links`: the words of the item's link URLs and of their kinds (`link_words`: a gerrit review,
+    a blueprint, a mailing-list thread...), so that a word only in a URL (`+spec/declarative-filters`,
+    a change number) finds its item; it weighs LINK_WEIGHT, and counts in no item's length
+    (archive.bm25), so the text's matches rank first and links change no text's score.
+- `items_scoped` (unicode61, no stemmer of its own), two columns: the same tokens as `grams` (and
+  as `links`), stemmed as items_grams stems them and in the same order, each prefixed with a tag
+  of the item's section (`section_tag`), so that "term t in project p" is one posting list
+  holding only p's matches.
   A project's question (`nova scheduler`) reads it instead of the AND of `section : "Nova"` (every
   Nova item: ~14,000 entries at 10,000 issues) with the term's list, walked newest first until the
   pool is found (see `find`); the scores are still those of items_grams.
@@ -22,7 +27,7 @@ A query is a `Query`: groups of alternatives (every group must match one of its 
 in a relaxed query any group; synonyms are alternatives; a term always matches whole), words that
 must not occur, an optional project and rowid range. `compile` turns it into FTS5 MATCH text and
 the same as a tree, which archive.bm25 scores without parsing anything back.
-Ranking: BM25 (the `section` column weighs more), items holding an English query as one phrase
+Ranking: BM25 (the `section` column weighs more, `links` less), items holding an English query as one phrase
 boosted, a mild recency prior, newest first on ties. A relaxed query is ranked by each group's best
 alternative, times the share of groups an item holds (archive.bm25._best: deliberately not bm25()). Only the newest RANK_POOL matches are read and
 ranked (newest first is rowid DESC, which stops at the pool), and matches are counted only that far:
@@ -39,11 +44,13 @@ itself would read every phrase's whole posting list on every query.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 import sqlite3
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from archive import bm25
 
@@ -61,6 +68,70 @@ def grams(text: str) -> str:
         cjk.update(run)
         cjk.update(run[i:i + 2] for i in range(len(run) - 1))
     return " ".join(_ASCII_WORD.findall(text.casefold())) + " " + " ".join(sorted(cjk))
+
+
+# --- the words of an item's links (the `links` column) -------------------------------------
+# A link's URL names what it is (a review, a blueprint, a mailing-list thread) and often its topic
+# (`+spec/declarative-filters`), in words its item's text may not hold. Its host and path words
+# are indexed in a column of their own that weighs little (LINK_WEIGHT): a question whose words
+# are only in a URL finds its item, and the text's matches still rank first. Every word of the
+# URL, in order (a host as typed, `docs.openstack.org`, or a whole URL pasted is a phrase of it;
+# leaving out the scheme, `www`, top-level domains and numbers saved only a quarter of the column's
+# size), percent-escapes decoded, camelCase split (`ReleaseNotes`: release notes).
+# A link of a known kind also gets that kind's words (LINK_KINDS), the words people ask for it
+# by ("the gerrit review", "the ML thread", "the bp"): the glossary turns 补丁, 邮件列表, 蓝图 and
+# 规范 into them.
+LINK_KINDS: tuple[tuple[str, str], ...] = (  # (a regex over the casefolded URL, the kind's words)
+    (r"//review\.|/gerrit/|//gerrit\.|//codereview\.", "review gerrit patch change"),
+    (r"//lists\.|/pipermail/|mail-archive\.com|markmail\.org|//groups\.google\.|//mail\.openstack\.|/mailman/",
+     "mailing list ml thread"),
+    (r"//blueprints\.launchpad\.|/\+spec/", "blueprint bp"),
+    (r"//specs\.openstack\.|-specs\b|/specs/", "spec specification"),
+    (r"//bugs\.launchpad\.|/\+bug/|bugzilla|//storyboard\.", "bug"),
+    (r"//wiki\.|/wiki/", "wiki"),
+    (r"etherpad", "etherpad"),
+    (r"//github\.com/[^/]+/[^/]+/pull/|/merge_requests/", "pull request pr patch"),
+    (r"//github\.com/[^/]+/[^/]+/issues/", "bug"),
+    (r"//git\.openstack\.|//opendev\.org/|//github\.com/|//gitlab\.|/cgit/", "git repo code"),
+    (r"//docs\.|readthedocs|/docs?/", "docs documentation"),
+    (r"youtube\.com|youtu\.be|vimeo\.com|/videos?/|session-videos", "video"),
+    (r"slideshare|speakerdeck|/slides?/", "slides"),
+    (r"\.pdf\b", "pdf"),
+    (r"wordpress\.com|blogspot\.|tumblr\.com|medium\.com|/blogs?/|//blogs?[.-]", "blog"),
+)
+_LINK_KIND = [(re.compile(rx), words) for rx, words in LINK_KINDS]
+_LINK_KIND_ANY = re.compile("|".join(f"(?:{rx})" for rx, _ in LINK_KINDS))
+_URL_WORD = re.compile(r"[A-Za-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
+
+
+def _url_words(url: str) -> list[str]:
+    return _URL_WORD.findall(_CAMEL.sub(" ", unquote(url)).lower())
+
+
+@lru_cache(maxsize=8192)
+def _link_words_of(url: str) -> str:
+    words = _url_words(url)
+    low = url.casefold()
+    if _LINK_KIND_ANY.search(low):  # (one search for most links: few are of a kind)
+        for rx, kind in _LINK_KIND:
+            if rx.search(low):
+                words.extend(k for k in kind.split() if k not in words)
+    return " ".join(words)
+
+
+def link_words(links) -> str:
+    """The tokens `items_grams.links` holds for one item: each link's URL words and kind words
+    (see LINK_KINDS), link after link."""
+    return " ".join(filter(None, (_link_words_of(url) for url, _ in links)))
+
+
+def link_words_packed(blob: bytes) -> str:
+    """link_words of an item's links as the store packs them (marshal)."""
+    return link_words(marshal.loads(blob)) if blob else ""
+
+
+bm25.LINK_WORDS = link_words_packed  # (the ranker counts a candidate's link words as the index holds them)
 
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -94,6 +165,12 @@ def scoped(grams_text: str, section: str) -> str:
     return tag + f" {tag}".join(map(stems.get, words, words))  # (a CJK token: itself)
 
 
+def scoped_links(words: str, section: str) -> str:
+    """The tokens `items_scoped.links` holds for one item: its `links` tokens (link_words) as
+    `scoped` makes them ("" for none)."""
+    return scoped(words, section) if words else ""
+
+
 def item_id(day: date, number: int, position: int) -> int:
     """Ids in "newest first" order: date, then issue number, then (reversed) position."""
     # 24 low bits: 10 for the number (issues sharing a date), 14 for up to 16,384 items an issue
@@ -115,28 +192,34 @@ def issue_range(day: date, number: int) -> tuple[int, int]:
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS items_grams USING fts5(
-    grams, section, content='', tokenize='porter unicode61');
+    grams, section, links, content='', tokenize='porter unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS items_scoped USING fts5(
-    tokens, content='', columnsize=0, tokenize='unicode61');
+    tokens, links, content='', columnsize=0, tokenize='unicode61');
 CREATE TRIGGER IF NOT EXISTS items_index_insert AFTER INSERT ON items WHEN new.visible BEGIN
-    INSERT INTO items_grams (rowid, grams, section) VALUES (new.id, digest_grams(new.text), new.section);
-    INSERT INTO items_scoped (rowid, tokens) VALUES (new.id, digest_scoped(new.text, new.section));
+    INSERT INTO items_grams (rowid, grams, section, links)
+    VALUES (new.id, digest_grams(new.text), new.section, digest_links(new.links));
+    INSERT INTO items_scoped (rowid, tokens, links)
+    VALUES (new.id, digest_scoped(new.text, new.section), digest_scoped_links(new.links, new.section));
 END;
 CREATE TRIGGER IF NOT EXISTS items_index_delete AFTER DELETE ON items WHEN old.visible BEGIN
-    INSERT INTO items_grams (items_grams, rowid, grams, section)
-    VALUES ('delete', old.id, digest_grams(old.text), old.section);
-    INSERT INTO items_scoped (items_scoped, rowid, tokens) VALUES ('delete', old.id, digest_scoped(old.text, old.section));
+    INSERT INTO items_grams (items_grams, rowid, grams, section, links)
+    VALUES ('delete', old.id, digest_grams(old.text), old.section, digest_links(old.links));
+    INSERT INTO items_scoped (items_scoped, rowid, tokens, links)
+    VALUES ('delete', old.id, digest_scoped(old.text, old.section), digest_scoped_links(old.links, old.section));
 END;
 CREATE TRIGGER IF NOT EXISTS items_index_show AFTER UPDATE OF visible ON items
 WHEN new.visible AND NOT old.visible BEGIN
-    INSERT INTO items_grams (rowid, grams, section) VALUES (new.id, digest_grams(new.text), new.section);
-    INSERT INTO items_scoped (rowid, tokens) VALUES (new.id, digest_scoped(new.text, new.section));
+    INSERT INTO items_grams (rowid, grams, section, links)
+    VALUES (new.id, digest_grams(new.text), new.section, digest_links(new.links));
+    INSERT INTO items_scoped (rowid, tokens, links)
+    VALUES (new.id, digest_scoped(new.text, new.section), digest_scoped_links(new.links, new.section));
 END;
 CREATE TRIGGER IF NOT EXISTS items_index_hide AFTER UPDATE OF visible ON items
 WHEN old.visible AND NOT new.visible BEGIN
-    INSERT INTO items_grams (items_grams, rowid, grams, section)
-    VALUES ('delete', old.id, digest_grams(old.text), old.section);
-    INSERT INTO items_scoped (items_scoped, rowid, tokens) VALUES ('delete', old.id, digest_scoped(old.text, old.section));
+    INSERT INTO items_grams (items_grams, rowid, grams, section, links)
+    VALUES ('delete', old.id, digest_grams(old.text), old.section, digest_links(old.links));
+    INSERT INTO items_scoped (items_scoped, rowid, tokens, links)
+    VALUES ('delete', old.id, digest_scoped(old.text, old.section), digest_scoped_links(old.links, old.section));
 END;
 """
 INDEXES = ("items_grams", "items_scoped")
@@ -146,6 +229,9 @@ def install(conn: sqlite3.Connection) -> None:
     """Register the tokenising function (every writing connection needs it) and create the index."""
     conn.create_function("digest_grams", 1, grams, deterministic=True)
     conn.create_function("digest_scoped", 2, lambda text, section: scoped(grams(text), section), deterministic=True)
+    conn.create_function("digest_links", 1, link_words_packed, deterministic=True)
+    conn.create_function("digest_scoped_links", 2, lambda blob, section: scoped_links(link_words_packed(blob), section),
+                         deterministic=True)
     conn.executescript(SCHEMA)
 
 
@@ -334,6 +420,8 @@ def match_expr(query: Query) -> str | None:
 RANK_POOL = 100  # the newest matches that are ranked by relevance, and how far matches are counted
 RELAXED_POOL = 400  # for a relaxed query (any word): matching most words matters more than age
 SECTION_WEIGHT = 3.0  # bm25 weight of the section column against the text's 1.0
+LINK_WEIGHT = 0.3  # and of the links column (a word in a URL counts a third of one in the text)
+WEIGHTS = (1.0, SECTION_WEIGHT, LINK_WEIGHT)
 PHRASE_BOOST = 2.0
 RECENCY_PRIOR = 0.1  # the newest match of the pool scores up to 10 % more than the oldest
 
@@ -487,7 +575,7 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     c = compile(query)
     if c is None:
         return [], 0, False
-    ranker = ranker or bm25.Ranker(conn, (1.0, SECTION_WEIGHT))
+    ranker = ranker or bm25.Ranker(conn, WEIGHTS)
     where = find(c, ranker, query.project)
     if where is None:  # no row holds what it needs
         return [], 0, False

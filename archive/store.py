@@ -37,7 +37,8 @@ from archive.projects import misspellings
 if TYPE_CHECKING:  # archive.parse (markdown-it) is imported where posts are parsed, not to answer
     from archive.parse import PlainSections
 
-SCHEMA_VERSION = "8"  # 6: one ranked index (grams + section), no trigram index; 7: any layout; 8: items_scoped
+SCHEMA_VERSION = "9"  # 6: one ranked index (grams + section), no trigram index; 7: any layout; 8: items_scoped;
+# 9: the words of an item's links indexed (a `links` column in both indexes)
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 STAGE_ITEMS = 8_000  # items staged before they go into `items` (and the search indexes) in one statement
@@ -175,6 +176,8 @@ class Prepared(NamedTuple):
     rows: list  # (section, project, position, text, packed links, link count) per item
     grams: list[str]  # search_index.grams of each row's text: the search index's tokens, made here too
     scoped: list[str]  # search_index.scoped of each row (items_scoped's tokens), likewise
+    links: list[str]  # search_index.link_words of each row's links (the `links` columns), likewise
+    scoped_links: list[str]  # search_index.scoped_links of each row
 
 
 def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepared | Skipped:
@@ -201,8 +204,12 @@ def prepare_plain(result: tuple[ParsedIssue, PlainSections] | Skipped) -> Prepar
         h.update(repr((name, heading, shown)).encode())
     grams = [search_index.grams(row[3]) for row in rows]
     scoped = search_index.scoped
+    links = [search_index.link_words(links) if links else "" for _, links, _ in
+             (item for _, _, items in sections for item in items)]
+    scoped_links = search_index.scoped_links
     return Prepared(issue, h.hexdigest(), pack(tuple((name, heading, len(items)) for name, heading, items in sections)),
-                    rows, grams, [scoped(g, row[0]) for g, row in zip(grams, rows)])
+                    rows, grams, [scoped(g, row[0]) for g, row in zip(grams, rows)],
+                    links, [scoped_links(w, row[0]) for w, row in zip(links, rows)])
 
 
 # --- parsing in worker processes (full ingests of big archives) --------------------------
@@ -357,6 +364,10 @@ class Store:
         self.conn.create_function("digest_grams", 1, self._item_grams, deterministic=True)
         self._scoped: dict[tuple[str, str], str] = {}
         self.conn.create_function("digest_scoped", 2, self._item_scoped, deterministic=True)
+        self._links: dict[bytes, str] = {}
+        self.conn.create_function("digest_links", 1, self._item_links, deterministic=True)
+        self._scoped_links: dict[tuple[bytes, str], str] = {}
+        self.conn.create_function("digest_scoped_links", 2, self._item_scoped_links, deterministic=True)
         self._set_meta("schema_version", SCHEMA_VERSION)
 
     def _item_grams(self, text: str) -> str:
@@ -366,6 +377,14 @@ class Store:
     def _item_scoped(self, text: str, section: str) -> str:
         g = self._scoped.get((text, section))  # (a section renamed since it was parsed: made here)
         return search_index.scoped(self._item_grams(text), section) if g is None else g
+
+    def _item_links(self, blob: bytes) -> str:
+        w = self._links.get(blob)
+        return search_index.link_words_packed(blob) if w is None else w
+
+    def _item_scoped_links(self, blob: bytes, section: str) -> str:
+        w = self._scoped_links.get((blob, section))
+        return search_index.scoped_links(self._item_links(blob), section) if w is None else w
 
     def forget_archive(self) -> None:
         """Start afresh for another archive: its posts and what counted as published go (the
@@ -561,6 +580,8 @@ class Store:
             self.conn.execute(_insert_items(len(batch)), list(chain.from_iterable(batch)))
         self._grams.clear()
         self._scoped.clear()
+        self._links.clear()
+        self._scoped_links.clear()
 
     def _unwrap_groups(self, written: set[str], canonical: Callable[[str], str]) -> None:
         """Sections that only group the archive's topics (see archive.groups) hand their items
@@ -768,6 +789,8 @@ class Store:
             self._staged += len(rows)
             self._grams.update(zip([row[3] for row in prepared.rows], prepared.grams))
             self._scoped.update(zip([(row[3], row[0]) for row in prepared.rows], prepared.scoped))
+            self._links.update(zip([row[4] for row in prepared.rows], prepared.links))
+            self._scoped_links.update(zip([(row[4], row[0]) for row in prepared.rows], prepared.scoped_links))
 
     def _free_id_number(self, issue: ParsedIssue) -> int:
         """Item ids order items by date, then number (see search_index.item_id); a post without
@@ -972,7 +995,7 @@ class Store:
         if not isinstance(query, search_index.Query):
             query = search_index.Query(tuple((t,) for t in query))
         if self._ranker is None:  # BM25 statistics, cached until the index changes
-            self._ranker = bm25.Ranker(self.conn, (1.0, search_index.SECTION_WEIGHT))
+            self._ranker = bm25.Ranker(self.conn, search_index.WEIGHTS)
         ids, total, capped = search_index.search(self.conn, query, limit, offset, self._ranker)
         if not ids:
             return (), total, capped

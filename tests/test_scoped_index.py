@@ -66,6 +66,8 @@ QUERIES = [
     Query((("scheduler",),), project="Scheduler"),  # every row of the section: items_grams reads it
     Query((("image", "volume"), ("token",)), project="Glance"),
     Query((("nosuchword",),), project="Nova"),
+    Query((("example",),), project="Nova"),  # a word of the items' link URLs (their `links` column)
+    Query((("example nova",), ("scheduler",)), project="Nova"),  # a phrase of a URL, and a word of the text
     Query((("scheduler",),), project="Nosuchproject"),
 ]
 

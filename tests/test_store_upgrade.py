@@ -31,3 +31,28 @@ def test_a_new_parser_is_no_correction(tmp_path):
         (root / "_posts" / "2015-01-06-openstack-activity-1210-0105.md").read_text() + "\n### Nova\n一条新消息。\n")
     later = ingest(store, config, root, when=TODAY, on_change=lambda db, changes: None)
     assert [(c.number, c.kind) for c in later.changes] == [(26, "corrected")]  # a real correction still is one
+
+
+def test_a_schema_8_database_gets_its_links_indexed(tmp_path):
+    """Schema 8's indexes had no `links` column: opened by this version, the parsed archive is
+    rebuilt, and a word only in a link (a change number of a review URL) finds its item."""
+    root = tmp_path / "archive"
+    shutil.copytree(EXAMPLES, root)
+    db = tmp_path / "db.sqlite"
+    store = Store(db)
+    ingest(store, Config(), root, when=TODAY, on_change=lambda db, changes: None)
+    # as schema 8 left it: both indexes without their links column
+    store.conn.executescript(
+        "DROP TABLE items_grams; DROP TABLE items_scoped;"
+        " CREATE VIRTUAL TABLE items_grams USING fts5(grams, section, content='', tokenize='porter unicode61');"
+        " CREATE VIRTUAL TABLE items_scoped USING fts5(tokens, content='', columnsize=0, tokenize='unicode61');"
+        " UPDATE archive_meta SET value = '8' WHERE key = 'schema_version';")
+    store.close()
+    store = Store(db)
+    again = ingest(store, Config(), root, when=TODAY, on_change=lambda db, changes: None)
+    assert again.changes == []  # nothing announced again
+    columns = [r[1] for r in store.conn.execute("PRAGMA table_info(items_grams)")]
+    assert "links" in columns
+    items, total, _ = store.search(["130904"], limit=5)  # review.openstack.org/#/c/130904/
+    assert total == 1 and items[0].section == "Glance"
+    store.close()

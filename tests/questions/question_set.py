@@ -228,4 +228,29 @@ Q += [
     ("最近有什么关于keystone的文章", "examples", "zh", [(19, "联邦认证"), (19, "Fernet")]),
     ("issue 19", "examples", "en", [(19, "")]),
     ("keystone token", "examples", "en cross", [(19, "Fernet 令牌")]),
+    # --- session 7, links probe: words only in an item's links (its URL's host and path words, and
+    # the kind of link: a gerrit review, a blueprint, a bug, a mailing-list thread, an etherpad, a wiki)
+    ("debugging live migration failures", "examples", "en cross", [(22, "排查思路")]),  # in the URL's path
+    ("ten checks before live migration", "examples", "en cross", [(26, "十件事")]),
+    ("east-west traffic in dvr", "examples", "en cross", [(20, "东西向流量")]),
+    ("gerrit change 130904", "examples", "en cross", [(24, "镜像签名")]),  # a change number
+    ("nova gerrit reviews", "examples", "en cross", [(20, "cells v2"), (22, "Kilo 的 Nova 优先级"), (24, "microversion"),
+                                                    (25, "还有一个修复"), (26, "Gantt")]),  # review links: gerrit
+    ("heat的补丁", "examples", "zh", [(25, "ResourceChain"), (23, "convergence")]),  # 补丁: patch, a review's kind
+    ("ML thread on numa live migration", "examples", "en", [(25, "NUMA-pinned")]),  # a pipermail link
+    ("邮件列表里关于numa的讨论", "examples", "zh cross", [(25, "NUMA-pinned")]),
+    ("neutron summit etherpad", "examples", "en cross", [(22, "以上三点")]),
+    ("kilo release schedule wiki", "examples", "en cross", [(24, "发布日程"), (26, "Kilo-2")]),
+    ("nova的bug链接", "examples", "zh", [(25, "#1386234"), (25, "#1391122")]),  # +bug links
+    ("keystone review", "examples", "en cross", [(19, "Fernet")]),
+    ("oslo graduation status", "examples", "en cross", [(22, "Oslo 库拆分")]),
+    ("cells v2 spec review", "examples", "en cross", [(20, "cells v2")]),
+    ("nova的review链接", "examples", "zh", [(20, "cells v2"), (22, "Kilo 的 Nova 优先级"), (24, "microversion"),
+                                         (25, "还有一个修复"), (26, "Gantt")]),
+    ("glance的gerrit链接", "examples", "zh", [(24, "镜像签名")]),
+    ("neutron峰会的etherpad", "examples", "zh", [(22, "以上三点")]),
+    ("kilo发布日程的wiki", "examples", "zh", [(24, "发布日程"), (26, "Kilo-2")]),
+    ("keystone的补丁", "examples", "zh", [(19, "Fernet")]),
+    ("热迁移的邮件列表讨论", "examples", "zh cross", [(25, "NUMA-pinned")]),
+    ("oslo毕业状态的wiki", "examples", "zh", [(22, "Oslo 库拆分")]),
 ]
