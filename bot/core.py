@@ -22,7 +22,7 @@ from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import query
-from bot.time_words import Scope, take_scope
+from bot.time_words import RELEASE_BY_LETTER, RELEASES, Scope, take_scope
 from bot.commands import command
 from bot.config import Config
 from bot.i18n import N_, Tr, detect, text_language, tr
@@ -268,6 +268,14 @@ class Core:
                 return known[alternative]
         return None
 
+    def _same_project(self, project: str) -> tuple[str, ...]:
+        """The other sections of the archive that the glossary names as this project: its program
+        name or former name written as a heading in some issues ("Compute" beside "Nova",
+        "Marconi" beside "Zaqar")."""
+        known = self._known_projects()
+        key = project.casefold()
+        return tuple(dict.fromkeys(known[a] for a in self._synonyms.get(key, ()) if a != key and a in known))
+
     def _candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
         out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
@@ -382,7 +390,8 @@ class Core:
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
             project = self._project_name(words[0])
             if project and project.casefold() in self._known_projects():
-                return self._project_items(project, Scope(), req)
+                same = self._same_project(project)
+                return self._projects_items((project, *same), Scope(), req) if same else self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
         scope, rest = self._take_scope(line)
         words = self._words(rest)
@@ -504,6 +513,10 @@ class Core:
             group = self._synonyms.get(key.replace("-", " "))
         if group is None and len(key) > 5 and key.endswith(("ing", "ed")) and key.isascii():
             group = self._inflected(key)  # "deploying", "migrated": the glossary has the word itself
+        if group is None and key[-1:] in "123" and len(key) <= 12:
+            milestone = _milestone(key)
+            if milestone:  # "j-2", "juno2": posts write the milestone juno-2 (or J-2)
+                return tuple(dict.fromkeys((term, *milestone)))
         alternatives = [term, *(g for g in group if g != key)] if group else [term]
         if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
             alternatives.append(" & ".join(key.split()))
@@ -685,6 +698,9 @@ class Core:
             rows, _total = self.store.issues(1, scope.nth - 1)
             if rows:
                 return self._issue_section(rows[0], project, req)
+        same = self._same_project(project)
+        if same and not scope.last:  # "Compute" in some issues, "Nova" in others: both sections
+            return self._projects_items((project, *same), scope, req)
         return self._project_items(project, scope, req)
 
     def _scope_answer(self, scope: Scope, req: Request) -> Reply:
@@ -1100,6 +1116,23 @@ def _doubled(word: str, meant: str) -> bool:
     """`word` is `meant` with one letter typed twice (manilla for manila)."""
     return len(word) == len(meant) + 1 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == meant
                                                for i in range(1, len(word)))
+
+
+# A release's milestone as people type it: "juno-2", "juno2", "j-2" (the hyphen read as a space by
+# then); a bare letter needs its hyphen ("l2", "l3", "v2" are network layers and API versions).
+_MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z]) )(?P<n>[1-3])$")
+
+
+def _milestone(key: str) -> tuple[str, ...]:
+    """The ways posts write the milestone a typed word names: ("juno 2", "j 2"); () for no milestone."""
+    m = _MILESTONE.match(key)
+    name = m and (m.group("name") or RELEASE_BY_LETTER.get(m.group("l")))
+    if not name:
+        return ()
+    forms = [f"{name} {m.group('n')}"]
+    if name in RELEASE_BY_LETTER.values():
+        forms.append(f"{name[0]} {m.group('n')}")
+    return tuple(forms)
 
 
 def _issue_number(word: str) -> int | None:

@@ -228,4 +228,12 @@ Q += [
     ("最近有什么关于keystone的文章", "examples", "zh", [(19, "联邦认证"), (19, "Fernet")]),
     ("issue 19", "examples", "en", [(19, "")]),
     ("keystone token", "examples", "en cross", [(19, "Fernet 令牌")]),
+    # --- session 7, cycle probe: the vocabulary of a whole archive (releases, milestones, programs) ---
+    ("what happened in j-3?", "examples", "en cross", [(19, "Juno-3")]),  # a milestone as typed
+    ("kilo2 什么时候", "examples", "zh", [(26, "Kilo-2")]),
+    ("heat during the juno cycle", "examples", "en", [(21, "Juno 里新增"), (20, "SoftwareDeployment")]),  # a cycle: dates
+    ("kilo周期的heat有啥", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon")]),
+    ("J版期间 nova 的动态", "examples", "zh", [(21, "NUMA"), (21, "attached volumes"), (20, "热迁移")]),
+    ("身份认证 令牌", "examples", "zh", [(19, "Fernet 令牌")]),  # a program name (Identity) is the project
+    ("编排 convergence 进展", "examples", "zh", [(22, "convergence"), (23, "convergence")]),
 ]
