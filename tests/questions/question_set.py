@@ -236,4 +236,5 @@ Q += [
     ("J版期间 nova 的动态", "examples", "zh", [(21, "NUMA"), (21, "attached volumes"), (20, "热迁移")]),
     ("身份认证 令牌", "examples", "zh", [(19, "Fernet 令牌")]),  # a program name (Identity) is the project
     ("编排 convergence 进展", "examples", "zh", [(22, "convergence"), (23, "convergence")]),
+    ("kilo summit recap", "examples", "en cross", [(23, "Paris summit recap")]),  # the Kilo summit was Paris's
 ]
