@@ -1119,8 +1119,9 @@ def _doubled(word: str, meant: str) -> bool:
 
 
 # A release's milestone as people type it: "juno-2", "juno2", "j-2" (the hyphen read as a space by
-# then); a bare letter needs its hyphen ("l2", "l3", "v2" are network layers and API versions).
-_MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z]) )(?P<n>[1-3])$")
+# then), "J2". A letter glued to its number is often something else ("l3" a network layer, "v2" an
+# API version, "s3"): it only adds the release's name, so it finds no "L 3" that is not Liberty-3.
+_MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z])(?P<sp> )?)(?P<n>[1-3])$")
 
 
 def _milestone(key: str) -> tuple[str, ...]:
@@ -1130,7 +1131,7 @@ def _milestone(key: str) -> tuple[str, ...]:
     if not name:
         return ()
     forms = [f"{name} {m.group('n')}"]
-    if name in RELEASE_BY_LETTER.values():
+    if name in RELEASE_BY_LETTER.values() and (m.group("name") or m.group("sp")):
         forms.append(f"{name[0]} {m.group('n')}")
     return tuple(forms)
 

@@ -59,7 +59,8 @@ def test_releases_are_in_order():
 
 @pytest.mark.parametrize("typed, forms", [
     ("j 3", ("juno 3", "j 3")), ("juno 2", ("juno 2", "j 2")), ("kilo2", ("kilo 2", "k 2")),
-    ("l3", ()), ("v2", ()), ("a 4", ()), ("epoxy 1", ("epoxy 1",)),
+    ("j2", ("juno 2",)), ("l3", ("liberty 3",)), ("v2", ("victoria 2",)),  # glued: the name only
+    ("a 4", ()), ("x", ()), ("epoxy 1", ("epoxy 1",)),
 ])
 def test_a_milestone_as_typed_is_the_milestone_as_written(typed, forms):
     assert _milestone(typed) == forms
