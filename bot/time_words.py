@@ -394,10 +394,6 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     if got:
         found.update(got)
         text = cut(m)
-    got, m = ({}, None) if found else _release(text)
-    if got:
-        found.update(got)
-        text = cut(m)
     m = None if found or not ("半年" in text or "季度" in text) else _ZH_PART.search(text)
     if m:
         q = "一二三四".find(m.group("q")) + 1 if m.group("q") and not m.group("q").isdigit() else int(m.group("q") or 0)
@@ -430,6 +426,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             if got:
                 found.update(got)
                 text = cut(m)
+    if not found:  # after the dates: "since june 2014" never runs the release pattern
+        got, m = _release(text)
+        if got:
+            found.update(got)
+            text = cut(m)
     if not found:
         got, m = _relative(text, now)
         if got:
