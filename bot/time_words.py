@@ -169,8 +169,8 @@ _RELEASE_SCOPE = re.compile(
     + r"(?:\s+(?:release|development|dev))?\s+(?:cycle|timeframe|time frame)\b"
     # "during juno" (not "during juno-2", a milestone: a word to search for)
     + r"|\bduring\s+(?:the\s+)?" + _REL.format(p="d")
-    # "icehouse周期", "J版开发周期", "kilo期间"
-    + r"|" + _REL.format(p="z") + r"\s*(?:的)?\s*(?:开发周期|版本周期|发布周期|周期|开发期间|期间)"
+    # "icehouse周期", "J版开发周期", "kilo期间", "整个J版周期里", "juno这个周期内"
+    + r"|(?:整个\s*)?" + _REL.format(p="z") + r"\s*(?:的|这个|整个)?\s*(?:开发周期|版本周期|发布周期|周期|开发期间|期间)(?:里|内|中)?"
     # "since icehouse", "after the juno release", "before kilo"
     + r"|\b(?P<side>since|after|before|until|till)\s+(?:the\s+)?" + _REL.format(p="s") + r"(?:\s+release)?"
     # "icehouse之后", "J版发布以来", "K版以前"

@@ -33,6 +33,8 @@ def bare(tmp_path_factory) -> Core:
     ("icehouse周期 nova 动态", date(2013, 10, 18), date(2014, 4, 17)),
     ("j版期间的heat", date(2014, 4, 18), date(2014, 10, 16)),  # a release by its letter (the core casefolds)
     ("k版本开发周期", date(2014, 10, 17), date(2015, 4, 30)),
+    ("juno这个周期里neutron做了啥", date(2014, 4, 18), date(2014, 10, 16)),
+    ("整个j版周期的heat", date(2014, 4, 18), date(2014, 10, 16)),
     ("during train", date(2019, 4, 11), date(2019, 10, 16)),
     ("since icehouse", date(2014, 4, 17), None),
     ("after the juno release", date(2014, 10, 17), None),
