@@ -261,10 +261,13 @@ class Core:
     def _glossary_project(self, term: str) -> str | None:
         """The section a glossary term is another name of, when the archive has that section under
         it: "industry news" is 业界动态 (a Chinese section name, which the index cannot match in the
-        section column the way it matches `nova`)."""
+        section column the way it matches `nova`), and a project's Chinese program name is the
+        project (编排 is Heat, 块存储 Cinder: "编排项目最近的新闻" asks for Heat's news). An English
+        name of an English section is left to the search, which matches the section column."""
         known = self._known_projects()
+        cjk = query._HAS_CJK.search(term)
         for alternative in self._synonyms.get(term, ()):
-            if alternative != term and alternative in known and query._HAS_CJK.search(alternative):
+            if alternative != term and alternative in known and (cjk or query._HAS_CJK.search(alternative)):
                 return known[alternative]
         return None
 

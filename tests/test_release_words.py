@@ -101,3 +101,11 @@ def test_a_program_heading_and_its_project_heading_answer_together(bare, questio
     # the example archive heads Nova "Compute" in one issue: without aliases both are sections
     sections = {i.section for i in bare.handle(question, ME).items} | set(bare.handle(question, ME).title.split(":")[0].split(", "))
     assert {"Nova", "Compute"} <= sections
+
+
+@pytest.mark.parametrize("question, section", [("编排项目最近的新闻", "Heat"), ("身份认证", "Keystone"), ("计量", "Ceilometer")])
+def test_a_chinese_program_name_is_its_project(bare, question, section):
+    reply = bare.handle(question, ME)
+    assert reply.lang == "zh" and reply.items and all(i.section == section for i in reply.items)
+    dates = [i.date for i in reply.items]
+    assert dates == sorted(dates, reverse=True)  # the project's items, newest first: no search

@@ -237,4 +237,5 @@ Q += [
     ("身份认证 令牌", "examples", "zh", [(19, "Fernet 令牌")]),  # a program name (Identity) is the project
     ("编排 convergence 进展", "examples", "zh", [(22, "convergence"), (23, "convergence")]),
     ("kilo summit recap", "examples", "en cross", [(23, "Paris summit recap")]),  # the Kilo summit was Paris's
+    ("编排项目最近有什么", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # 编排 (Orchestration) is Heat
 ]
