@@ -237,6 +237,8 @@ ASKING_WORDS = frozenset({"list", "show", "all", "every", "available", "covered"
                           "列表", "清单", "目录", "一览",
                           # beside a project, what names it as one: "the common section of the latest issue"
                           "section", "sections", "part", "column", "category", "project",
+                          # or as a program (Compute is Nova's): "the compute program", "计算项目", "编排组件"
+                          "program", "programme", "项目", "组件", "component",
                           # what a digest does with them: "what projects does the digest track"
                           "track", "tracks", "tracked", "follow", "follows", "followed", "include", "includes",
                           # how a digest appears: "how often does it come out", "how often is it published"

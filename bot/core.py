@@ -22,7 +22,7 @@ from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import query
-from bot.time_words import Scope, take_scope
+from bot.time_words import RELEASE_BY_LETTER, RELEASES, Scope, take_scope
 from bot.commands import command
 from bot.config import Config
 from bot.i18n import N_, Tr, detect, text_language, tr
@@ -261,12 +261,23 @@ class Core:
     def _glossary_project(self, term: str) -> str | None:
         """The section a glossary term is another name of, when the archive has that section under
         it: "industry news" is 业界动态 (a Chinese section name, which the index cannot match in the
-        section column the way it matches `nova`)."""
+        section column the way it matches `nova`), and a project's Chinese program name is the
+        project (编排 is Heat, 块存储 Cinder: "编排项目最近的新闻" asks for Heat's news). An English
+        name of an English section is left to the search, which matches the section column."""
         known = self._known_projects()
+        cjk = query._HAS_CJK.search(term)
         for alternative in self._synonyms.get(term, ()):
-            if alternative != term and alternative in known and query._HAS_CJK.search(alternative):
+            if alternative != term and alternative in known and (cjk or query._HAS_CJK.search(alternative)):
                 return known[alternative]
         return None
+
+    def _same_project(self, project: str) -> tuple[str, ...]:
+        """The other sections of the archive that the glossary names as this project: its program
+        name or former name written as a heading in some issues ("Compute" beside "Nova",
+        "Marconi" beside "Zaqar")."""
+        known = self._known_projects()
+        key = project.casefold()
+        return tuple(dict.fromkeys(known[a] for a in self._synonyms.get(key, ()) if a != key and a in known))
 
     def _candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
@@ -382,7 +393,8 @@ class Core:
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
             project = self._project_name(words[0])
             if project and project.casefold() in self._known_projects():
-                return self._project_items(project, Scope(), req)
+                same = self._same_project(project)
+                return self._projects_items((project, *same), Scope(), req) if same else self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
         scope, rest = self._take_scope(line)
         words = self._words(rest)
@@ -504,6 +516,10 @@ class Core:
             group = self._synonyms.get(key.replace("-", " "))
         if group is None and len(key) > 5 and key.endswith(("ing", "ed")) and key.isascii():
             group = self._inflected(key)  # "deploying", "migrated": the glossary has the word itself
+        if group is None and key[-1:] in "123" and len(key) <= 12:
+            milestone = _milestone(key)
+            if milestone:  # "j-2", "juno2": posts write the milestone juno-2 (or J-2)
+                return tuple(dict.fromkeys((term, *milestone)))
         alternatives = [term, *(g for g in group if g != key)] if group else [term]
         if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
             alternatives.append(" & ".join(key.split()))
@@ -685,6 +701,9 @@ class Core:
             rows, _total = self.store.issues(1, scope.nth - 1)
             if rows:
                 return self._issue_section(rows[0], project, req)
+        same = self._same_project(project)
+        if same and not scope.last:  # "Compute" in some issues, "Nova" in others: both sections
+            return self._projects_items((project, *same), scope, req)
         return self._project_items(project, scope, req)
 
     def _scope_answer(self, scope: Scope, req: Request) -> Reply:
@@ -1101,6 +1120,24 @@ def _doubled(word: str, meant: str) -> bool:
     """`word` is `meant` with one letter typed twice (manilla for manila)."""
     return len(word) == len(meant) + 1 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == meant
                                                for i in range(1, len(word)))
+
+
+# A release's milestone as people type it: "juno-2", "juno2", "j-2" (the hyphen read as a space by
+# then), "J2". A letter glued to its number is often something else ("l3" a network layer, "v2" an
+# API version, "s3"): it only adds the release's name, so it finds no "L 3" that is not Liberty-3.
+_MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z])(?P<sp> )?)(?P<n>[1-3])$")
+
+
+def _milestone(key: str) -> tuple[str, ...]:
+    """The ways posts write the milestone a typed word names: ("juno 2", "j 2"); () for no milestone."""
+    m = _MILESTONE.match(key)
+    name = m and (m.group("name") or RELEASE_BY_LETTER.get(m.group("l")))
+    if not name:
+        return ()
+    forms = [f"{name} {m.group('n')}"]
+    if name in RELEASE_BY_LETTER.values() and (m.group("name") or m.group("sp")):
+        forms.append(f"{name[0]} {m.group('n')}")
+    return tuple(forms)
 
 
 def _issue_number(word: str) -> int | None:

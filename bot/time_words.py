@@ -139,6 +139,71 @@ _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core know
 ]
 _AGO = re.compile(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of)\s+(?:issues?|editions?)\s+ago\b")
 MAX_AGO = 1000
+
+# OpenStack's releases and the day each came out (the release schedules of releases.openstack.org):
+# a release's cycle is the time from the release before it to its own ("during the juno cycle",
+# "icehouse周期", "J版期间"), and "since icehouse" / "kilo之后" count from its day. A release is
+# named by its name or, for the first alphabet, by its letter with 版 (J版, as Chinese posts write).
+RELEASES: tuple[tuple[str, date], ...] = (
+    ("austin", date(2010, 10, 21)), ("bexar", date(2011, 2, 3)), ("cactus", date(2011, 4, 15)),
+    ("diablo", date(2011, 9, 22)), ("essex", date(2012, 4, 5)), ("folsom", date(2012, 9, 27)),
+    ("grizzly", date(2013, 4, 4)), ("havana", date(2013, 10, 17)), ("icehouse", date(2014, 4, 17)),
+    ("juno", date(2014, 10, 16)), ("kilo", date(2015, 4, 30)), ("liberty", date(2015, 10, 15)),
+    ("mitaka", date(2016, 4, 7)), ("newton", date(2016, 10, 6)), ("ocata", date(2017, 2, 22)),
+    ("pike", date(2017, 8, 30)), ("queens", date(2018, 2, 28)), ("rocky", date(2018, 8, 30)),
+    ("stein", date(2019, 4, 10)), ("train", date(2019, 10, 16)), ("ussuri", date(2020, 5, 13)),
+    ("victoria", date(2020, 10, 14)), ("wallaby", date(2021, 4, 14)), ("xena", date(2021, 10, 6)),
+    ("yoga", date(2022, 3, 30)), ("zed", date(2022, 10, 5)), ("antelope", date(2023, 3, 22)),
+    ("bobcat", date(2023, 10, 4)), ("caracal", date(2024, 4, 3)), ("dalmatian", date(2024, 10, 2)),
+    ("epoxy", date(2025, 4, 2)), ("flamingo", date(2025, 10, 1)),
+)
+_RELEASE_DAY = dict(RELEASES)
+_CYCLE_START = {name: (RELEASES[i - 1][1] + timedelta(days=1) if i else date(2010, 7, 1))
+                for i, (name, _day) in enumerate(RELEASES)}
+RELEASE_BY_LETTER = {name[0]: name for name, _day in RELEASES[:26]}  # j -> juno (A to Z, 2010-2022)
+_RELEASE_NAMES = "|".join(name for name, _day in RELEASES)
+_REL = rf"(?:(?<![0-9a-z])(?P<{{p}}>{_RELEASE_NAMES})(?![0-9a-z_-])|(?<![0-9a-z])(?P<{{p}}l>[a-z])版(?:本)?)"
+_RELEASE_SCOPE = re.compile(
+    # "during the juno cycle", "in the kilo release cycle", "juno dev cycle"
+    r"(?:\b(?:during|in|over|for|throughout|across)\s+(?:the\s+)?)?" + _REL.format(p="c")
+    + r"(?:\s+(?:release|development|dev))?\s+(?:cycle|timeframe|time frame)\b"
+    # "during juno" (not "during juno-2", a milestone: a word to search for)
+    + r"|\bduring\s+(?:the\s+)?" + _REL.format(p="d")
+    # "icehouse周期", "J版开发周期", "kilo期间", "整个J版周期里", "juno这个周期内"
+    + r"|(?:整个\s*)?" + _REL.format(p="z") + r"\s*(?:的|这个|整个)?\s*(?:开发周期|版本周期|发布周期|周期|开发期间|期间)(?:里|内|中)?"
+    # "since icehouse", "after the juno release", "before kilo"
+    + r"|\b(?P<side>since|after|before|until|till)\s+(?:the\s+)?" + _REL.format(p="s") + r"(?:\s+release)?"
+    # "icehouse之后", "J版发布以来", "K版以前"
+    + r"|" + _REL.format(p="y") + r"\s*(?:发布|版本发布)?\s*(?P<zside>以来|之后|以后|以前|之前)")
+
+# A word every such phrase holds: the pattern (some microseconds) only runs on lines with one.
+_RELEASE_CUES = ("cycle", "time", "during", "since", "after", "before", "until", "till",
+                 "周期", "期间", "以来", "之后", "以后", "以前", "之前")
+
+
+def _release(text: str) -> tuple[dict, re.Match | None]:
+    """A release's cycle, or the time since or before its day."""
+    if not any(cue in text for cue in _RELEASE_CUES):  # the common line: well under a microsecond
+        return {}, None
+    m = _RELEASE_SCOPE.search(text)
+    if m is None:
+        return {}, None
+    g = m.groupdict()
+    name = next((g[k] for k in ("c", "d", "z", "s", "y") if g[k]), None) \
+        or next((RELEASE_BY_LETTER.get(g[k + "l"]) for k in ("c", "d", "z", "s", "y") if g[k + "l"]), None)
+    if name is None:  # a letter no release of the first alphabet has
+        return {}, None
+    day = _RELEASE_DAY[name]
+    side = g["side"] or {"以来": "since", "之后": "after", "以后": "after", "以前": "before", "之前": "before"}.get(g["zside"] or "")
+    if side == "since":
+        return {"since": day}, m
+    if side == "after":
+        return {"since": day + timedelta(days=1)}, m
+    if side == "before":
+        return {"until": day - timedelta(days=1)}, m
+    if side in ("until", "till"):
+        return {"until": day}, m
+    return {"since": _CYCLE_START[name], "until": day}, m
 _RECENT = re.compile(r"最近|近期|近来|\b(?:recent|recently|lately|new)\b")
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                "nine": 9, "ten": 10, "few": 3, "couple of": 2, "a couple of": 2, "几": 3, "半": None}
@@ -362,6 +427,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             if got:
                 found.update(got)
                 text = cut(m)
+    if not found:  # after the dates: "since june 2014" never runs the release pattern
+        got, m = _release(text)
+        if got:
+            found.update(got)
+            text = cut(m)
     if not found:
         got, m = _relative(text, now)
         if got:

@@ -253,4 +253,14 @@ Q += [
     ("keystone的补丁", "examples", "zh", [(19, "Fernet")]),
     ("热迁移的邮件列表讨论", "examples", "zh cross", [(25, "NUMA-pinned")]),
     ("oslo毕业状态的wiki", "examples", "zh", [(22, "Oslo 库拆分")]),
+    # --- session 7, cycle probe: the vocabulary of a whole archive (releases, milestones, programs) ---
+    ("what happened in j-3?", "examples", "en cross", [(19, "Juno-3")]),  # a milestone as typed
+    ("kilo2 什么时候", "examples", "zh", [(26, "Kilo-2")]),
+    ("heat during the juno cycle", "examples", "en", [(21, "Juno 里新增"), (20, "SoftwareDeployment")]),  # a cycle: dates
+    ("kilo周期的heat有啥", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon")]),
+    ("J版期间 nova 的动态", "examples", "zh", [(21, "NUMA"), (21, "attached volumes"), (20, "热迁移")]),
+    ("身份认证 令牌", "examples", "zh", [(19, "Fernet 令牌")]),  # a program name (Identity) is the project
+    ("编排 convergence 进展", "examples", "zh", [(22, "convergence"), (23, "convergence")]),
+    ("kilo summit recap", "examples", "en cross", [(23, "Paris summit recap")]),  # the Kilo summit was Paris's
+    ("编排项目最近有什么", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # 编排 (Orchestration) is Heat
 ]
