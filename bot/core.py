@@ -455,6 +455,8 @@ class Core:
     def _take_scope(self, line: str) -> tuple[Scope, str]:
         """The line's time words, "now" being the newest issue's date; an issue range
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
+        if "里程碑" in line:  # "J版第二个里程碑" is the milestone J-2 (a word to search), not the Juno cycle
+            line = _ZH_MILESTONE.sub(lambda m: f" {m.group('name') or m.group('l')}-{_ZH_DIGIT[m.group('n')]} ", line)
         scope, rest = take_scope(line, self._now)
         if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
             scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))
@@ -1126,6 +1128,12 @@ def _doubled(word: str, meant: str) -> bool:
 # then), "J2". A letter glued to its number is often something else ("l3" a network layer, "v2" an
 # API version, "s3"): it only adds the release's name, so it finds no "L 3" that is not Liberty-3.
 _MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z])(?P<sp> )?)(?P<n>[1-3])$")
+
+
+# ... and as said in Chinese: "J版第二个里程碑", "juno的第3个里程碑"
+_ZH_MILESTONE = re.compile(r"(?<![0-9a-z])(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r")|(?P<l>[a-z]))\s*(?:版本?)?\s*的?\s*"
+                           r"第\s*(?P<n>[一二三123])\s*个?\s*(?:里程碑|milestone)")
+_ZH_DIGIT = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
 
 
 def _milestone(key: str) -> tuple[str, ...]:

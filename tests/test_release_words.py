@@ -78,6 +78,14 @@ def test_milestones_are_found_as_people_type_them(bare, question, issue, piece):
     assert any(i.issue == issue and piece in i.text for i in items), [i.text for i in items]
 
 
+def test_a_milestone_said_in_chinese_is_that_milestone(bare):
+    # not the Juno cycle and some of the words: every word found, the milestone's items only
+    r = bare.handle("J版第三个里程碑", ME)
+    assert r.notice is None and r.items and all("Juno-3" in i.text for i in r.items), [i.text for i in r.items]
+    r = bare.handle("kilo的第2个里程碑什么时候发布", ME)  # 什么时候 is a question word
+    assert r.notice is None and [i.issue for i in r.items] == [26]
+
+
 @pytest.mark.parametrize("question", ["heat during the juno cycle", "J版期间的heat"])
 def test_a_cycle_narrows_to_its_dates(bare, question):
     reply = bare.handle(question, ME)
