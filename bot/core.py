@@ -114,6 +114,7 @@ class Asked(NamedTuple):
     scope: Scope
     text: str  # the line, to answer again ("in english please", "just the links")
     listed: bool = False  # the answer listed issues: a number alone next is one of them
+    command: str | None = None  # "subscribe", "unsubscribe": what "and neutron" does next
 
 
 class Suggested(NamedTuple):
@@ -268,11 +269,12 @@ class Core:
             self._wanted[key] = lang = "zh" if lang in _ZH_NAMES else "en"
         return cmd.parse(asked.text), lang
 
-    def _note(self, req: Request, project: str | None, terms, scope: Scope, listed: bool = False) -> None:
+    def _note(self, req: Request, project: str | None, terms, scope: Scope, listed: bool = False,
+              command: str | None = None) -> None:
         """Keep what this question asked, for the follow-ups of its conversation."""
         if len(self._asked) >= MAX_MIRRORED_PAGES:
             self._asked.clear()
-        self._asked[req.ctx.conversation] = Asked(project, tuple(terms), scope, req.text, listed)
+        self._asked[req.ctx.conversation] = Asked(project, tuple(terms), scope, req.text, listed, command)
 
     def _suggest(self, req: Request, command: str | None, names: list[str]) -> None:
         if names:
@@ -545,6 +547,8 @@ class Core:
             if not (project or terms) and scope:  # "in june?", "第11期的呢": the same question, then
                 project, terms = asked.project, list(asked.terms)
             elif follow and project and not terms:  # "and neutron?", "那heat呢": another project, the same time
+                if asked.command and not scope:  # after "subscribe heat", "and neutron": that too
+                    return getattr(self, cmd.BY_WORD[asked.command].handler)(req._replace(args=(project,)))
                 scope = scope or asked.scope
                 if follow == "fix" and asked.project:  # "no, I meant glance": and the same topic
                     terms = list(asked.terms)
@@ -1072,6 +1076,7 @@ class Core:
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
         new = sum([self.state.subscribe(req.ctx.platform, req.ctx.user, name, lang=req.t.lang) for name in names])
+        self._note(req, names[0], (), Scope(), command="subscribe")
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -1097,6 +1102,7 @@ class Core:
         if unknown is not None:
             return self._unknown_project(unknown, req, "unsubscribe")
         gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
+        self._note(req, names[0], (), Scope(), command="unsubscribe")
         title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")
 

@@ -149,3 +149,11 @@ def test_state_is_per_person_and_place(core):
     assert core.handle("and neutron?", ann).items[0].issue == 24
     assert core.handle("and neutron?", bob).items[0].issue == 26  # Bob's heat had no time
     assert core.handle("and neutron?", ctx("ann", "C2")).items[0].issue == 26  # Ann elsewhere: nothing before
+
+
+def test_another_project_after_subscribing_subscribes_to_it_too(core):
+    first, then, items = talk(core, "subscribe heat", "and neutron", "in issue 24?")
+    assert first.title == "You are subscribed to Heat." and then.title == "You are subscribed to Neutron."
+    assert items.items and items.items[0].issue == 24 and items.items[0].section == "Neutron"  # a time: a question
+    r = talk(core, "订阅 heat", "那nova呢", who=ctx("zh"))[-1]
+    assert r.title == "已订阅 Nova。"
