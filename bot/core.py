@@ -147,6 +147,10 @@ _FOLLOW_UP_END = re.compile(
     r"(?:\s+(?:too|as\s+well|instead|then|again|please|pls)"
     r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
     r"|\s*(?:的呢|呢|怎么样|如何|也看看|看看|也是|也一样))\s*[?？!！.。]*$")
+# A line that names the digest or its issues, not only a time (a time alone after a question is a follow-up)
+_NAMES_ISSUES = re.compile(r"(?<!\bin )(?<!\bfrom )\b(?:issues?|editions?|digests?|newsletters?)\b|期刊|一期|这期|那期|"
+                           + _NEWS.pattern)
+_ANY_WORD = re.compile(r"\w")
 _FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's last character, before _FOLLOW_UP_END is tried
 
 
@@ -300,7 +304,9 @@ class Core:
         asked = self._asked.get(ctx.conversation) if self._asked else None
         if not rest and asked is not None and asked.project:  # after "neutron in issue 19": its Neutron
             rest = (asked.project,)
-        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *rest), f"issue {number} {' '.join(rest)}".strip())
+        # the line as `more` continues it: the issue stepped to (other words: the line, read again as a question)
+        text = f"issue {number} {' '.join(rest)}".strip() if not rest or self.resolve_project(rest)[1] else parsed.text
+        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *rest), text)
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -544,7 +550,9 @@ class Core:
         if (project or scope) and all(len(t) == 1 and query._HAS_CJK.match(t) for t in terms):
             terms = []  # "上一期讲了啥": a stray character beside a scope or a project is no topic
         if asked is not None and not words.exclude:  # what a follow-up does not say, the last question gives
-            if not (project or terms) and scope:  # "in june?", "第11期的呢": the same question, then
+            if not (project or terms) and scope and (follow or not (_ANY_WORD.search(rest) or _NAMES_ISSUES.search(line))):
+                # "in june?", "last month?", "第11期的呢": the same question, then (but "latest issue",
+                # "what was in issue 24", "今年六月份的周报" ask for the issues themselves)
                 project, terms = asked.project, list(asked.terms)
             elif follow and project and not terms:  # "and neutron?", "那heat呢": another project, the same time
                 if asked.command and not scope:  # after "subscribe heat", "and neutron": that too

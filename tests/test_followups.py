@@ -157,3 +157,21 @@ def test_another_project_after_subscribing_subscribes_to_it_too(core):
     assert items.items and items.items[0].issue == 24 and items.items[0].section == "Neutron"  # a time: a question
     r = talk(core, "订阅 heat", "那nova呢", who=ctx("zh"))[-1]
     assert r.title == "已订阅 Nova。"
+
+
+@pytest.mark.parametrize("line, issue", [
+    ("latest issue", 26), ("what was in issue twenty-four", 24), ("the issue before the latest", 25)])
+def test_a_time_that_names_the_issues_asks_anew(core, line, issue):
+    r = talk(core, "issue 22", "heat dvr", line)[-1]  # an issue shown, and a question before
+    assert r.issue is not None and r.issue.number == issue and r.kind == "issue", r
+
+
+def test_a_month_with_the_digest_named_asks_for_its_issues(core):
+    r = talk(core, "heat", "十月份的周报")[-1]
+    assert r.kind == "issues" and {21, 22} <= {i.number for i in r.issues}, r
+
+
+def test_more_after_a_step_continues_the_issue_stepped_to(example_store):
+    core = Core(example_store, dataclasses.replace(Config(), page_size=2))
+    shown, step, more = talk(core, "issue 25", "the one before", "more")
+    assert step.issue.number == 24 and more.issue.number == 24 and more.items and more.items[0] not in step.items
