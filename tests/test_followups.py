@@ -175,3 +175,10 @@ def test_more_after_a_step_continues_the_issue_stepped_to(example_store):
     core = Core(example_store, dataclasses.replace(Config(), page_size=2))
     shown, step, more = talk(core, "issue 25", "the one before", "more")
     assert step.issue.number == 24 and more.issue.number == 24 and more.items and more.items[0] not in step.items
+
+
+def test_yes_after_a_question_that_suggested_a_project(core):
+    failed, r = talk(core, "nov", "yes")
+    assert "Did you mean the project Nova?" in failed.text
+    assert r.items and r.items[0].section == "Nova"
+    assert talk(core, "yes", who=ctx("nobody"))[-1].kind == "error"  # nothing suggested: no answer to take
