@@ -141,8 +141,12 @@ _FOLLOW_UP = re.compile(
     r"^(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
     r"|(?:(?:and|also|then|so|ok|okay|now)\s+)?(?:what|how)\s+about|and(?:\s+for)?|also(?:\s+for)?"
     r"|same(?:\s+thing)?(?:\s+(?:for|but|with))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
-    r"|(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]?\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?|我是说|我说的是|我指的是|我要的是)"
-    r"|那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|[\u4e00-\u9fff]|$)\s*")
+    r")(?=\s|$)\s*"
+    # in Chinese the frame may touch what follows: before a time ("那第十九期呢", "只看六月的"), not inside
+    # a word that begins like it ("换届选举", "那些", "还有没有")
+    r"|^(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
+    r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
+    r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
 _FOLLOW_UP_END = re.compile(
     r"(?:\s+(?:too|as\s+well|instead|then|again|please|pls)"
     r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"

@@ -182,3 +182,10 @@ def test_yes_after_a_question_that_suggested_a_project(core):
     assert "Did you mean the project Nova?" in failed.text
     assert r.items and r.items[0].section == "Nova"
     assert talk(core, "yes", who=ctx("nobody"))[-1].kind == "error"  # nothing suggested: no answer to take
+
+
+@pytest.mark.parametrize("line", ["换届选举", "还有没有heat的文章", "andrew", "only"])
+def test_a_word_that_begins_like_a_frame_is_no_follow_up(core, line):
+    first = core.handle(line, ctx("alone"))
+    then = talk(core, "nova in issue 24", line, who=ctx("after"))[-1]
+    assert then.title == first.title and then.items == first.items
