@@ -496,7 +496,7 @@ class Core:
 
     def _question(self, text: str, req: Request) -> Reply:
         words = text.split()
-        if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
+        if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS) and text[:1] != "*":  # `heat links`
             project = self._project_name(words[0])
             if project and project.casefold() in self._known_projects():
                 self._note(req, project, (), Scope())
@@ -558,6 +558,9 @@ class Core:
                 # "in june?", "last month?", "第11期的呢": the same question, then (but "latest issue",
                 # "what was in issue 24", "今年六月份的周报" ask for the issues themselves)
                 project, terms = asked.project, list(asked.terms)
+            elif follow == "star" and (project or terms):  # "*migration", "*neutron": a word corrected
+                project, terms = self._corrected(asked, project, terms, words.said)
+                scope = scope or asked.scope
             elif follow and project and not terms:  # "and neutron?", "那heat呢": another project, the same time
                 if asked.command and not scope:  # after "subscribe heat", "and neutron": that too
                     return getattr(self, cmd.BY_WORD[asked.command].handler)(req._replace(args=(project,)))
@@ -580,6 +583,21 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    @staticmethod
+    def _corrected(asked: Asked, project: str | None, terms: list[str], said: str | None) -> tuple[str | None, list[str]]:
+        """The last question with a word corrected ("nova live migraton", then "*migration"): the
+        word most like the correction gives way to it; a project corrects the project."""
+        fixed = said or (terms[0] if len(terms) == 1 else " ".join(terms))
+        old = list(asked.terms)
+        close = max(old, key=lambda t: fuzz.ratio(t, fixed)) if old else None
+        at = len(old)
+        if close is not None and fuzz.ratio(close, fixed) >= 60:
+            at = old.index(close)
+            old.pop(at)
+        if project:
+            return project, old
+        return asked.project, old[:at] + terms + old[at:]
 
     def _subscribing(self, undo: bool, project: str, more: list, req: Request) -> Reply:
         """A question that only (un)subscribes ("取消我的heat订阅", "notify me about neutron"): that
@@ -1227,8 +1245,11 @@ _ASCII_WORDS = re.compile(r"[a-z]+")
 
 def _unframed(line: str) -> tuple[str, str | None]:
     """A follow-up's line without its frame ("and neutron?" is "neutron", "那nova呢" "nova"), and
-    which follow-up it is: "fix" (a correction), "and" (another question like the last), or None."""
+    which follow-up it is: "fix" (a correction), "star" (a word corrected), "and" (another question
+    like the last), or None."""
     kind = None
+    if line[:1] == "*" and len(line) > 1 and line[1] != "*":  # "*migration": a word of the last line, corrected
+        return line[1:], "star"
     m = _FOLLOW_UP.match(line)
     if m and m.end() < len(line):
         kind, line = "fix" if m.group("fix") or m.group("fix_zh") else "and", line[m.end():]

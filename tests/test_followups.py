@@ -189,3 +189,14 @@ def test_a_word_that_begins_like_a_frame_is_no_follow_up(core, line):
     first = core.handle(line, ctx("alone"))
     then = talk(core, "nova in issue 24", line, who=ctx("after"))[-1]
     assert then.title == first.title and then.items == first.items
+
+
+@pytest.mark.parametrize("first, fix, section, piece", [
+    ("nova block live migraton", "*migration", "Nova", "Block live migration"),
+    ("heat convergnce in issue 22", "*convergence", "Heat", "convergence"),
+    ("nuetron dvr", "*neutron", "Neutron", "DVR"),
+])
+def test_a_starred_word_corrects_the_last_question(core, first, fix, section, piece):
+    r = talk(core, first, fix)[-1]
+    assert r.items and r.items[0].section == section and piece in r.items[0].text, r
+    assert "*" not in r.title
