@@ -148,7 +148,7 @@ _FOLLOW_UP = re.compile(
     r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
     r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
 _FOLLOW_UP_END = re.compile(
-    r"(?:\s+(?:too|as\s+well|instead|then|again|please|pls)"
+    r"(?:\s+(?:too|as\s+well|instead|then)"
     r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
     r"|\s*(?:的呢|呢|怎么样|如何|也看看|看看|也是|也一样))\s*[?？!！.。]*$")
 # A line that names the digest or its issues, not only a time (a time alone after a question is a follow-up)
@@ -1082,7 +1082,7 @@ class Core:
             return Reply(title=_("Nothing more to show."), kind="text")
         text, last_offset = last
         offset = last_offset + self.page_size
-        if len(req.args) == 2 and req.args[0] == "page":  # "page 3" (see _answering)
+        if len(req.args) == 2 and req.args[0] == "page" and req.args[1].isdigit():  # "page 3" (see _answering)
             offset = (min(int(req.args[1]), MAX_ISSUE_NUMBER) - 1) * self.page_size
         reply = self._run(cmd.parse(text), req.ctx, offset, req.t)
         if reply.ok and not (reply.items or reply.issues):  # the archive changed under us
@@ -1291,7 +1291,7 @@ _FOLLOW = re.compile(
     r"|(?:(?P<before3>before)|after)\s+that"
     r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:呢|的)?"
     r"|(?:even\s+|still\s+)?(?:(?P<before5>older|earlier)|newer|later)(?:\s+(?:one|issue))?"
-    r"|(?:再|还要|更)?(?:(?P<before6>更?早|往前)|更?新|往后)(?:一点|一些|一期)?的?(?:一期|呢)?)"
+    r"|(?:再|还要)?(?:(?P<before6>更早|再早|往前)|往后)(?:一点|一些)?的?(?:一期)?呢?)"
     r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
 PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
