@@ -69,7 +69,10 @@ PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the fir
 TYPO_THRESHOLD = 75
 # What is said to the bot and is no question: thanks and greetings (only when nothing else was understood)
 _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers|appreciated?)\b|谢谢|多谢|感谢|谢啦|谢了|辛苦了)"
-                         r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨", re.IGNORECASE)
+                         r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨"
+                         # an answer taken in ("ok", "got it", "好的", "知道了"), alone
+                         r"|(?P<ack>^(?:ok|okay|k|got\s+it|i\s+see|cool|great|nice|perfect|awesome|好的|好吧|好|知道了|明白了|明白|"
+                         r"了解|收到|嗯|嗯嗯|哦|噢)[\s!.。！~]*$)", re.IGNORECASE)
 _SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
 
 
@@ -127,9 +130,9 @@ class Suggested(NamedTuple):
 _AGAIN = re.compile(
     r"^(?:(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:(?:answer|reply|say\s+(?:it|that)|repeat\s+(?:it|that)|again|show\s+(?:it|that)|that)\s+)?"
     r"(?:in\s+)?(?P<lang>english|chinese|mandarin)(?:\s+(?:please|pls|plz|thanks))?"
-    r"|(?:(?:just|only)\s+(?:the\s+)?links?|links?\s+only)(?:\s+(?:please|pls))?"
+    r"|(?:(?:just|only)\s+(?:the\s+)?links?|links?\s+only|(?:and\s+)?(?:the\s+)?links?)(?:\s+(?:please|pls))?"
     r"|(?:请|麻烦)?(?:你)?(?:用|说|讲|换成|改用|换)?(?P<lang_zh>中文|汉语|英文|英语)(?:回答|回复|说|讲|显示)?(?:吧|好吗|可以吗|谢谢)?"
-    r"|(?:请|麻烦)?(?:只要|只看|只给我?|给我|只发)链接(?:就行|就好|就可以|吧)?)\s*[?？!！.。]*$")
+    r"|(?:请|麻烦)?(?:只要|只看|只给我?|给我|只发)?链接(?:就行|就好|就可以|吧|呢|在哪|在哪里)?)\s*[?？!！.。]*$")
 _PAGE = re.compile(r"^(?:page|pg|p\.)\s*(?P<n>\d{1,4}|[a-z]+)\s*[?!.]*$|^第\s*(?P<zh>[0-9一二三四五六七八九十]{1,3})\s*页[?？!！。]*$")
 _ZH_NAMES = frozenset(("chinese", "mandarin", "中文", "汉语"))
 _YES = re.compile(r"^(?:y|yes|yeah|yea|yep|yup|sure|right|correct|exactly|ok|okay|yes\s+please|that\s+one|是|是的|对|对的|"
@@ -138,13 +141,14 @@ _YES = re.compile(r"^(?:y|yes|yeah|yea|yep|yup|sure|right|correct|exactly|ok|oka
 # "no, I meant glance", "不是，我是说glance"): the frame is cut, and what the line does not say
 # the last question gives. `fix`: a correction, which keeps the last question's topic too.
 _FOLLOW_UP = re.compile(
-    r"^(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
+    r"^(?:(?:ok|okay|alright|cool|great|nice|thanks|thank\s+you|thx|ty)[,.!]?\s+)?"  # "thanks, and heat?"
+    r"(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
     r"|(?:(?:and|also|then|so|ok|okay|now)\s+)?(?:what|how)\s+about|and(?:\s+for)?|also(?:\s+for)?"
-    r"|same(?:\s+thing)?(?:\s+(?:for|but|with))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
+    r"|same(?:\s+(?:thing|question))?(?:\s+(?:for|but|with|about))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
     r")(?=\s|$)\s*"
     # in Chinese the frame may touch what follows: before a time ("那第十九期呢", "只看六月的"), not inside
     # a word that begins like it ("换届选举", "那些", "还有没有")
-    r"|^(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
+    r"|^(?:(?:好的|好|谢谢|多谢|嗯|ok)[,，。!！]?\s*)?(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
     r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
     r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
 _FOLLOW_UP_END = re.compile(
@@ -874,7 +878,9 @@ class Core:
         _ = req.t.gettext
         said = _SMALL_TALK.search(text)
         if said:  # "thanks!", "谢谢", "hi": said to the bot, answered kindly, with what to ask
-            title = _("You're welcome!") if said.group("thanks") else _("Hi! Ask me about a project or a topic.")
+            title = (_("You're welcome!") if said.group("thanks") else
+                     _("Anything else? Ask me about a project or a topic.") if said.group("ack") else
+                     _("Hi! Ask me about a project or a topic."))
             return Reply(title=title, kind="text",
                          text=(_("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
                                  "`help` lists everything."),))
@@ -1073,7 +1079,8 @@ class Core:
              asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢", "第二页",
                     "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它",
                     # a list is newest first: its older items are its next page
-                    "older", "older ones", "earlier", "earlier ones", "更早的", "更早", "再早一点", "更早一点"),
+                    "older", "older ones", "earlier", "earlier ones", "更早的", "更早", "再早一点", "更早一点",
+                    "what else", "anything else", "anything more", "something else", "还有什么", "还有啥", "别的呢", "其他的呢"),
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
@@ -1289,7 +1296,7 @@ _FOLLOW = re.compile(
     r"(?:the\s+)?(?:one|issue)\s+(?:(?P<before>before)|after)(?:\s+(?:that|it|this)(?:\s+one)?)?"
     r"|(?:the\s+)?(?:(?P<before2>previous|prev)|next)\s+(?:one|issue)"
     r"|(?:(?P<before3>before)|after)\s+that"
-    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:呢|的)?"
+    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:的呢|呢|的)?"
     r"|(?:even\s+|still\s+)?(?:(?P<before5>older|earlier)|newer|later)(?:\s+(?:one|issue))?"
     r"|(?:再|还要)?(?:(?P<before6>更早|再早|往前)|往后)(?:一点|一些)?的?(?:一期)?呢?)"
     r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")

@@ -200,3 +200,25 @@ def test_a_starred_word_corrects_the_last_question(core, first, fix, section, pi
     r = talk(core, first, fix)[-1]
     assert r.items and r.items[0].section == section and piece in r.items[0].text, r
     assert "*" not in r.title
+
+
+@pytest.mark.parametrize("then", ["what else?", "anything else?", "还有什么"])
+def test_what_else_is_the_next_page(core, then):
+    first, r = talk(core, "nova", then, who=ctx(then))
+    assert first.more and r.items and r.items[0] not in first.items and r.items[0].section == "Nova"
+
+
+@pytest.mark.parametrize("then", ["same question for heat", "thanks, and heat?", "ok, now heat", "好的，那heat呢"])
+def test_a_lead_in_before_the_frame(core, then):
+    r = talk(core, "nova in issue 22", then, who=ctx(then))[-1]
+    assert r.items and {i.issue for i in r.items} == {22} and r.items[0].section == "Heat", r
+
+
+def test_the_next_issue_with_a_particle(core):
+    assert talk(core, "第二十四期", "下一期的呢")[-1].issue.number == 25
+
+
+@pytest.mark.parametrize("line, lang", [("ok", "en"), ("got it!", "en"), ("好的", "zh"), ("知道了", "zh")])
+def test_an_answer_taken_in_gets_a_kind_reply(core, line, lang):
+    r = talk(core, "heat", line, who=ctx(line))[-1]
+    assert r.ok and r.kind == "text" and r.lang == lang and r.text
