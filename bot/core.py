@@ -69,7 +69,10 @@ PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the fir
 TYPO_THRESHOLD = 75
 # What is said to the bot and is no question: thanks and greetings (only when nothing else was understood)
 _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers|appreciated?)\b|谢谢|多谢|感谢|谢啦|谢了|辛苦了)"
-                         r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨", re.IGNORECASE)
+                         r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨"
+                         # an answer taken in ("ok", "got it", "好的", "知道了"), alone
+                         r"|(?P<ack>^(?:ok|okay|k|got\s+it|i\s+see|cool|great|nice|perfect|awesome|好的|好吧|好|知道了|明白了|明白|"
+                         r"了解|收到|嗯|嗯嗯|哦|噢)[\s!.。！~]*$)", re.IGNORECASE)
 _SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
 
 
@@ -107,6 +110,58 @@ class Request(NamedTuple):
     text: str  # the cleaned line
 
 
+class Asked(NamedTuple):
+    """What a conversation's last question asked: what its follow-ups keep."""
+    project: str | None
+    terms: tuple[str, ...]
+    scope: Scope
+    text: str  # the line, to answer again ("in english please", "just the links")
+    listed: bool = False  # the answer listed issues: a number alone next is one of them
+    command: str | None = None  # "subscribe", "unsubscribe": what "and neutron" does next
+
+
+class Suggested(NamedTuple):
+    """The names a reply suggested ("Did you mean Nova?"), for the command that failed (None: a question)."""
+    command: str | None
+    names: tuple[str, ...]
+
+
+# A line that asks the last question again: in another language, or as links
+_AGAIN = re.compile(
+    r"^(?:(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:(?:answer|reply|say\s+(?:it|that)|repeat\s+(?:it|that)|again|show\s+(?:it|that)|that)\s+)?"
+    r"(?:in\s+)?(?P<lang>english|chinese|mandarin)(?:\s+(?:please|pls|plz|thanks))?"
+    r"|(?:(?:just|only)\s+(?:the\s+)?links?|links?\s+only|(?:and\s+)?(?:the\s+)?links?)(?:\s+(?:please|pls))?"
+    r"|(?:请|麻烦)?(?:你)?(?:用|说|讲|换成|改用|换)?(?P<lang_zh>中文|汉语|英文|英语)(?:回答|回复|说|讲|显示)?(?:吧|好吗|可以吗|谢谢)?"
+    r"|(?:请|麻烦)?(?:只要|只看|只给我?|给我|只发)?链接(?:就行|就好|就可以|吧|呢|在哪|在哪里)?)\s*[?？!！.。]*$")
+_PAGE = re.compile(r"^(?:page|pg|p\.)\s*(?P<n>\d{1,4}|[a-z]+)\s*[?!.]*$|^第\s*(?P<zh>[0-9一二三四五六七八九十]{1,3})\s*页[?？!！。]*$")
+_ZH_NAMES = frozenset(("chinese", "mandarin", "中文", "汉语"))
+_YES = re.compile(r"^(?:y|yes|yeah|yea|yep|yup|sure|right|correct|exactly|ok|okay|yes\s+please|that\s+one|是|是的|对|对的|"
+                  r"嗯|嗯嗯|好|好的|没错|就是|就是它|就是这个|要)[\s!.。！]*$")
+# The frame of a follow-up ("and neutron?", "what about heat", "same for july", "那nova呢", "第11期的呢",
+# "no, I meant glance", "不是，我是说glance"): the frame is cut, and what the line does not say
+# the last question gives. `fix`: a correction, which keeps the last question's topic too.
+_FOLLOW_UP = re.compile(
+    r"^(?:(?:ok|okay|alright|cool|great|nice|thanks|thank\s+you|thx|ty)[,.!]?\s+)?"  # "thanks, and heat?"
+    r"(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
+    r"|(?:(?:and|also|then|so|ok|okay|now)\s+)?(?:what|how)\s+about|and(?:\s+for)?|also(?:\s+for)?"
+    r"|same(?:\s+(?:thing|question))?(?:\s+(?:for|but|with|about))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
+    r")(?=\s|$)\s*"
+    # in Chinese the frame may touch what follows: before a time ("那第十九期呢", "只看六月的"), not inside
+    # a word that begins like it ("换届选举", "那些", "还有没有")
+    r"|^(?:(?:好的|好|谢谢|多谢|嗯|ok)[,，。!！]?\s*)?(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
+    r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
+    r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
+_FOLLOW_UP_END = re.compile(
+    r"(?:\s+(?:too|as\s+well|instead|then)"
+    r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
+    r"|\s*(?:的呢|呢|怎么样|如何|也看看|看看|也是|也一样))\s*[?？!！.。]*$")
+# A line that names the digest or its issues, not only a time (a time alone after a question is a follow-up)
+_NAMES_ISSUES = re.compile(r"(?<!\bin )(?<!\bfrom )\b(?:issues?|editions?|digests?|newsletters?)\b|期刊|一期|这期|那期|"
+                           + _NEWS.pattern)
+_ANY_WORD = re.compile(r"\w")
+_FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's last character, before _FOLLOW_UP_END is tried
+
+
 class Core:
     def __init__(self, store: Store, config: Config, state: BotState | None = None):
         """`state`: subscriptions and paging (default: the bot's state in `store`'s database)."""
@@ -136,6 +191,9 @@ class Core:
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
         self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
         self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
+        self._asked: dict[str, Asked] = {}  # conversation -> what its last question asked (what a follow-up keeps)
+        self._suggested: dict[str, Suggested] = {}  # conversation -> the names its last reply suggested
+        self._wanted: dict[str, str] = {}  # conversation -> the language its asker asked for ("in english please")
 
     # --- entry point -----------------------------------------------------------------
 
@@ -146,7 +204,10 @@ class Core:
         lang = self._rooms.get(ctx.where) or self.config.language
         if lang != "auto":
             return lang
-        lang, key = detect(text), ctx.conversation
+        key = ctx.conversation
+        if self._wanted and key in self._wanted:  # "in english please", "用中文": until asked otherwise
+            return self._wanted[key]
+        lang = detect(text)
         if lang == "zh":
             if key not in self._chinese:
                 if len(self._chinese) >= MAX_MIRRORED_PAGES:
@@ -160,15 +221,22 @@ class Core:
 
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
+        key = ctx.conversation
         t = tr(self.language(parsed.text, ctx))
+        if self._suggested or self._asked:
+            parsed, lang = self._answering(parsed, key)
+            if lang is not None:
+                t = tr(self.language(parsed.text, ctx))
         try:
-            if self._shown and ctx.conversation in self._shown:
+            if self._shown and key in self._shown:
                 parsed = self._follow(parsed, ctx)
             reply = self._run(parsed, ctx, 0, t)
             if reply.issue is not None:
                 if len(self._shown) >= MAX_MIRRORED_PAGES:
                     self._shown.clear()
-                self._shown[ctx.conversation] = reply.issue.number
+                self._shown[key] = reply.issue.number
+            elif (reply.items or reply.issues) and self._shown:  # a list since: "older" pages it
+                self._shown.pop(key, None)
         except sqlite3.OperationalError as e:
             if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
                 raise
@@ -181,6 +249,51 @@ class Core:
                           t.gettext("Try `help` for what I understand."))
         return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
 
+    def _answering(self, parsed: cmd.Parsed, key: str) -> tuple[cmd.Parsed, str | None]:
+        """A line that answers the bot's last reply rather than asking anew: "yes" or one of the
+        names after "did you mean", as that command for the name; "in english please", "用中文",
+        "just the links": the last question again (in that language from now on: returned too)."""
+        said = self._suggested.pop(key, None) if self._suggested else None
+        if parsed.command is not None:
+            return parsed, None
+        line = parsed.text.casefold()
+        page = _PAGE.match(line) if line[:1] in "p第" else None
+        if page is not None:  # "page 2", "第三页": that page of the last answer
+            n = _issue_number(page.group("n") or page.group("zh"))
+            if n is not None:
+                return cmd.Parsed(cmd.BY_WORD["more"], ("page", str(n)), parsed.text), None
+        if said is not None and len(line) <= 24:
+            bare = line.strip(" ?!.,。？！，")
+            name = (said.names[0] if len(said.names) == 1 and _YES.match(line) else
+                    next((n for n in said.names if n.casefold() == bare), None))
+            if name is not None:
+                if said.command:
+                    return cmd.Parsed(cmd.BY_WORD[said.command], (name,), f"{said.command} {name}"), None
+                return cmd.Parsed(None, (name,), name), None
+        asked = self._asked.get(key) if self._asked else None
+        m = _AGAIN.match(line) if asked is not None and len(line) <= 40 else None
+        if m is None:
+            return parsed, None
+        lang = m.group("lang") or m.group("lang_zh")
+        if lang:
+            if len(self._wanted) >= MAX_MIRRORED_PAGES:
+                self._wanted.clear()
+            self._wanted[key] = lang = "zh" if lang in _ZH_NAMES else "en"
+        return cmd.parse(asked.text), lang
+
+    def _note(self, req: Request, project: str | None, terms, scope: Scope, listed: bool = False,
+              command: str | None = None) -> None:
+        """Keep what this question asked, for the follow-ups of its conversation."""
+        if len(self._asked) >= MAX_MIRRORED_PAGES:
+            self._asked.clear()
+        self._asked[req.ctx.conversation] = Asked(project, tuple(terms), scope, req.text, listed, command)
+
+    def _suggest(self, req: Request, command: str | None, names: list[str]) -> None:
+        if names:
+            if len(self._suggested) >= MAX_MIRRORED_PAGES:
+                self._suggested.clear()
+            self._suggested[req.ctx.conversation] = Suggested(command, tuple(names))
+
     def _follow(self, parsed: cmd.Parsed, ctx: Context) -> cmd.Parsed:
         """"the one before" / "next issue" / 前一期 / 下一期 right after an issue was shown in this
         conversation: the issue before (after) that one, as `issue N`. Otherwise the line as parsed
@@ -192,10 +305,16 @@ class Core:
         shown = self._shown[ctx.conversation]
         if shown not in numbers:
             return parsed
-        backward = any(m.group(g) for g in ("before", "before2", "before3", "before4"))
+        backward = any(m.group(g) for g in ("before", "before2", "before3", "before4", "before5", "before6"))
         at = numbers.index(shown) + (1 if backward else -1)
         number = numbers[at] if 0 <= at < len(numbers) else shown + (-1 if backward else 1)  # past the ends: none
-        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *(m.group("rest") or "").split()), parsed.text)
+        rest = tuple((m.group("rest") or "").split())
+        asked = self._asked.get(ctx.conversation) if self._asked else None
+        if not rest and asked is not None and asked.project:  # after "neutron in issue 19": its Neutron
+            rest = (asked.project,)
+        # the line as `more` continues it: the issue stepped to (other words: the line, read again as a question)
+        text = f"issue {number} {' '.join(rest)}".strip() if not rest or self.resolve_project(rest)[1] else parsed.text
+        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *rest), text)
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -370,9 +489,11 @@ class Core:
                                 score_cutoff=TYPO_THRESHOLD)
         return list(dict.fromkeys(self._candidates()[text] for text, _, _ in found))[:3]
 
-    def _unknown_project(self, word: str, t: Tr) -> Reply:
+    def _unknown_project(self, word: str, req: Request, command: str) -> Reply:
+        t = req.t
         _ = t.gettext
         suggestions = self._did_you_mean(word)
+        self._suggest(req, command, suggestions)
         hint = (_("Did you mean {names}?").format(names=_(" or ").join(suggestions)) if suggestions
                 else _("Try `projects` for the list."))
         return error(_("I don't know a project called “{name}”.").format(name=_short(word)), hint)
@@ -390,14 +511,31 @@ class Core:
 
     def _question(self, text: str, req: Request) -> Reply:
         words = text.split()
-        if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS):  # `heat links`: no reading
+        if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS) and text[:1] != "*":  # `heat links`
             project = self._project_name(words[0])
             if project and project.casefold() in self._known_projects():
+                self._note(req, project, (), Scope())
                 same = self._same_project(project)
                 return self._projects_items((project, *same), Scope(), req) if same else self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
-        scope, rest = self._take_scope(line)
+        asked = self._asked.get(req.ctx.conversation) if self._asked else None
+        follow = None
+        if asked is not None:
+            if asked.listed and len(words) == 1:  # "17" after a list of issues: that issue
+                number = _issue_number(words[0].strip("?？!！.。"))
+                if number is not None:
+                    return self._issue(req._replace(args=(str(number),)))
+            unframed, follow = _unframed(line)
+        scope, rest = self._take_scope(unframed if follow else line)
+        if follow and not scope and rest.strip() and " " not in rest.strip():  # "same for july", "七月呢": a month
+            month, left = self._take_scope(("in " if rest.isascii() else "在") + rest.strip())
+            if month:
+                scope, rest = month, left
         words = self._words(rest)
+        if follow and not (scope or words.terms or words.exclude):  # "还有吗": no follow-up, only its frame
+            follow = None
+            scope, rest = self._take_scope(line)
+            words = self._words(rest)
         terms = self._join_phrases(words.terms, words.phrases)
         project = None
         for i, term in enumerate(terms):
@@ -431,6 +569,29 @@ class Core:
                 return getattr(self, named.handler)(req._replace(args=()))
         if (project or scope) and all(len(t) == 1 and query._HAS_CJK.match(t) for t in terms):
             terms = []  # "上一期讲了啥": a stray character beside a scope or a project is no topic
+        if asked is not None and not words.exclude:  # what a follow-up does not say, the last question gives
+            if not (project or terms) and scope and (follow or not (_ANY_WORD.search(rest) or _NAMES_ISSUES.search(line))):
+                # "in june?", "last month?", "第11期的呢": the same question, then (but "latest issue",
+                # "what was in issue 24", "今年六月份的周报" ask for the issues themselves)
+                project, terms = asked.project, list(asked.terms)
+            elif follow == "star" and (project or terms):  # "*migration", "*neutron": a word corrected
+                project, terms = self._corrected(asked, project, terms, words.said)
+                scope = scope or asked.scope
+            elif follow and project and not terms:  # "and neutron?", "那heat呢": another project, the same time
+                if asked.command and not scope:  # after "subscribe heat", "and neutron": that too
+                    return getattr(self, cmd.BY_WORD[asked.command].handler)(req._replace(args=(project,)))
+                scope = scope or asked.scope
+                if follow == "fix" and asked.project:  # "no, I meant glance": and the same topic
+                    terms = list(asked.terms)
+            elif follow and terms and not project and asked.project and asked.terms and self.store.search(
+                    Query(tuple(self._alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
+                # after "heat autoscaling", "and templates?": another topic inside the same project, when
+                # it has some (after "heat" alone, "and trove?" asks about trove)
+                project, scope = asked.project, scope or asked.scope
+            elif follow and terms and not project:  # "and icehouse?": another topic, the same time
+                scope = scope or asked.scope
+        if project or terms or scope:
+            self._note(req, project, terms, scope)
         if not terms and not words.exclude:
             if project:
                 return self._project_answer(project, scope, req)
@@ -438,6 +599,21 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    @staticmethod
+    def _corrected(asked: Asked, project: str | None, terms: list[str], said: str | None) -> tuple[str | None, list[str]]:
+        """The last question with a word corrected ("nova live migraton", then "*migration"): the
+        word most like the correction gives way to it; a project corrects the project."""
+        fixed = said or (terms[0] if len(terms) == 1 else " ".join(terms))
+        old = list(asked.terms)
+        close = max(old, key=lambda t: fuzz.ratio(t, fixed)) if old else None
+        at = len(old)
+        if close is not None and fuzz.ratio(close, fixed) >= 60:
+            at = old.index(close)
+            old.pop(at)
+        if project:
+            return project, old
+        return asked.project, old[:at] + terms + old[at:]
 
     def _subscribing(self, undo: bool, project: str, more: list, req: Request) -> Reply:
         """A question that only (un)subscribes ("取消我的heat订阅", "notify me about neutron"): that
@@ -666,6 +842,7 @@ class Core:
                     words=_short(shown, 60)))
         hints = []
         names = [n for t in terms for n in self._did_you_mean(t)][:3]
+        self._suggest(req, None, names)
         if names:
             hints.append(_("Did you mean the project {names}?").format(names=_(" or ").join(names)))
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
@@ -722,7 +899,9 @@ class Core:
         _ = req.t.gettext
         said = _SMALL_TALK.search(text)
         if said:  # "thanks!", "谢谢", "hi": said to the bot, answered kindly, with what to ask
-            title = _("You're welcome!") if said.group("thanks") else _("Hi! Ask me about a project or a topic.")
+            title = (_("You're welcome!") if said.group("thanks") else
+                     _("Anything else? Ask me about a project or a topic.") if said.group("ack") else
+                     _("Hi! Ask me about a project or a topic."))
             return Reply(title=title, kind="text",
                          text=(_("For example `heat`, `heat autoscaling`, `search live migration`, `最近有什么关于nova的文章`; "
                                  "`help` lists everything."),))
@@ -833,7 +1012,9 @@ class Core:
             words = tuple(w for w in req.args[used:] if w.casefold() not in ("links", "link", "items", "链接", "的"))
             if words:
                 return self._question(req.text, req)
+            self._note(req, project, (), Scope(nth=1))
             return self._latest_project(project, req)
+        self._note(req, None, (), Scope(nth=1))
         row = self.store.latest_issue()
         if row is None:
             return Reply(title=_("The archive has no published issues yet."), kind="issue")
@@ -860,7 +1041,9 @@ class Core:
             project, used = self.resolve_project(args[1:])
             if project is None:
                 return self._question(req.text, req)
+            self._note(req, project, (), Scope(issue=row.number))
             return self._issue_section(row, project, req)
+        self._note(req, None, (), Scope(issue=row.number))
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
@@ -871,6 +1054,7 @@ class Core:
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
+        self._note(req, None, (), scope or Scope(), listed=True)
         if scope and (scope.since or scope.until) and not scope.last:
             # a span ("august", "last month"): and the issues covering part of it; one side
             # ("before issue 32", "since june"): by their dates
@@ -910,11 +1094,15 @@ class Core:
                 return self._scope_answer(scope, req)
             return error(_("Search for what?"),
                          _("Usage: search WORDS — for example `search live migration` or `搜索 热迁移`."))
+        self._note(req, None, terms, scope)
         return self._search_answer(terms, words, scope, None, req)
 
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
              asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢", "第二页",
-                    "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它"),
+                    "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它",
+                    # a list is newest first: its older items are its next page
+                    "older", "older ones", "earlier", "earlier ones", "更早的", "更早", "再早一点", "更早一点",
+                    "what else", "anything else", "anything more", "something else", "还有什么", "还有啥", "别的呢", "其他的呢"),
              help=N_("the next page of the last answer"), examples=("more", "更多"))
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
@@ -922,7 +1110,10 @@ class Core:
         if last is None:
             return Reply(title=_("Nothing more to show."), kind="text")
         text, last_offset = last
-        reply = self._run(cmd.parse(text), req.ctx, last_offset + self.page_size, req.t)
+        offset = last_offset + self.page_size
+        if len(req.args) == 2 and req.args[0] == "page" and req.args[1].isdigit():  # "page 3" (see _answering)
+            offset = (min(int(req.args[1]), MAX_ISSUE_NUMBER) - 1) * self.page_size
+        reply = self._run(cmd.parse(text), req.ctx, offset, req.t)
         if reply.ok and not (reply.items or reply.issues):  # the archive changed under us
             return Reply(title=_("Nothing more to show."), kind="text")
         return reply
@@ -936,7 +1127,7 @@ class Core:
         if not names and unknown is None:  # nothing, or no word of substance: "订阅怎么用"
             return error(_("Subscribe to which project?"), _("Usage: subscribe PROJECT — for example `subscribe heat`."))
         if unknown is not None:
-            return self._unknown_project(unknown, req.t)
+            return self._unknown_project(unknown, req, "subscribe")
         project = _(", ").join(names)
         terminal = req.ctx.platform == "console"
         if terminal and not self.config.terminal_only():  # `run` talks in Slack / Matrix, not here
@@ -944,6 +1135,7 @@ class Core:
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
         new = sum([self.state.subscribe(req.ctx.platform, req.ctx.user, name, lang=req.t.lang) for name in names])
+        self._note(req, names[0], (), Scope(), command="subscribe")
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -967,8 +1159,9 @@ class Core:
         if not names and unknown is None:  # "退订怎么用"
             return error(_("Unsubscribe from which project?"), _("Usage: unsubscribe PROJECT, or `unsubscribe all`."))
         if unknown is not None:
-            return self._unknown_project(unknown, req.t)
+            return self._unknown_project(unknown, req, "unsubscribe")
         gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
+        self._note(req, names[0], (), Scope(), command="unsubscribe")
         title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")
 
@@ -1079,6 +1272,22 @@ def _localized(reply: Reply, t: Tr) -> Reply:
 _ASCII_WORDS = re.compile(r"[a-z]+")
 
 
+def _unframed(line: str) -> tuple[str, str | None]:
+    """A follow-up's line without its frame ("and neutron?" is "neutron", "那nova呢" "nova"), and
+    which follow-up it is: "fix" (a correction), "star" (a word corrected), "and" (another question
+    like the last), or None."""
+    kind = None
+    if line[:1] == "*" and len(line) > 1 and line[1] != "*":  # "*migration": a word of the last line, corrected
+        return line[1:], "star"
+    m = _FOLLOW_UP.match(line)
+    if m and m.end() < len(line):
+        kind, line = "fix" if m.group("fix") or m.group("fix_zh") else "and", line[m.end():]
+    m = _FOLLOW_UP_END.search(line) if line and (line[-1] in _FOLLOW_UP_HINT or line[-1].isalpha()) else None
+    if m and m.start() > 0:
+        kind, line = kind or "and", line[:m.start()]
+    return line, kind
+
+
 def _no_english(text: str) -> bool:
     """No English words of the line's own: no stop word, command word or time word, only names,
     terms and numbers."""
@@ -1109,7 +1318,9 @@ _FOLLOW = re.compile(
     r"(?:the\s+)?(?:one|issue)\s+(?:(?P<before>before)|after)(?:\s+(?:that|it|this)(?:\s+one)?)?"
     r"|(?:the\s+)?(?:(?P<before2>previous|prev)|next)\s+(?:one|issue)"
     r"|(?:(?P<before3>before)|after)\s+that"
-    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:呢|的)?)"
+    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:的呢|呢|的)?"
+    r"|(?:even\s+|still\s+)?(?:(?P<before5>older|earlier)|newer|later)(?:\s+(?:one|issue))?"
+    r"|(?:再|还要)?(?:(?P<before6>更早|再早|往前)|往后)(?:一点|一些)?的?(?:一期)?呢?)"
     r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
 PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
