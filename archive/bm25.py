@@ -31,6 +31,7 @@ import math
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 
 K1, B = 1.2, 0.75
 DOC_CACHE = 20_000  # candidate rows whose tokens are kept (per index state): the newest recur in most pools
@@ -177,10 +178,12 @@ def prepare(tree):
 class Ranker:
     """BM25 of candidate rows of `items_grams` (columns grams, section, links), statistics cached
     per index state. One per connection. `weights`: of grams and section, and of links (0 when
-    not given)."""
+    not given); `link_words`: a row's packed links -> the tokens its `links` column holds, as text
+    (archive.search_index.new_ranker gives both)."""
 
-    def __init__(self, conn: sqlite3.Connection, weights: tuple[float, ...]):
-        self.conn, self.weights = conn, weights
+    def __init__(self, conn: sqlite3.Connection, weights: tuple[float, ...],
+                 link_words: Callable[[bytes], str] = lambda blob: ""):
+        self.conn, self.weights, self._link_words = conn, weights, link_words
         self._state: bytes | None = None
         self._mark: tuple[int, int] | None = None  # (data_version, total_changes) at the last look
         self._rows, self._avgdl = 0, 1.0
@@ -307,7 +310,7 @@ class Ranker:
             self._docs.clear()
         rows = self.conn.execute(_POOL_ROWS.format(",".join("?" * len(ids))), ids).fetchall()
         words = [_ASCII_WORD.findall(r[1].casefold()) for r in rows]
-        link_words = [_ASCII_WORD.findall(LINK_WORDS(r[4])) if r[5] else () for r in rows]
+        link_words = [_ASCII_WORD.findall(self._link_words(r[4])) if r[5] else () for r in rows]
         stems = TOKENS.stems
         todo = {w for ws in (*words, *link_words) for w in ws if w not in stems}
         if todo:
@@ -422,7 +425,6 @@ def _value(node, terms, live, idf, freqs, norms) -> dict[int, float]:
 
 _POOL_ROWS = ("SELECT i.id, i.text, i.section, d.sz, i.links, i.link_count FROM items i"
               " JOIN items_grams_docsize d ON d.id = i.id WHERE i.id IN ({})")
-LINK_WORDS = str  # a row's links blob -> its `links` tokens as text (set by archive.search_index)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -131,7 +131,10 @@ def link_words_packed(blob: bytes) -> str:
     return link_words(marshal.loads(blob)) if blob else ""
 
 
-bm25.LINK_WORDS = link_words_packed  # (the ranker counts a candidate's link words as the index holds them)
+def new_ranker(conn: sqlite3.Connection) -> bm25.Ranker:
+    """The BM25 ranker of this index on `conn`: its column weights, and its candidates' link words
+    as the `links` column holds them."""
+    return bm25.Ranker(conn, WEIGHTS, link_words_packed)
 
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -575,7 +578,7 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     c = compile(query)
     if c is None:
         return [], 0, False
-    ranker = ranker or bm25.Ranker(conn, WEIGHTS)
+    ranker = ranker or new_ranker(conn)
     where = find(c, ranker, query.project)
     if where is None:  # no row holds what it needs
         return [], 0, False

@@ -995,7 +995,7 @@ class Store:
         if not isinstance(query, search_index.Query):
             query = search_index.Query(tuple((t,) for t in query))
         if self._ranker is None:  # BM25 statistics, cached until the index changes
-            self._ranker = bm25.Ranker(self.conn, search_index.WEIGHTS)
+            self._ranker = search_index.new_ranker(self.conn)
         ids, total, capped = search_index.search(self.conn, query, limit, offset, self._ranker)
         if not ids:
             return (), total, capped

@@ -95,7 +95,7 @@ def test_links_change_no_score_of_the_text(stores):
     for name, s in stores.items():
         c = compile(query)
         ids = [r for (r,) in s.conn.execute("SELECT rowid FROM items_grams WHERE items_grams MATCH ?", (c.expr,))]
-        got, _ = bm25.Ranker(s.conn, search_index.WEIGHTS).scores(c.tree, ids)
+        got, _ = search_index.new_ranker(s.conn).scores(c.tree, ids)
         scores[name] = got
     assert scores["links"] and scores["links"] == pytest.approx(scores["bare"], rel=1e-9)
     bare = stores["bare"].conn
@@ -109,7 +109,7 @@ def test_the_ranker_counts_link_hits_at_the_links_weight(stores):
     s = stores["links"]
     c = compile(Query((("gerrit",),)))
     (rowid,) = [r for (r,) in s.conn.execute("SELECT rowid FROM items_grams WHERE items_grams MATCH 'gerrit'")]
-    got, _ = bm25.Ranker(s.conn, search_index.WEIGHTS).scores(c.tree, [rowid])
+    got, _ = search_index.new_ranker(s.conn).scores(c.tree, [rowid])
     rows, *totals = bm25._varints(s.conn.execute("SELECT block FROM items_grams_data WHERE id = 1").fetchone()[0])
     sz = bm25._varints(s.conn.execute("SELECT sz FROM items_grams_docsize WHERE id = ?", (rowid,)).fetchone()[0])
     avgdl = (totals[0] + totals[1]) / rows
@@ -121,7 +121,7 @@ def test_the_ranker_counts_link_hits_at_the_links_weight(stores):
 
 def test_the_scoped_index_finds_link_words_as_items_grams(stores):
     s = stores["links"]
-    ranker = bm25.Ranker(s.conn, search_index.WEIGHTS)
+    ranker = search_index.new_ranker(s.conn)
     for query in (Query((("gerrit",),), project="Nova"), Query((("hooks",),), project="Nova"),
                   Query((("mailing list",), ("cells",)), project="Nova"), Query((("调度器",), ("patch",)), project="Nova")):
         c = compile(query)
