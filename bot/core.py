@@ -16,18 +16,19 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from archive.numerals import parse_english_number, parse_number
 from archive.projects import ProjectNames
 from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import query
-from bot.time_words import RELEASE_BY_LETTER, RELEASES, Scope, take_scope
+from bot.time_words import Scope, take_scope
 from bot.commands import command
 from bot.config import Config
 from bot.i18n import N_, Tr, detect, text_language, tr
 from bot.reply import Context, IssueRef, Item, Reply, SectionCount
 from bot.state import BotState
+from bot.terms import Glossary, issue_number, zh_milestones
+from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
 
 log = logging.getLogger(__name__)
 
@@ -174,20 +175,8 @@ class Core:
         self._known: tuple[object, dict[str, str]] = (None, {})
         self._pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
         self._rooms = dict(config.language_overrides)
-        self._synonyms: dict[str, tuple[str, ...]] = {}
-        for key, values in config.search.synonyms:
-            group = tuple(dict.fromkeys(v.casefold() for v in (key, *values)))
-            for member in group:
-                self._synonyms[member] = tuple(dict.fromkeys((*self._synonyms.get(member, ()), *group)))
-        # glossary phrases holding a stop word ("past and present", "end of life", "industry news"):
-        # joined before the stop words go, so that they are still the phrase
-        en_stop = query.stopwords()[0]
-        stopped = sorted((m for m in self._synonyms if " " in m and m.isascii() and en_stop & set(m.split())),
-                         key=len, reverse=True)
-        self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
+        self.glossary = Glossary(config.search.synonyms, store)
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
-        self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
-        self._prefix_words: list[str] | None = None  # for _prefixed, made when first needed
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
         self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
         self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
@@ -259,7 +248,7 @@ class Core:
         line = parsed.text.casefold()
         page = _PAGE.match(line) if line[:1] in "p第" else None
         if page is not None:  # "page 2", "第三页": that page of the last answer
-            n = _issue_number(page.group("n") or page.group("zh"))
+            n = issue_number(page.group("n") or page.group("zh"))
             if n is not None:
                 return cmd.Parsed(cmd.BY_WORD["more"], ("page", str(n)), parsed.text), None
         if said is not None and len(line) <= 24:
@@ -385,7 +374,7 @@ class Core:
         name of an English section is left to the search, which matches the section column."""
         known = self._known_projects()
         cjk = query._HAS_CJK.search(term)
-        for alternative in self._synonyms.get(term, ()):
+        for alternative in self.glossary.groups.get(term, ()):
             if alternative != term and alternative in known and (cjk or query._HAS_CJK.search(alternative)):
                 return known[alternative]
         return None
@@ -396,7 +385,7 @@ class Core:
         "Marconi" beside "Zaqar")."""
         known = self._known_projects()
         key = project.casefold()
-        return tuple(dict.fromkeys(known[a] for a in self._synonyms.get(key, ()) if a != key and a in known))
+        return tuple(dict.fromkeys(known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known))
 
     def _candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
@@ -436,52 +425,6 @@ class Core:
         owners = {self._candidates()[text] for text, _, _ in found}
         return owners.pop() if len(owners) == 1 else None
 
-    def _compounds(self, terms: list[str]) -> list[str]:
-        """Adjacent plain words joined where the archive has them as one word and not apart
-        (`suse cloud`: SUSECloud, `file cloud`: FileCloud). Only asked when nothing was found."""
-        out: list[str] = []
-        i = 0
-        while i < len(terms):
-            a, b = terms[i], terms[i + 1] if i + 1 < len(terms) else ""
-            if (b and a.isascii() and b.isascii() and a.isalnum() and b.isalnum() and a not in self._synonyms
-                    and self.store.search(Query(((a + b,),)), limit=1)[1]):
-                out.append(a + b)
-                i += 2
-            else:
-                out.append(a)
-                i += 1
-        return out
-
-    def _word_typo(self, word: str) -> str | None:
-        """The English glossary word a word no item holds clearly misspells ("monitering" is
-        monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
-        if len(word) < 5 or not word.isascii() or not word.isalpha() or word in self._synonyms:
-            return None
-        if self._glossary_words is None:
-            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 5})
-        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=6, score_cutoff=75)
-        edits = sorted((OSA.distance(word, w), w) for w, _, _ in found)
-        # an edit or two between long words; between short ones (too often other words: "really"
-        # is no typo of rally, "preview" none of review) only two letters swapped (docekr, trvoe)
-        # or one doubled (manilla)
-        edits = [(d, w) for d, w in edits
-                 if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
-                 or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w))]
-        if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
-            return None  # none, or two as close: not clearly one
-        if self.store.search(Query(((word,),)), limit=1)[1]:
-            return None  # a word of the archive after all
-        return edits[0][1]
-
-    def _prefixed(self, prefix: str) -> list[str]:
-        """The English glossary words (the shortest few) that a search wildcard's `prefix*`
-        begins: `autoscal*` is also autoscaling (which the items write Auto-Scaling)."""
-        if len(prefix) < 3 or not prefix.isascii():
-            return []
-        if self._prefix_words is None:
-            self._prefix_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha()})
-        return sorted((w for w in self._prefix_words if w.startswith(prefix) and w != prefix), key=len)[:PREFIX_WORDS]
-
     def _did_you_mean(self, word: str) -> list[str]:
         if len(word) < 3:
             return []
@@ -502,7 +445,7 @@ class Core:
         """Chinese words kept whole when a question is segmented: glossary terms and project names."""
         projects = self.store.projects()
         if self._dict[0] is not projects:
-            words = {w for w in self._synonyms if query._HAS_CJK.search(w)}
+            words = {w for w in self.glossary.groups if query._HAS_CJK.search(w)}
             words |= {w for w in self._candidates() if query._HAS_CJK.search(w)}
             self._dict = (projects, frozenset(words))
         return self._dict[1]
@@ -522,7 +465,7 @@ class Core:
         follow = None
         if asked is not None:
             if asked.listed and len(words) == 1:  # "17" after a list of issues: that issue
-                number = _issue_number(words[0].strip("?？!！.。"))
+                number = issue_number(words[0].strip("?？!！.。"))
                 if number is not None:
                     return self._issue(req._replace(args=(str(number),)))
             unframed, follow = _unframed(line)
@@ -584,7 +527,7 @@ class Core:
                 if follow == "fix" and asked.project:  # "no, I meant glance": and the same topic
                     terms = list(asked.terms)
             elif follow and terms and not project and asked.project and asked.terms and self.store.search(
-                    Query(tuple(self._alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
+                    Query(tuple(self.glossary.alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
                 # after "heat autoscaling", "and templates?": another topic inside the same project, when
                 # it has some (after "heat" alone, "and trove?" asks about trove)
                 project, scope = asked.project, scope or asked.scope
@@ -624,15 +567,13 @@ class Core:
     def _words(self, rest: str) -> query.Words:
         """The words of a line without its time words; a glossary phrase holding stop words
         ("end of life") is joined first (query.words reads `a_b` as the phrase "a b")."""
-        if self._stopped_phrases is not None and " " in rest:
-            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
-        return query.words(rest, self._dictionary())
+        return query.words(self.glossary.join_stopped(rest), self._dictionary())
 
     def _take_scope(self, line: str) -> tuple[Scope, str]:
         """The line's time words, "now" being the newest issue's date; an issue range
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
         if "里程碑" in line:  # "J版第二个里程碑" is the milestone J-2 (a word to search), not the Juno cycle
-            line = _ZH_MILESTONE.sub(lambda m: f" {m.group('name') or m.group('l')}-{_ZH_DIGIT[m.group('n')]} ", line)
+            line = zh_milestones(line)
         scope, rest = take_scope(line, self._now)
         if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
             scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))
@@ -668,12 +609,13 @@ class Core:
 
     def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
         """Adjacent words that make a glossary term or a project name become one term."""
+        glossary = self.glossary.groups
         out: list[str] = []
         i = 0
         while i < len(terms):
             for n in (4, 3, 2):
                 phrase = " ".join(terms[i:i + n])
-                if i + n <= len(terms) and (phrase in self._synonyms or phrase.endswith("s") and phrase[:-1] in self._synonyms
+                if i + n <= len(terms) and (phrase in glossary or phrase.endswith("s") and phrase[:-1] in glossary
                                             or self._project_name(phrase)):  # "load balancers": a plural too
                     out.append(phrase)
                     i += n
@@ -685,33 +627,8 @@ class Core:
         kept = [w for w in out if len(w) > 1 or not query._HAS_CJK.match(w) or w in quoted]
         return kept or out
 
-    def _alternatives(self, term: str) -> tuple[str, ...]:
-        key = term.casefold()
-        group = self._synonyms.get(key)
-        if group is None and key.endswith("s"):
-            group = self._synonyms.get(key[:-1])
-        if group is None and "-" in key:
-            group = self._synonyms.get(key.replace("-", " "))
-        if group is None and len(key) > 5 and key.endswith(("ing", "ed")) and key.isascii():
-            group = self._inflected(key)  # "deploying", "migrated": the glossary has the word itself
-        if group is None and key[-1:] in "123" and len(key) <= 12:
-            milestone = _milestone(key)
-            if milestone:  # "j-2", "juno2": posts write the milestone juno-2 (or J-2)
-                return tuple(dict.fromkeys((term, *milestone)))
-        alternatives = [term, *(g for g in group if g != key)] if group else [term]
-        if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
-            alternatives.append(" & ".join(key.split()))
-        return tuple(alternatives)
-
-    def _inflected(self, key: str) -> tuple[str, ...] | None:
-        """The glossary group of an English -ing or -ed form: deploying -> deploy, migrating ->
-        migrate, scaled -> scale, mapped -> map (a few dict lookups)."""
-        stem = key[:-3] if key.endswith("ing") else key[:-2]
-        for base in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
-            group = self._synonyms.get(base) if base else None
-            if group is not None:
-                return group
-        return None
+    def _alternatives(self, term: str) -> tuple[str, ...]:  # (tests/test_core.py asks it)
+        return self.glossary.alternatives(term)
 
     def _scope_range(self, scope: Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
         """Item ids a scope allows, how to say it, or an answer when the scope itself fails."""
@@ -762,10 +679,11 @@ class Core:
         ids, scope_text, failed = self._scope_range(scope, req)
         if failed:
             return failed
-        groups = tuple(self._alternatives(t) for t in terms)
+        groups = tuple(self.glossary.alternatives(t) for t in terms)
         if "*" in req.text:  # `autoscal*`: the glossary words a cut word begins are among its alternatives
             cut = frozenset(_WILDCARD.findall(req.text.casefold()))
-            groups = tuple(tuple(dict.fromkeys(g + tuple(a for w in self._prefixed(t) for a in self._alternatives(w))))
+            glossary = self.glossary
+            groups = tuple(tuple(dict.fromkeys(g + tuple(a for w in glossary.prefixed(t) for a in glossary.alternatives(w))))
                            if t in cut else g for t, g in zip(terms, groups))
         exclude = tuple(words.exclude)
         shown = " ".join(terms + [f"-{w}" for w in exclude])
@@ -775,7 +693,7 @@ class Core:
             if reply.items:
                 return _with_notice(reply, notice)
             said = words.said if words.said and words.said != project.casefold() else None
-            alternatives = self._alternatives(project.casefold()) + (self._alternatives(said) if said else ())
+            alternatives = self.glossary.alternatives(project.casefold()) + (self.glossary.alternatives(said) if said else ())
             groups = (tuple(dict.fromkeys(alternatives)), *groups)
             shown = " ".join([project, shown])
         q = Query(groups, exclude, None, ids, words.any_of)
@@ -789,7 +707,7 @@ class Core:
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
                 meant = self._typo(term)
-                if meant and self.store.search(Query((self._alternatives(term),)), limit=1)[1]:
+                if meant and self.store.search(Query((self.glossary.alternatives(term),)), limit=1)[1]:
                     meant = None  # a word of the archive ("images" beside Glance's alias "image"), only not
                     # with these other words, or not in that time ("havana 2013.2.3")
                 if meant:
@@ -800,13 +718,13 @@ class Core:
                         return _with_notice(self._project_answer(meant, scope, req), said)
                     return self._search_answer(rest, words, scope, meant, req, notice=said)
         if len(terms) > 1:  # two words the archive writes as one ("suse cloud" for SUSECloud)?
-            joined = self._compounds(terms)
+            joined = self.glossary.compounds(terms)
             if joined != terms:
                 reply = self._search_answer(joined, words, scope, project, req, notice=notice)
                 if reply.items:
                     return reply
         if notice is None and not exclude:  # a misspelt glossary word ("monitering")?
-            fixed = [self._word_typo(t) or t for t in terms]
+            fixed = [self.glossary.word_typo(t) or t for t in terms]
             if fixed != terms:
                 wrong, meant = next((a, b) for a, b in zip(terms, fixed) if a != b)
                 said = _("“{word}” is no word of the archive; searched for “{meant}”.").format(
@@ -1028,7 +946,7 @@ class Core:
         args = req.args
         if len(args) > 1 and args[0].casefold() in _NUMBER_WORDS:  # issue no. 11, issue number 11
             args = args[1:]
-        number = _issue_number(args[0]) if args else None
+        number = issue_number(args[0]) if args else None
         if number is None and args and args[0].casefold() in _ISSUE_SIDES:  # issue before 17: a range
             return self._question(req.text, req)
         if number is None:
@@ -1322,50 +1240,9 @@ _FOLLOW = re.compile(
     r"|(?:even\s+|still\s+)?(?:(?P<before5>older|earlier)|newer|later)(?:\s+(?:one|issue))?"
     r"|(?:再|还要)?(?:(?P<before6>更早|再早|往前)|往后)(?:一点|一些)?的?(?:一期)?呢?)"
     r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
-PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
 _NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))
 _ISSUE_SIDES = frozenset(("before", "after", "since", "until", "till", "prior"))
-_NUMBER_PREFIX = re.compile(r"(?:no|nr|num)\.(?=\d)", re.IGNORECASE)  # no.11
-
-
-def _doubled(word: str, meant: str) -> bool:
-    """`word` is `meant` with one letter typed twice (manilla for manila)."""
-    return len(word) == len(meant) + 1 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == meant
-                                               for i in range(1, len(word)))
-
-
-# A release's milestone as people type it: "juno-2", "juno2", "j-2" (the hyphen read as a space by
-# then), "J2". A letter glued to its number is often something else ("l3" a network layer, "v2" an
-# API version, "s3"): it only adds the release's name, so it finds no "L 3" that is not Liberty-3.
-_MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z])(?P<sp> )?)(?P<n>[1-3])$")
-
-
-# ... and as said in Chinese: "J版第二个里程碑", "juno的第3个里程碑"
-_ZH_MILESTONE = re.compile(r"(?<![0-9a-z])(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r")|(?P<l>[a-z]))\s*(?:版本?)?\s*的?\s*"
-                           r"第\s*(?P<n>[一二三123])\s*个?\s*(?:里程碑|milestone)")
-_ZH_DIGIT = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
-
-
-def _milestone(key: str) -> tuple[str, ...]:
-    """The ways posts write the milestone a typed word names: ("juno 2", "j 2"); () for no milestone."""
-    m = _MILESTONE.match(key)
-    name = m and (m.group("name") or RELEASE_BY_LETTER.get(m.group("l")))
-    if not name:
-        return ()
-    forms = [f"{name} {m.group('n')}"]
-    if name in RELEASE_BY_LETTER.values() and (m.group("name") or m.group("sp")):
-        forms.append(f"{name[0]} {m.group('n')}")
-    return tuple(forms)
-
-
-def _issue_number(word: str) -> int | None:
-    w = _NUMBER_PREFIX.sub("", word.strip(), count=1).lstrip("#")
-    if w.startswith("第"):
-        w = w[1:]
-    w = w.rstrip("期")
-    n = (parse_number(w) if w.isdigit() or not w.isascii() else parse_english_number(w)) if w else None
-    return n if n is not None and n > 0 else None
 
 
 def _written_as_name(term: str, items) -> str | None:
