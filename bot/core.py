@@ -13,10 +13,8 @@ import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz import fuzz
 
-from archive.projects import ProjectNames
 from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
@@ -25,6 +23,8 @@ from bot.time_words import Scope, take_scope
 from bot.commands import command
 from bot.config import Config
 from bot.i18n import N_, Tr, detect, text_language, tr
+from bot.names import PREFACE, Projects
+from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.reply import Context, IssueRef, Item, Reply, SectionCount
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
@@ -63,11 +63,6 @@ _NOTIFY_ZH = re.compile(r"不想|不要|不再|不用|别|停止|取消|再|给�
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|newsletter|happening|happened)\b|新闻|动态|消息|新的|最新|更新"
                    r"|周报|周刊|月报|简报")
 MAX_ISSUE_NUMBER = 10**9
-PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
-# A word is taken for a misspelt project only when it matches nothing itself and is this close
-# (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
-# -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
-TYPO_THRESHOLD = 75
 # What is said to the bot and is no question: thanks and greetings (only when nothing else was understood)
 _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers|appreciated?)\b|谢谢|多谢|感谢|谢啦|谢了|辛苦了)"
                          r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨"
@@ -170,13 +165,10 @@ class Core:
         self.state = state if state is not None else BotState.of(store)
         self.config = config
         self.page_size = config.page_size
-        a = config.archive
-        self.names = ProjectNames(a.aliases, a.group_headings, a.fuzzy_threshold)
-        self._known: tuple[object, dict[str, str]] = (None, {})
         self._pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
         self._rooms = dict(config.language_overrides)
         self.glossary = Glossary(config.search.synonyms, store)
-        self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+        self.projects = Projects(store, config.archive, self.glossary)
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
         self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
         self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
@@ -302,7 +294,7 @@ class Core:
         if not rest and asked is not None and asked.project:  # after "neutron in issue 19": its Neutron
             rest = (asked.project,)
         # the line as `more` continues it: the issue stepped to (other words: the line, read again as a question)
-        text = f"issue {number} {' '.join(rest)}".strip() if not rest or self.resolve_project(rest)[1] else parsed.text
+        text = f"issue {number} {' '.join(rest)}".strip() if not rest or self.projects.resolve(rest)[1] else parsed.text
         return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *rest), text)
 
     def failure(self, text: str, ctx: Context) -> Reply:
@@ -344,121 +336,40 @@ class Core:
 
     # --- projects --------------------------------------------------------------------
 
-    def _known_projects(self) -> dict[str, str]:
-        """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
-        projects = self.store.projects()  # the same list object until the next ingest
-        if self._known[0] is not projects:
-            self._known = (projects, {name.casefold(): name for name, _ in projects})
-        return self._known[1]
-
-    def _project_name(self, phrase: str) -> str | None:
-        name = self.names.resolve(phrase)
-        if name is None and phrase.casefold() in _PREFACE_NAMES:  # 前言: the preface, as replies name it
-            phrase = PREFACE
-        return name if name is not None else self._known_projects().get(phrase.casefold())
-
-    def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
-        """The project named by the first words (as many as a section name has: "crate of the
-        week"), and how many words it took; the longest name wins."""
-        for n in range(len(words), 0, -1):
-            name = self._project_name(" ".join(words[:n]).strip("?!.,:;。？！，：；"))
-            if name is not None:
-                return name, n
-        return None, 0
-
-    def _glossary_project(self, term: str) -> str | None:
-        """The section a glossary term is another name of, when the archive has that section under
-        it: "industry news" is 业界动态 (a Chinese section name, which the index cannot match in the
-        section column the way it matches `nova`), and a project's Chinese program name is the
-        project (编排 is Heat, 块存储 Cinder: "编排项目最近的新闻" asks for Heat's news). An English
-        name of an English section is left to the search, which matches the section column."""
-        known = self._known_projects()
-        cjk = query._HAS_CJK.search(term)
-        for alternative in self.glossary.groups.get(term, ()):
-            if alternative != term and alternative in known and (cjk or query._HAS_CJK.search(alternative)):
-                return known[alternative]
-        return None
-
-    def _same_project(self, project: str) -> tuple[str, ...]:
-        """The other sections of the archive that the glossary names as this project: its program
-        name or former name written as a heading in some issues ("Compute" beside "Nova",
-        "Marconi" beside "Zaqar")."""
-        known = self._known_projects()
-        key = project.casefold()
-        return tuple(dict.fromkeys(known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known))
-
-    def _candidates(self) -> dict[str, str]:
-        """Every name and alias a user may type for a project -> the project."""
-        out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
-        out.update(self._known_projects())
-        return out
-
     def _named(self, args: tuple[str, ...]) -> tuple[list[str], str | None]:
         """The projects a subscribe or unsubscribe names (`heat`, `heat nova`, `heat和nova`, `heat了`,
         a clear typo), and the first word that names none (None: every word did)."""
-        project, used = self.resolve_project(args)
+        project, used = self.projects.resolve(args)
         if project is not None and used == len(args):  # the common case, and names of several words
             return [project], None
-        w = query.words(query.normalize(" ".join(args)).casefold(), self._dictionary())
+        w = query.words(query.normalize(" ".join(args)).casefold(), self.projects.dictionary())
         names, unknown = [], None
         for term in self._join_phrases(w.terms, w.phrases):
-            name = self._project_name(term) or self._typo(term)
+            name = self.projects.name(term) or self.projects.typo(term)
             if name:
                 names.append(name)
             elif unknown is None and term not in cmd.ASKING_WORDS and not (len(term) == 1 and query._HAS_CJK.match(term)):
                 unknown = term
         return list(dict.fromkeys(names)), unknown
 
-    def _typo(self, word: str) -> str | None:
-        """The one project a misspelt word clearly means, or None."""
-        if len(word) < 4 or not word.isascii() or not word.isalpha():
-            return None
-        # the ratio only preselects; the edits decide. Two letters swapped apart in a word of seven
-        # ("hoziron": horizon) are two edits but 71 % alike, so long words are preselected at 70 %
-        found = process.extract(word, list(self._candidates()), scorer=fuzz.ratio, limit=8,
-                                score_cutoff=min(TYPO_THRESHOLD, 70) if len(word) >= 7 else TYPO_THRESHOLD)
-        # a slip of the fingers is an edit or two (a swap is one), not a different word that shares
-        # most letters ("production" is 82 % like "introduction", three edits away); two only when
-        # the first letter is right ("hete" is Heat, "threat" and "havana" are no Heat or Sahara)
-        w = word.casefold()
-        found = [f for f in found if OSA.distance(w, f[0].casefold()) <= (2 if w[0] == f[0][0].casefold() else 1)]
-        owners = {self._candidates()[text] for text, _, _ in found}
-        return owners.pop() if len(owners) == 1 else None
-
-    def _did_you_mean(self, word: str) -> list[str]:
-        if len(word) < 3:
-            return []
-        found = process.extract(word.casefold(), list(self._candidates()), scorer=fuzz.ratio, limit=6,
-                                score_cutoff=TYPO_THRESHOLD)
-        return list(dict.fromkeys(self._candidates()[text] for text, _, _ in found))[:3]
-
     def _unknown_project(self, word: str, req: Request, command: str) -> Reply:
         t = req.t
         _ = t.gettext
-        suggestions = self._did_you_mean(word)
+        suggestions = self.projects.did_you_mean(word)
         self._suggest(req, command, suggestions)
         hint = (_("Did you mean {names}?").format(names=_(" or ").join(suggestions)) if suggestions
                 else _("Try `projects` for the list."))
         return error(_("I don't know a project called “{name}”.").format(name=_short(word)), hint)
-
-    def _dictionary(self) -> frozenset[str]:
-        """Chinese words kept whole when a question is segmented: glossary terms and project names."""
-        projects = self.store.projects()
-        if self._dict[0] is not projects:
-            words = {w for w in self.glossary.groups if query._HAS_CJK.search(w)}
-            words |= {w for w in self._candidates() if query._HAS_CJK.search(w)}
-            self._dict = (projects, frozenset(words))
-        return self._dict[1]
 
     # --- questions ---------------------------------------------------------------------
 
     def _question(self, text: str, req: Request) -> Reply:
         words = text.split()
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS) and text[:1] != "*":  # `heat links`
-            project = self._project_name(words[0])
-            if project and project.casefold() in self._known_projects():
+            project = self.projects.name(words[0])
+            if project and project.casefold() in self.projects.known():
                 self._note(req, project, (), Scope())
-                same = self._same_project(project)
+                same = self.projects.same(project)
                 return self._projects_items((project, *same), Scope(), req) if same else self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
         asked = self._asked.get(req.ctx.conversation) if self._asked else None
@@ -483,14 +394,14 @@ class Core:
         project = None
         for i, term in enumerate(terms):
             if term not in words.phrases:
-                project = self._project_name(term) or self._glossary_project(term)
+                project = self.projects.name(term) or self.projects.of_glossary(term)
                 if project:
                     terms = terms[:i] + terms[i + 1:]
                     words.said = term  # an alias ("image") is also a word to look for
                     break
         if project:  # "list nova links": beside a project, "list" and "all" only frame the question
             terms = [t for t in terms if t not in cmd.ASKING_WORDS]
-            more = [self._project_name(t) for t in terms if t not in words.phrases]
+            more = [self.projects.name(t) for t in terms if t not in words.phrases]
             others = [m for m in more if m and m != project]  # "glance 镜像": 镜像 names Glance too, a topic here
             # names joined by "and" (或 "和", a comma): several projects; side by side they are a
             # topic inside the first ("nova scheduler" where Scheduler is also a section)
@@ -567,7 +478,7 @@ class Core:
     def _words(self, rest: str) -> query.Words:
         """The words of a line without its time words; a glossary phrase holding stop words
         ("end of life") is joined first (query.words reads `a_b` as the phrase "a b")."""
-        return query.words(self.glossary.join_stopped(rest), self._dictionary())
+        return query.words(self.glossary.join_stopped(rest), self.projects.dictionary())
 
     def _take_scope(self, line: str) -> tuple[Scope, str]:
         """The line's time words, "now" being the newest issue's date; an issue range
@@ -602,7 +513,7 @@ class Core:
         scope, rest = take_scope(rest)
         if scope:
             return False
-        w = query.words(rest, self._dictionary())
+        w = query.words(rest, self.projects.dictionary())
         return not w.exclude and all(t in cmd.ASKING_WORDS or (len(t) == 1 and query._HAS_CJK.match(t))
                                      or (query._HAS_CJK.match(t) and len(cmd.ASKING_CJK.sub("", t)) <= 1)
                                      for t in w.terms)  # "有几个项目": 几个 inside a run kept whole
@@ -616,7 +527,7 @@ class Core:
             for n in (4, 3, 2):
                 phrase = " ".join(terms[i:i + n])
                 if i + n <= len(terms) and (phrase in glossary or phrase.endswith("s") and phrase[:-1] in glossary
-                                            or self._project_name(phrase)):  # "load balancers": a plural too
+                                            or self.projects.name(phrase)):  # "load balancers": a plural too
                     out.append(phrase)
                     i += n
                     break
@@ -706,7 +617,7 @@ class Core:
             return _with_notice(reply, notice)
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
-                meant = self._typo(term)
+                meant = self.projects.typo(term)
                 if meant and self.store.search(Query((self.glossary.alternatives(term),)), limit=1)[1]:
                     meant = None  # a word of the archive ("images" beside Glance's alias "image"), only not
                     # with these other words, or not in that time ("havana 2013.2.3")
@@ -740,7 +651,7 @@ class Core:
             reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
             if reply.items:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
-        runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self._dictionary()]
+        runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self.projects.dictionary()]
         if runs:  # "只有一台物理机": a Chinese run of words we cannot split; the items with most of its pairs
             split = tuple(g for t, group in zip(terms, groups[len(groups) - len(terms):])
                           for g in ([(t[i:i + 2],) for i in range(len(t) - 1)] if t in runs else [group]))
@@ -759,7 +670,7 @@ class Core:
                 return _with_notice(reply, _("Nothing in the archive mentions “{words}”.").format(
                     words=_short(shown, 60)))
         hints = []
-        names = [n for t in terms for n in self._did_you_mean(t)][:3]
+        names = [n for t in terms for n in self.projects.did_you_mean(t)][:3]
         self._suggest(req, None, names)
         if names:
             hints.append(_("Did you mean the project {names}?").format(names=_(" or ").join(names)))
@@ -781,7 +692,7 @@ class Core:
 
     def _project_answer(self, project: str, scope: Scope, req: Request) -> Reply:
         _ = req.t.gettext
-        if project.casefold() not in self._known_projects():  # a name with no section here
+        if project.casefold() not in self.projects.known():  # a name with no section here
             reply = self._search_answer([project.casefold()], query.Words(), scope, None, req,
                                         notice=_("There is no {name} section; these items mention {name}.").format(
                                             name=project))
@@ -798,7 +709,7 @@ class Core:
             rows, _total = self.store.issues(1, scope.nth - 1)
             if rows:
                 return self._issue_section(rows[0], project, req)
-        same = self._same_project(project)
+        same = self.projects.same(project)
         if same and not scope.last:  # "Compute" in some issues, "Nova" in others: both sections
             return self._projects_items((project, *same), scope, req)
         return self._project_items(project, scope, req)
@@ -829,7 +740,7 @@ class Core:
 
     def _projects_items(self, projects: tuple[str, ...], scope: Scope, req: Request) -> Reply:
         """`nova and neutron in issue 25`: the items of several projects, newest first."""
-        known = self._known_projects()
+        known = self.projects.known()
         named, projects = projects, tuple(p for p in projects if p.casefold() in known) or projects[:1]
         if len(projects) == 1:
             others = [p.casefold() for p in named if p.casefold() not in known]
@@ -924,7 +835,7 @@ class Core:
     def _latest(self, req: Request) -> Reply:
         _ = req.t.gettext
         if req.args and not all(w.casefold().strip("?!.？！。") in _LINK_WORDS for w in req.args):
-            project, used = self.resolve_project(req.args)
+            project, used = self.projects.resolve(req.args)
             if project is None:
                 return self._question(req.text, req)
             words = tuple(w for w in req.args[used:] if w.casefold() not in ("links", "link", "items", "链接", "的"))
@@ -956,7 +867,7 @@ class Core:
         if row is None:
             return self._no_issue(number, req.t)
         if len(args) > 1:
-            project, used = self.resolve_project(args[1:])
+            project, used = self.projects.resolve(args[1:])
             if project is None:
                 return self._question(req.text, req)
             self._note(req, project, (), Scope(issue=row.number))
@@ -1111,8 +1022,8 @@ class Core:
                 if reply.ok:
                     return reply
             else:  # "怎么用heat做自动扩容": a question about a project or a topic, not `help`
-                w = query.words(query.normalize(" ".join(req.args)).casefold(), self._dictionary())
-                if any(self._project_name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):
+                w = query.words(query.normalize(" ".join(req.args)).casefold(), self.projects.dictionary())
+                if any(self.projects.name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):
                     return self._question(req.text, req)
         return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
@@ -1219,7 +1130,6 @@ def _no_english(text: str) -> bool:
 
 # the English words of the phrases that ask for a command ("usage", "editions"): English of the line's own
 _ASKED_WORDS = frozenset(w for c in cmd.COMMANDS for p in c.asked if p.isascii() for w in p.split())
-_PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
 
 
 def _when(row: IssueRow) -> str:
