@@ -13,16 +13,15 @@ import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
-
 from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
-from bot import query
+from bot import conversation, query
 from bot.time_words import Scope, take_scope
 from bot.commands import command
 from bot.config import Config
-from bot.i18n import N_, Tr, detect, text_language, tr
+from bot.conversation import ConversationMemory
+from bot.i18n import N_, Tr, text_language, tr
 from bot.names import PREFACE, Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.reply import Context, IssueRef, Item, Reply, SectionCount
@@ -32,7 +31,6 @@ from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_
 
 log = logging.getLogger(__name__)
 
-MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 _JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
 _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
@@ -106,56 +104,10 @@ class Request(NamedTuple):
     text: str  # the cleaned line
 
 
-class Asked(NamedTuple):
-    """What a conversation's last question asked: what its follow-ups keep."""
-    project: str | None
-    terms: tuple[str, ...]
-    scope: Scope
-    text: str  # the line, to answer again ("in english please", "just the links")
-    listed: bool = False  # the answer listed issues: a number alone next is one of them
-    command: str | None = None  # "subscribe", "unsubscribe": what "and neutron" does next
-
-
-class Suggested(NamedTuple):
-    """The names a reply suggested ("Did you mean Nova?"), for the command that failed (None: a question)."""
-    command: str | None
-    names: tuple[str, ...]
-
-
-# A line that asks the last question again: in another language, or as links
-_AGAIN = re.compile(
-    r"^(?:(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:(?:answer|reply|say\s+(?:it|that)|repeat\s+(?:it|that)|again|show\s+(?:it|that)|that)\s+)?"
-    r"(?:in\s+)?(?P<lang>english|chinese|mandarin)(?:\s+(?:please|pls|plz|thanks))?"
-    r"|(?:(?:just|only)\s+(?:the\s+)?links?|links?\s+only|(?:and\s+)?(?:the\s+)?links?)(?:\s+(?:please|pls))?"
-    r"|(?:请|麻烦)?(?:你)?(?:用|说|讲|换成|改用|换)?(?P<lang_zh>中文|汉语|英文|英语)(?:回答|回复|说|讲|显示)?(?:吧|好吗|可以吗|谢谢)?"
-    r"|(?:请|麻烦)?(?:只要|只看|只给我?|给我|只发)?链接(?:就行|就好|就可以|吧|呢|在哪|在哪里)?)\s*[?？!！.。]*$")
-_PAGE = re.compile(r"^(?:page|pg|p\.)\s*(?P<n>\d{1,4}|[a-z]+)\s*[?!.]*$|^第\s*(?P<zh>[0-9一二三四五六七八九十]{1,3})\s*页[?？!！。]*$")
-_ZH_NAMES = frozenset(("chinese", "mandarin", "中文", "汉语"))
-_YES = re.compile(r"^(?:y|yes|yeah|yea|yep|yup|sure|right|correct|exactly|ok|okay|yes\s+please|that\s+one|是|是的|对|对的|"
-                  r"嗯|嗯嗯|好|好的|没错|就是|就是它|就是这个|要)[\s!.。！]*$")
-# The frame of a follow-up ("and neutron?", "what about heat", "same for july", "那nova呢", "第11期的呢",
-# "no, I meant glance", "不是，我是说glance"): the frame is cut, and what the line does not say
-# the last question gives. `fix`: a correction, which keeps the last question's topic too.
-_FOLLOW_UP = re.compile(
-    r"^(?:(?:ok|okay|alright|cool|great|nice|thanks|thank\s+you|thx|ty)[,.!]?\s+)?"  # "thanks, and heat?"
-    r"(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
-    r"|(?:(?:and|also|then|so|ok|okay|now)\s+)?(?:what|how)\s+about|and(?:\s+for)?|also(?:\s+for)?"
-    r"|same(?:\s+(?:thing|question))?(?:\s+(?:for|but|with|about))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
-    r")(?=\s|$)\s*"
-    # in Chinese the frame may touch what follows: before a time ("那第十九期呢", "只看六月的"), not inside
-    # a word that begins like it ("换届选举", "那些", "还有没有")
-    r"|^(?:(?:好的|好|谢谢|多谢|嗯|ok)[,，。!！]?\s*)?(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
-    r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
-    r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
-_FOLLOW_UP_END = re.compile(
-    r"(?:\s+(?:too|as\s+well|instead|then)"
-    r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
-    r"|\s*(?:的呢|呢|怎么样|如何|也看看|看看|也是|也一样))\s*[?？!！.。]*$")
 # A line that names the digest or its issues, not only a time (a time alone after a question is a follow-up)
 _NAMES_ISSUES = re.compile(r"(?<!\bin )(?<!\bfrom )\b(?:issues?|editions?|digests?|newsletters?)\b|期刊|一期|这期|那期|"
                            + _NEWS.pattern)
 _ANY_WORD = re.compile(r"\w")
-_FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's last character, before _FOLLOW_UP_END is tried
 
 
 class Core:
@@ -165,16 +117,11 @@ class Core:
         self.state = state if state is not None else BotState.of(store)
         self.config = config
         self.page_size = config.page_size
-        self._pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
         self._rooms = dict(config.language_overrides)
         self.glossary = Glossary(config.search.synonyms, store)
         self.projects = Projects(store, config.archive, self.glossary)
+        self.memory = ConversationMemory(self.state, store, self.projects)
         self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
-        self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
-        self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
-        self._asked: dict[str, Asked] = {}  # conversation -> what its last question asked (what a follow-up keeps)
-        self._suggested: dict[str, Suggested] = {}  # conversation -> the names its last reply suggested
-        self._wanted: dict[str, str] = {}  # conversation -> the language its asker asked for ("in english please")
 
     # --- entry point -----------------------------------------------------------------
 
@@ -185,39 +132,22 @@ class Core:
         lang = self._rooms.get(ctx.where) or self.config.language
         if lang != "auto":
             return lang
-        key = ctx.conversation
-        if self._wanted and key in self._wanted:  # "in english please", "用中文": until asked otherwise
-            return self._wanted[key]
-        lang = detect(text)
-        if lang == "zh":
-            if key not in self._chinese:
-                if len(self._chinese) >= MAX_MIRRORED_PAGES:
-                    self._chinese.clear()
-                self._chinese.add(key)
-        elif key in self._chinese:
-            if _no_english(text):
-                return "zh"
-            self._chinese.discard(key)
-        return lang
+        return self.memory.language(ctx.conversation, text)
 
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
         key = ctx.conversation
+        memory = self.memory
         t = tr(self.language(parsed.text, ctx))
-        if self._suggested or self._asked:
-            parsed, lang = self._answering(parsed, key)
+        if memory.suggested or memory.asked:
+            parsed, lang = memory.answering(parsed, key)
             if lang is not None:
                 t = tr(self.language(parsed.text, ctx))
         try:
-            if self._shown and key in self._shown:
-                parsed = self._follow(parsed, ctx)
+            if memory.shown and key in memory.shown:
+                parsed = memory.follow(parsed, key)
             reply = self._run(parsed, ctx, 0, t)
-            if reply.issue is not None:
-                if len(self._shown) >= MAX_MIRRORED_PAGES:
-                    self._shown.clear()
-                self._shown[key] = reply.issue.number
-            elif (reply.items or reply.issues) and self._shown:  # a list since: "older" pages it
-                self._shown.pop(key, None)
+            memory.showed(key, reply)
         except sqlite3.OperationalError as e:
             if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
                 raise
@@ -229,73 +159,6 @@ class Core:
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
         return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
-
-    def _answering(self, parsed: cmd.Parsed, key: str) -> tuple[cmd.Parsed, str | None]:
-        """A line that answers the bot's last reply rather than asking anew: "yes" or one of the
-        names after "did you mean", as that command for the name; "in english please", "用中文",
-        "just the links": the last question again (in that language from now on: returned too)."""
-        said = self._suggested.pop(key, None) if self._suggested else None
-        if parsed.command is not None:
-            return parsed, None
-        line = parsed.text.casefold()
-        page = _PAGE.match(line) if line[:1] in "p第" else None
-        if page is not None:  # "page 2", "第三页": that page of the last answer
-            n = issue_number(page.group("n") or page.group("zh"))
-            if n is not None:
-                return cmd.Parsed(cmd.BY_WORD["more"], ("page", str(n)), parsed.text), None
-        if said is not None and len(line) <= 24:
-            bare = line.strip(" ?!.,。？！，")
-            name = (said.names[0] if len(said.names) == 1 and _YES.match(line) else
-                    next((n for n in said.names if n.casefold() == bare), None))
-            if name is not None:
-                if said.command:
-                    return cmd.Parsed(cmd.BY_WORD[said.command], (name,), f"{said.command} {name}"), None
-                return cmd.Parsed(None, (name,), name), None
-        asked = self._asked.get(key) if self._asked else None
-        m = _AGAIN.match(line) if asked is not None and len(line) <= 40 else None
-        if m is None:
-            return parsed, None
-        lang = m.group("lang") or m.group("lang_zh")
-        if lang:
-            if len(self._wanted) >= MAX_MIRRORED_PAGES:
-                self._wanted.clear()
-            self._wanted[key] = lang = "zh" if lang in _ZH_NAMES else "en"
-        return cmd.parse(asked.text), lang
-
-    def _note(self, req: Request, project: str | None, terms, scope: Scope, listed: bool = False,
-              command: str | None = None) -> None:
-        """Keep what this question asked, for the follow-ups of its conversation."""
-        if len(self._asked) >= MAX_MIRRORED_PAGES:
-            self._asked.clear()
-        self._asked[req.ctx.conversation] = Asked(project, tuple(terms), scope, req.text, listed, command)
-
-    def _suggest(self, req: Request, command: str | None, names: list[str]) -> None:
-        if names:
-            if len(self._suggested) >= MAX_MIRRORED_PAGES:
-                self._suggested.clear()
-            self._suggested[req.ctx.conversation] = Suggested(command, tuple(names))
-
-    def _follow(self, parsed: cmd.Parsed, ctx: Context) -> cmd.Parsed:
-        """"the one before" / "next issue" / 前一期 / 下一期 right after an issue was shown in this
-        conversation: the issue before (after) that one, as `issue N`. Otherwise the line as parsed
-        (without an issue shown, "the one before" is the second newest, a time word)."""
-        m = _FOLLOW.match(parsed.text.casefold())
-        if not m:
-            return parsed
-        numbers = [n for _, n in self.store.visible_issues()]  # newest first
-        shown = self._shown[ctx.conversation]
-        if shown not in numbers:
-            return parsed
-        backward = any(m.group(g) for g in ("before", "before2", "before3", "before4", "before5", "before6"))
-        at = numbers.index(shown) + (1 if backward else -1)
-        number = numbers[at] if 0 <= at < len(numbers) else shown + (-1 if backward else 1)  # past the ends: none
-        rest = tuple((m.group("rest") or "").split())
-        asked = self._asked.get(ctx.conversation) if self._asked else None
-        if not rest and asked is not None and asked.project:  # after "neutron in issue 19": its Neutron
-            rest = (asked.project,)
-        # the line as `more` continues it: the issue stepped to (other words: the line, read again as a question)
-        text = f"issue {number} {' '.join(rest)}".strip() if not rest or self.projects.resolve(rest)[1] else parsed.text
-        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *rest), text)
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -310,29 +173,12 @@ class Core:
         req = Request(parsed.args, ctx, offset, t, parsed.text)
         if parsed.command is None:
             reply = self._question(parsed.text, req)
-            self._remember(ctx, parsed.text, offset, reply)
+            self.memory.remember(ctx, parsed.text, offset, reply)
             return reply
         reply = getattr(self, parsed.command.handler)(req)
         if parsed.command.pages:
-            self._remember(ctx, parsed.text, offset, reply)
+            self.memory.remember(ctx, parsed.text, offset, reply)
         return reply
-
-    def _remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
-        """Keep what `more` continues: the command and offset of an answer with more to show, or
-        nothing. The database holds it (an `ask` is a process of its own); this process's last write
-        per conversation is mirrored, so a command that changes nothing touches no SQL. That is
-        safe because a conversation lives in one process: the bot's, or one `chat` session."""
-        key = ctx.conversation
-        page = (text, offset) if reply.more > 0 else None
-        last = self._pages[key] if key in self._pages else self.state.last_page(key)
-        if page != last:
-            if page is None:
-                self.state.forget_page(key)
-            else:
-                self.state.remember_page(key, text, offset)
-        if len(self._pages) >= MAX_MIRRORED_PAGES:
-            self._pages.clear()
-        self._pages[key] = page
 
     # --- projects --------------------------------------------------------------------
 
@@ -356,7 +202,7 @@ class Core:
         t = req.t
         _ = t.gettext
         suggestions = self.projects.did_you_mean(word)
-        self._suggest(req, command, suggestions)
+        self.memory.suggest(req, command, suggestions)
         hint = (_("Did you mean {names}?").format(names=_(" or ").join(suggestions)) if suggestions
                 else _("Try `projects` for the list."))
         return error(_("I don't know a project called “{name}”.").format(name=_short(word)), hint)
@@ -368,18 +214,18 @@ class Core:
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS) and text[:1] != "*":  # `heat links`
             project = self.projects.name(words[0])
             if project and project.casefold() in self.projects.known():
-                self._note(req, project, (), Scope())
+                self.memory.note(req, project, (), Scope())
                 same = self.projects.same(project)
                 return self._projects_items((project, *same), Scope(), req) if same else self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
-        asked = self._asked.get(req.ctx.conversation) if self._asked else None
+        asked = self.memory.last_asked(req.ctx.conversation)
         follow = None
         if asked is not None:
             if asked.listed and len(words) == 1:  # "17" after a list of issues: that issue
                 number = issue_number(words[0].strip("?？!！.。"))
                 if number is not None:
                     return self._issue(req._replace(args=(str(number),)))
-            unframed, follow = _unframed(line)
+            unframed, follow = conversation.unframed(line)
         scope, rest = self._take_scope(unframed if follow else line)
         if follow and not scope and rest.strip() and " " not in rest.strip():  # "same for july", "七月呢": a month
             month, left = self._take_scope(("in " if rest.isascii() else "在") + rest.strip())
@@ -429,7 +275,7 @@ class Core:
                 # "what was in issue 24", "今年六月份的周报" ask for the issues themselves)
                 project, terms = asked.project, list(asked.terms)
             elif follow == "star" and (project or terms):  # "*migration", "*neutron": a word corrected
-                project, terms = self._corrected(asked, project, terms, words.said)
+                project, terms = conversation.corrected(asked, project, terms, words.said)
                 scope = scope or asked.scope
             elif follow and project and not terms:  # "and neutron?", "那heat呢": another project, the same time
                 if asked.command and not scope:  # after "subscribe heat", "and neutron": that too
@@ -445,7 +291,7 @@ class Core:
             elif follow and terms and not project:  # "and icehouse?": another topic, the same time
                 scope = scope or asked.scope
         if project or terms or scope:
-            self._note(req, project, terms, scope)
+            self.memory.note(req, project, terms, scope)
         if not terms and not words.exclude:
             if project:
                 return self._project_answer(project, scope, req)
@@ -453,21 +299,6 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
-
-    @staticmethod
-    def _corrected(asked: Asked, project: str | None, terms: list[str], said: str | None) -> tuple[str | None, list[str]]:
-        """The last question with a word corrected ("nova live migraton", then "*migration"): the
-        word most like the correction gives way to it; a project corrects the project."""
-        fixed = said or (terms[0] if len(terms) == 1 else " ".join(terms))
-        old = list(asked.terms)
-        close = max(old, key=lambda t: fuzz.ratio(t, fixed)) if old else None
-        at = len(old)
-        if close is not None and fuzz.ratio(close, fixed) >= 60:
-            at = old.index(close)
-            old.pop(at)
-        if project:
-            return project, old
-        return asked.project, old[:at] + terms + old[at:]
 
     def _subscribing(self, undo: bool, project: str, more: list, req: Request) -> Reply:
         """A question that only (un)subscribes ("取消我的heat订阅", "notify me about neutron"): that
@@ -671,7 +502,7 @@ class Core:
                     words=_short(shown, 60)))
         hints = []
         names = [n for t in terms for n in self.projects.did_you_mean(t)][:3]
-        self._suggest(req, None, names)
+        self.memory.suggest(req, None, names)
         if names:
             hints.append(_("Did you mean the project {names}?").format(names=_(" or ").join(names)))
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
@@ -841,9 +672,9 @@ class Core:
             words = tuple(w for w in req.args[used:] if w.casefold() not in ("links", "link", "items", "链接", "的"))
             if words:
                 return self._question(req.text, req)
-            self._note(req, project, (), Scope(nth=1))
+            self.memory.note(req, project, (), Scope(nth=1))
             return self._latest_project(project, req)
-        self._note(req, None, (), Scope(nth=1))
+        self.memory.note(req, None, (), Scope(nth=1))
         row = self.store.latest_issue()
         if row is None:
             return Reply(title=_("The archive has no published issues yet."), kind="issue")
@@ -870,9 +701,9 @@ class Core:
             project, used = self.projects.resolve(args[1:])
             if project is None:
                 return self._question(req.text, req)
-            self._note(req, project, (), Scope(issue=row.number))
+            self.memory.note(req, project, (), Scope(issue=row.number))
             return self._issue_section(row, project, req)
-        self._note(req, None, (), Scope(issue=row.number))
+        self.memory.note(req, None, (), Scope(issue=row.number))
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
@@ -883,7 +714,7 @@ class Core:
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
-        self._note(req, None, (), scope or Scope(), listed=True)
+        self.memory.note(req, None, (), scope or Scope(), listed=True)
         if scope and (scope.since or scope.until) and not scope.last:
             # a span ("august", "last month"): and the issues covering part of it; one side
             # ("before issue 32", "since june"): by their dates
@@ -923,7 +754,7 @@ class Core:
                 return self._scope_answer(scope, req)
             return error(_("Search for what?"),
                          _("Usage: search WORDS — for example `search live migration` or `搜索 热迁移`."))
-        self._note(req, None, terms, scope)
+        self.memory.note(req, None, terms, scope)
         return self._search_answer(terms, words, scope, None, req)
 
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
@@ -964,7 +795,7 @@ class Core:
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
         new = sum([self.state.subscribe(req.ctx.platform, req.ctx.user, name, lang=req.t.lang) for name in names])
-        self._note(req, names[0], (), Scope(), command="subscribe")
+        self.memory.note(req, names[0], (), Scope(), command="subscribe")
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -990,7 +821,7 @@ class Core:
         if unknown is not None:
             return self._unknown_project(unknown, req, "unsubscribe")
         gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
-        self._note(req, names[0], (), Scope(), command="unsubscribe")
+        self.memory.note(req, names[0], (), Scope(), command="unsubscribe")
         title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")
 
@@ -1098,58 +929,12 @@ def _localized(reply: Reply, t: Tr) -> Reply:
     return reply._replace(lang=t.lang)
 
 
-_ASCII_WORDS = re.compile(r"[a-z]+")
-
-
-def _unframed(line: str) -> tuple[str, str | None]:
-    """A follow-up's line without its frame ("and neutron?" is "neutron", "那nova呢" "nova"), and
-    which follow-up it is: "fix" (a correction), "star" (a word corrected), "and" (another question
-    like the last), or None."""
-    kind = None
-    if line[:1] == "*" and len(line) > 1 and line[1] != "*":  # "*migration": a word of the last line, corrected
-        return line[1:], "star"
-    m = _FOLLOW_UP.match(line)
-    if m and m.end() < len(line):
-        kind, line = "fix" if m.group("fix") or m.group("fix_zh") else "and", line[m.end():]
-    m = _FOLLOW_UP_END.search(line) if line and (line[-1] in _FOLLOW_UP_HINT or line[-1].isalpha()) else None
-    if m and m.start() > 0:
-        kind, line = kind or "and", line[:m.start()]
-    return line, kind
-
-
-def _no_english(text: str) -> bool:
-    """No English words of the line's own: no stop word, command word or time word, only names,
-    terms and numbers."""
-    line = query.normalize(text).casefold()
-    said = _ASCII_WORDS.findall(line)
-    en_stop = query.stopwords()[0]
-    if any(w in en_stop or w in cmd.BY_WORD or w in _ASKED_WORDS for w in said):  # ("usage": help)
-        return False
-    return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
-
-
-# the English words of the phrases that ask for a command ("usage", "editions"): English of the line's own
-_ASKED_WORDS = frozenset(w for c in cmd.COMMANDS for p in c.asked if p.isascii() for w in p.split())
-
-
 def _when(row: IssueRow) -> str:
     if row.period:
         return f"{row.period[0].isoformat()} – {row.period[1].isoformat()}"
     return row.date.isoformat()
 
 
-# A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
-# "next one", "before that", 前一期, 后一期, 下一期, 再往前一期; optionally a project after it. (上一期
-# is no step: it is the newest issue, as 上上期 is the one before it.)
-_FOLLOW = re.compile(
-    r"^(?:and\s+|what\s+about\s+|how\s+about\s+|then\s+)?(?:"
-    r"(?:the\s+)?(?:one|issue)\s+(?:(?P<before>before)|after)(?:\s+(?:that|it|this)(?:\s+one)?)?"
-    r"|(?:the\s+)?(?:(?P<before2>previous|prev)|next)\s+(?:one|issue)"
-    r"|(?:(?P<before3>before)|after)\s+that"
-    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:的呢|呢|的)?"
-    r"|(?:even\s+|still\s+)?(?:(?P<before5>older|earlier)|newer|later)(?:\s+(?:one|issue))?"
-    r"|(?:再|还要)?(?:(?P<before6>更早|再早|往前)|往后)(?:一点|一些)?的?(?:一期)?呢?)"
-    r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
 _NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))
 _ISSUE_SIDES = frozenset(("before", "after", "since", "until", "till", "prior"))
