@@ -21,10 +21,12 @@ from bot.time_words import Scope, take_scope
 from bot.commands import command
 from bot.config import Config
 from bot.conversation import ConversationMemory
-from bot.i18n import N_, Tr, text_language, tr
-from bot.names import PREFACE, Projects
+from bot.announcements import Announcements
+from bot.i18n import N_, Tr, tr
+from bot.names import Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
-from bot.reply import Context, IssueRef, Item, Reply, SectionCount
+from bot.replies import issue_ref, localized, when
+from bot.reply import Context, Item, Reply, SectionCount
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
@@ -68,10 +70,6 @@ _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers
                          r"|(?P<ack>^(?:ok|okay|k|got\s+it|i\s+see|cool|great|nice|perfect|awesome|好的|好吧|好|知道了|明白了|明白|"
                          r"了解|收到|嗯|嗯嗯|哦|噢)[\s!.。！~]*$)", re.IGNORECASE)
 _SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
-
-
-def issue_ref(row: IssueRow) -> IssueRef:
-    return IssueRef(row.number, row.title, row.date, row.period, row.url)
 
 
 def _items_reply(title: str, items: tuple[Item, ...], total: int, offset: int, **extra) -> Reply:
@@ -121,7 +119,7 @@ class Core:
         self.glossary = Glossary(config.search.synonyms, store)
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
-        self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
+        self.announcements = Announcements(store, config, self._rooms)
 
     # --- entry point -----------------------------------------------------------------
 
@@ -158,7 +156,7 @@ class Core:
             log.exception("answering %r", parsed.text[:200])
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
-        return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
+        return reply if t.lang == "en" else localized(reply, t)  # "en" is the default: no copy
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -635,7 +633,7 @@ class Core:
         if total == 0:
             return Reply(title=_("Issue {n} has no {project} section.").format(n=row.number, project=project),
                          kind="items", issue=issue_ref(row), url=row.url)
-        return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=_when(row)),
+        return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=when(row)),
                             items, total, req.offset, issue=issue_ref(row), url=row.url)
 
     def _issue_row(self, number: int) -> IssueRow | None:
@@ -858,81 +856,24 @@ class Core:
                     return self._question(req.text, req)
         return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
-    # --- announcements -----------------------------------------------------------------
+    # --- announcements (bot/announcements.py) ------------------------------------------
 
     def destination_language(self, destination: str) -> str:
-        """The configured language of an announcement destination ("slack:C123", "matrix:!room:hs",
-        "webhook:team", "slack-dm"): its channel's or room's override, else `language` ("auto" too)."""
-        where = destination.split(":", 1)[1] if ":" in destination else destination
-        return self._rooms.get(where) or self.config.language
+        """The configured language of an announcement destination ("slack:C123", "slack-dm", ...)."""
+        return self.announcements.destination_language(destination)
 
     def archive_language(self, row: IssueRow) -> str:
         """The language an issue is written in (its title and items), for "auto" announcements."""
-        lang = self._issue_langs.get(row.key)
-        if lang is None:
-            items, _ = self.store.issue_items(row)
-            lang = text_language(" ".join([row.title, *(i.text for i in items)]))
-            if len(self._issue_langs) > 10_000:
-                self._issue_langs.clear()
-            self._issue_langs[row.key] = lang
-        return lang
-
-    def _announcing(self, row: IssueRow, lang: str | None) -> Tr:
-        return tr(lang if lang in ("en", "zh") else self.archive_language(row))
+        return self.announcements.archive_language(row)
 
     def announcement(self, number: int, items_per_section: int | None = None, lang: str | None = None) -> Reply | None:
-        """A new issue, for the channels: title, number, period, link, sections with counts and first
-        items; in `lang` ("en", "zh"; "auto" or None: the language the issue is written in)."""
-        row = self.store.issue_by_number(number)
-        if row is None:
-            return None
-        t = self._announcing(row, lang)
-        k = self.config.announce.items_per_section if items_per_section is None else items_per_section
-        items, _ = self.store.issue_items(row)
-        seen: dict[str, int] = {}
-        first = []
-        for item in items:
-            seen[item.section] = seen.get(item.section, 0) + 1
-            if seen[item.section] <= k:
-                first.append(item)
-        reply = Reply(title=t.gettext("New issue {n}: {title}").format(n=row.number, title=row.title),
-                      kind="announcement", issue=issue_ref(row), sections=row.sections, items=tuple(first),
-                      url=row.url)
-        return reply if t.lang == "en" else _localized(reply, t)
+        """A new issue, for the channels (see Announcements.announcement)."""
+        return self.announcements.announcement(number, items_per_section, lang)
 
     def subscription_digest(self, number: int, project: str, lang: str | None = None) -> Reply | None:
-        """A subscriber's DM: PROJECT's items in a new issue (None when it has none), in `lang` (as
-        for `announcement`)."""
-        row = self.store.issue_by_number(number)
-        if row is None:
-            return None
-        items, total = self.store.issue_items(row, project)
-        if total == 0:
-            return None
-        t = self._announcing(row, lang)
-        reply = Reply(title=t.gettext("{project} in the new issue {n} ({when})").format(
-                          project=t.gettext(PREFACE) if project == PREFACE else project, n=row.number, when=_when(row)),
-                      kind="items", items=items, issue=issue_ref(row), url=row.url)
-        return reply if t.lang == "en" else _localized(reply, t)
+        """A subscriber's DM: PROJECT's items in a new issue, or None (see Announcements.subscription_digest)."""
+        return self.announcements.subscription_digest(number, project, lang)
 
-
-def _localized(reply: Reply, t: Tr) -> Reply:
-    """The reply in t's language: its `lang`, and the preface's section name in that language
-    (the archive's own section names stay as written)."""
-    if any(s.name == PREFACE for s in reply.sections) or any(i.section == PREFACE for i in reply.items):
-        name = t.gettext(PREFACE)
-        if reply.items and all(i.section == PREFACE for i in reply.items):  # "第十九期的前言": its title too
-            reply = reply._replace(title=reply.title.replace(PREFACE, name))
-        reply = reply._replace(
-            sections=tuple(s._replace(name=name) if s.name == PREFACE else s for s in reply.sections),
-            items=tuple(i._replace(section=name) if i.section == PREFACE else i for i in reply.items))
-    return reply._replace(lang=t.lang)
-
-
-def _when(row: IssueRow) -> str:
-    if row.period:
-        return f"{row.period[0].isoformat()} – {row.period[1].isoformat()}"
-    return row.date.isoformat()
 
 
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
