@@ -1,8 +1,14 @@
 """The platform-free core: a line of text and a Context in, a Reply out, in the asker's language.
 
 Synchronous and fast (a few SQLite queries per command); adapters call it from their loop.
-Commands are declared beside their handlers (`@command`); a line that starts with no command
-word is a question, read by bot/query.py and answered as a project query or a ranked search.
+`Core` is the one place commands are declared, each beside its handler (`@command`, see
+bot/commands.py); a line that starts with no command word is a question (`Core._question`), read
+by bot/query.py and answered as a project query or a ranked search (`Core._search_answer`).
+
+What it leans on: bot/names.py (`Projects`: project names as typed, typos, "did you mean"),
+bot/terms.py (`Glossary`: what the archive writes for a term), bot/conversation.py
+(`ConversationMemory`: what each conversation asked before, for its follow-ups) and
+bot/announcements.py (`Announcements`: new issues for the channels and the subscribers).
 """
 from __future__ import annotations
 
@@ -17,11 +23,10 @@ from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import conversation, query
-from bot.time_words import Scope, take_scope
+from bot.announcements import Announcements
 from bot.commands import command
 from bot.config import Config
 from bot.conversation import ConversationMemory
-from bot.announcements import Announcements
 from bot.i18n import N_, Tr, tr
 from bot.names import Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
@@ -30,6 +35,7 @@ from bot.reply import Context, Item, Reply, SectionCount
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
+from bot.time_words import Scope, take_scope
 
 log = logging.getLogger(__name__)
 
