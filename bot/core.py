@@ -1,8 +1,14 @@
 """The platform-free core: a line of text and a Context in, a Reply out, in the asker's language.
 
 Synchronous and fast (a few SQLite queries per command); adapters call it from their loop.
-Commands are declared beside their handlers (`@command`); a line that starts with no command
-word is a question, read by bot/query.py and answered as a project query or a ranked search.
+`Core` is the one place commands are declared, each beside its handler (`@command`, see
+bot/commands.py); a line that starts with no command word is a question (`Core._question`), read
+by bot/query.py and answered as a project query or a ranked search (`Core._search_answer`).
+
+What it leans on: bot/names.py (`Projects`: project names as typed, typos, "did you mean"),
+bot/terms.py (`Glossary`: what the archive writes for a term), bot/conversation.py
+(`ConversationMemory`: what each conversation asked before, for its follow-ups) and
+bot/announcements.py (`Announcements`: new issues for the channels and the subscribers).
 """
 from __future__ import annotations
 
@@ -13,25 +19,26 @@ import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
-from archive.numerals import parse_english_number, parse_number
-from archive.projects import ProjectNames
 from archive.search_index import Query, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
-from bot import query
-from bot.time_words import RELEASE_BY_LETTER, RELEASES, Scope, take_scope
+from bot import conversation, query
+from bot.announcements import Announcements
 from bot.commands import command
 from bot.config import Config
-from bot.i18n import N_, Tr, detect, text_language, tr
-from bot.reply import Context, IssueRef, Item, Reply, SectionCount
+from bot.conversation import ConversationMemory
+from bot.i18n import N_, Tr, tr
+from bot.names import Projects
+from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
+from bot.replies import issue_ref, localized, when
+from bot.reply import Context, Item, Reply, SectionCount
 from bot.state import BotState
+from bot.terms import Glossary, issue_number, zh_milestones
+from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
+from bot.time_words import Scope, take_scope
 
 log = logging.getLogger(__name__)
 
-MAX_MIRRORED_PAGES = 10_000
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 _JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
 _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
@@ -62,11 +69,6 @@ _NOTIFY_ZH = re.compile(r"不想|不要|不再|不用|别|停止|取消|再|给�
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|newsletter|happening|happened)\b|新闻|动态|消息|新的|最新|更新"
                    r"|周报|周刊|月报|简报")
 MAX_ISSUE_NUMBER = 10**9
-PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
-# A word is taken for a misspelt project only when it matches nothing itself and is this close
-# (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
-# -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
-TYPO_THRESHOLD = 75
 # What is said to the bot and is no question: thanks and greetings (only when nothing else was understood)
 _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers|appreciated?)\b|谢谢|多谢|感谢|谢啦|谢了|辛苦了)"
                          r"|\b(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening))\b|你好|您好|在吗|哈喽|嗨"
@@ -74,10 +76,6 @@ _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers
                          r"|(?P<ack>^(?:ok|okay|k|got\s+it|i\s+see|cool|great|nice|perfect|awesome|好的|好吧|好|知道了|明白了|明白|"
                          r"了解|收到|嗯|嗯嗯|哦|噢)[\s!.。！~]*$)", re.IGNORECASE)
 _SHORT_HELP = frozenset({"h", "?", "？"})  # help's one-letter words, which begin other questions too
-
-
-def issue_ref(row: IssueRow) -> IssueRef:
-    return IssueRef(row.number, row.title, row.date, row.period, row.url)
 
 
 def _items_reply(title: str, items: tuple[Item, ...], total: int, offset: int, **extra) -> Reply:
@@ -110,56 +108,10 @@ class Request(NamedTuple):
     text: str  # the cleaned line
 
 
-class Asked(NamedTuple):
-    """What a conversation's last question asked: what its follow-ups keep."""
-    project: str | None
-    terms: tuple[str, ...]
-    scope: Scope
-    text: str  # the line, to answer again ("in english please", "just the links")
-    listed: bool = False  # the answer listed issues: a number alone next is one of them
-    command: str | None = None  # "subscribe", "unsubscribe": what "and neutron" does next
-
-
-class Suggested(NamedTuple):
-    """The names a reply suggested ("Did you mean Nova?"), for the command that failed (None: a question)."""
-    command: str | None
-    names: tuple[str, ...]
-
-
-# A line that asks the last question again: in another language, or as links
-_AGAIN = re.compile(
-    r"^(?:(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:(?:answer|reply|say\s+(?:it|that)|repeat\s+(?:it|that)|again|show\s+(?:it|that)|that)\s+)?"
-    r"(?:in\s+)?(?P<lang>english|chinese|mandarin)(?:\s+(?:please|pls|plz|thanks))?"
-    r"|(?:(?:just|only)\s+(?:the\s+)?links?|links?\s+only|(?:and\s+)?(?:the\s+)?links?)(?:\s+(?:please|pls))?"
-    r"|(?:请|麻烦)?(?:你)?(?:用|说|讲|换成|改用|换)?(?P<lang_zh>中文|汉语|英文|英语)(?:回答|回复|说|讲|显示)?(?:吧|好吗|可以吗|谢谢)?"
-    r"|(?:请|麻烦)?(?:只要|只看|只给我?|给我|只发)?链接(?:就行|就好|就可以|吧|呢|在哪|在哪里)?)\s*[?？!！.。]*$")
-_PAGE = re.compile(r"^(?:page|pg|p\.)\s*(?P<n>\d{1,4}|[a-z]+)\s*[?!.]*$|^第\s*(?P<zh>[0-9一二三四五六七八九十]{1,3})\s*页[?？!！。]*$")
-_ZH_NAMES = frozenset(("chinese", "mandarin", "中文", "汉语"))
-_YES = re.compile(r"^(?:y|yes|yeah|yea|yep|yup|sure|right|correct|exactly|ok|okay|yes\s+please|that\s+one|是|是的|对|对的|"
-                  r"嗯|嗯嗯|好|好的|没错|就是|就是它|就是这个|要)[\s!.。！]*$")
-# The frame of a follow-up ("and neutron?", "what about heat", "same for july", "那nova呢", "第11期的呢",
-# "no, I meant glance", "不是，我是说glance"): the frame is cut, and what the line does not say
-# the last question gives. `fix`: a correction, which keeps the last question's topic too.
-_FOLLOW_UP = re.compile(
-    r"^(?:(?:ok|okay|alright|cool|great|nice|thanks|thank\s+you|thx|ty)[,.!]?\s+)?"  # "thanks, and heat?"
-    r"(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
-    r"|(?:(?:and|also|then|so|ok|okay|now)\s+)?(?:what|how)\s+about|and(?:\s+for)?|also(?:\s+for)?"
-    r"|same(?:\s+(?:thing|question))?(?:\s+(?:for|but|with|about))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
-    r")(?=\s|$)\s*"
-    # in Chinese the frame may touch what follows: before a time ("那第十九期呢", "只看六月的"), not inside
-    # a word that begins like it ("换届选举", "那些", "还有没有")
-    r"|^(?:(?:好的|好|谢谢|多谢|嗯|ok)[,，。!！]?\s*)?(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
-    r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
-    r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
-_FOLLOW_UP_END = re.compile(
-    r"(?:\s+(?:too|as\s+well|instead|then)"
-    r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
-    r"|\s*(?:的呢|呢|怎么样|如何|也看看|看看|也是|也一样))\s*[?？!！.。]*$")
 # A line that names the digest or its issues, not only a time (a time alone after a question is a follow-up)
 _NAMES_ISSUES = re.compile(r"(?<!\bin )(?<!\bfrom )\b(?:issues?|editions?|digests?|newsletters?)\b|期刊|一期|这期|那期|"
                            + _NEWS.pattern)
 _ANY_WORD = re.compile(r"\w")
-_FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's last character, before _FOLLOW_UP_END is tried
 
 
 class Core:
@@ -169,31 +121,11 @@ class Core:
         self.state = state if state is not None else BotState.of(store)
         self.config = config
         self.page_size = config.page_size
-        a = config.archive
-        self.names = ProjectNames(a.aliases, a.group_headings, a.fuzzy_threshold)
-        self._known: tuple[object, dict[str, str]] = (None, {})
-        self._pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
         self._rooms = dict(config.language_overrides)
-        self._synonyms: dict[str, tuple[str, ...]] = {}
-        for key, values in config.search.synonyms:
-            group = tuple(dict.fromkeys(v.casefold() for v in (key, *values)))
-            for member in group:
-                self._synonyms[member] = tuple(dict.fromkeys((*self._synonyms.get(member, ()), *group)))
-        # glossary phrases holding a stop word ("past and present", "end of life", "industry news"):
-        # joined before the stop words go, so that they are still the phrase
-        en_stop = query.stopwords()[0]
-        stopped = sorted((m for m in self._synonyms if " " in m and m.isascii() and en_stop & set(m.split())),
-                         key=len, reverse=True)
-        self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
-        self._dict: tuple[object, frozenset[str]] = (None, frozenset())
-        self._glossary_words: list[str] | None = None  # for _word_typo, made when first needed
-        self._prefix_words: list[str] | None = None  # for _prefixed, made when first needed
-        self._issue_langs: dict[str, str] = {}  # issue key -> the language it is written in
-        self._shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
-        self._chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
-        self._asked: dict[str, Asked] = {}  # conversation -> what its last question asked (what a follow-up keeps)
-        self._suggested: dict[str, Suggested] = {}  # conversation -> the names its last reply suggested
-        self._wanted: dict[str, str] = {}  # conversation -> the language its asker asked for ("in english please")
+        self.glossary = Glossary(config.search.synonyms, store)
+        self.projects = Projects(store, config.archive, self.glossary)
+        self.memory = ConversationMemory(self.state, store, self.projects)
+        self.announcements = Announcements(store, config, self._rooms)
 
     # --- entry point -----------------------------------------------------------------
 
@@ -204,39 +136,22 @@ class Core:
         lang = self._rooms.get(ctx.where) or self.config.language
         if lang != "auto":
             return lang
-        key = ctx.conversation
-        if self._wanted and key in self._wanted:  # "in english please", "用中文": until asked otherwise
-            return self._wanted[key]
-        lang = detect(text)
-        if lang == "zh":
-            if key not in self._chinese:
-                if len(self._chinese) >= MAX_MIRRORED_PAGES:
-                    self._chinese.clear()
-                self._chinese.add(key)
-        elif key in self._chinese:
-            if _no_english(text):
-                return "zh"
-            self._chinese.discard(key)
-        return lang
+        return self.memory.language(ctx.conversation, text)
 
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
         key = ctx.conversation
+        memory = self.memory
         t = tr(self.language(parsed.text, ctx))
-        if self._suggested or self._asked:
-            parsed, lang = self._answering(parsed, key)
+        if memory.suggested or memory.asked:
+            parsed, lang = memory.answering(parsed, key)
             if lang is not None:
                 t = tr(self.language(parsed.text, ctx))
         try:
-            if self._shown and key in self._shown:
-                parsed = self._follow(parsed, ctx)
+            if memory.shown and key in memory.shown:
+                parsed = memory.follow(parsed, key)
             reply = self._run(parsed, ctx, 0, t)
-            if reply.issue is not None:
-                if len(self._shown) >= MAX_MIRRORED_PAGES:
-                    self._shown.clear()
-                self._shown[key] = reply.issue.number
-            elif (reply.items or reply.issues) and self._shown:  # a list since: "older" pages it
-                self._shown.pop(key, None)
+            memory.showed(key, reply)
         except sqlite3.OperationalError as e:
             if "readonly" in str(e):  # a read-only database: the caller says which command needs to write
                 raise
@@ -247,74 +162,7 @@ class Core:
             log.exception("answering %r", parsed.text[:200])
             reply = error(t.gettext("Something went wrong answering that."),
                           t.gettext("Try `help` for what I understand."))
-        return reply if t.lang == "en" else _localized(reply, t)  # "en" is the default: no copy
-
-    def _answering(self, parsed: cmd.Parsed, key: str) -> tuple[cmd.Parsed, str | None]:
-        """A line that answers the bot's last reply rather than asking anew: "yes" or one of the
-        names after "did you mean", as that command for the name; "in english please", "用中文",
-        "just the links": the last question again (in that language from now on: returned too)."""
-        said = self._suggested.pop(key, None) if self._suggested else None
-        if parsed.command is not None:
-            return parsed, None
-        line = parsed.text.casefold()
-        page = _PAGE.match(line) if line[:1] in "p第" else None
-        if page is not None:  # "page 2", "第三页": that page of the last answer
-            n = _issue_number(page.group("n") or page.group("zh"))
-            if n is not None:
-                return cmd.Parsed(cmd.BY_WORD["more"], ("page", str(n)), parsed.text), None
-        if said is not None and len(line) <= 24:
-            bare = line.strip(" ?!.,。？！，")
-            name = (said.names[0] if len(said.names) == 1 and _YES.match(line) else
-                    next((n for n in said.names if n.casefold() == bare), None))
-            if name is not None:
-                if said.command:
-                    return cmd.Parsed(cmd.BY_WORD[said.command], (name,), f"{said.command} {name}"), None
-                return cmd.Parsed(None, (name,), name), None
-        asked = self._asked.get(key) if self._asked else None
-        m = _AGAIN.match(line) if asked is not None and len(line) <= 40 else None
-        if m is None:
-            return parsed, None
-        lang = m.group("lang") or m.group("lang_zh")
-        if lang:
-            if len(self._wanted) >= MAX_MIRRORED_PAGES:
-                self._wanted.clear()
-            self._wanted[key] = lang = "zh" if lang in _ZH_NAMES else "en"
-        return cmd.parse(asked.text), lang
-
-    def _note(self, req: Request, project: str | None, terms, scope: Scope, listed: bool = False,
-              command: str | None = None) -> None:
-        """Keep what this question asked, for the follow-ups of its conversation."""
-        if len(self._asked) >= MAX_MIRRORED_PAGES:
-            self._asked.clear()
-        self._asked[req.ctx.conversation] = Asked(project, tuple(terms), scope, req.text, listed, command)
-
-    def _suggest(self, req: Request, command: str | None, names: list[str]) -> None:
-        if names:
-            if len(self._suggested) >= MAX_MIRRORED_PAGES:
-                self._suggested.clear()
-            self._suggested[req.ctx.conversation] = Suggested(command, tuple(names))
-
-    def _follow(self, parsed: cmd.Parsed, ctx: Context) -> cmd.Parsed:
-        """"the one before" / "next issue" / 前一期 / 下一期 right after an issue was shown in this
-        conversation: the issue before (after) that one, as `issue N`. Otherwise the line as parsed
-        (without an issue shown, "the one before" is the second newest, a time word)."""
-        m = _FOLLOW.match(parsed.text.casefold())
-        if not m:
-            return parsed
-        numbers = [n for _, n in self.store.visible_issues()]  # newest first
-        shown = self._shown[ctx.conversation]
-        if shown not in numbers:
-            return parsed
-        backward = any(m.group(g) for g in ("before", "before2", "before3", "before4", "before5", "before6"))
-        at = numbers.index(shown) + (1 if backward else -1)
-        number = numbers[at] if 0 <= at < len(numbers) else shown + (-1 if backward else 1)  # past the ends: none
-        rest = tuple((m.group("rest") or "").split())
-        asked = self._asked.get(ctx.conversation) if self._asked else None
-        if not rest and asked is not None and asked.project:  # after "neutron in issue 19": its Neutron
-            rest = (asked.project,)
-        # the line as `more` continues it: the issue stepped to (other words: the line, read again as a question)
-        text = f"issue {number} {' '.join(rest)}".strip() if not rest or self.resolve_project(rest)[1] else parsed.text
-        return cmd.Parsed(cmd.BY_WORD["issue"], (str(number), *rest), text)
+        return reply if t.lang == "en" else localized(reply, t)  # "en" is the default: no copy
 
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
@@ -329,203 +177,59 @@ class Core:
         req = Request(parsed.args, ctx, offset, t, parsed.text)
         if parsed.command is None:
             reply = self._question(parsed.text, req)
-            self._remember(ctx, parsed.text, offset, reply)
+            self.memory.remember(ctx, parsed.text, offset, reply)
             return reply
         reply = getattr(self, parsed.command.handler)(req)
         if parsed.command.pages:
-            self._remember(ctx, parsed.text, offset, reply)
+            self.memory.remember(ctx, parsed.text, offset, reply)
         return reply
 
-    def _remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
-        """Keep what `more` continues: the command and offset of an answer with more to show, or
-        nothing. The database holds it (an `ask` is a process of its own); this process's last write
-        per conversation is mirrored, so a command that changes nothing touches no SQL. That is
-        safe because a conversation lives in one process: the bot's, or one `chat` session."""
-        key = ctx.conversation
-        page = (text, offset) if reply.more > 0 else None
-        last = self._pages[key] if key in self._pages else self.state.last_page(key)
-        if page != last:
-            if page is None:
-                self.state.forget_page(key)
-            else:
-                self.state.remember_page(key, text, offset)
-        if len(self._pages) >= MAX_MIRRORED_PAGES:
-            self._pages.clear()
-        self._pages[key] = page
-
     # --- projects --------------------------------------------------------------------
-
-    def _known_projects(self) -> dict[str, str]:
-        """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
-        projects = self.store.projects()  # the same list object until the next ingest
-        if self._known[0] is not projects:
-            self._known = (projects, {name.casefold(): name for name, _ in projects})
-        return self._known[1]
-
-    def _project_name(self, phrase: str) -> str | None:
-        name = self.names.resolve(phrase)
-        if name is None and phrase.casefold() in _PREFACE_NAMES:  # 前言: the preface, as replies name it
-            phrase = PREFACE
-        return name if name is not None else self._known_projects().get(phrase.casefold())
-
-    def resolve_project(self, words: tuple[str, ...]) -> tuple[str | None, int]:
-        """The project named by the first words (as many as a section name has: "crate of the
-        week"), and how many words it took; the longest name wins."""
-        for n in range(len(words), 0, -1):
-            name = self._project_name(" ".join(words[:n]).strip("?!.,:;。？！，：；"))
-            if name is not None:
-                return name, n
-        return None, 0
-
-    def _glossary_project(self, term: str) -> str | None:
-        """The section a glossary term is another name of, when the archive has that section under
-        it: "industry news" is 业界动态 (a Chinese section name, which the index cannot match in the
-        section column the way it matches `nova`), and a project's Chinese program name is the
-        project (编排 is Heat, 块存储 Cinder: "编排项目最近的新闻" asks for Heat's news). An English
-        name of an English section is left to the search, which matches the section column."""
-        known = self._known_projects()
-        cjk = query._HAS_CJK.search(term)
-        for alternative in self._synonyms.get(term, ()):
-            if alternative != term and alternative in known and (cjk or query._HAS_CJK.search(alternative)):
-                return known[alternative]
-        return None
-
-    def _same_project(self, project: str) -> tuple[str, ...]:
-        """The other sections of the archive that the glossary names as this project: its program
-        name or former name written as a heading in some issues ("Compute" beside "Nova",
-        "Marconi" beside "Zaqar")."""
-        known = self._known_projects()
-        key = project.casefold()
-        return tuple(dict.fromkeys(known[a] for a in self._synonyms.get(key, ()) if a != key and a in known))
-
-    def _candidates(self) -> dict[str, str]:
-        """Every name and alias a user may type for a project -> the project."""
-        out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
-        out.update(self._known_projects())
-        return out
 
     def _named(self, args: tuple[str, ...]) -> tuple[list[str], str | None]:
         """The projects a subscribe or unsubscribe names (`heat`, `heat nova`, `heat和nova`, `heat了`,
         a clear typo), and the first word that names none (None: every word did)."""
-        project, used = self.resolve_project(args)
+        project, used = self.projects.resolve(args)
         if project is not None and used == len(args):  # the common case, and names of several words
             return [project], None
-        w = query.words(query.normalize(" ".join(args)).casefold(), self._dictionary())
+        w = query.words(query.normalize(" ".join(args)).casefold(), self.projects.dictionary())
         names, unknown = [], None
         for term in self._join_phrases(w.terms, w.phrases):
-            name = self._project_name(term) or self._typo(term)
+            name = self.projects.name(term) or self.projects.typo(term)
             if name:
                 names.append(name)
             elif unknown is None and term not in cmd.ASKING_WORDS and not (len(term) == 1 and query._HAS_CJK.match(term)):
                 unknown = term
         return list(dict.fromkeys(names)), unknown
 
-    def _typo(self, word: str) -> str | None:
-        """The one project a misspelt word clearly means, or None."""
-        if len(word) < 4 or not word.isascii() or not word.isalpha():
-            return None
-        # the ratio only preselects; the edits decide. Two letters swapped apart in a word of seven
-        # ("hoziron": horizon) are two edits but 71 % alike, so long words are preselected at 70 %
-        found = process.extract(word, list(self._candidates()), scorer=fuzz.ratio, limit=8,
-                                score_cutoff=min(TYPO_THRESHOLD, 70) if len(word) >= 7 else TYPO_THRESHOLD)
-        # a slip of the fingers is an edit or two (a swap is one), not a different word that shares
-        # most letters ("production" is 82 % like "introduction", three edits away); two only when
-        # the first letter is right ("hete" is Heat, "threat" and "havana" are no Heat or Sahara)
-        w = word.casefold()
-        found = [f for f in found if OSA.distance(w, f[0].casefold()) <= (2 if w[0] == f[0][0].casefold() else 1)]
-        owners = {self._candidates()[text] for text, _, _ in found}
-        return owners.pop() if len(owners) == 1 else None
-
-    def _compounds(self, terms: list[str]) -> list[str]:
-        """Adjacent plain words joined where the archive has them as one word and not apart
-        (`suse cloud`: SUSECloud, `file cloud`: FileCloud). Only asked when nothing was found."""
-        out: list[str] = []
-        i = 0
-        while i < len(terms):
-            a, b = terms[i], terms[i + 1] if i + 1 < len(terms) else ""
-            if (b and a.isascii() and b.isascii() and a.isalnum() and b.isalnum() and a not in self._synonyms
-                    and self.store.search(Query(((a + b,),)), limit=1)[1]):
-                out.append(a + b)
-                i += 2
-            else:
-                out.append(a)
-                i += 1
-        return out
-
-    def _word_typo(self, word: str) -> str | None:
-        """The English glossary word a word no item holds clearly misspells ("monitering" is
-        monitoring): as close as a project's typo (see _typo). Only asked when nothing was found."""
-        if len(word) < 5 or not word.isascii() or not word.isalpha() or word in self._synonyms:
-            return None
-        if self._glossary_words is None:
-            self._glossary_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha() and len(w) >= 5})
-        found = process.extract(word, self._glossary_words, scorer=fuzz.ratio, limit=6, score_cutoff=75)
-        edits = sorted((OSA.distance(word, w), w) for w, _, _ in found)
-        # an edit or two between long words; between short ones (too often other words: "really"
-        # is no typo of rally, "preview" none of review) only two letters swapped (docekr, trvoe)
-        # or one doubled (manilla)
-        edits = [(d, w) for d, w in edits
-                 if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
-                 or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w))]
-        if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
-            return None  # none, or two as close: not clearly one
-        if self.store.search(Query(((word,),)), limit=1)[1]:
-            return None  # a word of the archive after all
-        return edits[0][1]
-
-    def _prefixed(self, prefix: str) -> list[str]:
-        """The English glossary words (the shortest few) that a search wildcard's `prefix*`
-        begins: `autoscal*` is also autoscaling (which the items write Auto-Scaling)."""
-        if len(prefix) < 3 or not prefix.isascii():
-            return []
-        if self._prefix_words is None:
-            self._prefix_words = sorted({w for w in self._synonyms if w.isascii() and w.isalpha()})
-        return sorted((w for w in self._prefix_words if w.startswith(prefix) and w != prefix), key=len)[:PREFIX_WORDS]
-
-    def _did_you_mean(self, word: str) -> list[str]:
-        if len(word) < 3:
-            return []
-        found = process.extract(word.casefold(), list(self._candidates()), scorer=fuzz.ratio, limit=6,
-                                score_cutoff=TYPO_THRESHOLD)
-        return list(dict.fromkeys(self._candidates()[text] for text, _, _ in found))[:3]
-
     def _unknown_project(self, word: str, req: Request, command: str) -> Reply:
         t = req.t
         _ = t.gettext
-        suggestions = self._did_you_mean(word)
-        self._suggest(req, command, suggestions)
+        suggestions = self.projects.did_you_mean(word)
+        self.memory.suggest(req, command, suggestions)
         hint = (_("Did you mean {names}?").format(names=_(" or ").join(suggestions)) if suggestions
                 else _("Try `projects` for the list."))
         return error(_("I don't know a project called “{name}”.").format(name=_short(word)), hint)
-
-    def _dictionary(self) -> frozenset[str]:
-        """Chinese words kept whole when a question is segmented: glossary terms and project names."""
-        projects = self.store.projects()
-        if self._dict[0] is not projects:
-            words = {w for w in self._synonyms if query._HAS_CJK.search(w)}
-            words |= {w for w in self._candidates() if query._HAS_CJK.search(w)}
-            self._dict = (projects, frozenset(words))
-        return self._dict[1]
 
     # --- questions ---------------------------------------------------------------------
 
     def _question(self, text: str, req: Request) -> Reply:
         words = text.split()
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS) and text[:1] != "*":  # `heat links`
-            project = self._project_name(words[0])
-            if project and project.casefold() in self._known_projects():
-                self._note(req, project, (), Scope())
-                same = self._same_project(project)
+            project = self.projects.name(words[0])
+            if project and project.casefold() in self.projects.known():
+                self.memory.note(req, project, (), Scope())
+                same = self.projects.same(project)
                 return self._projects_items((project, *same), Scope(), req) if same else self._project_items(project, Scope(), req)
         line = query.normalize(text).casefold()
-        asked = self._asked.get(req.ctx.conversation) if self._asked else None
+        asked = self.memory.last_asked(req.ctx.conversation)
         follow = None
         if asked is not None:
             if asked.listed and len(words) == 1:  # "17" after a list of issues: that issue
-                number = _issue_number(words[0].strip("?？!！.。"))
+                number = issue_number(words[0].strip("?？!！.。"))
                 if number is not None:
                     return self._issue(req._replace(args=(str(number),)))
-            unframed, follow = _unframed(line)
+            unframed, follow = conversation.unframed(line)
         scope, rest = self._take_scope(unframed if follow else line)
         if follow and not scope and rest.strip() and " " not in rest.strip():  # "same for july", "七月呢": a month
             month, left = self._take_scope(("in " if rest.isascii() else "在") + rest.strip())
@@ -540,14 +244,14 @@ class Core:
         project = None
         for i, term in enumerate(terms):
             if term not in words.phrases:
-                project = self._project_name(term) or self._glossary_project(term)
+                project = self.projects.name(term) or self.projects.of_glossary(term)
                 if project:
                     terms = terms[:i] + terms[i + 1:]
                     words.said = term  # an alias ("image") is also a word to look for
                     break
         if project:  # "list nova links": beside a project, "list" and "all" only frame the question
             terms = [t for t in terms if t not in cmd.ASKING_WORDS]
-            more = [self._project_name(t) for t in terms if t not in words.phrases]
+            more = [self.projects.name(t) for t in terms if t not in words.phrases]
             others = [m for m in more if m and m != project]  # "glance 镜像": 镜像 names Glance too, a topic here
             # names joined by "and" (或 "和", a comma): several projects; side by side they are a
             # topic inside the first ("nova scheduler" where Scheduler is also a section)
@@ -575,7 +279,7 @@ class Core:
                 # "what was in issue 24", "今年六月份的周报" ask for the issues themselves)
                 project, terms = asked.project, list(asked.terms)
             elif follow == "star" and (project or terms):  # "*migration", "*neutron": a word corrected
-                project, terms = self._corrected(asked, project, terms, words.said)
+                project, terms = conversation.corrected(asked, project, terms, words.said)
                 scope = scope or asked.scope
             elif follow and project and not terms:  # "and neutron?", "那heat呢": another project, the same time
                 if asked.command and not scope:  # after "subscribe heat", "and neutron": that too
@@ -584,14 +288,14 @@ class Core:
                 if follow == "fix" and asked.project:  # "no, I meant glance": and the same topic
                     terms = list(asked.terms)
             elif follow and terms and not project and asked.project and asked.terms and self.store.search(
-                    Query(tuple(self._alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
+                    Query(tuple(self.glossary.alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
                 # after "heat autoscaling", "and templates?": another topic inside the same project, when
                 # it has some (after "heat" alone, "and trove?" asks about trove)
                 project, scope = asked.project, scope or asked.scope
             elif follow and terms and not project:  # "and icehouse?": another topic, the same time
                 scope = scope or asked.scope
         if project or terms or scope:
-            self._note(req, project, terms, scope)
+            self.memory.note(req, project, terms, scope)
         if not terms and not words.exclude:
             if project:
                 return self._project_answer(project, scope, req)
@@ -599,21 +303,6 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
-
-    @staticmethod
-    def _corrected(asked: Asked, project: str | None, terms: list[str], said: str | None) -> tuple[str | None, list[str]]:
-        """The last question with a word corrected ("nova live migraton", then "*migration"): the
-        word most like the correction gives way to it; a project corrects the project."""
-        fixed = said or (terms[0] if len(terms) == 1 else " ".join(terms))
-        old = list(asked.terms)
-        close = max(old, key=lambda t: fuzz.ratio(t, fixed)) if old else None
-        at = len(old)
-        if close is not None and fuzz.ratio(close, fixed) >= 60:
-            at = old.index(close)
-            old.pop(at)
-        if project:
-            return project, old
-        return asked.project, old[:at] + terms + old[at:]
 
     def _subscribing(self, undo: bool, project: str, more: list, req: Request) -> Reply:
         """A question that only (un)subscribes ("取消我的heat订阅", "notify me about neutron"): that
@@ -624,15 +313,13 @@ class Core:
     def _words(self, rest: str) -> query.Words:
         """The words of a line without its time words; a glossary phrase holding stop words
         ("end of life") is joined first (query.words reads `a_b` as the phrase "a b")."""
-        if self._stopped_phrases is not None and " " in rest:
-            rest = self._stopped_phrases.sub(lambda m: m.group().replace(" ", "_"), rest)
-        return query.words(rest, self._dictionary())
+        return query.words(self.glossary.join_stopped(rest), self.projects.dictionary())
 
     def _take_scope(self, line: str) -> tuple[Scope, str]:
         """The line's time words, "now" being the newest issue's date; an issue range
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
         if "里程碑" in line:  # "J版第二个里程碑" is the milestone J-2 (a word to search), not the Juno cycle
-            line = _ZH_MILESTONE.sub(lambda m: f" {m.group('name') or m.group('l')}-{_ZH_DIGIT[m.group('n')]} ", line)
+            line = zh_milestones(line)
         scope, rest = take_scope(line, self._now)
         if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
             scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))
@@ -661,20 +348,21 @@ class Core:
         scope, rest = take_scope(rest)
         if scope:
             return False
-        w = query.words(rest, self._dictionary())
+        w = query.words(rest, self.projects.dictionary())
         return not w.exclude and all(t in cmd.ASKING_WORDS or (len(t) == 1 and query._HAS_CJK.match(t))
                                      or (query._HAS_CJK.match(t) and len(cmd.ASKING_CJK.sub("", t)) <= 1)
                                      for t in w.terms)  # "有几个项目": 几个 inside a run kept whole
 
     def _join_phrases(self, terms: list[str], quoted: set[str]) -> list[str]:
         """Adjacent words that make a glossary term or a project name become one term."""
+        glossary = self.glossary.groups
         out: list[str] = []
         i = 0
         while i < len(terms):
             for n in (4, 3, 2):
                 phrase = " ".join(terms[i:i + n])
-                if i + n <= len(terms) and (phrase in self._synonyms or phrase.endswith("s") and phrase[:-1] in self._synonyms
-                                            or self._project_name(phrase)):  # "load balancers": a plural too
+                if i + n <= len(terms) and (phrase in glossary or phrase.endswith("s") and phrase[:-1] in glossary
+                                            or self.projects.name(phrase)):  # "load balancers": a plural too
                     out.append(phrase)
                     i += n
                     break
@@ -685,33 +373,8 @@ class Core:
         kept = [w for w in out if len(w) > 1 or not query._HAS_CJK.match(w) or w in quoted]
         return kept or out
 
-    def _alternatives(self, term: str) -> tuple[str, ...]:
-        key = term.casefold()
-        group = self._synonyms.get(key)
-        if group is None and key.endswith("s"):
-            group = self._synonyms.get(key[:-1])
-        if group is None and "-" in key:
-            group = self._synonyms.get(key.replace("-", " "))
-        if group is None and len(key) > 5 and key.endswith(("ing", "ed")) and key.isascii():
-            group = self._inflected(key)  # "deploying", "migrated": the glossary has the word itself
-        if group is None and key[-1:] in "123" and len(key) <= 12:
-            milestone = _milestone(key)
-            if milestone:  # "j-2", "juno2": posts write the milestone juno-2 (or J-2)
-                return tuple(dict.fromkeys((term, *milestone)))
-        alternatives = [term, *(g for g in group if g != key)] if group else [term]
-        if " " in key and key.isascii():  # the words of a phrase, anywhere: ranked below the phrase
-            alternatives.append(" & ".join(key.split()))
-        return tuple(alternatives)
-
-    def _inflected(self, key: str) -> tuple[str, ...] | None:
-        """The glossary group of an English -ing or -ed form: deploying -> deploy, migrating ->
-        migrate, scaled -> scale, mapped -> map (a few dict lookups)."""
-        stem = key[:-3] if key.endswith("ing") else key[:-2]
-        for base in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
-            group = self._synonyms.get(base) if base else None
-            if group is not None:
-                return group
-        return None
+    def _alternatives(self, term: str) -> tuple[str, ...]:  # (tests/test_core.py asks it)
+        return self.glossary.alternatives(term)
 
     def _scope_range(self, scope: Scope, req: Request) -> tuple[tuple[int, int] | None, str, Reply | None]:
         """Item ids a scope allows, how to say it, or an answer when the scope itself fails."""
@@ -762,10 +425,11 @@ class Core:
         ids, scope_text, failed = self._scope_range(scope, req)
         if failed:
             return failed
-        groups = tuple(self._alternatives(t) for t in terms)
+        groups = tuple(self.glossary.alternatives(t) for t in terms)
         if "*" in req.text:  # `autoscal*`: the glossary words a cut word begins are among its alternatives
             cut = frozenset(_WILDCARD.findall(req.text.casefold()))
-            groups = tuple(tuple(dict.fromkeys(g + tuple(a for w in self._prefixed(t) for a in self._alternatives(w))))
+            glossary = self.glossary
+            groups = tuple(tuple(dict.fromkeys(g + tuple(a for w in glossary.prefixed(t) for a in glossary.alternatives(w))))
                            if t in cut else g for t, g in zip(terms, groups))
         exclude = tuple(words.exclude)
         shown = " ".join(terms + [f"-{w}" for w in exclude])
@@ -775,7 +439,7 @@ class Core:
             if reply.items:
                 return _with_notice(reply, notice)
             said = words.said if words.said and words.said != project.casefold() else None
-            alternatives = self._alternatives(project.casefold()) + (self._alternatives(said) if said else ())
+            alternatives = self.glossary.alternatives(project.casefold()) + (self.glossary.alternatives(said) if said else ())
             groups = (tuple(dict.fromkeys(alternatives)), *groups)
             shown = " ".join([project, shown])
         q = Query(groups, exclude, None, ids, words.any_of)
@@ -788,8 +452,8 @@ class Core:
             return _with_notice(reply, notice)
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
-                meant = self._typo(term)
-                if meant and self.store.search(Query((self._alternatives(term),)), limit=1)[1]:
+                meant = self.projects.typo(term)
+                if meant and self.store.search(Query((self.glossary.alternatives(term),)), limit=1)[1]:
                     meant = None  # a word of the archive ("images" beside Glance's alias "image"), only not
                     # with these other words, or not in that time ("havana 2013.2.3")
                 if meant:
@@ -800,13 +464,13 @@ class Core:
                         return _with_notice(self._project_answer(meant, scope, req), said)
                     return self._search_answer(rest, words, scope, meant, req, notice=said)
         if len(terms) > 1:  # two words the archive writes as one ("suse cloud" for SUSECloud)?
-            joined = self._compounds(terms)
+            joined = self.glossary.compounds(terms)
             if joined != terms:
                 reply = self._search_answer(joined, words, scope, project, req, notice=notice)
                 if reply.items:
                     return reply
         if notice is None and not exclude:  # a misspelt glossary word ("monitering")?
-            fixed = [self._word_typo(t) or t for t in terms]
+            fixed = [self.glossary.word_typo(t) or t for t in terms]
             if fixed != terms:
                 wrong, meant = next((a, b) for a, b in zip(terms, fixed) if a != b)
                 said = _("“{word}” is no word of the archive; searched for “{meant}”.").format(
@@ -822,7 +486,7 @@ class Core:
             reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
             if reply.items:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
-        runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self._dictionary()]
+        runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self.projects.dictionary()]
         if runs:  # "只有一台物理机": a Chinese run of words we cannot split; the items with most of its pairs
             split = tuple(g for t, group in zip(terms, groups[len(groups) - len(terms):])
                           for g in ([(t[i:i + 2],) for i in range(len(t) - 1)] if t in runs else [group]))
@@ -841,8 +505,8 @@ class Core:
                 return _with_notice(reply, _("Nothing in the archive mentions “{words}”.").format(
                     words=_short(shown, 60)))
         hints = []
-        names = [n for t in terms for n in self._did_you_mean(t)][:3]
-        self._suggest(req, None, names)
+        names = [n for t in terms for n in self.projects.did_you_mean(t)][:3]
+        self.memory.suggest(req, None, names)
         if names:
             hints.append(_("Did you mean the project {names}?").format(names=_(" or ").join(names)))
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
@@ -863,7 +527,7 @@ class Core:
 
     def _project_answer(self, project: str, scope: Scope, req: Request) -> Reply:
         _ = req.t.gettext
-        if project.casefold() not in self._known_projects():  # a name with no section here
+        if project.casefold() not in self.projects.known():  # a name with no section here
             reply = self._search_answer([project.casefold()], query.Words(), scope, None, req,
                                         notice=_("There is no {name} section; these items mention {name}.").format(
                                             name=project))
@@ -880,7 +544,7 @@ class Core:
             rows, _total = self.store.issues(1, scope.nth - 1)
             if rows:
                 return self._issue_section(rows[0], project, req)
-        same = self._same_project(project)
+        same = self.projects.same(project)
         if same and not scope.last:  # "Compute" in some issues, "Nova" in others: both sections
             return self._projects_items((project, *same), scope, req)
         return self._project_items(project, scope, req)
@@ -911,7 +575,7 @@ class Core:
 
     def _projects_items(self, projects: tuple[str, ...], scope: Scope, req: Request) -> Reply:
         """`nova and neutron in issue 25`: the items of several projects, newest first."""
-        known = self._known_projects()
+        known = self.projects.known()
         named, projects = projects, tuple(p for p in projects if p.casefold() in known) or projects[:1]
         if len(projects) == 1:
             others = [p.casefold() for p in named if p.casefold() not in known]
@@ -975,7 +639,7 @@ class Core:
         if total == 0:
             return Reply(title=_("Issue {n} has no {project} section.").format(n=row.number, project=project),
                          kind="items", issue=issue_ref(row), url=row.url)
-        return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=_when(row)),
+        return _items_reply(_("{project} in issue {n} ({when})").format(project=project, n=row.number, when=when(row)),
                             items, total, req.offset, issue=issue_ref(row), url=row.url)
 
     def _issue_row(self, number: int) -> IssueRow | None:
@@ -1006,15 +670,15 @@ class Core:
     def _latest(self, req: Request) -> Reply:
         _ = req.t.gettext
         if req.args and not all(w.casefold().strip("?!.？！。") in _LINK_WORDS for w in req.args):
-            project, used = self.resolve_project(req.args)
+            project, used = self.projects.resolve(req.args)
             if project is None:
                 return self._question(req.text, req)
             words = tuple(w for w in req.args[used:] if w.casefold() not in ("links", "link", "items", "链接", "的"))
             if words:
                 return self._question(req.text, req)
-            self._note(req, project, (), Scope(nth=1))
+            self.memory.note(req, project, (), Scope(nth=1))
             return self._latest_project(project, req)
-        self._note(req, None, (), Scope(nth=1))
+        self.memory.note(req, None, (), Scope(nth=1))
         row = self.store.latest_issue()
         if row is None:
             return Reply(title=_("The archive has no published issues yet."), kind="issue")
@@ -1028,7 +692,7 @@ class Core:
         args = req.args
         if len(args) > 1 and args[0].casefold() in _NUMBER_WORDS:  # issue no. 11, issue number 11
             args = args[1:]
-        number = _issue_number(args[0]) if args else None
+        number = issue_number(args[0]) if args else None
         if number is None and args and args[0].casefold() in _ISSUE_SIDES:  # issue before 17: a range
             return self._question(req.text, req)
         if number is None:
@@ -1038,12 +702,12 @@ class Core:
         if row is None:
             return self._no_issue(number, req.t)
         if len(args) > 1:
-            project, used = self.resolve_project(args[1:])
+            project, used = self.projects.resolve(args[1:])
             if project is None:
                 return self._question(req.text, req)
-            self._note(req, project, (), Scope(issue=row.number))
+            self.memory.note(req, project, (), Scope(issue=row.number))
             return self._issue_section(row, project, req)
-        self._note(req, None, (), Scope(issue=row.number))
+        self.memory.note(req, None, (), Scope(issue=row.number))
         return self._issue_summary(row, req.t, items=True, offset=req.offset)
 
     @command("issues", aliases=("期刊", "所有期", "list", "all"), usage=N_("issues"), pages=True,
@@ -1054,7 +718,7 @@ class Core:
              help=N_("every issue, newest first"), examples=("issues", "期刊"))
     def _issues(self, req: Request, scope: Scope | None = None) -> Reply:
         t = req.t
-        self._note(req, None, (), scope or Scope(), listed=True)
+        self.memory.note(req, None, (), scope or Scope(), listed=True)
         if scope and (scope.since or scope.until) and not scope.last:
             # a span ("august", "last month"): and the issues covering part of it; one side
             # ("before issue 32", "since june"): by their dates
@@ -1094,7 +758,7 @@ class Core:
                 return self._scope_answer(scope, req)
             return error(_("Search for what?"),
                          _("Usage: search WORDS — for example `search live migration` or `搜索 热迁移`."))
-        self._note(req, None, terms, scope)
+        self.memory.note(req, None, terms, scope)
         return self._search_answer(terms, words, scope, None, req)
 
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
@@ -1135,7 +799,7 @@ class Core:
                          _("Send `subscribe {project}` to the bot there (`/digest subscribe {project}` in Slack,"
                            " `!digest subscribe {project}` in Matrix).").format(project=project))
         new = sum([self.state.subscribe(req.ctx.platform, req.ctx.user, name, lang=req.t.lang) for name in names])
-        self._note(req, names[0], (), Scope(), command="subscribe")
+        self.memory.note(req, names[0], (), Scope(), command="subscribe")
         title = (_("You are subscribed to {project}.") if new else _("You were already subscribed to {project}."))
         text = (_("Each new issue with {project} items will be printed in this terminal while `digest-bot run` runs"
                   " here. `unsubscribe {project}` stops it.") if terminal else
@@ -1161,7 +825,7 @@ class Core:
         if unknown is not None:
             return self._unknown_project(unknown, req, "unsubscribe")
         gone = [name for name in names if self.state.unsubscribe(req.ctx.platform, req.ctx.user, name)]
-        self._note(req, names[0], (), Scope(), command="unsubscribe")
+        self.memory.note(req, names[0], (), Scope(), command="unsubscribe")
         title = _("Unsubscribed from {project}.") if gone else _("You were not subscribed to {project}.")
         return Reply(title=title.format(project=_(", ").join(gone or names)), kind="text")
 
@@ -1193,179 +857,34 @@ class Core:
                 if reply.ok:
                     return reply
             else:  # "怎么用heat做自动扩容": a question about a project or a topic, not `help`
-                w = query.words(query.normalize(" ".join(req.args)).casefold(), self._dictionary())
-                if any(self._project_name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):
+                w = query.words(query.normalize(" ".join(req.args)).casefold(), self.projects.dictionary())
+                if any(self.projects.name(t) or (len(t) > 1 and query._HAS_CJK.search(t)) for t in w.terms):
                     return self._question(req.text, req)
         return Reply(title=req.t.gettext("What I can do"), kind="help", text=tuple(cmd.help_lines(req.t, only)))
 
-    # --- announcements -----------------------------------------------------------------
+    # --- announcements (bot/announcements.py) ------------------------------------------
 
     def destination_language(self, destination: str) -> str:
-        """The configured language of an announcement destination ("slack:C123", "matrix:!room:hs",
-        "webhook:team", "slack-dm"): its channel's or room's override, else `language` ("auto" too)."""
-        where = destination.split(":", 1)[1] if ":" in destination else destination
-        return self._rooms.get(where) or self.config.language
+        """The configured language of an announcement destination ("slack:C123", "slack-dm", ...)."""
+        return self.announcements.destination_language(destination)
 
     def archive_language(self, row: IssueRow) -> str:
         """The language an issue is written in (its title and items), for "auto" announcements."""
-        lang = self._issue_langs.get(row.key)
-        if lang is None:
-            items, _ = self.store.issue_items(row)
-            lang = text_language(" ".join([row.title, *(i.text for i in items)]))
-            if len(self._issue_langs) > 10_000:
-                self._issue_langs.clear()
-            self._issue_langs[row.key] = lang
-        return lang
-
-    def _announcing(self, row: IssueRow, lang: str | None) -> Tr:
-        return tr(lang if lang in ("en", "zh") else self.archive_language(row))
+        return self.announcements.archive_language(row)
 
     def announcement(self, number: int, items_per_section: int | None = None, lang: str | None = None) -> Reply | None:
-        """A new issue, for the channels: title, number, period, link, sections with counts and first
-        items; in `lang` ("en", "zh"; "auto" or None: the language the issue is written in)."""
-        row = self.store.issue_by_number(number)
-        if row is None:
-            return None
-        t = self._announcing(row, lang)
-        k = self.config.announce.items_per_section if items_per_section is None else items_per_section
-        items, _ = self.store.issue_items(row)
-        seen: dict[str, int] = {}
-        first = []
-        for item in items:
-            seen[item.section] = seen.get(item.section, 0) + 1
-            if seen[item.section] <= k:
-                first.append(item)
-        reply = Reply(title=t.gettext("New issue {n}: {title}").format(n=row.number, title=row.title),
-                      kind="announcement", issue=issue_ref(row), sections=row.sections, items=tuple(first),
-                      url=row.url)
-        return reply if t.lang == "en" else _localized(reply, t)
+        """A new issue, for the channels (see Announcements.announcement)."""
+        return self.announcements.announcement(number, items_per_section, lang)
 
     def subscription_digest(self, number: int, project: str, lang: str | None = None) -> Reply | None:
-        """A subscriber's DM: PROJECT's items in a new issue (None when it has none), in `lang` (as
-        for `announcement`)."""
-        row = self.store.issue_by_number(number)
-        if row is None:
-            return None
-        items, total = self.store.issue_items(row, project)
-        if total == 0:
-            return None
-        t = self._announcing(row, lang)
-        reply = Reply(title=t.gettext("{project} in the new issue {n} ({when})").format(
-                          project=t.gettext(PREFACE) if project == PREFACE else project, n=row.number, when=_when(row)),
-                      kind="items", items=items, issue=issue_ref(row), url=row.url)
-        return reply if t.lang == "en" else _localized(reply, t)
+        """A subscriber's DM: PROJECT's items in a new issue, or None (see Announcements.subscription_digest)."""
+        return self.announcements.subscription_digest(number, project, lang)
 
 
-def _localized(reply: Reply, t: Tr) -> Reply:
-    """The reply in t's language: its `lang`, and the preface's section name in that language
-    (the archive's own section names stay as written)."""
-    if any(s.name == PREFACE for s in reply.sections) or any(i.section == PREFACE for i in reply.items):
-        name = t.gettext(PREFACE)
-        if reply.items and all(i.section == PREFACE for i in reply.items):  # "第十九期的前言": its title too
-            reply = reply._replace(title=reply.title.replace(PREFACE, name))
-        reply = reply._replace(
-            sections=tuple(s._replace(name=name) if s.name == PREFACE else s for s in reply.sections),
-            items=tuple(i._replace(section=name) if i.section == PREFACE else i for i in reply.items))
-    return reply._replace(lang=t.lang)
 
-
-_ASCII_WORDS = re.compile(r"[a-z]+")
-
-
-def _unframed(line: str) -> tuple[str, str | None]:
-    """A follow-up's line without its frame ("and neutron?" is "neutron", "那nova呢" "nova"), and
-    which follow-up it is: "fix" (a correction), "star" (a word corrected), "and" (another question
-    like the last), or None."""
-    kind = None
-    if line[:1] == "*" and len(line) > 1 and line[1] != "*":  # "*migration": a word of the last line, corrected
-        return line[1:], "star"
-    m = _FOLLOW_UP.match(line)
-    if m and m.end() < len(line):
-        kind, line = "fix" if m.group("fix") or m.group("fix_zh") else "and", line[m.end():]
-    m = _FOLLOW_UP_END.search(line) if line and (line[-1] in _FOLLOW_UP_HINT or line[-1].isalpha()) else None
-    if m and m.start() > 0:
-        kind, line = kind or "and", line[:m.start()]
-    return line, kind
-
-
-def _no_english(text: str) -> bool:
-    """No English words of the line's own: no stop word, command word or time word, only names,
-    terms and numbers."""
-    line = query.normalize(text).casefold()
-    said = _ASCII_WORDS.findall(line)
-    en_stop = query.stopwords()[0]
-    if any(w in en_stop or w in cmd.BY_WORD or w in _ASKED_WORDS for w in said):  # ("usage": help)
-        return False
-    return len(_ASCII_WORDS.findall(take_scope(line)[1])) == len(said)  # "since", "june": time words
-
-
-# the English words of the phrases that ask for a command ("usage", "editions"): English of the line's own
-_ASKED_WORDS = frozenset(w for c in cmd.COMMANDS for p in c.asked if p.isascii() for w in p.split())
-_PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
-
-
-def _when(row: IssueRow) -> str:
-    if row.period:
-        return f"{row.period[0].isoformat()} – {row.period[1].isoformat()}"
-    return row.date.isoformat()
-
-
-# A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
-# "next one", "before that", 前一期, 后一期, 下一期, 再往前一期; optionally a project after it. (上一期
-# is no step: it is the newest issue, as 上上期 is the one before it.)
-_FOLLOW = re.compile(
-    r"^(?:and\s+|what\s+about\s+|how\s+about\s+|then\s+)?(?:"
-    r"(?:the\s+)?(?:one|issue)\s+(?:(?P<before>before)|after)(?:\s+(?:that|it|this)(?:\s+one)?)?"
-    r"|(?:the\s+)?(?:(?P<before2>previous|prev)|next)\s+(?:one|issue)"
-    r"|(?:(?P<before3>before)|after)\s+that"
-    r"|(?:再往?)?(?:(?P<before4>前一期|往前一期)|后一期|下一期)(?:的呢|呢|的)?"
-    r"|(?:even\s+|still\s+)?(?:(?P<before5>older|earlier)|newer|later)(?:\s+(?:one|issue))?"
-    r"|(?:再|还要)?(?:(?P<before6>更早|再早|往前)|往后)(?:一点|一些)?的?(?:一期)?呢?)"
-    r"(?P<rest>\s+[a-z\u4e00-\u9fff][\w\s-]{0,40}?)?\s*[?？!.。]*$")
-PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
 _WILDCARD = re.compile(r"([0-9a-z][0-9a-z_.+\-]*)\*")  # migrat*: a word cut by a search wildcard
 _NUMBER_WORDS = frozenset(("no", "no.", "nr", "nr.", "num", "num.", "number", "#"))
 _ISSUE_SIDES = frozenset(("before", "after", "since", "until", "till", "prior"))
-_NUMBER_PREFIX = re.compile(r"(?:no|nr|num)\.(?=\d)", re.IGNORECASE)  # no.11
-
-
-def _doubled(word: str, meant: str) -> bool:
-    """`word` is `meant` with one letter typed twice (manilla for manila)."""
-    return len(word) == len(meant) + 1 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == meant
-                                               for i in range(1, len(word)))
-
-
-# A release's milestone as people type it: "juno-2", "juno2", "j-2" (the hyphen read as a space by
-# then), "J2". A letter glued to its number is often something else ("l3" a network layer, "v2" an
-# API version, "s3"): it only adds the release's name, so it finds no "L 3" that is not Liberty-3.
-_MILESTONE = re.compile(r"^(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r") ?|(?P<l>[a-z])(?P<sp> )?)(?P<n>[1-3])$")
-
-
-# ... and as said in Chinese: "J版第二个里程碑", "juno的第3个里程碑"
-_ZH_MILESTONE = re.compile(r"(?<![0-9a-z])(?:(?P<name>" + "|".join(n for n, _ in RELEASES) + r")|(?P<l>[a-z]))\s*(?:版本?)?\s*的?\s*"
-                           r"第\s*(?P<n>[一二三123])\s*个?\s*(?:里程碑|milestone)")
-_ZH_DIGIT = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
-
-
-def _milestone(key: str) -> tuple[str, ...]:
-    """The ways posts write the milestone a typed word names: ("juno 2", "j 2"); () for no milestone."""
-    m = _MILESTONE.match(key)
-    name = m and (m.group("name") or RELEASE_BY_LETTER.get(m.group("l")))
-    if not name:
-        return ()
-    forms = [f"{name} {m.group('n')}"]
-    if name in RELEASE_BY_LETTER.values() and (m.group("name") or m.group("sp")):
-        forms.append(f"{name[0]} {m.group('n')}")
-    return tuple(forms)
-
-
-def _issue_number(word: str) -> int | None:
-    w = _NUMBER_PREFIX.sub("", word.strip(), count=1).lstrip("#")
-    if w.startswith("第"):
-        w = w[1:]
-    w = w.rstrip("期")
-    n = (parse_number(w) if w.isdigit() or not w.isascii() else parse_english_number(w)) if w else None
-    return n if n is not None and n > 0 else None
 
 
 def _written_as_name(term: str, items) -> str | None:

@@ -1,0 +1,119 @@
+"""Project names as people type them: a section of the archive or a configured alias (`image`
+is Glance), the preface by its name in either language, a glossary term that names a section,
+a clear typo of a name, the names a "did you mean" offers; and the Chinese words a question
+keeps whole when it is segmented (glossary terms and project names).
+
+`Projects` answers all of these from the store's list of sections, the config's aliases and the
+glossary; what it derives is rebuilt when an ingest changes the list.
+"""
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from archive.projects import ProjectNames
+from archive.store import Store
+from bot import query
+from bot.i18n import N_, tr
+from bot.terms import Glossary
+
+PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
+_PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
+# A word is taken for a misspelt project only when it matches nothing itself and is this close
+# (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
+# -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
+TYPO_THRESHOLD = 75
+
+
+class Projects:
+    """The archive's projects by the names people use. `archive`: the config's [archive]."""
+
+    def __init__(self, store: Store, archive, glossary: Glossary):
+        self.store = store
+        self.glossary = glossary
+        self.names = ProjectNames(archive.aliases, archive.group_headings, archive.fuzzy_threshold)
+        self._known: tuple[object, dict[str, str]] = (None, {})
+        self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+
+    def known(self) -> dict[str, str]:
+        """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
+        projects = self.store.projects()  # the same list object until the next ingest
+        if self._known[0] is not projects:
+            self._known = (projects, {name.casefold(): name for name, _ in projects})
+        return self._known[1]
+
+    def name(self, phrase: str) -> str | None:
+        """The project a phrase names (an alias, a section, the preface), or None."""
+        name = self.names.resolve(phrase)
+        if name is None and phrase.casefold() in _PREFACE_NAMES:  # 前言: the preface, as replies name it
+            phrase = PREFACE
+        return name if name is not None else self.known().get(phrase.casefold())
+
+    def resolve(self, words: tuple[str, ...]) -> tuple[str | None, int]:
+        """The project named by the first words (as many as a section name has: "crate of the
+        week"), and how many words it took; the longest name wins."""
+        for n in range(len(words), 0, -1):
+            name = self.name(" ".join(words[:n]).strip("?!.,:;。？！，：；"))
+            if name is not None:
+                return name, n
+        return None, 0
+
+    def of_glossary(self, term: str) -> str | None:
+        """The section a glossary term is another name of, when the archive has that section under
+        it: "industry news" is 业界动态 (a Chinese section name, which the index cannot match in the
+        section column the way it matches `nova`), and a project's Chinese program name is the
+        project (编排 is Heat, 块存储 Cinder: "编排项目最近的新闻" asks for Heat's news). An English
+        name of an English section is left to the search, which matches the section column."""
+        known = self.known()
+        cjk = query._HAS_CJK.search(term)
+        for alternative in self.glossary.groups.get(term, ()):
+            if alternative != term and alternative in known and (cjk or query._HAS_CJK.search(alternative)):
+                return known[alternative]
+        return None
+
+    def same(self, project: str) -> tuple[str, ...]:
+        """The other sections of the archive that the glossary names as this project: its program
+        name or former name written as a heading in some issues ("Compute" beside "Nova",
+        "Marconi" beside "Zaqar")."""
+        known = self.known()
+        key = project.casefold()
+        return tuple(dict.fromkeys(known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known))
+
+    def candidates(self) -> dict[str, str]:
+        """Every name and alias a user may type for a project -> the project."""
+        out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
+        out.update(self.known())
+        return out
+
+    def typo(self, word: str) -> str | None:
+        """The one project a misspelt word clearly means, or None."""
+        if len(word) < 4 or not word.isascii() or not word.isalpha():
+            return None
+        # the ratio only preselects; the edits decide. Two letters swapped apart in a word of seven
+        # ("hoziron": horizon) are two edits but 71 % alike, so long words are preselected at 70 %
+        found = process.extract(word, list(self.candidates()), scorer=fuzz.ratio, limit=8,
+                                score_cutoff=min(TYPO_THRESHOLD, 70) if len(word) >= 7 else TYPO_THRESHOLD)
+        # a slip of the fingers is an edit or two (a swap is one), not a different word that shares
+        # most letters ("production" is 82 % like "introduction", three edits away); two only when
+        # the first letter is right ("hete" is Heat, "threat" and "havana" are no Heat or Sahara)
+        w = word.casefold()
+        found = [f for f in found if OSA.distance(w, f[0].casefold()) <= (2 if w[0] == f[0][0].casefold() else 1)]
+        owners = {self.candidates()[text] for text, _, _ in found}
+        return owners.pop() if len(owners) == 1 else None
+
+    def did_you_mean(self, word: str) -> list[str]:
+        """Up to three projects a word no project has is like, for "did you mean"."""
+        if len(word) < 3:
+            return []
+        found = process.extract(word.casefold(), list(self.candidates()), scorer=fuzz.ratio, limit=6,
+                                score_cutoff=TYPO_THRESHOLD)
+        return list(dict.fromkeys(self.candidates()[text] for text, _, _ in found))[:3]
+
+    def dictionary(self) -> frozenset[str]:
+        """Chinese words kept whole when a question is segmented: glossary terms and project names."""
+        projects = self.store.projects()
+        if self._dict[0] is not projects:
+            words = {w for w in self.glossary.groups if query._HAS_CJK.search(w)}
+            words |= {w for w in self.candidates() if query._HAS_CJK.search(w)}
+            self._dict = (projects, frozenset(words))
+        return self._dict[1]
