@@ -54,7 +54,8 @@ _ZH_DATE = re.compile(
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
 _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
 _BEFORE = ("以前", "之前", "前")
-# A month without a year needs a preposition in English ("may" is a verb) and a frame in Chinese.
+# A month without a year needs a preposition in English ("may" is a verb); in Chinese N月 is a month as
+# it stands ("7月份nova有什么动态", "四月那期"), but not after a number, 年 or 个 (3个月 is a span).
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)"
                        # or named by its issue: "the july issue", "june's edition"
@@ -130,7 +131,7 @@ _LAST_N = re.compile(
     rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
     (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最早的?一期|最老的?一期"), -1),
-    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
+    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
                 r"上周|上星期|上个星期|上礼拜|上个礼拜|"
@@ -293,7 +294,7 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
         kind = _kind(m.group("prep") or "", m.group("zside") or "")
     else:
         m = _ZH_MONTH.search(text) if zh else None
-        if not m or not (m.group("pre") or m.group("post") or m.group("part")):
+        if not m:
             return {}, None
         month, kind = _number(m.group("m")), _kind(m.group("pre") or "", m.group("post") or "")
         if not month or month > 12:
