@@ -67,6 +67,11 @@ _TOKEN = re.compile(rf'"(?P<q>[^"]*)"?|(?P<neg>(?<!\S)-)?(?P<w>(?<![0-9a-z])[a-z
                     rf'|[0-9a-z]|[{_CJK}]+)')
 
 
+# Words glued by "+" ("nova+neutron", "ceph+swift", full-width "nova＋neutron" after NFKC) are words
+# joined as by "and"; "c++" and single letters ("a+b") stay one word.
+_PLUS_JOINED = re.compile(r"[a-z][0-9a-z_.\-]*[0-9a-z](?:\+[a-z][0-9a-z_.\-]*[0-9a-z])+")
+
+
 # Characters that are words of their own at the edge of a longer run ("瓶颈是", "在生产环境"), but
 # also parts of words inside one: only stripped from the ends of an unknown run of 3 or more.
 _EDGE = frozenset("是有在会要把被对从到向也都就还又再个些")
@@ -143,9 +148,10 @@ def words(text: str, dictionary: frozenset[str] = frozenset(), longest: int = 8)
         w = w.strip("._+-") or w
         if w.endswith("版本") and len(w) == 3:  # "k版本" is "k版"
             w = w[:2]
-        if w in en_stop or w.replace("'", "") in en_stop:
-            continue
-        out.terms.append(w.replace("_", " ")[:MAX_TERM_CHARS])
+        for w in (w.split("+") if "+" in w and _PLUS_JOINED.fullmatch(w) else (w,)):
+            if w in en_stop or w.replace("'", "") in en_stop:
+                continue
+            out.terms.append(w.replace("_", " ")[:MAX_TERM_CHARS])
     out.terms = out.terms[:MAX_TERMS]
     out.exclude = out.exclude[:MAX_TERMS]
     return out
