@@ -82,6 +82,26 @@ def test_question_frames_and_stop_words_go(text, terms):
     assert words(line, frozenset({"热迁移"})).terms == terms
 
 
+@pytest.mark.parametrize("text, terms", [
+    ("summary of the latest issue", []),  # asking for an issue as a whole: the issue, no search
+    ("overview of issue 15", []),
+    ("总结一下第15期", []),
+    ("6月出了几期", []),
+    ("虚拟机连不了多个外部网络", ["虚拟机", "外部网络"]),  # a symptom's frame carries no topic
+    ("ceilometer查询越来越慢", ["ceilometer", "查询", "慢"]),
+    ("nova+neutron", ["nova", "neutron"]),  # glued by "+" (full width too): joined as by "and"
+    ("nova＋neutron", ["nova", "neutron"]),
+    ("c++ 和 a+b", ["c", "a+b"]),  # no words either side: one word (and "c++" is what it was)
+    ("keystone…ldap", ["keystone", "ldap"]),  # an ellipsis parts words, a version's dots do not
+    ("icehouse 2014.1.1", ["icehouse", "2014.1.1"]),
+    ("熱遷移", ["热迁移"]),  # traditional characters are read as simplified
+    ("有沒有關於負載均衡的文章", ["负载均衡"]),
+])
+def test_voices_frames_joins_and_scripts(text, terms):
+    line = take_scope(normalize(text).casefold())[1]
+    assert words(line, frozenset({"热迁移", "负载均衡", "虚拟机", "外部网络", "查询"})).terms == terms
+
+
 def test_search_syntax():
     w = words(normalize('"live migration" nova OR neutron -docker').casefold())
     assert w.terms == ["live migration", "nova", "neutron"] and w.phrases == {"live migration"}
@@ -181,6 +201,14 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("november to february 2015", Scope(since=date(2014, 11, 1), until=date(2015, 2, 28))),
     ("from june to august", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
     ("from october to january", Scope(since=date(2013, 10, 1), until=date(2014, 1, 31))),
+    # a Chinese month as it stands, glued to a word or not (voices probe), but a span stays a span
+    ("7月份nova有什么动态", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),
+    ("七月nova", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),
+    ("nova 7月份", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),
+    ("四月那期讲了什么", Scope(since=date(2014, 4, 1), until=date(2014, 4, 30))),
+    ("最近3个月的nova", Scope(since=date(2014, 9, 10))),
+    ("prev issue", Scope(nth=2)),  # as people abbreviate it
+    ("the prev one", Scope(nth=2)),
 ])
 def test_relative_time_words_and_issue_ranges(text, scope):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)

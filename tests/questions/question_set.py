@@ -263,4 +263,21 @@ Q += [
     ("编排 convergence 进展", "examples", "zh", [(22, "convergence"), (23, "convergence")]),
     ("kilo summit recap", "examples", "en cross", [(23, "Paris summit recap")]),  # the Kilo summit was Paris's
     ("编排项目最近有什么", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # 编排 (Orchestration) is Heat
+    # --- session 7, voices probe: a month as it stands, abbreviations, an issue as a whole, "+" and
+    # an ellipsis between words, symptoms, traditional characters ---
+    ("10月份nova有什么动态", "examples", "zh", [(21, "NUMA"), (21, "Live migration of instances"), (22, "")]),
+    ("十一月neutron", "examples", "zh", [(24, "多个外部网络"), (23, "")]),  # no 的, no 以来: still the month
+    ("prev issue", "examples", "en", [(25, "")]),
+    ("summary of the latest issue", "examples", "en", [(26, "")]),
+    ("overview of issue 22", "examples", "en", [(22, "")]),
+    ("总结一下第24期", "examples", "zh", [(24, "")]),
+    ("nova＋neutron in issue 24", "examples", "en", [(24, "多个外部网络"), (24, "Block live migration")]),
+    ("heat模版", "examples", "zh", [(20, "Heat 模板"), (20, "HOT template")]),  # 模版, as often typed for 模板
+    ("neutron很慢", "examples", "zh cross", [(26, "Neutron 性能调优")]),  # a symptom: performance
+    ("slow neutron agents", "examples", "en cross", [(26, "Neutron 性能调优")]),
+    ("云主机配置多个外部网络", "examples", "zh", [(24, "多个外部网络")]),  # 云主机, 虚机: virtual machine
+    ("虚拟机连不上多个外部网络", "examples", "zh", [(24, "多个外部网络")]),
+    ("熱遷移", "examples", "zh", [(20, "热迁移"), (26, "热迁移"), (25, "热迁移")]),  # traditional characters
+    ("虛擬機 外部網絡", "examples", "zh", [(24, "多个外部网络")]),
+    ("keystone…fernet", "examples", "en", [(19, "Fernet")]),
 ]
