@@ -128,9 +128,11 @@ _ISSUE = re.compile(
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
-    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期)")
+    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期"
+    # "这两期的heat", "这几期" (not 这一期: that is the latest, see _NTH)
+    rf"|这\s*(?P<c>[两二三四五六七八九十]|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
-    (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最早的?一期|最老的?一期"), -1),
+    (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最[早老]的?(?:那一?|一)期"), -1),
     (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
@@ -444,7 +446,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         text = cut(m)
     m = _LAST_N.search(text)
     if m:
-        found["last"] = _number(m.group("a") or m.group("b"))
+        found["last"] = _number(m.group("a") or m.group("b") or m.group("c"))
         text = cut(m)
     m = None if "issue" in found else _ISSUE.search(text)
     if m and m.group("g") and not m.group("g").endswith(("st", "nd", "rd", "th")):

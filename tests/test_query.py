@@ -208,6 +208,11 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("nova 7月份", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),
     ("四月那期讲了什么", Scope(since=date(2014, 4, 1), until=date(2014, 4, 30))),
     ("最近3个月的nova", Scope(since=date(2014, 9, 10))),
+    ("这两期heat", Scope(last=2)),  # these two issues: the last two
+    ("这几期的neutron", Scope(last=3)),
+    ("最早那期", Scope(nth=-1)),  # the oldest, said with 那
+    ("最早的那一期讲了啥", Scope(nth=-1)),
+    ("最早期的openstack", Scope()),  # the early days: no issue
     ("prev issue", Scope(nth=2)),  # as people abbreviate it
     ("the prev one", Scope(nth=2)),
 ])

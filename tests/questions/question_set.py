@@ -280,4 +280,6 @@ Q += [
     ("熱遷移", "examples", "zh", [(20, "热迁移"), (26, "热迁移"), (25, "热迁移")]),  # traditional characters
     ("虛擬機 外部網絡", "examples", "zh", [(24, "多个外部网络")]),
     ("keystone…fernet", "examples", "en", [(19, "Fernet")]),
+    ("这两期heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # these two: the last two
+    ("最早那期", "examples", "zh", [(19, "")]),
 ]
