@@ -94,6 +94,8 @@ def test_question_frames_and_stop_words_go(text, terms):
     ("c++ 和 a+b", ["c", "a+b"]),  # no words either side: one word (and "c++" is what it was)
     ("keystone…ldap", ["keystone", "ldap"]),  # an ellipsis parts words, a version's dots do not
     ("icehouse 2014.1.1", ["icehouse", "2014.1.1"]),
+    ("count of nova items", ["nova"]),  # counting: the reply says how many
+    ("nova条目数量", ["nova"]),
     ("digest-bot: neutron", ["neutron"]),  # the bot named by its name, as "hey bot"
     ("熱遷移", ["热迁移"]),  # traditional characters are read as simplified
     ("有沒有關於負載均衡的文章", ["负载均衡"]),

@@ -282,4 +282,6 @@ Q += [
     ("keystone…fernet", "examples", "en", [(19, "Fernet")]),
     ("这两期heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # these two: the last two
     ("最早那期", "examples", "zh", [(19, "")]),
+    ("count of heat items", "examples", "en", [(26, "Mistral"), (25, "ResourceChain")]),  # counting: the project
+    ("neutron条目数量", "examples", "zh", [(26, "Neutron 性能调优"), (25, "IPv6")]),
 ]
