@@ -284,4 +284,6 @@ Q += [
     ("最早那期", "examples", "zh", [(19, "")]),
     ("count of heat items", "examples", "en", [(26, "Mistral"), (25, "ResourceChain")]),  # counting: the project
     ("neutron条目数量", "examples", "zh", [(26, "Neutron 性能调优"), (25, "IPv6")]),
+    ("路由器高可用", "examples", "zh cross", [(21, "L3 HA")]),  # Neutron's L3 HA: VRRP, keepalived
+    ("keepalived routers", "examples", "en cross", [(21, "L3 HA")]),
 ]
