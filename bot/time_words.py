@@ -54,14 +54,18 @@ _ZH_DATE = re.compile(
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
 _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
 _BEFORE = ("以前", "之前", "前")
-# A month without a year needs a preposition in English ("may" is a verb); in Chinese N月 is a month as
+# A month without a year needs a preposition in English ("may" is a verb), unless its whole name is no
+# other word ("nova july"); in Chinese N月 is a month as
 # it stands ("7月份nova有什么动态", "四月那期"), but not after a number, 年 or 个 (3个月 is a span).
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)"
                        # or named by its issue: "the july issue", "june's edition"
                        rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b"
                        # or framed in Chinese, as a bilingual asker mixes them: "july以来", "sept之前的heat"
-                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon3>')}\s*(?P<zside>以来|之后|以后|起|开始|至今|以前|之前)")
+                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon3>')}\s*(?P<zside>以来|之后|以后|起|开始|至今|以前|之前)"
+                       # or a whole name that is no other English word, alone: "nova july", "september heat"
+                       # (not may, march, august; no abbreviation: "jan" is a name, "dec" a word)
+                       r"|\b(?P<mon4>january|february|april|june|july|september|october|november|december)\b(?![\w-])(?!\s*\d)")
 _ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
                        rf"\s*月份?(?P<part>初|中旬|上旬|下旬|底|末)?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
 # A year said relative to now or short (今年九月, 去年十二月, 14年9月, 今年上半年): the year itself first.
@@ -292,7 +296,7 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
                     {"since": first, "until": _month_end(first.year, first.month, None)}), m
     m = _EN_MONTH.search(text)
     if m:
-        month = _MONTHS[(m.group("mon") or m.group("mon2") or m.group("mon3"))[:3]]
+        month = _MONTHS[(m.group("mon") or m.group("mon2") or m.group("mon3") or m.group("mon4"))[:3]]
         kind = _kind(m.group("prep") or "", m.group("zside") or "")
     else:
         m = _ZH_MONTH.search(text) if zh else None

@@ -94,6 +94,7 @@ def test_question_frames_and_stop_words_go(text, terms):
     ("c++ 和 a+b", ["c", "a+b"]),  # no words either side: one word (and "c++" is what it was)
     ("keystone…ldap", ["keystone", "ldap"]),  # an ellipsis parts words, a version's dots do not
     ("icehouse 2014.1.1", ["icehouse", "2014.1.1"]),
+    ("may i ask about nova", ["nova"]),
     ("count of nova items", ["nova"]),  # counting: the reply says how many
     ("nova条目数量", ["nova"]),
     ("digest-bot: neutron", ["neutron"]),  # the bot named by its name, as "hey bot"
@@ -215,6 +216,10 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("最早那期", Scope(nth=-1)),  # the oldest, said with 那
     ("最早的那一期讲了啥", Scope(nth=-1)),
     ("最早期的openstack", Scope()),  # the early days: no issue
+    ("nova july", Scope(since=date(2014, 7, 1), until=date(2014, 7, 31))),  # a whole month name alone
+    ("september heat", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),
+    ("nova march", Scope()),  # a word too: march, may, august need a preposition
+    ("july 1 tc meeting", Scope()),  # a day: the posts' 7.1, a word to search for
     ("prev issue", Scope(nth=2)),  # as people abbreviate it
     ("the prev one", Scope(nth=2)),
 ])

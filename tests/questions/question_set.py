@@ -286,4 +286,6 @@ Q += [
     ("neutron条目数量", "examples", "zh", [(26, "Neutron 性能调优"), (25, "IPv6")]),
     ("路由器高可用", "examples", "zh cross", [(21, "L3 HA")]),  # Neutron's L3 HA: VRRP, keepalived
     ("keepalived routers", "examples", "en cross", [(21, "L3 HA")]),
+    ("nova october", "examples", "en", [(21, "NUMA"), (21, "Live migration of instances"), (22, "调度器拆分")]),  # a month alone
+    ("heat november", "examples", "en", [(23, "convergence"), (24, "Autoscaling with Heat")]),
 ]
