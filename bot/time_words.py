@@ -75,6 +75,16 @@ _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
 # Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
 _ZH_PART = re.compile(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
                       r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
+# Quarters and halves as a manager says them: `q3`, `2014 q3`, `q2 2014`, `h1 2014`, `the third quarter
+# of 2014`, `first half`, `this quarter`, `last quarter`, 本季度, 上季度 (a year's half or quarter without
+# a year is the latest such one up to now, as 上半年 is).
+_QUARTER = re.compile(
+    r"\b(?:(?P<y1>(?:19|20)\d{2})\s*)?(?:q(?P<q>[1-4])|h(?P<h>[12]))(?:\s*(?P<y2>(?:19|20)\d{2}))?\b"
+    r"|\b(?:the\s+)?(?P<nth>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)"
+    r"(?:\s+of(?:\s+the\s+year)?)?(?:\s+(?P<y3>(?:19|20)\d{2}))?\b"
+    r"|\b(?P<rel>this|last|previous|current|past)\s+quarter(?:'s)?\b|(?P<zrel>本季度|这个季度|这季度|当季|上季度|上个季度|上一季度)")
+_QUARTER_CUES = ("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half", "季度", "当季")
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
          "month": "m", "months": "m", "月": "m", "个月": "m", "year": "y", "years": "y", "年": "y"}
 _NUM_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of"
@@ -271,6 +281,39 @@ def _kind(pre: str, post: str) -> str:
             "since" if post in _AFTER or pre in ("自从", "自", "从", "since", "after") else "in")
 
 
+def _quarter(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
+    """A quarter or a half of a year said in English, or this / last quarter in either language."""
+    for m in _QUARTER.finditer(text):
+        year = m.group("y1") or m.group("y2") or m.group("y3")
+        rel = m.group("rel") or m.group("zrel")
+        if rel:
+            today = now()
+            q = (today.month - 1) // 3 + 1
+            if rel in ("this", "current", "本季度", "这个季度", "这季度", "当季"):
+                return {"since": date(today.year, 3 * q - 2, 1)}, m
+            y, q = (today.year, q - 1) if q > 1 else (today.year - 1, 4)
+            return {"since": date(y, 3 * q - 2, 1), "until": _month_end(y, 3 * q, None)}, m
+        if m.group("h") and not year:
+            continue  # h1 / h2 alone is a word (a heading, HTTP/2): a half needs its year
+        if m.group("nth"):
+            n = _ORDINAL[m.group("nth")]
+            if m.group("unit") == "half" and n > 2:
+                continue
+            first, last = ((3 * n - 2, 3 * n) if m.group("unit") == "quarter" else ((1, 6) if n == 1 else (7, 12)))
+        elif m.group("q"):
+            n = int(m.group("q"))
+            first, last = 3 * n - 2, 3 * n
+        else:
+            first, last = (1, 6) if m.group("h") == "1" else (7, 12)
+        if year:
+            y = int(year)
+        else:
+            today = now()
+            y = today.year if first <= today.month else today.year - 1
+        return {"since": date(y, first, 1), "until": _month_end(y, last, None)}, m
+    return {}, None
+
+
 def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
     """Times relative to now: spans (`last 3 months`), calendar periods (`last year`), and a
     month without a year (the latest such month up to now)."""
@@ -414,6 +457,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         found.update({"since": start} if kind == "since" else {"until": start - timedelta(days=1)} if kind == "until"
                      else {"since": start, "until": end})
         text = cut(m)
+    if not found and any(c in text for c in _QUARTER_CUES):
+        got, m = _quarter(text, now)
+        if got:
+            found.update(got)
+            text = cut(m)
     m = None if found or text.isascii() else _ZH_DATE.search(text)
     if m:
         got = _dated(_kind(m.group("pre") or "", m.group("post") or ""), int(m.group("year")),

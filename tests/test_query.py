@@ -220,6 +220,18 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("september heat", Scope(since=date(2014, 9, 1), until=date(2014, 9, 30))),
     ("nova march", Scope()),  # a word too: march, may, august need a preposition
     ("july 1 tc meeting", Scope()),  # a day: the posts' 7.1, a word to search for
+    ("nova q3", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),  # quarters and halves, as a manager says them
+    ("neutron q2 2014", Scope(since=date(2014, 4, 1), until=date(2014, 6, 30))),
+    ("2013 q4 heat", Scope(since=date(2013, 10, 1), until=date(2013, 12, 31))),
+    ("the third quarter of 2014", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),
+    ("h1 2014 heat", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),
+    ("h2 heat", Scope()),  # h2 alone is a word (a heading, HTTP/2)
+    ("first half heat", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),
+    ("heat this quarter", Scope(since=date(2014, 10, 1))),
+    ("last quarter", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),
+    ("本季度的neutron", Scope(since=date(2014, 10, 1))),
+    ("上季度heat", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),
+    ("qa program", Scope()),
     ("prev issue", Scope(nth=2)),  # as people abbreviate it
     ("the prev one", Scope(nth=2)),
 ])
