@@ -288,6 +288,7 @@ Q += [
     ("keepalived routers", "examples", "en cross", [(21, "L3 HA")]),
     ("nova october", "examples", "en", [(21, "NUMA"), (21, "Live migration of instances"), (22, "调度器拆分")]),  # a month alone
     ("heat november", "examples", "en", [(23, "convergence"), (24, "Autoscaling with Heat")]),
+    ("devstak", "examples", "en", [(20, "devstack")]),  # a typo of a glossary word (devstack)
     ("heat q4 2014", "examples", "en", [(25, "ResourceChain"), (24, "Autoscaling with Heat"), (24, "abandon")]),  # a quarter
     ("上季度的nova", "examples", "zh", [(25, "热迁移相关的几个 bug"), (25, "#1386234"), (25, "#1391122")]),
 ]
