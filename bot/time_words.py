@@ -198,6 +198,51 @@ _RELEASE_CUES = ("cycle", "time", "during", "since", "after", "before", "until",
                  "周期", "期间", "以来", "之后", "以后", "以前", "之前")
 
 
+# The design summits (later the OpenStack Summits): the day each began, its city in both languages and
+# the release it planned ("since the atlanta summit", "巴黎峰会之后的nova", "before the kilo summit",
+# "峰会以来": the latest one up to now). Only with a side word: "atlanta summit" alone is a search.
+SUMMITS: tuple[tuple[date, str, str, str], ...] = (
+    (date(2012, 10, 15), "san diego", "圣地亚哥", "grizzly"), (date(2013, 4, 15), "portland", "波特兰", "havana"),
+    (date(2013, 11, 5), "hong kong", "香港", "icehouse"), (date(2014, 5, 12), "atlanta", "亚特兰大", "juno"),
+    (date(2014, 11, 3), "paris", "巴黎", "kilo"), (date(2015, 5, 18), "vancouver", "温哥华", "liberty"),
+    (date(2015, 10, 27), "tokyo", "东京", "mitaka"), (date(2016, 4, 25), "austin", "奥斯汀", "newton"),
+    (date(2016, 10, 25), "barcelona", "巴塞罗那", "ocata"), (date(2017, 5, 8), "boston", "波士顿", "pike"),
+    (date(2017, 11, 6), "sydney", "悉尼", "queens"), (date(2018, 5, 21), "vancouver", "温哥华", "rocky"),
+    (date(2018, 11, 13), "berlin", "柏林", "stein"), (date(2019, 4, 29), "denver", "丹佛", "train"),
+    (date(2019, 11, 4), "shanghai", "上海", "ussuri"),
+)
+_SUMMIT_NAMES = "|".join(sorted({n for _d, city, zh, rel in SUMMITS for n in (city, zh, rel, rel[0] + "版")},
+                                key=len, reverse=True))
+_SUMMIT_SCOPE = re.compile(
+    rf"\b(?P<side>since|after|before|until|till)\s+(?:the\s+)?(?:(?P<name>{_SUMMIT_NAMES})\s+|last\s+)?"
+    rf"(?:design\s+)?summit\b"
+    rf"|(?P<zname>{_SUMMIT_NAMES})?\s*(?:设计)?峰会\s*(?:结束)?\s*(?P<zside>以来|之后|以后|后(?!续)|以前|之前|前)")
+
+
+def _summit(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
+    """The time since or before a summit: one named by its city or release, else the latest up to now."""
+    if "summit" not in text and "峰会" not in text:
+        return {}, None
+    m = _SUMMIT_SCOPE.search(text)
+    if m is None:
+        return {}, None
+    name = m.group("name") or m.group("zname")
+    if name:
+        days = [d for d, city, zh, rel in SUMMITS if name in (city, zh, rel, rel[0] + "版")]
+        up_to = [d for d in days if d <= now()]  # Vancouver twice: the latest one up to now
+        day = max(up_to) if up_to else min(days)
+    else:
+        past = [d for d, *_ in SUMMITS if d <= now()]
+        if not past:
+            return {}, None
+        day = max(past)
+    side = m.group("side") or {"以来": "since", "之后": "after", "以后": "after", "后": "after",
+                               "以前": "before", "之前": "before", "前": "before"}[m.group("zside")]
+    if side in ("since", "after"):
+        return {"since": day}, m
+    return {"until": day - timedelta(days=1)} if side == "before" else {"until": day}, m
+
+
 def _release(text: str) -> tuple[dict, re.Match | None]:
     """A release's cycle, or the time since or before its day."""
     if not any(cue in text for cue in _RELEASE_CUES):  # the common line: well under a microsecond
@@ -482,6 +527,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             if got:
                 found.update(got)
                 text = cut(m)
+    if not found:  # a summit first: "since the juno summit" is not since juno's release
+        got, m = _summit(text, now)
+        if got:
+            found.update(got)
+            text = cut(m)
     if not found:  # after the dates: "since june 2014" never runs the release pattern
         got, m = _release(text)
         if got:

@@ -232,6 +232,13 @@ NOW = date(2014, 12, 10)  # "now" as the core passes it: the newest issue's date
     ("本季度的neutron", Scope(since=date(2014, 10, 1))),
     ("上季度heat", Scope(since=date(2014, 7, 1), until=date(2014, 9, 30))),
     ("qa program", Scope()),
+    ("nova since the atlanta summit", Scope(since=date(2014, 5, 12))),  # a summit with a side word
+    ("巴黎峰会之后的nova", Scope(since=date(2014, 11, 3))),
+    ("neutron before the juno summit", Scope(until=date(2014, 5, 11))),  # the summit, not juno's release
+    ("峰会以来的heat", Scope(since=date(2014, 11, 3))),  # the latest summit up to now
+    ("since vancouver summit", Scope(since=date(2015, 5, 18))),  # none yet up to now: the first there
+    ("峰会后续的讨论", Scope()),  # 后续 is a follow-up, no side
+    ("atlanta summit", Scope()),  # without a side word: a search
     ("prev issue", Scope(nth=2)),  # as people abbreviate it
     ("the prev one", Scope(nth=2)),
 ])

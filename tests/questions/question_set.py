@@ -289,6 +289,8 @@ Q += [
     ("nova october", "examples", "en", [(21, "NUMA"), (21, "Live migration of instances"), (22, "调度器拆分")]),  # a month alone
     ("heat november", "examples", "en", [(23, "convergence"), (24, "Autoscaling with Heat")]),
     ("devstak", "examples", "en", [(20, "devstack")]),  # a typo of a glossary word (devstack)
+    ("巴黎峰会之后的nova", "examples", "zh", [(26, "十件事"), (26, "Gantt"), (25, "热迁移相关"), (24, "microversion"), (23, "Paris summit recap")]),  # a summit's day
+    ("neutron before the paris summit", "examples", "en", [(22, "以上三点"), (22, "IPAM"), (22, "vendor 插件"), (22, "nova-network")]),
     ("heat q4 2014", "examples", "en", [(25, "ResourceChain"), (24, "Autoscaling with Heat"), (24, "abandon")]),  # a quarter
     ("上季度的nova", "examples", "zh", [(25, "热迁移相关的几个 bug"), (25, "#1386234"), (25, "#1391122")]),
 ]
