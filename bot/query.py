@@ -1,6 +1,7 @@
 """Understanding one line of chat: normalised, split into search terms, time scope and syntax.
 
-Both languages: ASCII and full-width punctuation, case and width are normalised (NFKC, casefold);
+Both languages: ASCII and full-width punctuation, case, width and traditional characters are
+normalised (NFKC, casefold, a table of traditional characters);
 question frames and stop words come from the word lists in `bot/data/stopwords.toml`; Chinese is
 split by forward maximum matching over the glossary, the project names and the stop phrases (the
 rest stays as runs, which the index matches as character pairs); time words in either language
