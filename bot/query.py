@@ -1,6 +1,7 @@
 """Understanding one line of chat: normalised, split into search terms, time scope and syntax.
 
-Both languages: ASCII and full-width punctuation, case and width are normalised (NFKC, casefold);
+Both languages: ASCII and full-width punctuation, case, width and traditional characters are
+normalised (NFKC, casefold, a table of traditional characters);
 question frames and stop words come from the word lists in `bot/data/stopwords.toml`; Chinese is
 split by forward maximum matching over the glossary, the project names and the stop phrases (the
 rest stays as runs, which the index matches as character pairs); time words in either language
@@ -44,9 +45,24 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": 
                          "‘": "'", "’": "'"})
 
 
+# Traditional characters (熱遷移, 負載均衡, 虛擬機) as their simplified forms, which the archive and the
+# glossary write: the common characters of this domain and of questions, each one that is no
+# simplified character of its own (乾, 著 are not here).
+_TRADITIONAL = ("遷迁熱热負负載载虛虚擬拟機机網网絡络儲储鏡镜監监雲云計计節节點点發发佈布開开關关題题問问會会議议這这個个們们麼么嗎吗"
+                "沒没與与為为對对於于務务體体據据庫库數数檔档資资訊讯報报錯错誤误態态調调應应權权認认證证號号區区塊块捲卷盤盘實实備备還还"
+                "復复複复製制統统係系構构設设測测試试環环變变動动啟启創创刪删減减擴扩縮缩彈弹組组織织讀读寫写類类長长門门戶户帳帐碼码鑰钥"
+                "聯联証证書书訂订閱阅驗验質质標标準准規规範范劃划畫画圖图層层級级線线連连橋桥換换協协轉转傳传輸输條条項项專专業业產产廠厂"
+                "華华紅红達达經经歷历舊旧樣样麽么裡里裏里邊边後后時时間间週周幾几歲岁來来過过進进現现見见覺觉學学習习說说話话講讲談谈給给"
+                "讓让幫帮請请謝谢當当從从並并兩两將将無无東东車车電电腦脑語语譯译擊击簡简單单總总結结優优維维護护運运營营隊队員员滾滚鏈链"
+                "頁页視视頻频錄录輯辑編编獨独術术參参貢贡獻献審审階阶狀状況况處处響响敗败掛挂斷断訪访寬宽帶带億亿萬万費费價价購购買买賣卖"
+                "際际國国歐欧亞亚蘭兰溫温爾尔羅罗頓顿倫伦")
+_SIMPLIFIED = str.maketrans(_TRADITIONAL[0::2], _TRADITIONAL[1::2])
+
+
 def normalize(text: str) -> str:
-    """Width, full-width punctuation and case folded; whitespace collapsed; cut to MAX_CHARS."""
-    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 4]).translate(_QUOTES)
+    """Width, full-width punctuation, traditional characters and case folded; whitespace collapsed;
+    cut to MAX_CHARS."""
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 4]).translate(_QUOTES).translate(_SIMPLIFIED)
     text = "".join(c if c.isprintable() else " " for c in text)
     return " ".join(text.split())[:MAX_CHARS]
 
@@ -65,6 +81,14 @@ class Words:
 # A release's letter with 版 (`L版`, `k版本`: how Chinese posts name Liberty, Kilo) is one word: `l版`.
 _TOKEN = re.compile(rf'"(?P<q>[^"]*)"?|(?P<neg>(?<!\S)-)?(?P<w>(?<![0-9a-z])[a-z]版(?:本)?|[0-9a-z][0-9a-z_.+\-]*[0-9a-z+]'
                     rf'|[0-9a-z]|[{_CJK}]+)')
+
+
+# Words glued by "+" ("nova+neutron", "ceph+swift", full-width "nova＋neutron" after NFKC) are words
+# joined as by "and"; "c++" and single letters ("a+b") stay one word.
+_PLUS_JOINED = re.compile(r"[a-z][0-9a-z_.\-]*[0-9a-z](?:\+[a-z][0-9a-z_.\-]*[0-9a-z])+")
+
+
+_DOTS = re.compile(r"\.{2,}")
 
 
 # Characters that are words of their own at the edge of a longer run ("瓶颈是", "在生产环境"), but
@@ -119,6 +143,8 @@ def words(text: str, dictionary: frozenset[str] = frozenset(), longest: int = 8)
     en_stop, zh_stop = stopwords()
     longest = max(longest, len(zh_stop[0]) if zh_stop else 1)  # the stop phrases come longest first
     out = Words()
+    if ".." in text:  # an ellipsis ("keystone…ldap", NFKC's "...") parts words; a version's dots do not
+        text = _DOTS.sub(" ", text)
     for m in _TOKEN.finditer(text):
         if m.group("q") is not None:
             phrase = " ".join(m.group("q").split())
@@ -143,9 +169,10 @@ def words(text: str, dictionary: frozenset[str] = frozenset(), longest: int = 8)
         w = w.strip("._+-") or w
         if w.endswith("版本") and len(w) == 3:  # "k版本" is "k版"
             w = w[:2]
-        if w in en_stop or w.replace("'", "") in en_stop:
-            continue
-        out.terms.append(w.replace("_", " ")[:MAX_TERM_CHARS])
+        for w in (w.split("+") if "+" in w and _PLUS_JOINED.fullmatch(w) else (w,)):
+            if w in en_stop or w.replace("'", "") in en_stop:
+                continue
+            out.terms.append(w.replace("_", " ")[:MAX_TERM_CHARS])
     out.terms = out.terms[:MAX_TERMS]
     out.exclude = out.exclude[:MAX_TERMS]
     return out

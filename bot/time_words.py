@@ -54,13 +54,18 @@ _ZH_DATE = re.compile(
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
 _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
 _BEFORE = ("以前", "之前", "前")
-# A month without a year needs a preposition in English ("may" is a verb) and a frame in Chinese.
+# A month without a year needs a preposition in English ("may" is a verb), unless its whole name is no
+# other word ("nova july"); in Chinese N月 is a month as
+# it stands ("7月份nova有什么动态", "四月那期"), but not after a number, 年 or 个 (3个月 is a span).
 _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)"
                        # or named by its issue: "the july issue", "june's edition"
                        rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b"
                        # or framed in Chinese, as a bilingual asker mixes them: "july以来", "sept之前的heat"
-                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon3>')}\s*(?P<zside>以来|之后|以后|起|开始|至今|以前|之前)")
+                       rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon3>')}\s*(?P<zside>以来|之后|以后|起|开始|至今|以前|之前)"
+                       # or a whole name that is no other English word, alone: "nova july", "september heat"
+                       # (not may, march, august; no abbreviation: "jan" is a name, "dec" a word)
+                       r"|\b(?P<mon4>january|february|april|june|july|september|october|november|december)\b(?![\w-])(?!\s*\d)")
 _ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
                        rf"\s*月份?(?P<part>初|中旬|上旬|下旬|底|末)?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
 # A year said relative to now or short (今年九月, 去年十二月, 14年9月, 今年上半年): the year itself first.
@@ -70,6 +75,16 @@ _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
 # Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
 _ZH_PART = re.compile(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
                       r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
+# Quarters and halves as a manager says them: `q3`, `2014 q3`, `q2 2014`, `h1 2014`, `the third quarter
+# of 2014`, `first half`, `this quarter`, `last quarter`, 本季度, 上季度 (a year's half or quarter without
+# a year is the latest such one up to now, as 上半年 is).
+_QUARTER = re.compile(
+    r"\b(?:(?P<y1>(?:19|20)\d{2})\s*)?(?:q(?P<q>[1-4])|h(?P<h>[12]))(?:\s*(?P<y2>(?:19|20)\d{2}))?\b"
+    r"|\b(?:the\s+)?(?P<nth>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)"
+    r"(?:\s+of(?:\s+the\s+year)?)?(?:\s+(?P<y3>(?:19|20)\d{2}))?\b"
+    r"|\b(?P<rel>this|last|previous|current|past)\s+quarter(?:'s)?\b|(?P<zrel>本季度|这个季度|这季度|当季|上季度|上个季度|上一季度)")
+_QUARTER_CUES = ("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half", "季度", "当季")
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
          "month": "m", "months": "m", "月": "m", "个月": "m", "year": "y", "years": "y", "年": "y"}
 _NUM_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of"
@@ -127,10 +142,12 @@ _ISSUE = re.compile(
 _LAST_N = re.compile(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
-    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期)")
+    rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期"
+    # "这两期的heat", "这几期" (not 这一期: that is the latest, see _NTH)
+    rf"|这\s*(?P<c>[两二三四五六七八九十]|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
-    (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最早的?一期|最老的?一期"), -1),
-    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prior|second[- ]to[- ]last) issue\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
+    (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最[早老]的?(?:那一?|一)期"), -1),
+    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
     (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
                 r"上周|上星期|上个星期|上礼拜|上个礼拜|"
@@ -179,6 +196,51 @@ _RELEASE_SCOPE = re.compile(
 # A word every such phrase holds: the pattern (some microseconds) only runs on lines with one.
 _RELEASE_CUES = ("cycle", "time", "during", "since", "after", "before", "until", "till",
                  "周期", "期间", "以来", "之后", "以后", "以前", "之前")
+
+
+# The design summits (later the OpenStack Summits): the day each began, its city in both languages and
+# the release it planned ("since the atlanta summit", "巴黎峰会之后的nova", "before the kilo summit",
+# "峰会以来": the latest one up to now). Only with a side word: "atlanta summit" alone is a search.
+SUMMITS: tuple[tuple[date, str, str, str], ...] = (
+    (date(2012, 10, 15), "san diego", "圣地亚哥", "grizzly"), (date(2013, 4, 15), "portland", "波特兰", "havana"),
+    (date(2013, 11, 5), "hong kong", "香港", "icehouse"), (date(2014, 5, 12), "atlanta", "亚特兰大", "juno"),
+    (date(2014, 11, 3), "paris", "巴黎", "kilo"), (date(2015, 5, 18), "vancouver", "温哥华", "liberty"),
+    (date(2015, 10, 27), "tokyo", "东京", "mitaka"), (date(2016, 4, 25), "austin", "奥斯汀", "newton"),
+    (date(2016, 10, 25), "barcelona", "巴塞罗那", "ocata"), (date(2017, 5, 8), "boston", "波士顿", "pike"),
+    (date(2017, 11, 6), "sydney", "悉尼", "queens"), (date(2018, 5, 21), "vancouver", "温哥华", "rocky"),
+    (date(2018, 11, 13), "berlin", "柏林", "stein"), (date(2019, 4, 29), "denver", "丹佛", "train"),
+    (date(2019, 11, 4), "shanghai", "上海", "ussuri"),
+)
+_SUMMIT_NAMES = "|".join(sorted({n for _d, city, zh, rel in SUMMITS for n in (city, zh, rel, rel[0] + "版")},
+                                key=len, reverse=True))
+_SUMMIT_SCOPE = re.compile(
+    rf"\b(?P<side>since|after|before|until|till)\s+(?:the\s+)?(?:(?P<name>{_SUMMIT_NAMES})\s+|last\s+)?"
+    rf"(?:design\s+)?summit\b"
+    rf"|(?P<zname>{_SUMMIT_NAMES})?\s*(?:设计)?峰会\s*(?:结束)?\s*(?P<zside>以来|之后|以后|后(?!续)|以前|之前|前)")
+
+
+def _summit(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
+    """The time since or before a summit: one named by its city or release, else the latest up to now."""
+    if "summit" not in text and "峰会" not in text:
+        return {}, None
+    m = _SUMMIT_SCOPE.search(text)
+    if m is None:
+        return {}, None
+    name = m.group("name") or m.group("zname")
+    if name:
+        days = [d for d, city, zh, rel in SUMMITS if name in (city, zh, rel, rel[0] + "版")]
+        up_to = [d for d in days if d <= now()]  # Vancouver twice: the latest one up to now
+        day = max(up_to) if up_to else min(days)
+    else:
+        past = [d for d, *_ in SUMMITS if d <= now()]
+        if not past:
+            return {}, None
+        day = max(past)
+    side = m.group("side") or {"以来": "since", "之后": "after", "以后": "after", "后": "after",
+                               "以前": "before", "之前": "before", "前": "before"}[m.group("zside")]
+    if side in ("since", "after"):
+        return {"since": day}, m
+    return {"until": day - timedelta(days=1)} if side == "before" else {"until": day}, m
 
 
 def _release(text: str) -> tuple[dict, re.Match | None]:
@@ -264,6 +326,39 @@ def _kind(pre: str, post: str) -> str:
             "since" if post in _AFTER or pre in ("自从", "自", "从", "since", "after") else "in")
 
 
+def _quarter(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
+    """A quarter or a half of a year said in English, or this / last quarter in either language."""
+    for m in _QUARTER.finditer(text):
+        year = m.group("y1") or m.group("y2") or m.group("y3")
+        rel = m.group("rel") or m.group("zrel")
+        if rel:
+            today = now()
+            q = (today.month - 1) // 3 + 1
+            if rel in ("this", "current", "本季度", "这个季度", "这季度", "当季"):
+                return {"since": date(today.year, 3 * q - 2, 1)}, m
+            y, q = (today.year, q - 1) if q > 1 else (today.year - 1, 4)
+            return {"since": date(y, 3 * q - 2, 1), "until": _month_end(y, 3 * q, None)}, m
+        if m.group("h") and not year:
+            continue  # h1 / h2 alone is a word (a heading, HTTP/2): a half needs its year
+        if m.group("nth"):
+            n = _ORDINAL[m.group("nth")]
+            if m.group("unit") == "half" and n > 2:
+                continue
+            first, last = ((3 * n - 2, 3 * n) if m.group("unit") == "quarter" else ((1, 6) if n == 1 else (7, 12)))
+        elif m.group("q"):
+            n = int(m.group("q"))
+            first, last = 3 * n - 2, 3 * n
+        else:
+            first, last = (1, 6) if m.group("h") == "1" else (7, 12)
+        if year:
+            y = int(year)
+        else:
+            today = now()
+            y = today.year if first <= today.month else today.year - 1
+        return {"since": date(y, first, 1), "until": _month_end(y, last, None)}, m
+    return {}, None
+
+
 def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
     """Times relative to now: spans (`last 3 months`), calendar periods (`last year`), and a
     month without a year (the latest such month up to now)."""
@@ -289,11 +384,11 @@ def _relative(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None
                     {"since": first, "until": _month_end(first.year, first.month, None)}), m
     m = _EN_MONTH.search(text)
     if m:
-        month = _MONTHS[(m.group("mon") or m.group("mon2") or m.group("mon3"))[:3]]
+        month = _MONTHS[(m.group("mon") or m.group("mon2") or m.group("mon3") or m.group("mon4"))[:3]]
         kind = _kind(m.group("prep") or "", m.group("zside") or "")
     else:
         m = _ZH_MONTH.search(text) if zh else None
-        if not m or not (m.group("pre") or m.group("post") or m.group("part")):
+        if not m:
             return {}, None
         month, kind = _number(m.group("m")), _kind(m.group("pre") or "", m.group("post") or "")
         if not month or month > 12:
@@ -407,6 +502,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         found.update({"since": start} if kind == "since" else {"until": start - timedelta(days=1)} if kind == "until"
                      else {"since": start, "until": end})
         text = cut(m)
+    if not found and any(c in text for c in _QUARTER_CUES):
+        got, m = _quarter(text, now)
+        if got:
+            found.update(got)
+            text = cut(m)
     m = None if found or text.isascii() else _ZH_DATE.search(text)
     if m:
         got = _dated(_kind(m.group("pre") or "", m.group("post") or ""), int(m.group("year")),
@@ -427,6 +527,11 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
             if got:
                 found.update(got)
                 text = cut(m)
+    if not found:  # a summit first: "since the juno summit" is not since juno's release
+        got, m = _summit(text, now)
+        if got:
+            found.update(got)
+            text = cut(m)
     if not found:  # after the dates: "since june 2014" never runs the release pattern
         got, m = _release(text)
         if got:
@@ -443,7 +548,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         text = cut(m)
     m = _LAST_N.search(text)
     if m:
-        found["last"] = _number(m.group("a") or m.group("b"))
+        found["last"] = _number(m.group("a") or m.group("b") or m.group("c"))
         text = cut(m)
     m = None if "issue" in found else _ISSUE.search(text)
     if m and m.group("g") and not m.group("g").endswith(("st", "nd", "rd", "th")):

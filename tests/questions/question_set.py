@@ -263,4 +263,34 @@ Q += [
     ("编排 convergence 进展", "examples", "zh", [(22, "convergence"), (23, "convergence")]),
     ("kilo summit recap", "examples", "en cross", [(23, "Paris summit recap")]),  # the Kilo summit was Paris's
     ("编排项目最近有什么", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # 编排 (Orchestration) is Heat
+    # --- session 7, voices probe: a month as it stands, abbreviations, an issue as a whole, "+" and
+    # an ellipsis between words, symptoms, traditional characters ---
+    ("10月份nova有什么动态", "examples", "zh", [(21, "NUMA"), (21, "Live migration of instances"), (22, "")]),
+    ("十一月neutron", "examples", "zh", [(24, "多个外部网络"), (23, "")]),  # no 的, no 以来: still the month
+    ("prev issue", "examples", "en", [(25, "")]),
+    ("summary of the latest issue", "examples", "en", [(26, "")]),
+    ("overview of issue 22", "examples", "en", [(22, "")]),
+    ("总结一下第24期", "examples", "zh", [(24, "")]),
+    ("nova＋neutron in issue 24", "examples", "en", [(24, "多个外部网络"), (24, "Block live migration")]),
+    ("heat模版", "examples", "zh", [(20, "Heat 模板"), (20, "HOT template")]),  # 模版, as often typed for 模板
+    ("neutron很慢", "examples", "zh cross", [(26, "Neutron 性能调优")]),  # a symptom: performance
+    ("slow neutron agents", "examples", "en cross", [(26, "Neutron 性能调优")]),
+    ("云主机配置多个外部网络", "examples", "zh", [(24, "多个外部网络")]),  # 云主机, 虚机: virtual machine
+    ("虚拟机连不上多个外部网络", "examples", "zh", [(24, "多个外部网络")]),
+    ("熱遷移", "examples", "zh", [(20, "热迁移"), (26, "热迁移"), (25, "热迁移")]),  # traditional characters
+    ("虛擬機 外部網絡", "examples", "zh", [(24, "多个外部网络")]),
+    ("keystone…fernet", "examples", "en", [(19, "Fernet")]),
+    ("这两期heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),  # these two: the last two
+    ("最早那期", "examples", "zh", [(19, "")]),
+    ("count of heat items", "examples", "en", [(26, "Mistral"), (25, "ResourceChain")]),  # counting: the project
+    ("neutron条目数量", "examples", "zh", [(26, "Neutron 性能调优"), (25, "IPv6")]),
+    ("路由器高可用", "examples", "zh cross", [(21, "L3 HA")]),  # Neutron's L3 HA: VRRP, keepalived
+    ("keepalived routers", "examples", "en cross", [(21, "L3 HA")]),
+    ("nova october", "examples", "en", [(21, "NUMA"), (21, "Live migration of instances"), (22, "调度器拆分")]),  # a month alone
+    ("heat november", "examples", "en", [(23, "convergence"), (24, "Autoscaling with Heat")]),
+    ("devstak", "examples", "en", [(20, "devstack")]),  # a typo of a glossary word (devstack)
+    ("巴黎峰会之后的nova", "examples", "zh", [(26, "十件事"), (26, "Gantt"), (25, "热迁移相关"), (24, "microversion"), (23, "Paris summit recap")]),  # a summit's day
+    ("neutron before the paris summit", "examples", "en", [(22, "以上三点"), (22, "IPAM"), (22, "vendor 插件"), (22, "nova-network")]),
+    ("heat q4 2014", "examples", "en", [(25, "ResourceChain"), (24, "Autoscaling with Heat"), (24, "abandon")]),  # a quarter
+    ("上季度的nova", "examples", "zh", [(25, "热迁移相关的几个 bug"), (25, "#1386234"), (25, "#1391122")]),
 ]
