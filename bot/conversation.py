@@ -148,29 +148,23 @@ class ConversationMemory:
                 if said.command:
                     return cmd.Parsed(cmd.BY_WORD[said.command], (name,), f"{said.command} {name}"), None
                 return cmd.Parsed(None, (name,), name), None
-        asked = self.asked.get(key) if self.asked else None
+        asked = self.last_asked(key)
         m = _AGAIN.match(line) if asked is not None and len(line) <= 40 else None
         if m is None:
             return parsed, None
         lang = m.group("lang") or m.group("lang_zh")
         if lang:
-            if len(self.wanted) >= MAX_MIRRORED_PAGES:
-                self.wanted.clear()
-            self.wanted[key] = lang = "zh" if lang in _ZH_NAMES else "en"
+            lang = _keep(self.wanted, key, "zh" if lang in _ZH_NAMES else "en")
         return cmd.parse(asked.text), lang
 
     def note(self, req: Request, project: str | None, terms, scope: Scope, listed: bool = False,
               command: str | None = None) -> None:
         """Keep what this question asked, for the follow-ups of its conversation."""
-        if len(self.asked) >= MAX_MIRRORED_PAGES:
-            self.asked.clear()
-        self.asked[req.ctx.conversation] = Asked(project, tuple(terms), scope, req.text, listed, command)
+        _keep(self.asked, req.ctx.conversation, Asked(project, tuple(terms), scope, req.text, listed, command))
 
     def suggest(self, req: Request, command: str | None, names: list[str]) -> None:
         if names:
-            if len(self.suggested) >= MAX_MIRRORED_PAGES:
-                self.suggested.clear()
-            self.suggested[req.ctx.conversation] = Suggested(command, tuple(names))
+            _keep(self.suggested, req.ctx.conversation, Suggested(command, tuple(names)))
 
     def follow(self, parsed: cmd.Parsed, key: str) -> cmd.Parsed:
         """"the one before" / "next issue" / 前一期 / 下一期 right after an issue was shown in this
@@ -187,7 +181,7 @@ class ConversationMemory:
         at = numbers.index(shown) + (1 if backward else -1)
         number = numbers[at] if 0 <= at < len(numbers) else shown + (-1 if backward else 1)  # past the ends: none
         rest = tuple((m.group("rest") or "").split())
-        asked = self.asked.get(key) if self.asked else None
+        asked = self.last_asked(key)
         if not rest and asked is not None and asked.project:  # after "neutron in issue 19": its Neutron
             rest = (asked.project,)
         # the line as `more` continues it: the issue stepped to (other words: the line, read again as a question)
@@ -197,9 +191,7 @@ class ConversationMemory:
     def showed(self, key: str, reply: Reply) -> None:
         """Keep the issue a reply showed (a list of items or issues since: "older" pages it)."""
         if reply.issue is not None:
-            if len(self.shown) >= MAX_MIRRORED_PAGES:
-                self.shown.clear()
-            self.shown[key] = reply.issue.number
+            _keep(self.shown, key, reply.issue.number)
         elif (reply.items or reply.issues) and self.shown:
             self.shown.pop(key, None)
 
@@ -219,9 +211,15 @@ class ConversationMemory:
                 self.state.forget_page(key)
             else:
                 self.state.remember_page(key, text, offset)
-        if len(self.pages) >= MAX_MIRRORED_PAGES:
-            self.pages.clear()
-        self.pages[key] = page
+        _keep(self.pages, key, page)
+
+
+def _keep(memory: dict, key: str, value):
+    """memory[key] = value in a map of at most MAX_MIRRORED_PAGES conversations (past it, it starts again)."""
+    if len(memory) >= MAX_MIRRORED_PAGES:
+        memory.clear()
+    memory[key] = value
+    return value
 
 
 def unframed(line: str) -> tuple[str, str | None]:
