@@ -236,8 +236,7 @@ def _summit(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
         if not past:
             return {}, None
         day = max(past)
-    side = m.group("side") or {"以来": "since", "之后": "after", "以后": "after", "后": "after",
-                               "以前": "before", "之前": "before", "前": "before"}[m.group("zside")]
+    side = m.group("side") or _ZH_SIDES[m.group("zside")]
     if side in ("since", "after"):
         return {"since": day}, m
     return {"until": day - timedelta(days=1)} if side == "before" else {"until": day}, m
@@ -256,7 +255,7 @@ def _release(text: str) -> tuple[dict, re.Match | None]:
     if name is None:  # a letter no release of the first alphabet has
         return {}, None
     day = _RELEASE_DAY[name]
-    side = g["side"] or {"以来": "since", "之后": "after", "以后": "after", "以前": "before", "之前": "before"}.get(g["zside"] or "")
+    side = g["side"] or _ZH_SIDES.get(g["zside"] or "")
     if side == "since":
         return {"since": day}, m
     if side == "after":
