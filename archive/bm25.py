@@ -241,7 +241,7 @@ class Ranker:
                 idf.append(v if v > 0 else 1e-6)
             if len(self._plans) > 1024:
                 self._plans.clear()
-            plan = self._plans[id(tree)] = (tree, live, plist, idf)
+            plan = self._plans[id(tree)] = (tree, live, plist, idf, _beside(live))
         return plan
 
     def live(self, tree):
@@ -257,14 +257,17 @@ class Ranker:
             self._memo[key] = make()
         return self._memo[key]
 
-    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None, groups=None
-               ) -> tuple[dict[int, float], set[int]]:
+    def scores(self, tree, ids: list[int], phrase: tuple[str, ...] | None = None, groups=None,
+               looked: bool = False) -> tuple[dict[int, float], set[int]]:
         """FTS5's bm25() of each candidate row of a prepared tree (negative: lower is better),
         and the rows holding `phrase` (tokens) as FTS5's phrase query would find them.
         `groups` (a relaxed query's groups of alternatives, nodes of the tree): each group counts
-        its best alternative instead (see `_best`); this deliberately differs from bm25()."""
-        self._refresh()
-        _, tree, plist, idf = self._plan(tree)
+        its best alternative instead (see `_best`); this deliberately differs from bm25().
+        `looked`: the caller has just asked `live` for the tree (the index state is looked at once
+        per search: a look is a query)."""
+        if not looked:
+            self._refresh()
+        _, tree, plist, idf, beside = self._plan(tree)
         if tree is None:
             return {i: -0.0 for i in ids}, set()
         docs = self._docs
@@ -291,7 +294,7 @@ class Ranker:
         if groups is not None:
             total = _best(groups, plist, idf, freqs, norms, n)
         else:
-            total = _fts5(tree, plist, idf, freqs, norms, n)
+            total = _fts5(tree, plist, idf, freqs, norms, n, beside)
         out = {rowid: -s for rowid, s in zip(ids, total)}
         boosted = set()
         if phrase:  # the rows holding it in either column: a phrase's hits (the query's own, mostly)
@@ -337,12 +340,51 @@ class Ranker:
             self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm, link_line, link_tf)
 
 
-def _fts5(tree, plist, idf, freqs, norms, n: int) -> list[float]:
-    """bm25() of each row (by position), as FTS5 sums it: every phrase that counts for the row."""
-    counted = [set() for _ in plist]
-    _active(tree, set(range(n)), freqs, counted, {})
+def _beside(tree) -> list[tuple] | None:
+    """For a tree without NOT (nearly every question's), the nodes each phrase needs beside it
+    to count for a row, as FTS5 reports its hits: the other branches of every AND above it (a
+    phrase in an OR's branch counts wherever it is, if the ANDs above hold). None for a tree with
+    a NOT, whose rows `_active` works out."""
+    out: list[tuple] = []
+
+    def walk(node, needs: tuple) -> bool:
+        if isinstance(node, Phrase):
+            out.append(needs)  # (phrases are numbered in this order)
+            return True
+        if node[0] == "not":
+            return False
+        kids = node[1]
+        return all(walk(kid, needs + tuple(o for o in kids if o is not kid) if node[0] == "and" else needs)
+                   for kid in kids)
+
+    return out if tree is not None and walk(tree, ()) else None
+
+
+def _fts5(tree, plist, idf, freqs, norms, n: int, beside=None) -> list[float]:
+    """bm25() of each row (by position), as FTS5 sums it: every phrase that counts for the row
+    (`beside`: see _beside; without it, `_active` works the rows out)."""
     kp1 = K1 + 1
     total = [0.0] * n
+    if beside is not None:
+        memo: dict = {}
+        for i, f in enumerate(freqs):
+            v = idf[i] * kp1
+            need = [freqs[o.index] if isinstance(o, Phrase) else _matches(o, freqs, memo) for o in beside[i]]
+            if not need:
+                for d, x in f.items():
+                    total[d] += v * x / (x + norms[d])
+            elif len(need) == 1:
+                other = need[0]
+                for d, x in f.items():
+                    if d in other:
+                        total[d] += v * x / (x + norms[d])
+            else:
+                for d, x in f.items():
+                    if all(d in o for o in need):
+                        total[d] += v * x / (x + norms[d])
+        return total
+    counted = [set() for _ in plist]
+    _active(tree, set(range(n)), freqs, counted, {})
     for i, f in enumerate(freqs):
         v = idf[i] * kp1
         rows_counted = counted[i]

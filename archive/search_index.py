@@ -596,7 +596,7 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
     others = len(newest) > pool
     if others:
         newest.pop()
-    rank, boosted = ranker.scores(c.tree, newest, c.phrase, c.groups)
+    rank, boosted = ranker.scores(c.tree, newest, c.phrase, c.groups, looked=True)
     n = len(newest)
     prior = _prior(n)  # newest first: k = 0 is the newest
     if boosted:
