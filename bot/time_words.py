@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from archive.numerals import EN_NUMBER, parse_english_number, parse_number
+from bot.cues import cued  # each pattern is searched only on a line holding one of its cues
 
 _ZH_NUM = "0-9零〇一二两三四五六七八九十百千万亿"
 
@@ -44,12 +45,12 @@ _MONTH_RE = rf"(?P<mon>{_MONTH_NAMES})\.?(?![a-z])"
 # An ISO date may sit in a Chinese line, glued to its words (`2014-10-01以来的heat`, `从2014-10-01起`);
 # a bare dotted one is no date: it is how OpenStack versions are written (2014.1.1, 2013.2.3), a term
 # (see take_scope; `since 2014.6.1` still is one).
-_EN_DATE = re.compile(
+_EN_DATE = cued(
     r"(?:\b(?P<prep>since|after|from|before|until|till|in|during|of)\s+|(?P<zpre>自从|自|从)\s*)?(?<![0-9A-Za-z])(?<!\d\.)"
     rf"(?:{_MONTH_RE}\s+(?:(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?"
     r"(?P<year>(?:19|20)\d{2})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?(?![0-9A-Za-z]|\.\d)"
     r"(?:\s+(?P<post>onwards|onward|on|and later)\b|\s*(?P<zpost>以来|之后|以后|起|开始|至今|以前|之前))?")
-_ZH_DATE = re.compile(
+_ZH_DATE = cued(
     rf"(?P<pre>自从|自|从|在)?\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:(?P<m>[{_ZH_NUM}]{{1,3}})\s*月份?(?:初|中旬|上旬|下旬|底|末)?\s*"
     rf"(?:(?P<d>[{_ZH_NUM}]{{1,3}})\s*[日号])?)?\s*(?P<post>以来|之后|以后|后|起|开始|至今|以前|之前|前)?")
 _AFTER = ("以来", "之后", "以后", "后", "起", "开始", "至今", "onwards", "onward", "on", "and later")
@@ -57,7 +58,7 @@ _BEFORE = ("以前", "之前", "前")
 # A month without a year needs a preposition in English ("may" is a verb), unless its whole name is no
 # other word ("nova july"); in Chinese N月 is a month as
 # it stands ("7月份nova有什么动态", "四月那期"), but not after a number, 年 or 个 (3个月 is a span).
-_EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
+_EN_MONTH = cued(rf"\b(?P<prep>since|after|from|before|until|till|in|during)\s+(?:the\s+month\s+of\s+)?"
                        rf"{_MONTH_RE}(?![\w-])(?!\s*\d)"
                        # or named by its issue: "the july issue", "june's edition"
                        rf"|\b{_MONTH_RE.replace('(?P<mon>', '(?P<mon2>')}(?:'s)?\s+(?:issues?|editions?|digests?)\b"
@@ -66,43 +67,42 @@ _EN_MONTH = re.compile(rf"\b(?P<prep>since|after|from|before|until|till|in|durin
                        # or a whole name that is no other English word, alone: "nova july", "september heat"
                        # (not may, march, august; no abbreviation: "jan" is a name, "dec" a word)
                        r"|\b(?P<mon4>january|february|april|june|july|september|october|november|december)\b(?![\w-])(?!\s*\d)")
-_ZH_MONTH = re.compile(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
+_ZH_MONTH = cued(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})"
                        rf"\s*月份?(?P<part>初|中旬|上旬|下旬|底|末)?(?P<post>以来|之后|以后|起|开始|至今|以前|之前|的)?")
 # A year said relative to now or short (今年九月, 去年十二月, 14年9月, 今年上半年): the year itself first.
-_ZH_YEAR_WORD = re.compile(r"(?:(?P<rel>今年|去年|前年)|(?<![0-9])(?P<short>\d{2})\s*年)"
+_ZH_YEAR_WORD = cued(r"(?:(?P<rel>今年|去年|前年)|(?<![0-9])(?P<short>\d{2})\s*年)"
                            r"(?=\s*(?:[0-9一二三四五六七八九十]{1,3}\s*月|[上下]半年|第?[一二三四1-4]\s*季度))")
 _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
 # Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
-_ZH_PART = re.compile(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
+_ZH_PART = cued(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
                       r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
 # Quarters and halves as a manager says them: `q3`, `2014 q3`, `q2 2014`, `h1 2014`, `the third quarter
 # of 2014`, `first half`, `this quarter`, `last quarter`, 本季度, 上季度 (a year's half or quarter without
 # a year is the latest such one up to now, as 上半年 is).
-_QUARTER = re.compile(
+_QUARTER = cued(
     r"\b(?:(?P<y1>(?:19|20)\d{2})\s*)?(?:q(?P<q>[1-4])|h(?P<h>[12]))(?:\s*(?P<y2>(?:19|20)\d{2}))?\b"
     r"|\b(?:the\s+)?(?P<nth>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)"
     r"(?:\s+of(?:\s+the\s+year)?)?(?:\s+(?P<y3>(?:19|20)\d{2}))?\b"
     r"|\b(?P<rel>this|last|previous|current|past)\s+quarter(?:'s)?\b|(?P<zrel>本季度|这个季度|这季度|当季|上季度|上个季度|上一季度)")
-_QUARTER_CUES = ("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half", "季度", "当季")
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _UNIT = {"day": 1, "days": 1, "天": 1, "日": 1, "week": 7, "weeks": 7, "周": 7, "星期": 7, "礼拜": 7,
          "month": "m", "months": "m", "月": "m", "个月": "m", "year": "y", "years": "y", "年": "y"}
 _NUM_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of"
-_EN_SPAN = re.compile(  # "last week" alone is last week's issue (see _NTH), "last month" a calendar month
+_EN_SPAN = cued(  # "last week" alone is last week's issue (see _NTH), "last month" a calendar month
     r"\b(?:(?:in|during|over|within|for|from)\s+)?(?:the\s+)?"
     rf"(?:last\s+(?P<n>{_NUM_WORD})\s+|(?:past|previous|recent)\s+(?:(?P<n2>{_NUM_WORD})\s+)?)"
     r"(?P<unit>days?|weeks?|months?|years?)\b")
-_ZH_SPAN = re.compile(rf"(?:最近|近|过去|前)\s*(?P<n>[{_ZH_NUM}]{{1,3}}|几|半)\s*(?P<unit>个月|个星期|个礼拜|天|日|周|星期|礼拜|月|年)"
+_ZH_SPAN = cued(rf"(?:最近|近|过去|前)\s*(?P<n>[{_ZH_NUM}]{{1,3}}|几|半)\s*(?P<unit>个月|个星期|个礼拜|天|日|周|星期|礼拜|月|年)"
                       rf"(?:以来|里|内|中)?")
 _CALENDAR = [  # (pattern, months back from now's month (or years with "y"), whole period or up to now)
-    (re.compile(r"\bthis month(?:'s)?\b|本月|这个月|这月|当月"), (0, "m")),
-    (re.compile(r"\blast month(?:'s)?\b|上个月|上月"), (1, "m")),
-    (re.compile(r"\bthis year(?:'s)?\b|今年|本年"), (0, "y")),
-    (re.compile(r"\blast year(?:'s)?\b|去年"), (1, "y")),
-    (re.compile(r"前年"), (2, "y")),
+    (cued(r"\bthis month(?:'s)?\b|本月|这个月|这月|当月"), (0, "m")),
+    (cued(r"\blast month(?:'s)?\b|上个月|上月"), (1, "m")),
+    (cued(r"\bthis year(?:'s)?\b|今年|本年"), (0, "y")),
+    (cued(r"\blast year(?:'s)?\b|去年"), (1, "y")),
+    (cued(r"前年"), (2, "y")),
 ]
 _ISSUE_WORD = r"(?:issues?|editions?|no\.?|number|#|期)"
-_EN_ISSUE_SIDE = re.compile(
+_EN_ISSUE_SIDE = cued(
     rf"(?:\b(?:(?P<prep>since|after|before|until|till|up to|prior to)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<a>\d+)\b)"
     # "from issue 17" alone is what issue 17 holds ("news from issue 17"); "from issue 17 on" is since
     rf"|(?:\b(?P<from>from)\s+(?:the\s+)?{_ISSUE_WORD}\s*#?\s*(?P<f>\d+)\s+(?:on|onwards?|forward|and later)\b)"
@@ -111,27 +111,27 @@ _EN_ISSUE_SIDE = re.compile(
     # "since the 15th issue", "the issue before 17" (the issues before it, newest first)
     rf"|(?:\b(?P<prep3>since|after|before|until|till|up to|prior to)\s+(?:the\s+)?(?P<g>\d+)(?:st|nd|rd|th)\s+(?:issue|edition)\b)"
     rf"|(?:\b(?:issue|one|edition)\s+(?P<prep4>before|after)\s+(?:issue\s+)?#?\s*(?P<h>\d+)\b))")
-_ZH_ISSUE_SIDE = re.compile(
+_ZH_ISSUE_SIDE = cued(
     rf"(?P<pre>自从|自|从)?\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期\s*(?P<post>及以前|及之前|及以后|以来|之后|以后|后|起|开始|至今|以前|之前|前)")
 _TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|and|到|至)\s*"
-_EN_ISSUE_RANGE = re.compile(
+_EN_ISSUE_RANGE = cued(
     rf"\b(?:between\s+|from\s+)?(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<a>\d+){_TO}(?:issues?\s*)?#?\s*(?P<b>\d+)\b"
     rf"|#\s*(?P<c>\d+){_TO}#\s*(?P<d>\d+)\b")
-_ZH_ISSUE_RANGE = re.compile(
+_ZH_ISSUE_RANGE = cued(
     rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?{_TO}第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
 _EN_DAY = (r"(?:(?P<{p}mon>" + _MONTH_NAMES.replace("{", "{{").replace("}", "}}") + r")\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
            r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
-_EN_DATE_RANGE = re.compile(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
+_EN_DATE_RANGE = cued(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
 # Months with one year for both, written after the second (`between june and august 2014`,
 # `june to august 2014`) or the first (`june 2014 to august`), or none (`from june to august`: the
 # latest such months, as 8月到9月).
-_EN_MONTH_RANGE = re.compile(
+_EN_MONTH_RANGE = cued(
     rf"\b(?:from\s+|between\s+)?(?P<amon>{_MONTH_NAMES})\.?(?:\s+(?P<ayear>(?:19|20)\d{{2}}))?{_TO}"
     rf"(?P<bmon>{_MONTH_NAMES})\.?(?![a-z])(?:\s+(?P<byear>(?:19|20)\d{{2}})\b)?")
 _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"
            rf"(?:\s*(?P<{{p}}d>[{_ZH_NUM}]{{{{1,3}}}})\s*[日号])?")
-_ZH_DATE_RANGE = re.compile(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
-_ISSUE = re.compile(
+_ZH_DATE_RANGE = cued(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
+_ISSUE = cued(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
     rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
     # in words: "issue nineteen", "issue number twenty-four", "the 19th issue", "the nineteenth edition"
@@ -139,22 +139,22 @@ _ISSUE = re.compile(
     rf"|\b(?P<g>\d+(?:st|nd|rd|th)|{EN_NUMBER})\s+(?:issue|edition)\b"
     # 十九期 without 第 (not 上一期, 这一期, 最新一期, 有一期, 两期: those are no number)
     rf"|(?<![上下这本当近前后新第每哪某同那有几{_ZH_NUM}])(?!一期|两期)(?P<zn>[{_ZH_NUM[3:]}]+)\s*期(?!间))")
-_LAST_N = re.compile(
+_LAST_N = cued(
     rf"(?:\b(?:last|past|latest|newest|recent)\s+(?P<a>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:\s+(?:issues?|editions?|numbers?))?\b(?!\s*(?:days?|weeks?|months?|years?)\b)"
     rf"|(?:最近|近|前|最新|过去)\s*(?P<b>[{_ZH_NUM}]+|几)\s*期"
     # "这两期的heat", "这几期" (not 这一期: that is the latest, see _NTH)
     rf"|这\s*(?P<c>[两二三四五六七八九十]|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
-    (re.compile(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最[早老]的?(?:那一?|一)期"), -1),
-    (re.compile(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
+    (cued(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最[早老]的?(?:那一?|一)期"), -1),
+    (cued(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
-    (re.compile(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
+    (cued(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
                 r"上周|上星期|上个星期|上礼拜|上个礼拜|"
                 r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
                 r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
 ]
-_AGO = re.compile(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of)\s+(?:issues?|editions?)\s+ago\b")
+_AGO = cued(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of)\s+(?:issues?|editions?)\s+ago\b")
 MAX_AGO = 1000
 
 # OpenStack's releases and the day each came out (the release schedules of releases.openstack.org):
@@ -180,7 +180,7 @@ _CYCLE_START = {name: (RELEASES[i - 1][1] + timedelta(days=1) if i else date(201
 RELEASE_BY_LETTER = {name[0]: name for name, _day in RELEASES[:26]}  # j -> juno (A to Z, 2010-2022)
 _RELEASE_NAMES = "|".join(name for name, _day in RELEASES)
 _REL = rf"(?:(?<![0-9a-z])(?P<{{p}}>{_RELEASE_NAMES})(?![0-9a-z_-])|(?<![0-9a-z])(?P<{{p}}l>[a-z])版(?:本)?)"
-_RELEASE_SCOPE = re.compile(
+_RELEASE_SCOPE = cued(
     # "during the juno cycle", "in the kilo release cycle", "juno dev cycle"
     r"(?:\b(?:during|in|over|for|throughout|across)\s+(?:the\s+)?)?" + _REL.format(p="c")
     + r"(?:\s+(?:release|development|dev))?\s+(?:cycle|timeframe|time frame)\b"
@@ -193,9 +193,6 @@ _RELEASE_SCOPE = re.compile(
     # "icehouse之后", "J版发布以来", "K版以前"
     + r"|" + _REL.format(p="y") + r"\s*(?:发布|版本发布)?\s*(?P<zside>以来|之后|以后|以前|之前)")
 
-# A word every such phrase holds: the pattern (some microseconds) only runs on lines with one.
-_RELEASE_CUES = ("cycle", "time", "during", "since", "after", "before", "until", "till",
-                 "周期", "期间", "以来", "之后", "以后", "以前", "之前")
 
 
 # The design summits (later the OpenStack Summits): the day each began, its city in both languages and
@@ -213,7 +210,7 @@ SUMMITS: tuple[tuple[date, str, str, str], ...] = (
 )
 _SUMMIT_NAMES = "|".join(sorted({n for _d, city, zh, rel in SUMMITS for n in (city, zh, rel, rel[0] + "版")},
                                 key=len, reverse=True))
-_SUMMIT_SCOPE = re.compile(
+_SUMMIT_SCOPE = cued(
     rf"\b(?P<side>since|after|before|until|till)\s+(?:the\s+)?(?:(?P<name>{_SUMMIT_NAMES})\s+|last\s+)?"
     rf"(?:design\s+)?summit\b"
     rf"|(?P<zname>{_SUMMIT_NAMES})?\s*(?:设计)?峰会\s*(?:结束)?\s*(?P<zside>以来|之后|以后|后(?!续)|以前|之前|前)")
@@ -221,8 +218,6 @@ _SUMMIT_SCOPE = re.compile(
 
 def _summit(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
     """The time since or before a summit: one named by its city or release, else the latest up to now."""
-    if "summit" not in text and "峰会" not in text:
-        return {}, None
     m = _SUMMIT_SCOPE.search(text)
     if m is None:
         return {}, None
@@ -244,8 +239,6 @@ def _summit(text: str, now: Callable[[], date]) -> tuple[dict, re.Match | None]:
 
 def _release(text: str) -> tuple[dict, re.Match | None]:
     """A release's cycle, or the time since or before its day."""
-    if not any(cue in text for cue in _RELEASE_CUES):  # the common line: well under a microsecond
-        return {}, None
     m = _RELEASE_SCOPE.search(text)
     if m is None:
         return {}, None
@@ -265,7 +258,7 @@ def _release(text: str) -> tuple[dict, re.Match | None]:
     if side in ("until", "till"):
         return {"until": day}, m
     return {"since": _CYCLE_START[name], "until": day}, m
-_RECENT = re.compile(r"最近|近期|近来|\b(?:recent|recently|lately|new)\b")
+_RECENT = cued(r"最近|近期|近来|\b(?:recent|recently|lately|new)\b")
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                "nine": 9, "ten": 10, "few": 3, "couple of": 2, "a couple of": 2, "几": 3, "半": None}
 _SIDES = {"since": "since", "from": "since", "on": "since", "onward": "since", "onwards": "since",
@@ -489,7 +482,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     if got:
         found.update(got)
         text = cut(m)
-    m = None if found or not ("半年" in text or "季度" in text) else _ZH_PART.search(text)
+    m = None if found else _ZH_PART.search(text)
     if m:
         q = "一二三四".find(m.group("q")) + 1 if m.group("q") and not m.group("q").isdigit() else int(m.group("q") or 0)
         first, last = (3 * q - 2, 3 * q) if q else ((1, 6) if m.group("half") == "上" else (7, 12))
@@ -501,7 +494,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
         found.update({"since": start} if kind == "since" else {"until": start - timedelta(days=1)} if kind == "until"
                      else {"since": start, "until": end})
         text = cut(m)
-    if not found and any(c in text for c in _QUARTER_CUES):
+    if not found:
         got, m = _quarter(text, now)
         if got:
             found.update(got)
