@@ -147,3 +147,24 @@ class Cued:
 def cued(pattern: str, flags: int = 0) -> Cued:
     """`re.compile(pattern, flags)`, searched only where its cues are."""
     return Cued(re.compile(pattern, flags))
+
+
+class AnyOf:
+    """Whether a line could hold a match of any of several cued patterns, from one set test: a
+    cue's first character must be in the line. (Chinese lines mostly pass or fail it on their
+    own characters; English ones nearly always hold some cue's first letter.)"""
+
+    __slots__ = ("chars", "digit")
+
+    def __init__(self, patterns) -> None:
+        patterns = list(patterns)
+        if any(p.strings is None for p in patterns):
+            self.chars = None
+        else:
+            self.chars = frozenset(s[0] for p in patterns for s in p.strings)
+        self.digit = any(p.digit for p in patterns)
+
+    def could(self, text: str) -> bool:
+        if self.chars is None or not self.chars.isdisjoint(text):
+            return True
+        return self.digit and _DIGIT.search(text) is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from archive.numerals import EN_NUMBER, parse_english_number, parse_number
-from bot.cues import cued  # each pattern is searched only on a line holding one of its cues
+from bot.cues import AnyOf, Cued, cued  # each pattern is searched only on a line holding one of its cues
 
 _ZH_NUM = "0-9零〇一二两三四五六七八九十百千万亿"
 
@@ -467,9 +467,15 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
     return {}, None
 
 
+# Every pattern take_scope tries: a line with none of their cues' first characters has no time word.
+_ANY_CUE = AnyOf([v for v in tuple(globals().values()) if isinstance(v, Cued)] + [p for p, _ in (*_NTH, *_CALENDAR)])
+
+
 def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, str]:
     """The time words of a normalised, casefolded line as a Scope, and the line without them.
     `now` is asked only when a relative time word is there."""
+    if not _ANY_CUE.could(text):  # (mostly a Chinese sentence without one)
+        return Scope(), text
     found: dict = {}
 
     def cut(m: re.Match) -> str:

@@ -55,8 +55,23 @@ def _patterns():
 
 
 def test_every_time_pattern_has_cues():
-    """The common line (no time word) is searched by none of them: each pattern has cues."""
+    """The common line (no time word) is searched by none of them: each pattern has cues, and
+    take_scope's test of them all (`_ANY_CUE`) sees every pattern (none is a plain re.Pattern)."""
     assert [name for name, p in _patterns() if p.strings is None] == []
+    assert [name for name, v in vars(time_words).items() if isinstance(v, re.Pattern)] == []
+    assert time_words._ANY_CUE.chars is not None
+
+
+@pytest.mark.parametrize("line, could", [
+    ("有没有关于热迁移的文章", False),  # no first character of any cue: no pattern is tried
+    ("上期有没有关于热迁移的文章", True),
+    ("热迁移２０１４", True),  # (not normalised: a full-width digit is a digit)
+    ("any news about live migration?", True),  # English holds some cue's first letter
+])
+def test_any_of_the_time_patterns(line, could):
+    assert time_words._ANY_CUE.could(line) is could
+    if not could:
+        assert time_words.take_scope(line) == (time_words.Scope(), line)
 
 
 @pytest.mark.parametrize("name, pattern", list(_patterns()), ids=lambda x: x if isinstance(x, str) else "")
