@@ -189,7 +189,7 @@ class Ranker:
         self._rows, self._avgdl = 0, 1.0
         self._df: dict[str, int] = {}
         self._docs: dict[int, tuple] = {}  # rowid -> (text, stems line, stem counts, section tokens, length norm,
-        #                                            links' stems line, links' stem counts)
+        #                                            links' stems line, both columns' weighted stem counts)
         self._plans: dict[int, tuple] = {}  # id(tree) -> (tree, its phrases, their idf): per index state
         self._memo: dict[str, object] = {}  # other facts of the index state (see `memo`)
 
@@ -277,9 +277,9 @@ class Ranker:
             self._load([i for i in ids if i not in docs])
             ids = [i for i in ids if i in docs]  # (a row gone since the match: not scored)
             rows = [docs[i] for i in ids]
-        texts, lines, tfs, sections, norms, link_lines, link_tfs = zip(*rows) if rows else ((),) * 7
+        texts, lines, tfs, sections, norms, link_lines, boths = zip(*rows) if rows else ((),) * 7
         w_grams, w_section, w_links = (*self.weights, 0.0)[:3]
-        links = (link_lines, link_tfs, w_links) if w_links and any(link_tfs) else None
+        links = (link_lines, w_links, boths) if w_links and any(link_lines) else None
         in_sections = {tok for sec in set(sections) for tok in sec}
         hits: dict[tuple, dict] = {}  # (tokens, column) -> {row: weighted hits}
         rows_with = _Finder(texts)
@@ -315,6 +315,7 @@ class Ranker:
         words = [_ASCII_WORD.findall(r[1].casefold()) for r in rows]
         link_words = [_ASCII_WORD.findall(self._link_words(r[4])) if r[5] else () for r in rows]
         stems = TOKENS.stems
+        w_grams, _, w_links = (*self.weights, 0.0)[:3]
         todo = {w for ws in (*words, *link_words) for w in ws if w not in stems}
         if todo:
             TOKENS.stem_all(todo)
@@ -332,12 +333,17 @@ class Ranker:
             # (two spaces between tokens: one for each, so that occurrences side by side all count)
             link_tf: dict[str, int] = {}
             link_line = ""
+            both = tf if w_grams == 1.0 else {stem: w_grams * c for stem, c in tf.items()}
             if lws:
                 link_seq = [stems[w] for w in lws]
                 for stem in link_seq:
                     link_tf[stem] = link_tf.get(stem, 0) + 1
                 link_line = f" {'  '.join(link_seq)} "
-            self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm, link_line, link_tf)
+                if w_links:  # a word's weighted hits in text and links, as _hits adds them: one look-up
+                    both = dict(both)
+                    for stem, c in link_tf.items():
+                        both[stem] = both.get(stem, 0) + w_links * c
+            self._docs[rowid] = (text, f" {'  '.join(seq)} ", tf, _section_tokens(section), norm, link_line, both)
 
 
 def _beside(tree) -> list[tuple] | None:
@@ -524,26 +530,64 @@ def _ascii_hits(t: tuple[str, ...], lines, tfs) -> dict[int, int]:
     return {d: c for d, tf in enumerate(tfs) if first in tf and second in tf and (c := lines[d].count(needle))}
 
 
+def _line_hits(t: tuple[str, ...], lines) -> dict[int, int]:
+    """How often the ASCII phrase `t` stands in each row's stems line (a column's, without its
+    stem counts: the links column, whose words are counted with the text's in Ranker._load)."""
+    if _overlaps(t):
+        return {d: c for d, line in enumerate(lines) if line and (c := _count(t, tuple(line.split())))}
+    needle = f" {'  '.join(t)} "
+    return {d: c for d, line in enumerate(lines) if (c := line.count(needle))}
+
+
+def _both_hits(t: tuple[str, ...], lines, links, wg: float) -> dict[int, float]:
+    """An ASCII phrase's weighted hits in the text and the links of each row (by position) that
+    holds it: the same sums as the two columns' hits added up (`_hits`), in one pass. A word's are
+    the row's weighted counts of both columns (Ranker._load); a phrase (whose occurrences cannot
+    overlap) is counted in each stems line of the rows holding its first two words in either."""
+    link_lines, wl, boths = links
+    first = t[0]
+    if len(t) == 1:
+        return {d: c for d, both in enumerate(boths) if (c := both.get(first))}
+    second = t[1]
+    needle = f" {'  '.join(t)} "
+    out: dict[int, float] = {}
+    for d, both in enumerate(boths):
+        if first in both and second in both:
+            c = lines[d].count(needle)
+            if wg != 1.0:
+                c = wg * c
+            n = link_lines[d].count(needle)
+            if n:
+                c = c + wl * n
+            if c:
+                out[d] = c
+    return out
+
+
 def _hits(p: Phrase, rows_with: _Finder, lines, tfs, sections, in_sections: set[str], wg: float, ws: float,
           links=None) -> dict[int, float]:
     """The phrase's column-weighted hits in the rows (by position) that hold it. `links`: the
-    rows' links column (stems lines, stem counts, weight), None when no row has links."""
+    rows' links column (stems lines, weight) and both columns' weighted stem counts, None when no
+    row has links."""
     t = p.tokens
     if not t:
         return {}
     first = t[0]
     g: dict[int, float] = {}
-    if p.column is None or p.column == "grams":
-        if first.isascii():
-            g = _ascii_hits(t, lines, tfs)
-        elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
-            g = rows_with(first)
-        if wg != 1.0:
-            g = {d: wg * f for d, f in g.items()}
-    if links is not None and (p.column is None or p.column == "links") and first.isascii():
-        link_lines, link_tfs, wl = links
-        for d, c in _ascii_hits(t, link_lines, link_tfs).items():
-            g[d] = g.get(d, 0) + wl * c
+    if p.column is None and links is not None and first.isascii() and (len(t) == 1 or not _overlaps(t)):
+        g = _both_hits(t, lines, links, wg)  # (the common case: text and links in one pass)
+    else:
+        if p.column is None or p.column == "grams":
+            if first.isascii():
+                g = _ascii_hits(t, lines, tfs)
+            elif len(t) == 1:  # a Chinese character or pair: present or not (the index holds each once)
+                g = rows_with(first)
+            if wg != 1.0:
+                g = {d: wg * f for d, f in g.items()}
+        if links is not None and (p.column is None or p.column == "links") and first.isascii():
+            link_lines, wl, _ = links
+            for d, c in _line_hits(t, link_lines).items():
+                g[d] = g.get(d, 0) + wl * c
     if p.column not in (None, "section") or first not in in_sections:  # the section column holds none of it
         return g
     per = {sec: _count(t, sec) for sec in set(sections)}  # few distinct sections
