@@ -110,7 +110,7 @@ def cues_of(pattern: re.Pattern) -> frozenset[str] | None:
     except Exception:  # noqa: BLE001 (a parser of another Python: then always search)
         return None
     # a cue holding another is implied by it ("april" by "apr")
-    return None if cues is None else frozenset(c for c in cues if not any(o != c and o in c for o in cues))
+    return None if cues is None else frozenset(c for c in cues if not any(o != c and o != DIGIT and o in c for o in cues))
 
 
 class Cued:
