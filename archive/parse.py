@@ -75,6 +75,11 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _unbreak(text: str) -> str:
+    """Line breaks as spaces, none between two Chinese characters."""
+    return _CJK_BREAK.sub("", text).replace(_BREAK, " ")
+
+
 def _unescape(text: str) -> str:
     """Markdown backslash escapes undone (a backslash before punctuation); most text has none."""
     return _ESCAPE.sub(r"\1", text) if "\\" in text else text
@@ -271,7 +276,7 @@ class _InlineText:
                 parts.append(label)
                 href = src.destination(t)
                 if href and _is_web_url(href):
-                    self.links.append((_unescape(href), _collapse(label)))
+                    self.links.append((_unescape(href), _collapse(_unbreak(label) if _BREAK in label else label)))
             elif kind == "softbreak" or kind == "hardbreak":
                 parts.append(_BREAK)
             elif kind == "linkify":
@@ -295,7 +300,7 @@ class _InlineText:
         elif tag[:4].lower() in ("</a>", "</a "):
             if self.anchor is not None:
                 k, start = self.anchor
-                self.links[k] = (self.links[k][0], _collapse("".join(self.parts[start:])))
+                self.links[k] = (self.links[k][0], _collapse(_unbreak("".join(self.parts[start:]))))
                 self.anchor = None
         elif head[:2] == "<a" and head[2:3] in (" ", "\t", "\n") and (m := _HREF.search(tag)):
             url = _normalize_link(html.unescape(m[1].strip()))
@@ -338,7 +343,7 @@ class _InlineText:
         link lines of the item before them (list items and quotes are always items)."""
         text = "".join(self.parts)
         if _BREAK in text:
-            text = _CJK_BREAK.sub("", text).replace(_BREAK, " ")
+            text = _unbreak(text)
         if _CUT in text:
             text = _SPACES.sub(" ", text)
             text = _CUT_RUN.sub(_CUT, text)
@@ -382,6 +387,8 @@ def _label(node) -> str:
         kind = c.name
         if kind == "text" or kind == "text_special":
             out.append(c.meta["content"])
+        elif kind == "softbreak" or kind == "hardbreak":  # a label wrapped over lines: a space
+            out.append(_BREAK)
         elif c.children:
             text = _label(c)
             if kind != "image" or text.strip().lower() not in _PLACEHOLDER_ALT:

@@ -212,6 +212,16 @@ def test_chinese_lines_join_without_a_space():
     assert section.items[0].text == "第一行中文，第二行中文。 English line next line"
 
 
+def test_a_link_label_wrapped_over_lines_keeps_a_space():
+    body = ("### Nova\n- [Default methods in the\n  compiler (alice)](https://a.example/x)\n"
+            "- [`to_str` now fails on interior\n  `NUL`s](https://a.example/y)\n- [中文\n标题](https://a.example/z)\n")
+    [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [item.text for item in section.items] == [
+        "Default methods in the compiler (alice)", "to_str now fails on interior NULs", "中文标题"]
+    assert [item.links[0].label for item in section.items] == [
+        "Default methods in the compiler (alice)", "to_str now fails on interior NULs", "中文标题"]
+
+
 def test_empty_heading_is_not_a_section():
     body = "### Nova\none\n\n### **\ntwo\n\n###\n\n### Heat\nthree\n"
     sections = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
