@@ -192,8 +192,13 @@ class Core:
         project, used = self.projects.resolve(args)
         if project is not None and used == len(args):  # the common case, and names of several words
             return [project], None
-        w = query.words(query.normalize(" ".join(args)).casefold(), self.projects.dictionary())
+        line = query.normalize(" ".join(args)).casefold()
         names, unknown = [], None
+        spoken = self.projects.spoken(line)  # "subscribe show and tell": a name its stop words would break
+        if spoken is not None:
+            names.append(spoken[0])
+            line = spoken[1]
+        w = query.words(line, self.projects.dictionary())
         for term in self._join_phrases(w.terms, w.phrases):
             name = self.projects.name(term) or self.projects.typo(term)
             if name:
@@ -230,19 +235,23 @@ class Core:
                 if number is not None:
                     return self._issue(req._replace(args=(str(number),)))
             unframed, follow = conversation.unframed(line)
-        scope, rest = self._take_scope(unframed if follow else line)
+        source = unframed if follow else line
+        spoken = self.projects.spoken(source)  # "crate of the week": a name its stop words would break
+        if spoken is not None:
+            source = spoken[1]
+        scope, rest = self._take_scope(source)
         if follow and not scope and rest.strip() and " " not in rest.strip():  # "same for july", "七月呢": a month
             month, left = self._take_scope(("in " if rest.isascii() else "在") + rest.strip())
             if month:
                 scope, rest = month, left
         words = self._words(rest)
-        if follow and not (scope or words.terms or words.exclude):  # "还有吗": no follow-up, only its frame
+        if follow and spoken is None and not (scope or words.terms or words.exclude):  # "还有吗": no follow-up, only its frame
             follow = None
             scope, rest = self._take_scope(line)
             words = self._words(rest)
         terms = self._join_phrases(words.terms, words.phrases)
-        project = None
-        for i, term in enumerate(terms):
+        project = spoken[0] if spoken is not None else None
+        for i, term in enumerate(terms if project is None else ()):
             if term not in words.phrases:
                 project = self.projects.name(term) or self.projects.of_glossary(term)
                 if project:

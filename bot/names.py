@@ -8,6 +8,8 @@ glossary; what it derives is rebuilt when an ingest changes the list.
 """
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -34,6 +36,7 @@ class Projects:
         self.names = ProjectNames(archive.aliases, archive.group_headings, archive.fuzzy_threshold)
         self._known: tuple[object, dict[str, str]] = (None, {})
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+        self._stopped: tuple[object, tuple[frozenset[str], list[tuple[str, str]]]] = (None, (frozenset(), []))
 
     def known(self) -> dict[str, str]:
         """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
@@ -79,6 +82,35 @@ class Projects:
         key = project.casefold()
         return tuple(dict.fromkeys(known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known))
 
+    def spoken(self, line: str) -> tuple[str, str] | None:
+        """A name of several words that holds stop words or signs ("crate of the week", "call for
+        participation", "in brief", "show & tell"), found whole in a normalised line: (the project,
+        the line without it). The question's words lose those words, so this is read first; None
+        when the line names none (most lines: a set lookup of its words decides)."""
+        firsts, table = self._stopped_names()
+        if not table or firsts.isdisjoint(line.split()):
+            return None
+        padded = f" {_spoken_key(line)} "
+        for key, name in table:  # longest first: "call for participation" before "call for"
+            if f" {key} " in padded:
+                return name, _spoken_pattern(key).sub(" ", line, count=1)
+        return None
+
+    def _stopped_names(self) -> tuple[frozenset[str], list[tuple[str, str]]]:
+        """(the first words of those names, [(name as typed, project)] longest first), rebuilt when
+        an ingest changed the sections."""
+        projects = self.store.projects()
+        if self._stopped[0] is not projects:
+            table: dict[str, str] = {}
+            for typed, name in self.candidates().items():
+                key = _spoken_key(typed)
+                tokens = key.split()
+                if typed.isascii() and len(tokens) >= 2 and query.words(key).terms != tokens:
+                    table.setdefault(key, name)
+            ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
+            self._stopped = (projects, (frozenset(k.split()[0] for k, _ in ordered), ordered))
+        return self._stopped[1]
+
     def candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
         out = {alias: self.names.resolve(alias) or alias for alias in self.names._exact}
@@ -117,3 +149,17 @@ class Projects:
             words |= {w for w in self.candidates() if query._HAS_CJK.search(w)}
             self._dict = (projects, frozenset(words))
         return self._dict[1]
+
+
+_KEY_WORDS = re.compile(r"[0-9a-z]+")
+
+
+def _spoken_key(text: str) -> str:
+    """A name or a line as its words: case, signs and apostrophes dropped, "&" read as "and"."""
+    return " ".join(_KEY_WORDS.findall(query.normalize(text).casefold().replace("&", " and ").replace("'", "")))
+
+
+def _spoken_pattern(key: str) -> re.Pattern:
+    """The words of a key as a line writes them: signs between them, "and" or "&", "what's"."""
+    parts = ["(?:and|&)" if w == "and" else "'?".join(map(re.escape, w)) for w in key.split()]
+    return re.compile(r"(?<![0-9a-z])" + r"[^0-9a-z]*".join(parts) + r"(?![0-9a-z])")
