@@ -27,7 +27,7 @@ from bot.announcements import Announcements
 from bot.commands import command
 from bot.config import Config
 from bot.conversation import ConversationMemory
-from bot.i18n import N_, Tr, tr
+from bot.i18n import N_, Tr, reworded, tr
 from bot.names import Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.replies import issue_ref, localized, when
@@ -36,6 +36,7 @@ from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
 from bot.time_words import Scope, take_scope
+from bot.wording import section_words
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ class Core:
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
         self.announcements = Announcements(store, config, self._rooms)
+        self._worded: tuple[object, dict[str, Tr]] = (None, {})
 
     # --- entry point -----------------------------------------------------------------
 
@@ -138,15 +140,29 @@ class Core:
             return lang
         return self.memory.language(ctx.conversation, text)
 
+    def _tr(self, lang: str) -> Tr:
+        """The messages of a language, in this archive's words: a digest configured without project
+        names is read by its sections (bot/wording.py); rebuilt when an ingest changed them."""
+        if self.config.archive.aliases:
+            return tr(lang)
+        projects = self.store.projects()  # the same list object until the next ingest
+        if self._worded[0] is not projects:
+            self._worded = (projects, {})
+        cache = self._worded[1]
+        t = cache.get(lang)
+        if t is None:
+            t = cache[lang] = reworded(tr(lang), section_words(self.store))
+        return t
+
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
         key = ctx.conversation
         memory = self.memory
-        t = tr(self.language(parsed.text, ctx))
+        t = self._tr(self.language(parsed.text, ctx))
         if memory.suggested or memory.asked:
             parsed, lang = memory.answering(parsed, key)
             if lang is not None:
-                t = tr(self.language(parsed.text, ctx))
+                t = self._tr(self.language(parsed.text, ctx))
         try:
             if memory.shown and key in memory.shown:
                 parsed = memory.follow(parsed, key)
@@ -167,7 +183,7 @@ class Core:
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
         try:
-            t = tr(self.language(text, ctx))
+            t = self._tr(self.language(text, ctx))
         except Exception:  # noqa: BLE001 (the apology must not fail too)
             t = tr("en")
         return error(t.gettext("Something went wrong answering that."),

@@ -108,3 +108,19 @@ def test_a_word_of_such_a_name_alone_is_still_a_search(core):
 def test_subscribing_to_a_section_name_with_stop_words(core):
     assert "subscribed to Show & tell" in _ask(core, "subscribe show and tell")
     assert "subscribed to Tool of the Week" in _ask(core, "subscribe me to tool of the week")
+
+
+_OPENSTACK = ("heat", "nova", "neutron", "ceilometer", "live migration", "热迁移", "2014")
+
+
+def test_a_digest_of_sections_is_answered_in_its_own_words(core):
+    listing = core.handle("sections", ASKER)
+    assert listing.title == "6 sections", listing.title
+    for text in (_ask(core, "help"), _ask(core, "help search"), _ask(core, "hi"), _ask(core, "xyzzy"),
+                 _ask(core, "subscribe"), _ask(core, "帮助")):
+        assert not any(word in text.casefold() for word in _OPENSTACK), text
+        assert "project" not in text.replace("`projects`", "").casefold() and "项目的" not in text, text
+    help_text = _ask(core, "help")
+    assert "subscribe SECTION" in help_text and "issue 41" in help_text
+    assert "`tool of the week`" not in _ask(core, "hi")  # the examples' names are short ones
+    assert "`in brief`" in _ask(core, "hi") or "`show & tell`" in _ask(core, "hi")
