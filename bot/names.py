@@ -36,6 +36,7 @@ class Projects:
         self.names = ProjectNames(archive.aliases, archive.group_headings, archive.fuzzy_threshold)
         self._known: tuple[object, dict[str, str]] = (None, {})
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+        self._renames: tuple[object, dict[str, list[str]]] = (None, {})
         self._stopped: tuple[object, tuple[frozenset[str], list[tuple[str, str]]]] = (None, (frozenset(), []))
 
     def known(self) -> dict[str, str]:
@@ -80,7 +81,29 @@ class Projects:
         "Marconi" beside "Zaqar")."""
         known = self.known()
         key = project.casefold()
-        return tuple(dict.fromkeys(known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known))
+        same = [known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known]
+        return tuple(dict.fromkeys(same + self._renamed().get(key, [])))
+
+    def _renamed(self) -> dict[str, list[str]]:
+        """casefolded name -> the sections that are the same section under a longer name in other
+        issues: the name with a qualifier after a sign ("Call for Participation; projects and
+        speakers"), or with one word before it ("Rust Jobs" beside "Jobs"); both ways. Rebuilt when
+        an ingest changed the sections."""
+        projects = self.store.projects()
+        if self._renames[0] is not projects:
+            known = self.known()
+            out: dict[str, list[str]] = {}
+            for key, name in known.items():
+                head = _QUALIFIED.match(key)
+                shorter = head.group(1).strip() if head else None
+                if shorter not in known and " " in key:
+                    first, _, rest = key.partition(" ")
+                    shorter = rest if len(rest) >= 4 and rest in known else None
+                if shorter in known and shorter != key:
+                    out.setdefault(shorter, []).append(name)
+                    out.setdefault(key, []).append(known[shorter])
+            self._renames = (projects, out)
+        return self._renames[1]
 
     def spoken(self, line: str) -> tuple[str, str] | None:
         """A name of several words that holds stop words or signs ("crate of the week", "call for
@@ -151,6 +174,8 @@ class Projects:
         return self._dict[1]
 
 
+# A name, then a qualifier after a sign: "call for participation; projects and speakers", "jobs (remote)"
+_QUALIFIED = re.compile(r"^([^;:(\[|–—]+?)\s*(?:[;:(\[|–—]|\s-\s)")
 _KEY_WORDS = re.compile(r"[0-9a-z]+")
 
 
