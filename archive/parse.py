@@ -485,12 +485,19 @@ def _list_items(lst, src: _Source, context: str, out: list[tuple]) -> None:
         _gather(item, inline, src, nested)
         block = inline.block()
         block.context = context
-        if block.text or block.links or not nested:
+        if not nested:
             out.append(("block", block))
-        if nested:
-            inner = _short(block.text, 80) if block.text else context
-            for sub in nested:
-                _list_items(sub, src, inner, out)
+            continue
+        inner = _short(block.text, 80) if block.text else context
+        subs: list[tuple] = []
+        for sub in nested:
+            _list_items(sub, src, inner, subs)
+        if len(subs) == 1 and (block.text or block.links):  # an entry and its one detail ("date | city |
+            only = subs[0][1]  # group", then the talk's title): one item, the entry as its context
+            only.links = _unique(block.links + only.links)
+        elif block.text or block.links:
+            out.append(("block", block))
+        out.extend(subs)
 
 
 # --- the parser ---------------------------------------------------------------------------

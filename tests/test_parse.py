@@ -222,6 +222,18 @@ def test_a_link_label_wrapped_over_lines_keeps_a_space():
         "Default methods in the compiler (alice)", "to_str now fails on interior NULs", "中文标题"]
 
 
+def test_an_entry_with_one_nested_detail_is_one_item():
+    body = ("### Events\n* 03-17 | Ghent | [Kite club](https://club.example.org/)\n"
+            "    * [**Winter meet**](https://club.example.org/winter)\n"
+            "* Two talks:\n    * [First](https://t.example.org/1)\n    * [Second](https://t.example.org/2)\n")
+    [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [(item.context, item.text, [link.url for link in item.links]) for item in section.items] == [
+        ("03-17 | Ghent | Kite club", "Winter meet", ["https://club.example.org/", "https://club.example.org/winter"]),
+        ("", "Two talks:", []),
+        ("Two talks:", "First", ["https://t.example.org/1"]),
+        ("Two talks:", "Second", ["https://t.example.org/2"])]
+
+
 def test_empty_heading_is_not_a_section():
     body = "### Nova\none\n\n### **\ntwo\n\n###\n\n### Heat\nthree\n"
     sections = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
