@@ -442,6 +442,15 @@ def _blocks(root, src: _Source) -> list[tuple]:
     return out
 
 
+def _between(parts: list[str]) -> str:
+    """What joins a block to the text before it in one item: a dash after an English line that
+    ends without punctuation (a link's title, then its quoted summary: "Cabal 3.18 released by
+    Ann — The Cabal team is happy..."), else a space."""
+    last = next((p for p in reversed(parts) if p.strip()), "").rstrip()
+    end = last[-1:]
+    return " — " if end.isascii() and (end.isalnum() or end in ")]*`\"'") else " "
+
+
 def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> None:
     """The inline text of a block's subtree into `inline`, paragraphs joined by a space; lists
     go to `nested` when it is given (a list item's sublists are items of their own)."""
@@ -456,7 +465,7 @@ def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> Non
             continue
         if start >= 0:
             if parts:
-                parts.append(" ")
+                parts.append(_between(parts))
             inline.add_kinds(children[start:k], kinds[start:k], src)
             start = -1
         if kind in _NOT_TEXT:
@@ -466,13 +475,13 @@ def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> Non
             nested.append(c)
         elif kind in _INLINE_PARENTS:
             if parts:
-                parts.append(" ")
+                parts.append(_between(parts))
             inline.add(c.children, src)
         else:
             _gather(c, inline, src, nested)
     if start >= 0:
         if parts:
-            parts.append(" ")
+            parts.append(_between(parts))
         inline.add_kinds(children[start:] if start else children, kinds[start:] if start else kinds, src)
 
 

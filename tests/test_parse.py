@@ -234,6 +234,14 @@ def test_an_entry_with_one_nested_detail_is_one_item():
         ("Two talks:", "Second", ["https://t.example.org/2"])]
 
 
+def test_a_title_and_its_quoted_summary_are_set_apart():
+    body = ("### Featured\n- [Folds in practice](https://f.example.org/) by Ann\n  > When to fold left.\n\n"
+            "- [Done!](https://d.example.org/)\n  > Shipped.\n\n- 中文标题\n  > 摘要。\n")
+    [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [item.text for item in section.items] == [
+        "Folds in practice by Ann — When to fold left.", "Done! Shipped.", "中文标题 摘要。"]
+
+
 def test_empty_heading_is_not_a_section():
     body = "### Nova\none\n\n### **\ntwo\n\n###\n\n### Heat\nthree\n"
     sections = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
