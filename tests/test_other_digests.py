@@ -146,3 +146,16 @@ def test_a_digest_of_sections_is_answered_in_its_own_words(core):
 def test_a_section_renamed_in_later_issues_is_answered_with_both_names(core, question, both):
     text = _ask(core, question)
     assert all(word in text for word in both), text
+
+
+def test_an_issue_without_a_title_is_not_named_twice(tmp_path):
+    posts = tmp_path / "site" / "data" / "newsletter" / "2020"
+    posts.mkdir(parents=True)
+    (posts / "issue-7.markdown").write_text("## Featured\n\n- [Folds](https://f.example.org/)\n", encoding="utf-8")
+    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, config, when=TODAY)
+    core = Core(store, config)
+    assert core.handle("issue 7", ASKER).title == "Issue 7"
+    assert core.handle("第7期", ASKER).title in ("第7期", "第 7 期")
+    store.close()
