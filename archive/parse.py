@@ -75,6 +75,11 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _unbreak(text: str) -> str:
+    """Line breaks as spaces, none between two Chinese characters."""
+    return _CJK_BREAK.sub("", text).replace(_BREAK, " ")
+
+
 def _unescape(text: str) -> str:
     """Markdown backslash escapes undone (a backslash before punctuation); most text has none."""
     return _ESCAPE.sub(r"\1", text) if "\\" in text else text
@@ -271,7 +276,7 @@ class _InlineText:
                 parts.append(label)
                 href = src.destination(t)
                 if href and _is_web_url(href):
-                    self.links.append((_unescape(href), _collapse(label)))
+                    self.links.append((_unescape(href), _collapse(_unbreak(label) if _BREAK in label else label)))
             elif kind == "softbreak" or kind == "hardbreak":
                 parts.append(_BREAK)
             elif kind == "linkify":
@@ -295,7 +300,7 @@ class _InlineText:
         elif tag[:4].lower() in ("</a>", "</a "):
             if self.anchor is not None:
                 k, start = self.anchor
-                self.links[k] = (self.links[k][0], _collapse("".join(self.parts[start:])))
+                self.links[k] = (self.links[k][0], _collapse(_unbreak("".join(self.parts[start:]))))
                 self.anchor = None
         elif head[:2] == "<a" and head[2:3] in (" ", "\t", "\n") and (m := _HREF.search(tag)):
             url = _normalize_link(html.unescape(m[1].strip()))
@@ -338,7 +343,7 @@ class _InlineText:
         link lines of the item before them (list items and quotes are always items)."""
         text = "".join(self.parts)
         if _BREAK in text:
-            text = _CJK_BREAK.sub("", text).replace(_BREAK, " ")
+            text = _unbreak(text)
         if _CUT in text:
             text = _SPACES.sub(" ", text)
             text = _CUT_RUN.sub(_CUT, text)
@@ -382,6 +387,8 @@ def _label(node) -> str:
         kind = c.name
         if kind == "text" or kind == "text_special":
             out.append(c.meta["content"])
+        elif kind == "softbreak" or kind == "hardbreak":  # a label wrapped over lines: a space
+            out.append(_BREAK)
         elif c.children:
             text = _label(c)
             if kind != "image" or text.strip().lower() not in _PLACEHOLDER_ALT:
@@ -435,6 +442,15 @@ def _blocks(root, src: _Source) -> list[tuple]:
     return out
 
 
+def _between(parts: list[str]) -> str:
+    """What joins a block to the text before it in one item: a dash after an English line that
+    ends without punctuation (a link's title, then its quoted summary: "Cabal 3.18 released by
+    Ann — The Cabal team is happy..."), else a space."""
+    last = next((p for p in reversed(parts) if p.strip()), "").rstrip()
+    end = last[-1:]
+    return " — " if end.isascii() and (end.isalnum() or end in ")]*`\"'") else " "
+
+
 def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> None:
     """The inline text of a block's subtree into `inline`, paragraphs joined by a space; lists
     go to `nested` when it is given (a list item's sublists are items of their own)."""
@@ -449,7 +465,7 @@ def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> Non
             continue
         if start >= 0:
             if parts:
-                parts.append(" ")
+                parts.append(_between(parts))
             inline.add_kinds(children[start:k], kinds[start:k], src)
             start = -1
         if kind in _NOT_TEXT:
@@ -459,13 +475,13 @@ def _gather(node, inline: _InlineText, src: _Source, nested: list | None) -> Non
             nested.append(c)
         elif kind in _INLINE_PARENTS:
             if parts:
-                parts.append(" ")
+                parts.append(_between(parts))
             inline.add(c.children, src)
         else:
             _gather(c, inline, src, nested)
     if start >= 0:
         if parts:
-            parts.append(" ")
+            parts.append(_between(parts))
         inline.add_kinds(children[start:] if start else children, kinds[start:] if start else kinds, src)
 
 
@@ -478,12 +494,19 @@ def _list_items(lst, src: _Source, context: str, out: list[tuple]) -> None:
         _gather(item, inline, src, nested)
         block = inline.block()
         block.context = context
-        if block.text or block.links or not nested:
+        if not nested:
             out.append(("block", block))
-        if nested:
-            inner = _short(block.text, 80) if block.text else context
-            for sub in nested:
-                _list_items(sub, src, inner, out)
+            continue
+        inner = _short(block.text, 80) if block.text else context
+        subs: list[tuple] = []
+        for sub in nested:
+            _list_items(sub, src, inner, subs)
+        if len(subs) == 1 and (block.text or block.links):  # an entry and its one detail ("date | city |
+            only = subs[0][1]  # group", then the talk's title): one item, the entry as its context
+            only.links = _unique(block.links + only.links)
+        elif block.text or block.links:
+            out.append(("block", block))
+        out.extend(subs)
 
 
 # --- the parser ---------------------------------------------------------------------------

@@ -297,7 +297,7 @@ def help_lines(t: Tr, only: Command | None = None) -> list[str]:
             aliases = "、".join([w for w in c.aliases if _HAS_CJK.search(w) and w != typed] +
                                [f"`{w}`" for w in (c.name, *c.aliases) if not _HAS_CJK.search(w)])
         else:
-            aliases = ", ".join([w for w in c.aliases if not _HAS_CJK.search(w)] +
+            aliases = ", ".join([w for w in c.aliases if not _HAS_CJK.search(w) and w != usage] +
                                 [w for w in c.aliases if _HAS_CJK.search(w)])
         lines.append(f"{usage} — {_(c.help)}" + (_(" (also: {aliases})").format(aliases=aliases) if aliases else ""))
         if c.name == "latest":
@@ -306,11 +306,13 @@ def help_lines(t: Tr, only: Command | None = None) -> list[str]:
         examples = only.examples or (only.name,)
         if zh:  # the Chinese examples, when there are any
             examples = [e for e in examples if _HAS_CJK.search(e)] or examples
+        examples = list(dict.fromkeys(t.example(e) for e in examples))
         lines.append(_("Examples: {examples}").format(examples=" · ".join(examples)))
         return lines
     examples = [e for c in COMMANDS for e in c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[:3])
     if zh:
         examples = [e for c in COMMANDS for e in c.examples[1:2] or c.examples[:1]] + list(PROJECT_QUERY_EXAMPLES[-2:])
+    examples = list(dict.fromkeys(t.example(e) for e in examples))
     lines.append(_("Examples: {examples}").format(examples=" · ".join(examples)))
     lines.append(_("Anything else is a question: I search the archive for it, in English or Chinese."))
     return lines

@@ -27,7 +27,7 @@ from bot.announcements import Announcements
 from bot.commands import command
 from bot.config import Config
 from bot.conversation import ConversationMemory
-from bot.i18n import N_, Tr, tr
+from bot.i18n import N_, Tr, reworded, tr
 from bot.names import Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.replies import issue_ref, localized, when
@@ -36,6 +36,7 @@ from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
 from bot.time_words import Scope, take_scope
+from bot.wording import section_words
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ class Core:
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
         self.announcements = Announcements(store, config, self._rooms)
+        self._worded: tuple[object, dict[str, Tr]] = (None, {})
 
     # --- entry point -----------------------------------------------------------------
 
@@ -138,15 +140,29 @@ class Core:
             return lang
         return self.memory.language(ctx.conversation, text)
 
+    def _tr(self, lang: str) -> Tr:
+        """The messages of a language, in this archive's words: a digest configured without project
+        names is read by its sections (bot/wording.py); rebuilt when an ingest changed them."""
+        if self.config.archive.aliases:
+            return tr(lang)
+        projects = self.store.projects()  # the same list object until the next ingest
+        if self._worded[0] is not projects:
+            self._worded = (projects, {})
+        cache = self._worded[1]
+        t = cache.get(lang)
+        if t is None:
+            t = cache[lang] = reworded(tr(lang), section_words(self.store))
+        return t
+
     def handle(self, text: str, ctx: Context) -> Reply:
         parsed = cmd.parse(text)
         key = ctx.conversation
         memory = self.memory
-        t = tr(self.language(parsed.text, ctx))
+        t = self._tr(self.language(parsed.text, ctx))
         if memory.suggested or memory.asked:
             parsed, lang = memory.answering(parsed, key)
             if lang is not None:
-                t = tr(self.language(parsed.text, ctx))
+                t = self._tr(self.language(parsed.text, ctx))
         try:
             if memory.shown and key in memory.shown:
                 parsed = memory.follow(parsed, key)
@@ -167,7 +183,7 @@ class Core:
     def failure(self, text: str, ctx: Context) -> Reply:
         """What an adapter answers when `handle` itself failed: the same apology, in the asker's language."""
         try:
-            t = tr(self.language(text, ctx))
+            t = self._tr(self.language(text, ctx))
         except Exception:  # noqa: BLE001 (the apology must not fail too)
             t = tr("en")
         return error(t.gettext("Something went wrong answering that."),
@@ -192,8 +208,13 @@ class Core:
         project, used = self.projects.resolve(args)
         if project is not None and used == len(args):  # the common case, and names of several words
             return [project], None
-        w = query.words(query.normalize(" ".join(args)).casefold(), self.projects.dictionary())
+        line = query.normalize(" ".join(args)).casefold()
         names, unknown = [], None
+        spoken = self.projects.spoken(line)  # "subscribe show and tell": a name its stop words would break
+        if spoken is not None:
+            names.append(spoken[0])
+            line = spoken[1]
+        w = query.words(line, self.projects.dictionary())
         for term in self._join_phrases(w.terms, w.phrases):
             name = self.projects.name(term) or self.projects.typo(term)
             if name:
@@ -230,19 +251,23 @@ class Core:
                 if number is not None:
                     return self._issue(req._replace(args=(str(number),)))
             unframed, follow = conversation.unframed(line)
-        scope, rest = self._take_scope(unframed if follow else line)
+        source = unframed if follow else line
+        spoken = self.projects.spoken(source)  # "crate of the week": a name its stop words would break
+        if spoken is not None:
+            source = spoken[1]
+        scope, rest = self._take_scope(source)
         if follow and not scope and rest.strip() and " " not in rest.strip():  # "same for july", "七月呢": a month
             month, left = self._take_scope(("in " if rest.isascii() else "在") + rest.strip())
             if month:
                 scope, rest = month, left
         words = self._words(rest)
-        if follow and not (scope or words.terms or words.exclude):  # "还有吗": no follow-up, only its frame
+        if follow and spoken is None and not (scope or words.terms or words.exclude):  # "还有吗": no follow-up, only its frame
             follow = None
             scope, rest = self._take_scope(line)
             words = self._words(rest)
         terms = self._join_phrases(words.terms, words.phrases)
-        project = None
-        for i, term in enumerate(terms):
+        project = spoken[0] if spoken is not None else None
+        for i, term in enumerate(terms if project is None else ()):
             if term not in words.phrases:
                 project = self.projects.name(term) or self.projects.of_glossary(term)
                 if project:
@@ -647,7 +672,10 @@ class Core:
 
     def _issue_summary(self, row: IssueRow, t: Tr, items: bool = False, offset: int = 0) -> Reply:
         sections = row.sections  # as the store made them: no record is rebuilt per lookup
-        title = t.gettext("Issue {n}: {title}").format(n=row.number, title=row.title)
+        untitled = row.title.casefold() == f"issue {row.number}"  # a post with no title: not "Issue 538: Issue 538"
+        title = t.gettext("Issue {n}: {title}").format(n=row.number, title="" if untitled else row.title)
+        if untitled:
+            title = title.rstrip(" :：")
         if items:
             shown, total = self.store.issue_items(row, limit=self.page_size, offset=offset,
                                                   total=sum(s.count for s in sections))

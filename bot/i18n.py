@@ -43,10 +43,33 @@ def text_language(text: str) -> str:
     return "zh" if cjk and cjk * 4 >= cjk + len(_ASCII_LETTERS.findall(text)) else "en"
 
 
+def _same(text: str) -> str:
+    return text
+
+
 class Tr(NamedTuple):
     lang: str
     gettext: object
     ngettext: object
+    example: object = _same  # an example `help` shows, as a reader of this archive would type it
+
+
+def reworded(t: Tr, words: tuple[tuple[str, str], ...]) -> Tr:
+    """`t` with words of its messages and examples replaced (whole words; longest first): a digest
+    of sections, not of OpenStack projects, says "section" and shows its own names in examples."""
+    if not words:
+        return t
+    table = dict(words)
+    pattern = re.compile("|".join(
+        re.escape(a) if _HAS_CJK.search(a) else rf"(?<![\w{{-]){re.escape(a)}(?![\w}}-])"
+        for a in sorted(table, key=len, reverse=True)))
+
+    def sub(text: str) -> str:
+        return pattern.sub(lambda m: table[m.group(0)], text)
+
+    gettext_, ngettext_ = t.gettext, t.ngettext
+    return Tr(t.lang, lambda message: sub(gettext_(message)),
+              lambda one, many, n: sub(ngettext_(one, many, n)), sub)
 
 
 @lru_cache(maxsize=None)

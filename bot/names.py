@@ -8,6 +8,8 @@ glossary; what it derives is rebuilt when an ingest changes the list.
 """
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -34,6 +36,8 @@ class Projects:
         self.names = ProjectNames(archive.aliases, archive.group_headings, archive.fuzzy_threshold)
         self._known: tuple[object, dict[str, str]] = (None, {})
         self._dict: tuple[object, frozenset[str]] = (None, frozenset())
+        self._renames: tuple[object, dict[str, list[str]]] = (None, {})
+        self._stopped: tuple[object, tuple[frozenset[str], list[tuple[str, str]]]] = (None, (frozenset(), []))
 
     def known(self) -> dict[str, str]:
         """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
@@ -77,7 +81,58 @@ class Projects:
         "Marconi" beside "Zaqar")."""
         known = self.known()
         key = project.casefold()
-        return tuple(dict.fromkeys(known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known))
+        same = [known[a] for a in self.glossary.groups.get(key, ()) if a != key and a in known]
+        return tuple(dict.fromkeys(same + self._renamed().get(key, [])))
+
+    def _renamed(self) -> dict[str, list[str]]:
+        """casefolded name -> the sections that are the same section under a longer name in other
+        issues: the name with a qualifier after a sign ("Call for Participation; projects and
+        speakers"), or with one word before it ("Rust Jobs" beside "Jobs"); both ways. Rebuilt when
+        an ingest changed the sections."""
+        projects = self.store.projects()
+        if self._renames[0] is not projects:
+            known = self.known()
+            out: dict[str, list[str]] = {}
+            for key, name in known.items():
+                head = _QUALIFIED.match(key)
+                shorter = head.group(1).strip() if head else None
+                if shorter not in known and " " in key:
+                    first, _, rest = key.partition(" ")
+                    shorter = rest if len(rest) >= 4 and rest in known else None
+                if shorter in known and shorter != key:
+                    out.setdefault(shorter, []).append(name)
+                    out.setdefault(key, []).append(known[shorter])
+            self._renames = (projects, out)
+        return self._renames[1]
+
+    def spoken(self, line: str) -> tuple[str, str] | None:
+        """A name of several words that holds stop words or signs ("crate of the week", "call for
+        participation", "in brief", "show & tell"), found whole in a normalised line: (the project,
+        the line without it). The question's words lose those words, so this is read first; None
+        when the line names none (most lines: a set lookup of its words decides)."""
+        firsts, table = self._stopped_names()
+        if not table or firsts.isdisjoint(line.split()):
+            return None
+        padded = f" {_spoken_key(line)} "
+        for key, name in table:  # longest first: "call for participation" before "call for"
+            if f" {key} " in padded:
+                return name, _spoken_pattern(key).sub(" ", line, count=1)
+        return None
+
+    def _stopped_names(self) -> tuple[frozenset[str], list[tuple[str, str]]]:
+        """(the first words of those names, [(name as typed, project)] longest first), rebuilt when
+        an ingest changed the sections."""
+        projects = self.store.projects()
+        if self._stopped[0] is not projects:
+            table: dict[str, str] = {}
+            for typed, name in self.candidates().items():
+                key = _spoken_key(typed)
+                tokens = key.split()
+                if typed.isascii() and len(tokens) >= 2 and query.words(key).terms != tokens:
+                    table.setdefault(key, name)
+            ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
+            self._stopped = (projects, (frozenset(k.split()[0] for k, _ in ordered), ordered))
+        return self._stopped[1]
 
     def candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
@@ -117,3 +172,19 @@ class Projects:
             words |= {w for w in self.candidates() if query._HAS_CJK.search(w)}
             self._dict = (projects, frozenset(words))
         return self._dict[1]
+
+
+# A name, then a qualifier after a sign: "call for participation; projects and speakers", "jobs (remote)"
+_QUALIFIED = re.compile(r"^([^;:(\[|–—]+?)\s*(?:[;:(\[|–—]|\s-\s)")
+_KEY_WORDS = re.compile(r"[0-9a-z]+")
+
+
+def _spoken_key(text: str) -> str:
+    """A name or a line as its words: case, signs and apostrophes dropped, "&" read as "and"."""
+    return " ".join(_KEY_WORDS.findall(query.normalize(text).casefold().replace("&", " and ").replace("'", "")))
+
+
+def _spoken_pattern(key: str) -> re.Pattern:
+    """The words of a key as a line writes them: signs between them, "and" or "&", "what's"."""
+    parts = ["(?:and|&)" if w == "and" else "'?".join(map(re.escape, w)) for w in key.split()]
+    return re.compile(r"(?<![0-9a-z])" + r"[^0-9a-z]*".join(parts) + r"(?![0-9a-z])")

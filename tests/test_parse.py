@@ -212,6 +212,36 @@ def test_chinese_lines_join_without_a_space():
     assert section.items[0].text == "第一行中文，第二行中文。 English line next line"
 
 
+def test_a_link_label_wrapped_over_lines_keeps_a_space():
+    body = ("### Nova\n- [Default methods in the\n  compiler (alice)](https://a.example/x)\n"
+            "- [`to_str` now fails on interior\n  `NUL`s](https://a.example/y)\n- [中文\n标题](https://a.example/z)\n")
+    [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [item.text for item in section.items] == [
+        "Default methods in the compiler (alice)", "to_str now fails on interior NULs", "中文标题"]
+    assert [item.links[0].label for item in section.items] == [
+        "Default methods in the compiler (alice)", "to_str now fails on interior NULs", "中文标题"]
+
+
+def test_an_entry_with_one_nested_detail_is_one_item():
+    body = ("### Events\n* 03-17 | Ghent | [Kite club](https://club.example.org/)\n"
+            "    * [**Winter meet**](https://club.example.org/winter)\n"
+            "* Two talks:\n    * [First](https://t.example.org/1)\n    * [Second](https://t.example.org/2)\n")
+    [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [(item.context, item.text, [link.url for link in item.links]) for item in section.items] == [
+        ("03-17 | Ghent | Kite club", "Winter meet", ["https://club.example.org/", "https://club.example.org/winter"]),
+        ("", "Two talks:", []),
+        ("Two talks:", "First", ["https://t.example.org/1"]),
+        ("Two talks:", "Second", ["https://t.example.org/2"])]
+
+
+def test_a_title_and_its_quoted_summary_are_set_apart():
+    body = ("### Featured\n- [Folds in practice](https://f.example.org/) by Ann\n  > When to fold left.\n\n"
+            "- [Done!](https://d.example.org/)\n  > Shipped.\n\n- 中文标题\n  > 摘要。\n")
+    [section] = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections
+    assert [item.text for item in section.items] == [
+        "Folds in practice by Ann — When to fold left.", "Done! Shipped.", "中文标题 摘要。"]
+
+
 def test_empty_heading_is_not_a_section():
     body = "### Nova\none\n\n### **\ntwo\n\n###\n\n### Heat\nthree\n"
     sections = PARSER.parse("_posts/2014-09-16-x.md", post(body=body)).sections

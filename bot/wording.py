@@ -1,0 +1,58 @@
+"""How the replies name what an archive is made of. The messages and the examples of `help` are
+written for the embedded default, an OpenStack weekly whose sections are projects (`heat`,
+`subscribe neutron`, `search live migration`). A digest configured without project names
+(`[archive] aliases`) is read by its sections: its replies say "section" (栏目) and their
+examples use its own section names, a word of its items and its issue numbers.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from archive.numerals import format_number
+from archive.store import Store
+from bot import query
+from bot.names import PREFACE
+
+_WORD = re.compile(r"[a-z][a-z'-]{3,}[a-z]")
+
+
+def section_words(store: Store) -> tuple[tuple[str, str], ...]:
+    """(word of the messages, this archive's word): "project" as "section", the examples' projects
+    as its largest sections of one or two words, their topics as a common word of its newest
+    items, their issue numbers as its newest. Empty while the archive has no issue."""
+    newest = store.latest_issue()
+    if newest is None:
+        return ()
+    names = [name for name, _count in store.projects() if name != PREFACE and name.isascii()]
+    short = [n for n in names if len(n.split()) <= 2] or names or [PREFACE]
+    single = [n.casefold() for n in names if " " not in n]
+    first, second = short[0].casefold(), (short[1] if len(short) > 1 else short[0]).casefold()
+    word = _common_word(store, short[0], names) or first
+    oldest = store.issues(1, max(store.issues(1, 0)[1] - 1, 0))[0]
+    year = (oldest[0] if oldest else newest).date.year
+    n = newest.number
+    return (
+        ("projects", "sections"), ("project", "section"), ("Projects", "Sections"), ("Project", "Section"),
+        ("PROJECT", "SECTION"), ("PROJECT section", "SECTION"), ("项目", "栏目"),
+        (", `最近有什么关于nova的文章`", ""),  # a Chinese question among the English examples: the OpenStack weekly's
+        ("-ceilometer", f"-{single[0]}" if single else ""), ("项目的栏目", "栏目"),
+        ("heat", first), ("nova", second), ("neutron", second), ("ceilometer", second),
+        ("关于nova的", f"关于{second}的"), ("heat autoscaling", f"{first} {word}"), ("heat 自动伸缩", f"{first} {word}"),
+        ("live migration", word), ("热迁移", word), ("monitoring", word),
+        ("2014-10-01", f"{year}-01-01"), ("issue 24", f"issue {n}"), ("#24", f"#{n}"), ("in 25", f"in {n}"),
+        ("第二十四期", f"第{format_number(n)}期"),
+    )
+
+
+def _common_word(store: Store, section: str, names: list[str]) -> str | None:
+    """The word most items of the section's newest issue hold (not a stop word, nor a word of a
+    section name or of the issue's title)."""
+    row = store.latest_issue_with(section)
+    if row is None:
+        return None
+    items, _total = store.issue_items(row, section, limit=200)
+    skip = set(query.stopwords()[0]) | set(_WORD.findall(" ".join(names + [row.title]).casefold()))
+    counts = Counter(w for item in items for w in set(_WORD.findall(item.text.casefold())) if w not in skip)
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return best[0][0] if best and best[0][1] > 1 else None
