@@ -32,6 +32,7 @@ from bot.names import Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.replies import issue_ref, localized, when
 from bot.reply import Context, Item, Reply, SectionCount
+from bot.spelling import ArchiveSpelling
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
@@ -123,6 +124,7 @@ class Core:
         self.page_size = config.page_size
         self._rooms = dict(config.language_overrides)
         self.glossary = Glossary(config.search.synonyms, store)
+        self.spelling = ArchiveSpelling(store, self.glossary)
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
         self.announcements = Announcements(store, config, self._rooms)
@@ -469,8 +471,8 @@ class Core:
                 reply = self._search_answer(joined, words, scope, project, req, notice=notice)
                 if reply.items:
                     return reply
-        if notice is None and not exclude:  # a misspelt glossary word ("monitering")?
-            fixed = [self.glossary.word_typo(t) or t for t in terms]
+        if notice is None and not exclude:  # a misspelt glossary word ("monitering", 热迁一) or archive word (gnochi)?
+            fixed = [self._respelled(t) for t in terms]
             if fixed != terms:
                 wrong, meant = next((a, b) for a, b in zip(terms, fixed) if a != b)
                 said = _("“{word}” is no word of the archive; searched for “{meant}”.").format(
@@ -512,6 +514,13 @@ class Core:
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
         return Reply(title=_("Nothing in the archive mentions “{words}”.").format(words=_short(shown, 60)),
                      kind="items", text=tuple(hints), notice=notice)
+
+    def _respelled(self, term: str) -> str:
+        """A term of a search that found nothing, as the archive writes it when it is clearly
+        misspelt: a glossary word first (monitering, 热迁一), else any word of the items (gnochi,
+        heat-transltor; l3ha run together); else the term itself."""
+        return (self.glossary.word_typo(term) or self.glossary.cjk_typo(term) or self.spelling.respelled(term)
+                or term)
 
     def _ranked(self, q: Query, shown: str, scope_text: str, req: Request) -> Reply:
         t, offset = req.t, req.offset
