@@ -296,6 +296,11 @@ class Core:
                 project, scope = asked.project, scope or asked.scope
             elif follow and terms and not project:  # "and icehouse?": another topic, the same time
                 scope = scope or asked.scope
+            elif not (follow or project) and (asked.terms or asked.project) and len(terms) <= 3 and conversation.refers(
+                    line, not (own := [t for t in terms if not (len(t) == 1 and query._HAS_CJK.match(t))])):
+                # "what is it?", "who sponsored it?", "在哪一期": the last topic, and the line's own words
+                project, scope = asked.project, scope or asked.scope
+                terms = list(asked.terms) + [t for t in own if t not in asked.terms]
         if project or terms or scope:
             self.memory.note(req, project, terms, scope)
         if not terms and not words.exclude:
