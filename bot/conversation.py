@@ -88,6 +88,10 @@ _FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's las
 _REFERS = re.compile(r"\b(?:it|its|them|they)\b|\b(?:that|this)\b(?=\s*(?:[?!.]|$|\s+(?:one|in|from|about|for)\b))"
                      r"|它|^(?:再|请)?(?:详细|具体|展开)")
 _WHICH_ISSUE = re.compile(r"哪一期|哪期|哪几期|第几期|\b(?:which|what)\s+issues?\b")
+# ... but what is said of an answer taken in or let go is no question about it ("got it!", "that's it",
+# "forget it", "never mind that")
+_LET_GO = re.compile(r"\b(?:got|get|forget|drop|skip|leave)\s+(?:it|that|this)\b|\bthat'?s\s+(?:it|all)\b|\bnever\s*mind\b"
+                     r"|\bi\s+see\b|\bmakes\s+sense\b|\bthat\s+(?:works|helps)\b")
 _REFERS_HINT = ("it", "them", "they", "that", "this", "which", "what", "它", "期", "详细", "具体", "展开")
 
 # A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
@@ -253,7 +257,7 @@ def refers(line: str, alone: bool) -> bool:
     """The line names what the last answer was about (see _REFERS); `alone`: it has no topic of its
     own. A few substring tests first."""
     return any(h in line for h in _REFERS_HINT) and (
-        _REFERS.search(line) is not None or alone and _WHICH_ISSUE.search(line) is not None)
+        _REFERS.search(line) is not None or alone and _WHICH_ISSUE.search(line) is not None) and not _LET_GO.search(line)
 
 
 def corrected(asked: Asked, project: str | None, terms: list[str], said: str | None) -> tuple[str | None, list[str]]:

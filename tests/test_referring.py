@@ -53,3 +53,9 @@ def test_a_trailing_only_frames_a_follow_up(core):
     reply = talk(core, "monitoring", "in issue 25 only")
     assert reply.items and {i.issue for i in reply.items} == {25}
     assert all("监控" in i.text or "monitoring" in i.text.casefold() for i in reply.items)
+
+
+@pytest.mark.parametrize("line", ["got it!", "that's it, thanks", "forget it", "never mind that", "ok that helps"])
+def test_an_answer_taken_in_or_let_go_asks_nothing_about_it(core, line):
+    reply = talk(core, "gnocchi", line)
+    assert not reply.items, reply.title
