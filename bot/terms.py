@@ -140,11 +140,12 @@ def clear_typo(word: str, candidates) -> str | None:
     """The one candidate `word` clearly misspells, or None: an edit or two between long words;
     between short ones (too often other words: "really" is no typo of rally, "preview" none of
     review) only two letters swapped (docekr, trvoe) or one doubled (manilla) or a double typed
-    once (gnochi); none when two are as close."""
+    once (gnochi), or from six letters on one left out (mistal); none when two are as close."""
     edits = sorted((OSA.distance(word, w), w) for w in dict.fromkeys(candidates) if w != word)
     edits = [(d, w) for d, w in edits
              if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
-             or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w) or _doubled(w, word))]
+             or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w) or _doubled(w, word)
+                            or len(word) >= 6 and len(w) == len(word) + 1)]  # mistal: a letter left out
     if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
         return None
     return edits[0][1]

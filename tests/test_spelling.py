@@ -47,6 +47,8 @@ def ask(core: Core, text: str):
     ("gnochi", "gnocchi", "Gnocchi"),  # a double letter typed once, in a word of no glossary
     ("heat-transltor", "heat translator", "Heat-Translator"),  # a letter left out of a long word, in a phrase
     ("gnochi design", "gnocchi", "Gnocchi"),  # beside a word the archive has
+    ("gnocci", "gnocchi", "Gnocchi"),  # from six letters on, one left out
+    ("heat-tranlator", "heat translator", "Heat-Translator"),
 ])
 def test_a_misspelt_word_of_the_items_is_searched_as_the_items_write_it(bot, typed, meant, piece):
     reply = ask(bot, typed)
@@ -68,8 +70,8 @@ def test_a_chinese_glossary_term_typed_with_a_homophone_is_that_term(bot, typed,
     assert reply.lang == "zh" and typed in (reply.notice or "")
 
 
-@pytest.mark.parametrize("typed", ["gnocchiology", "zzyzx", "heat-trans", "blueskies", "gnocci"])
-def test_what_is_no_clear_misspelling_stays_unanswered(bot, typed):  # (gnocci: a short word, a letter left out)
+@pytest.mark.parametrize("typed", ["gnocchiology", "zzyzx", "heat-trans", "blueskies", "gnoci", "tosc"])
+def test_what_is_no_clear_misspelling_stays_unanswered(bot, typed):  # (gnoci: two edits; tosc: under six letters)
     assert not ask(bot, typed).items
 
 

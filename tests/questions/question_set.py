@@ -327,4 +327,8 @@ Q += [
     ("cinder的disaster recovery进展", "fixtures", "zh cross", [(15, "容灾")]),
     ("how many bugs did 2014.1.1 fix", "fixtures", "en cross", [(15, "79个bug")]),
     ("哪些项目在申请孵化", "fixtures", "zh", [(15, "Designate"), (19, "Manila")]),
+    ("ceilometer 的发展规划", "fixtures", "zh cross", [(19, "路标")]),
+    ("vmworld 上 vmware 发布了什么", "fixtures", "zh", [(19, "VMware")]),
+    ("gnochi 是什么", "fixtures", "zh", [(15, "gnocchi"), (19, "gnocchi")]),
+    ("nova 的热迁一", "fixtures", "zh cross", [(19, "live migration")]),
 ]
