@@ -60,6 +60,11 @@ _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _TOKEN = re.compile(f"[0-9a-z]+|[{_CJK}]+")
 
 
+def ascii_words(text: str) -> list[str]:
+    """A text's ASCII words as the index reads them (before stemming)."""
+    return _ASCII_WORD.findall(text.casefold())
+
+
 def grams(text: str) -> str:
     """The tokens `items_grams.grams` holds for one item: its ASCII words in order (for
     phrases), then its CJK characters and character pairs."""

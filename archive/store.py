@@ -1003,6 +1003,48 @@ class Store:
             f"SELECT id, number, section, text, links, date FROM items WHERE id IN ({','.join('?' * len(ids))})", ids)}
         return _items([rows[i] for i in ids]), total, capped
 
+    def index_words(self, prefix: str) -> list[tuple[str, int]]:
+        """The search index's ASCII tokens (porter stems: `translat`) that begin with `prefix`, with
+        the number of items holding each: a range read of the index's terms, for spelling (asked
+        only when a search found nothing)."""
+        if not prefix or not prefix.isascii():
+            return []
+        self._vocabulary()
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.conn.execute("SELECT term, doc FROM temp.items_terms WHERE term >= ? AND term < ?",
+                                 (prefix, after)).fetchall()
+
+    def written_as(self, stem: str) -> list[str]:
+        """The words one item writes for an index token (`translat`: translator), read from the
+        text or the link words of an item that holds it; [] when none does."""
+        self._vocabulary()
+        row = self.conn.execute("SELECT doc, col FROM temp.items_term_rows WHERE term = ? LIMIT 1", (stem,)).fetchone()
+        if row is None:
+            return []
+        item = self.conn.execute("SELECT text, links, section FROM items WHERE id = ?", (row[0],)).fetchone()
+        if item is None:
+            return []
+        text = {"grams": item[0], "links": search_index.link_words_packed(item[1])}.get(row[1], item[2])
+        words = set(search_index.ascii_words(text))
+        bm25.TOKENS.stem_all(words)
+        return sorted(w for w in words if bm25.TOKENS.stems.get(w) == stem)
+
+    def _vocabulary(self) -> None:
+        """The index's terms as tables of this connection's own (temp: also on a read-only database)."""
+        if not self._has_vocabulary:
+            if self.readonly:  # query_only forbids the temp tables too; mode=ro still keeps the file unwritten
+                self.conn.execute("PRAGMA query_only=OFF")
+            try:
+                self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_terms USING fts5vocab(main, items_grams, row)")
+                self.conn.execute(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_term_rows USING fts5vocab(main, items_grams, instance)")
+            finally:
+                if self.readonly:
+                    self.conn.execute("PRAGMA query_only=ON")
+            self._has_vocabulary = True
+
+    _has_vocabulary = False
+
     def issue_project_names(self, key: str) -> list[str]:
         return [s.name for s in self.sections(key)]
 

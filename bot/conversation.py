@@ -76,8 +76,23 @@ _FOLLOW_UP = re.compile(
 _FOLLOW_UP_END = re.compile(
     r"(?:\s+(?:too|as\s+well|instead|then)"
     r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
+    r"|\s+only"  # "in issue 15 only"
     r"|\s*(?:的呢|呢|怎么样|如何|也看看|看看|也是|也一样))\s*[?？!！.。]*$")
 _FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's last character, before _FOLLOW_UP_END is tried
+
+# A line about what the last answer was about, naming it by a pronoun ("what is it?", "who sponsored
+# it?", "它是什么时候发布的") or asking for more of it ("详细说说"), or, with no topic of its own, asking
+# which issue had it ("which issue was that in?", "在哪一期", "是哪期的"; "which issue covered tosca" asks
+# anew): the last question's topic, with the line's own words. "that" and "this" only where they name
+# no thing of their own ("that nova scheduler split" does).
+_REFERS = re.compile(r"\b(?:it|its|them|they)\b|\b(?:that|this)\b(?=\s*(?:[?!.]|$|\s+(?:one|in|from|about|for)\b))"
+                     r"|它|^(?:再|请)?(?:详细|具体|展开)")
+_WHICH_ISSUE = re.compile(r"哪一期|哪期|哪几期|第几期|\b(?:which|what)\s+issues?\b")
+# ... but what is said of an answer taken in or let go is no question about it ("got it!", "that's it",
+# "forget it", "never mind that")
+_LET_GO = re.compile(r"\b(?:got|get|forget|drop|skip|leave)\s+(?:it|that|this)\b|\bthat'?s\s+(?:it|all)\b|\bnever\s*mind\b"
+                     r"|\bi\s+see\b|\bmakes\s+sense\b|\bthat\s+(?:works|helps)\b")
+_REFERS_HINT = ("it", "them", "they", "that", "this", "which", "what", "它", "期", "详细", "具体", "展开")
 
 # A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
 # "next one", "before that", 前一期, 后一期, 下一期, 再往前一期; optionally a project after it. (上一期
@@ -236,6 +251,13 @@ def unframed(line: str) -> tuple[str, str | None]:
     if m and m.start() > 0:
         kind, line = kind or "and", line[:m.start()]
     return line, kind
+
+
+def refers(line: str, alone: bool) -> bool:
+    """The line names what the last answer was about (see _REFERS); `alone`: it has no topic of its
+    own. A few substring tests first."""
+    return any(h in line for h in _REFERS_HINT) and (
+        _REFERS.search(line) is not None or alone and _WHICH_ISSUE.search(line) is not None) and not _LET_GO.search(line)
 
 
 def corrected(asked: Asked, project: str | None, terms: list[str], said: str | None) -> tuple[str | None, list[str]]:

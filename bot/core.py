@@ -32,6 +32,7 @@ from bot.names import Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.replies import issue_ref, localized, when
 from bot.reply import Context, Item, Reply, SectionCount
+from bot.spelling import ArchiveSpelling
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
@@ -124,6 +125,7 @@ class Core:
         self.page_size = config.page_size
         self._rooms = dict(config.language_overrides)
         self.glossary = Glossary(config.search.synonyms, store)
+        self.spelling = ArchiveSpelling(store, self.glossary)
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
         self.announcements = Announcements(store, config, self._rooms)
@@ -319,6 +321,11 @@ class Core:
                 project, scope = asked.project, scope or asked.scope
             elif follow and terms and not project:  # "and icehouse?": another topic, the same time
                 scope = scope or asked.scope
+            elif not (follow or project) and (asked.terms or asked.project) and len(terms) <= 3 and conversation.refers(
+                    line, not (own := [t for t in terms if not (len(t) == 1 and query._HAS_CJK.match(t))])):
+                # "what is it?", "who sponsored it?", "在哪一期": the last topic, and the line's own words
+                project, scope = asked.project, scope or asked.scope
+                terms = list(asked.terms) + [t for t in own if t not in asked.terms]
         if project or terms or scope:
             self.memory.note(req, project, terms, scope)
         if not terms and not words.exclude:
@@ -494,8 +501,8 @@ class Core:
                 reply = self._search_answer(joined, words, scope, project, req, notice=notice)
                 if reply.items:
                     return reply
-        if notice is None and not exclude:  # a misspelt glossary word ("monitering")?
-            fixed = [self.glossary.word_typo(t) or t for t in terms]
+        if notice is None and not exclude:  # a misspelt glossary word ("monitering", 热迁一) or archive word (gnochi)?
+            fixed = [self._respelled(t) for t in terms]
             if fixed != terms:
                 wrong, meant = next((a, b) for a, b in zip(terms, fixed) if a != b)
                 said = _("“{word}” is no word of the archive; searched for “{meant}”.").format(
@@ -537,6 +544,13 @@ class Core:
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
         return Reply(title=_("Nothing in the archive mentions “{words}”.").format(words=_short(shown, 60)),
                      kind="items", text=tuple(hints), notice=notice)
+
+    def _respelled(self, term: str) -> str:
+        """A term of a search that found nothing, as the archive writes it when it is clearly
+        misspelt: a glossary word first (monitering, 热迁一), else any word of the items (gnochi,
+        heat-transltor; l3ha run together); else the term itself."""
+        return (self.glossary.word_typo(term) or self.glossary.cjk_typo(term) or self.spelling.respelled(term)
+                or term)
 
     def _ranked(self, q: Query, shown: str, scope_text: str, req: Request) -> Reply:
         t, offset = req.t, req.offset

@@ -40,6 +40,7 @@ class Glossary:
         self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
         self._typo_words: list[str] | None = None  # for word_typo, made when first needed
         self._prefix_words: list[str] | None = None  # for prefixed, made when first needed
+        self._cjk_words: dict[int, list[str]] | None = None  # for cjk_typo, by length, made when first needed
 
     def join_stopped(self, rest: str) -> str:
         """A glossary phrase holding stop words ("end of life") joined as `end_of_life`, which
@@ -102,18 +103,28 @@ class Glossary:
         if self._typo_words is None:
             self._typo_words = sorted({w for w in self.groups if w.isascii() and w.isalpha() and len(w) >= 5})
         found = process.extract(word, self._typo_words, scorer=fuzz.ratio, limit=6, score_cutoff=75)
-        edits = sorted((OSA.distance(word, w), w) for w, _, _ in found)
-        # an edit or two between long words; between short ones (too often other words: "really"
-        # is no typo of rally, "preview" none of review) only two letters swapped (docekr, trvoe)
-        # or one doubled (manilla)
-        edits = [(d, w) for d, w in edits
-                 if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
-                 or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w))]
-        if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
-            return None  # none, or two as close: not clearly one
-        if self.store.search(Query(((word,),)), limit=1)[1]:
-            return None  # a word of the archive after all
-        return edits[0][1]
+        meant = clear_typo(word, [w for w, _, _ in found])
+        if meant is None or self.store.search(Query(((word,),)), limit=1)[1]:
+            return None  # none, or a word of the archive after all
+        return meant
+
+    def cjk_typo(self, term: str) -> str | None:
+        """The Chinese glossary term a run of 3 or more characters that no item holds is one
+        character away from, as a pinyin input method's homophone makes it (热迁一 for 热迁移,
+        负载均恒 for 负载均衡): of its length, and only one such group. Only asked when nothing was found."""
+        if len(term) < 3 or not query._CJK_RUN.match(term) or term in self.groups:
+            return None
+        if self._cjk_words is None:
+            self._cjk_words = {}
+            for w in self.groups:
+                if len(w) >= 3 and query._CJK_RUN.match(w):
+                    self._cjk_words.setdefault(len(w), []).append(w)
+        found = [w for w in self._cjk_words.get(len(term), ()) if sum(a != b for a, b in zip(w, term)) == 1]
+        if not found or any(self.groups[w] != self.groups[found[0]] for w in found[1:]):
+            return None  # none, or terms of two groups as close: not clearly one
+        if self.store.search(Query(((term,),)), limit=1)[1]:
+            return None  # the archive's own words
+        return found[0]
 
     def prefixed(self, prefix: str) -> list[str]:
         """The English glossary words (the shortest few) that a search wildcard's `prefix*`
@@ -123,6 +134,21 @@ class Glossary:
         if self._prefix_words is None:
             self._prefix_words = sorted({w for w in self.groups if w.isascii() and w.isalpha()})
         return sorted((w for w in self._prefix_words if w.startswith(prefix) and w != prefix), key=len)[:PREFIX_WORDS]
+
+
+def clear_typo(word: str, candidates) -> str | None:
+    """The one candidate `word` clearly misspells, or None: an edit or two between long words;
+    between short ones (too often other words: "really" is no typo of rally, "preview" none of
+    review) only two letters swapped (docekr, trvoe) or one doubled (manilla) or a double typed
+    once (gnochi), or from six letters on one left out (mistal); none when two are as close."""
+    edits = sorted((OSA.distance(word, w), w) for w in dict.fromkeys(candidates) if w != word)
+    edits = [(d, w) for d, w in edits
+             if len(word) >= 7 and len(w) >= 7 and d <= (2 if word[0] == w[0] else 1)
+             or d == 1 and (len(w) == len(word) and sorted(w) == sorted(word) or _doubled(word, w) or _doubled(w, word)
+                            or len(word) >= 6 and len(w) == len(word) + 1)]  # mistal: a letter left out
+    if not edits or len(edits) > 1 and edits[0][0] == edits[1][0]:
+        return None
+    return edits[0][1]
 
 
 def _doubled(word: str, meant: str) -> bool:

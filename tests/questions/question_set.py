@@ -294,3 +294,41 @@ Q += [
     ("heat q4 2014", "examples", "en", [(25, "ResourceChain"), (24, "Autoscaling with Heat"), (24, "abandon")]),  # a quarter
     ("上季度的nova", "examples", "zh", [(25, "热迁移相关的几个 bug"), (25, "#1386234"), (25, "#1391122")]),
 ]
+
+Q += [
+    # --- probe-ref session: a newcomer over the real archive. Misspelt words the items write (not
+    # only the glossary's), two words typed as one, a Chinese term typed with a homophone of one
+    # character, abbreviations and company events, a view and its critics, small English counts
+    # over Chinese ones, people and vendors named in items, how-to questions
+    ("gnochi", "fixtures", "en", [(15, "gnocchi"), (19, "gnocchi")]),  # a double letter typed once
+    ("heat-transltor tosca", "fixtures", "en", [(19, "Heat-Translator")]),  # a letter left out, no glossary word
+    ("osprofiler", "fixtures", "en", [(19, "OSprofile")]),
+    ("neutron l3ha", "fixtures", "en", [(19, "Layer 3 High Availability")]),  # run together
+    ("热迁一怎么配", "fixtures", "zh cross", [(19, "live migration")]),  # 一 for 移: a pinyin homophone
+    ("负载均恒", "fixtures", "zh cross", [(19, "Load Balancers"), (15, "LoadBalancer")]),
+    ("heat 自动伸宿", "fixtures", "zh cross", [(19, "Auto-Scaling")]),
+    ("n-net migration to neutron", "fixtures", "en cross", [(19, "nova-network")]),
+    ("vmworld openstack", "fixtures", "en cross", [(19, "VMware")]),  # a company's own conference
+    ("dockercon attendance", "fixtures", "en cross", [(15, "Docker")]),
+    ("有人质疑 neutron 的架构吗", "fixtures", "zh", [(15, "不同的声音")]),
+    ("critics of neutron's design", "fixtures", "en cross", [(15, "不同的声音")]),
+    ("one nic with two ips", "fixtures", "en cross", [(15, "单网卡")]),
+    ("the three defcore cases", "fixtures", "en cross", [(15, "DefCore")]),
+    ("ceilometer plans", "fixtures", "en cross", [(19, "路标")]),
+    ("heat 的性能剖析", "fixtures", "zh cross", [(19, "profile Heat")]),
+    ("之前有谁讲过 rsyslog", "fixtures", "zh", [(15, "rsyslog")]),
+    ("what does anne gentle plan for the docs", "fixtures", "en", [(15, "Anne Gentle")]),
+    ("what did the EMC engineer write about cinder", "fixtures", "en", [(15, "EMC")]),
+    ("oracle 发布了什么", "fixtures", "zh", [(15, "MySQL Fabric")]),
+    ("anything by mirantis", "fixtures", "en cross", [(15, "Mirantis的Rally"), (15, "Mirantis的Trove")]),
+    ("how can I run devstack through a proxy", "fixtures", "en cross", [(19, "Devstack使用代理")]),
+    ("how can an l3 agent serve several external networks", "fixtures", "en cross", [(15, "external network")]),
+    ("怎么把已有的资源生成heat模板", "fixtures", "zh", [(15, "Flame")]),
+    ("cinder的disaster recovery进展", "fixtures", "zh cross", [(15, "容灾")]),
+    ("how many bugs did 2014.1.1 fix", "fixtures", "en cross", [(15, "79个bug")]),
+    ("哪些项目在申请孵化", "fixtures", "zh", [(15, "Designate"), (19, "Manila")]),
+    ("ceilometer 的发展规划", "fixtures", "zh cross", [(19, "路标")]),
+    ("vmworld 上 vmware 发布了什么", "fixtures", "zh", [(19, "VMware")]),
+    ("gnochi 是什么", "fixtures", "zh", [(15, "gnocchi"), (19, "gnocchi")]),
+    ("nova 的热迁一", "fixtures", "zh cross", [(19, "live migration")]),
+]
