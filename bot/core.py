@@ -129,7 +129,6 @@ class Core:
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
         self.announcements = Announcements(store, config, self._rooms)
-        self._worded: tuple[object, dict[str, Tr]] = (None, {})
 
     # --- entry point -----------------------------------------------------------------
 
@@ -147,10 +146,7 @@ class Core:
         names is read by its sections (bot/wording.py); rebuilt when an ingest changed them."""
         if self.config.archive.aliases:
             return tr(lang)
-        projects = self.store.projects()  # the same list object until the next ingest
-        if self._worded[0] is not projects:
-            self._worded = (projects, {})
-        cache = self._worded[1]
+        cache = self.projects.per_sections("reworded", dict)  # lang -> Tr
         t = cache.get(lang)
         if t is None:
             t = cache[lang] = reworded(tr(lang), section_words(self.store))

@@ -34,17 +34,20 @@ class Projects:
         self.store = store
         self.glossary = glossary
         self.names = ProjectNames(archive.aliases, archive.group_headings, archive.fuzzy_threshold)
-        self._known: tuple[object, dict[str, str]] = (None, {})
-        self._dict: tuple[object, frozenset[str]] = (None, frozenset())
-        self._renames: tuple[object, dict[str, list[str]]] = (None, {})
-        self._stopped: tuple[object, tuple[frozenset[str], list[tuple[str, str]]]] = (None, (frozenset(), []))
+        self._made: dict[str, tuple[object, object]] = {}  # what per_sections made: key -> (sections, value)
+
+    def per_sections(self, key: str, make):
+        """`make()`, once per list of the archive's sections: rebuilt when an ingest changed them
+        (the store keeps the same list object until then)."""
+        projects = self.store.projects()
+        got = self._made.get(key)
+        if got is None or got[0] is not projects:
+            got = self._made[key] = (projects, make())
+        return got[1]
 
     def known(self) -> dict[str, str]:
         """casefolded -> name of every project in the archive (rebuilt when an ingest changed it)."""
-        projects = self.store.projects()  # the same list object until the next ingest
-        if self._known[0] is not projects:
-            self._known = (projects, {name.casefold(): name for name, _ in projects})
-        return self._known[1]
+        return self.per_sections("known", lambda: {name.casefold(): name for name, _ in self.store.projects()})
 
     def name(self, phrase: str) -> str | None:
         """The project a phrase names (an alias, a section, the preface), or None."""
@@ -89,21 +92,21 @@ class Projects:
         issues: the name with a qualifier after a sign ("Call for Participation; projects and
         speakers"), or with one word before it ("Rust Jobs" beside "Jobs"); both ways. Rebuilt when
         an ingest changed the sections."""
-        projects = self.store.projects()
-        if self._renames[0] is not projects:
-            known = self.known()
-            out: dict[str, list[str]] = {}
-            for key, name in known.items():
-                head = _QUALIFIED.match(key)
-                shorter = head.group(1).strip() if head else None
-                if shorter not in known and " " in key:
-                    first, _, rest = key.partition(" ")
-                    shorter = rest if len(rest) >= 4 and rest in known else None
-                if shorter in known and shorter != key:
-                    out.setdefault(shorter, []).append(name)
-                    out.setdefault(key, []).append(known[shorter])
-            self._renames = (projects, out)
-        return self._renames[1]
+        return self.per_sections("renamed", self._make_renamed)
+
+    def _make_renamed(self) -> dict[str, list[str]]:
+        known = self.known()
+        out: dict[str, list[str]] = {}
+        for key, name in known.items():
+            head = _QUALIFIED.match(key)
+            shorter = head.group(1).strip() if head else None
+            if shorter not in known and " " in key:
+                first, _, rest = key.partition(" ")
+                shorter = rest if len(rest) >= 4 and rest in known else None
+            if shorter in known and shorter != key:
+                out.setdefault(shorter, []).append(name)
+                out.setdefault(key, []).append(known[shorter])
+        return out
 
     def spoken(self, line: str) -> tuple[str, str] | None:
         """A name of several words that holds stop words or signs ("crate of the week", "call for
@@ -122,17 +125,17 @@ class Projects:
     def _stopped_names(self) -> tuple[frozenset[str], list[tuple[str, str]]]:
         """(the first words of those names, [(name as typed, project)] longest first), rebuilt when
         an ingest changed the sections."""
-        projects = self.store.projects()
-        if self._stopped[0] is not projects:
-            table: dict[str, str] = {}
-            for typed, name in self.candidates().items():
-                key = _spoken_key(typed)
-                tokens = key.split()
-                if typed.isascii() and len(tokens) >= 2 and query.words(key).terms != tokens:
-                    table.setdefault(key, name)
-            ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
-            self._stopped = (projects, (frozenset(k.split()[0] for k, _ in ordered), ordered))
-        return self._stopped[1]
+        return self.per_sections("stopped", self._make_stopped_names)
+
+    def _make_stopped_names(self) -> tuple[frozenset[str], list[tuple[str, str]]]:
+        table: dict[str, str] = {}
+        for typed, name in self.candidates().items():
+            key = _spoken_key(typed)
+            tokens = key.split()
+            if typed.isascii() and len(tokens) >= 2 and query.words(key).terms != tokens:
+                table.setdefault(key, name)
+        ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
+        return frozenset(k.split()[0] for k, _ in ordered), ordered
 
     def candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""
@@ -166,12 +169,9 @@ class Projects:
 
     def dictionary(self) -> frozenset[str]:
         """Chinese words kept whole when a question is segmented: glossary terms and project names."""
-        projects = self.store.projects()
-        if self._dict[0] is not projects:
-            words = {w for w in self.glossary.groups if query._HAS_CJK.search(w)}
-            words |= {w for w in self.candidates() if query._HAS_CJK.search(w)}
-            self._dict = (projects, frozenset(words))
-        return self._dict[1]
+        return self.per_sections("dictionary", lambda: frozenset(
+            {w for w in self.glossary.groups if query._HAS_CJK.search(w)}
+            | {w for w in self.candidates() if query._HAS_CJK.search(w)}))
 
 
 # A name, then a qualifier after a sign: "call for participation; projects and speakers", "jobs (remote)"
