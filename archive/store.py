@@ -1029,6 +1029,8 @@ class Store:
         bm25.TOKENS.stem_all(words)
         return sorted(w for w in words if bm25.TOKENS.stems.get(w) == stem)
 
+    _has_vocabulary = False  # the temp fts5vocab tables made (per connection: per Store)
+
     def _vocabulary(self) -> None:
         """The index's terms as tables of this connection's own (temp: also on a read-only database)."""
         if not self._has_vocabulary:
@@ -1042,8 +1044,6 @@ class Store:
                 if self.readonly:
                     self.conn.execute("PRAGMA query_only=ON")
             self._has_vocabulary = True
-
-    _has_vocabulary = False
 
     def issue_project_names(self, key: str) -> list[str]:
         return [s.name for s in self.sections(key)]

@@ -682,10 +682,10 @@ class Core:
 
     def _issue_summary(self, row: IssueRow, t: Tr, items: bool = False, offset: int = 0) -> Reply:
         sections = row.sections  # as the store made them: no record is rebuilt per lookup
-        untitled = row.title.casefold() == f"issue {row.number}"  # a post with no title: not "Issue 538: Issue 538"
-        title = t.gettext("Issue {n}: {title}").format(n=row.number, title="" if untitled else row.title)
-        if untitled:
-            title = title.rstrip(" :：")
+        if row.title.casefold() == f"issue {row.number}":  # a post with no title: not "Issue 538: Issue 538"
+            title = t.gettext("Issue {n}").format(n=row.number)
+        else:
+            title = t.gettext("Issue {n}: {title}").format(n=row.number, title=row.title)
         if items:
             shown, total = self.store.issue_items(row, limit=self.page_size, offset=offset,
                                                   total=sum(s.count for s in sections))
