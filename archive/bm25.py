@@ -244,6 +244,11 @@ class Ranker:
             plan = self._plans[id(tree)] = (tree, live, plist, idf, _beside(live))
         return plan
 
+    @property
+    def mark(self) -> tuple[int, int] | None:
+        """The database's write counters at the last look: another mark, something was written."""
+        return self._mark
+
     def live(self, tree):
         """The tree without the branches that match no row of the index as it is (see _plan);
         None when no row can match it."""

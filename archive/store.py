@@ -999,9 +999,24 @@ class Store:
         ids, total, capped = search_index.search(self.conn, query, limit, offset, self._ranker)
         if not ids:
             return (), total, capped
-        rows = {r[0]: r[1:] for r in self.conn.execute(
-            f"SELECT id, number, section, text, links, date FROM items WHERE id IN ({','.join('?' * len(ids))})", ids)}
-        return _items([rows[i] for i in ids]), total, capped
+        return self._found_items(ids), total, capped
+
+    _found: dict[int, Item] = {}  # a found item by id, as of one write mark of the database
+    _found_mark: object = None
+
+    def _found_items(self, ids: list[int]) -> tuple[Item, ...]:
+        """The items of a page of search hits. They are kept until anything is written to the
+        database (the ranker's mark of the search just made: its write counters): the same items
+        come back for page after page and question after question."""
+        if self._found_mark != self._ranker.mark or len(self._found) > 2_000:
+            self._found, self._found_mark = {}, self._ranker.mark
+        found = self._found
+        missing = [i for i in ids if i not in found]
+        if missing:
+            rows = self.conn.execute(f"SELECT id, number, section, text, links, date FROM items"
+                                     f" WHERE id IN ({','.join('?' * len(missing))})", missing).fetchall()
+            found.update(zip([r[0] for r in rows], _items([r[1:] for r in rows])))
+        return tuple([found[i] for i in ids if i in found])
 
     def index_words(self, prefix: str) -> list[tuple[str, int]]:
         """The search index's ASCII tokens (porter stems: `translat`) that begin with `prefix`, with

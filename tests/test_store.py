@@ -206,3 +206,20 @@ def test_an_older_layout_is_rebuilt_without_forgetting_what_was_announced(store,
     s = ingest(reopened, root, changes=changes)
     assert s.parsed == 2 and reopened.totals().issues == 2 and changes == []  # ...re-read, and nothing re-announced
     reopened.close()
+
+
+def test_found_items_follow_a_change_the_index_does_not_see(store, root, tmp_path):
+    """A link's label is not indexed: after a writer elsewhere changes only that, the same search
+    shows the new label (found items are kept only while nothing is written)."""
+    ingest(store, root)
+    def labels():
+        items, _, _ = store.search(["live migration"], limit=10)
+        return [label for item in items for _, label in item.links]
+    assert labels() == [""]
+    path = write_issue(root, 2, date(2014, 1, 24), {"Nova": ["three live migration  \n[the spec](http://e.org/3)"]},
+                       folder="_posts/技术")
+    os.utime(path, ns=(1, 1))
+    writer = Store(tmp_path / "digest.db")  # the store's own file, through another connection
+    ingest(writer, root)
+    writer.close()
+    assert labels() == ["the spec"]
