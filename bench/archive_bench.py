@@ -66,8 +66,13 @@ def grep_ms(cmd: list[str], runs: int) -> list[float]:
     return out
 
 
-def timed_pair(a, b, runs: int) -> tuple[list[float], list[float]]:
-    """Alternate a and b, so that both see the same moments of the machine (a fair ratio)."""
+def timed_pair(a, b, runs: int, warm: int = 100) -> tuple[list[float], list[float]]:
+    """Alternate a and b, so that both see the same moments of the machine (a fair ratio).
+    The first `warm` pairs are not kept: both sides' caches (SQLite's pages, prepared
+    statements, the ranker's rows) fill there, so the row measures the answer, not its first call."""
+    for _ in range(warm):
+        a()
+        b()
     out_a, out_b = [], []
     for _ in range(runs):
         out_a += timed(a, 1)
