@@ -125,7 +125,7 @@ class Core:
         self.config = config
         self.page_size = config.page_size
         self._rooms = dict(config.language_overrides)
-        self.glossary = Glossary(config.search.synonyms, store)
+        self.glossary = Glossary(config.search, store)
         self.spelling = ArchiveSpelling(store, self.glossary)
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
