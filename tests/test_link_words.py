@@ -152,7 +152,9 @@ def test_the_scoped_index_finds_link_words_as_items_grams(stores):
     s = stores["links"]
     ranker = search_index.new_ranker(s.conn)
     for query in (Query((("gerrit",),), project="Nova"), Query((("hooks",),), project="Nova"),
-                  Query((("mailing list",), ("cells",)), project="Nova"), Query((("调度器",), ("patch",)), project="Nova")):
+                  Query((("mailing list",), ("cells",)), project="Nova"), Query((("调度器",), ("patch",)), project="Nova"),
+                  Query((("调度器",),), project="Nova", links=("review openstack",)),  # a pasted host: in its column,
+                  Query((("walkthrough",),), project="Heat", links=("heat hooks",))):  # not the text's "heat hooks"
         c = compile(query)
         want = {r for (r,) in s.conn.execute("SELECT rowid FROM items_grams WHERE items_grams MATCH ?", (c.expr,))}
         found = search_index.find(c, ranker, query.project)
