@@ -91,7 +91,7 @@ def _split(url: str, bare: bool = False) -> tuple[str, str]:
     """(the URL's host, or "" when it has none, the rest after it). A link of a post without a
     scheme (`/2015/03/x.html`, `notes.md`) is relative: no host; `bare`: a host as typed in a
     question (`docs.openstack.org/install`) is one when its last label is a top-level domain."""
-    scheme = _SCHEME.match(url) or url.startswith("//") and _SLASHES.match(url)
+    scheme = _SCHEME.match(url) or _SLASHES.match(url)
     if not (scheme or bare):
         return "", url
     rest = url[scheme.end():] if scheme else url
