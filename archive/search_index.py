@@ -50,9 +50,9 @@ import sqlite3
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
-from urllib.parse import unquote
 
 from archive import bm25
+from archive.link_words import LINK_KINDS, link_words  # noqa: F401 (the index's own words)
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -75,61 +75,7 @@ def grams(text: str) -> str:
     return " ".join(_ASCII_WORD.findall(text.casefold())) + " " + " ".join(sorted(cjk))
 
 
-# --- the words of an item's links (the `links` column) -------------------------------------
-# A link's URL names what it is (a review, a blueprint, a mailing-list thread) and often its topic
-# (`+spec/declarative-filters`), in words its item's text may not hold. Its host and path words
-# are indexed in a column of their own that weighs little (LINK_WEIGHT): a question whose words
-# are only in a URL finds its item, and the text's matches still rank first. Every word of the
-# URL, in order (a host as typed, `docs.openstack.org`, or a whole URL pasted is a phrase of it;
-# leaving out the scheme, `www`, top-level domains and numbers saved only a quarter of the column's
-# size), percent-escapes decoded, camelCase split (`ReleaseNotes`: release notes).
-# A link of a known kind also gets that kind's words (LINK_KINDS), the words people ask for it
-# by ("the gerrit review", "the ML thread", "the bp"): the glossary turns 补丁, 邮件列表, 蓝图 and
-# 规范 into them.
-LINK_KINDS: tuple[tuple[str, str], ...] = (  # (a regex over the casefolded URL, the kind's words)
-    (r"//review\.|/gerrit/|//gerrit\.|//codereview\.", "review gerrit patch change"),
-    (r"//lists\.|/pipermail/|mail-archive\.com|markmail\.org|//groups\.google\.|//mail\.openstack\.|/mailman/",
-     "mailing list ml thread"),
-    (r"//blueprints\.launchpad\.|/\+spec/", "blueprint bp"),
-    (r"//specs\.openstack\.|-specs\b|/specs/", "spec specification"),
-    (r"//bugs\.launchpad\.|/\+bug/|bugzilla|//storyboard\.", "bug"),
-    (r"//wiki\.|/wiki/", "wiki"),
-    (r"etherpad", "etherpad"),
-    (r"//github\.com/[^/]+/[^/]+/pull/|/merge_requests/", "pull request pr patch"),
-    (r"//github\.com/[^/]+/[^/]+/issues/", "bug"),
-    (r"//git\.openstack\.|//opendev\.org/|//github\.com/|//gitlab\.|/cgit/", "git repo code"),
-    (r"//docs\.|readthedocs|/docs?/", "docs documentation"),
-    (r"youtube\.com|youtu\.be|vimeo\.com|/videos?/|session-videos", "video"),
-    (r"slideshare|speakerdeck|/slides?/", "slides"),
-    (r"\.pdf\b", "pdf"),
-    (r"wordpress\.com|blogspot\.|tumblr\.com|medium\.com|/blogs?/|//blogs?[.-]", "blog"),
-)
-_LINK_KIND = [(re.compile(rx), words) for rx, words in LINK_KINDS]
-_LINK_KIND_ANY = re.compile("|".join(f"(?:{rx})" for rx, _ in LINK_KINDS))
-_URL_WORD = re.compile(r"[A-Za-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
-
-
-def _url_words(url: str) -> list[str]:
-    return _URL_WORD.findall(_CAMEL.sub(" ", unquote(url)).lower())
-
-
-@lru_cache(maxsize=8192)
-def _link_words_of(url: str) -> str:
-    words = _url_words(url)
-    low = url.casefold()
-    if _LINK_KIND_ANY.search(low):  # (one search for most links: few are of a kind)
-        for rx, kind in _LINK_KIND:
-            if rx.search(low):
-                words.extend(k for k in kind.split() if k not in words)
-    return " ".join(words)
-
-
-def link_words(links) -> str:
-    """The tokens `items_grams.links` holds for one item: each link's URL words and kind words
-    (see LINK_KINDS), link after link."""
-    return " ".join(filter(None, (_link_words_of(url) for url, _ in links)))
-
+# --- the words of an item's links (the `links` column): archive/link_words.py ----------------
 
 def link_words_packed(blob: bytes) -> str:
     """link_words of an item's links as the store packs them (marshal)."""
@@ -255,6 +201,7 @@ class Query(NamedTuple):
     project: str | None = None  # only this section's items
     ids: tuple[int, int] | None = None  # only item ids in this range (dates, issues)
     any_group: bool = False  # relaxed: items holding a whole term of any group, ranked by how well
+    links: tuple[str, ...] = ()  # phrases every item holds in its links' words (a pasted host or URL)
 
 
 def term_node(term: str):
@@ -317,6 +264,7 @@ def _tree_and_groups(query: Query):
         nodes = [n for n in (term_node(a) for a in alternatives) if n is not None]  # whole terms, relaxed too
         if nodes:
             groups.append(_any(nodes))
+    groups.extend(bm25.Phrase(words, "links") for words in query.links if _ASCII_WORD.search(words))
     if not groups:
         return None, None
     tree = groups[0] if len(groups) == 1 else ("or" if query.any_group else "and", groups)
@@ -475,7 +423,7 @@ def _qualify(node, section: tuple[str, ...], tag: str):
             return _TRUE if _holds(section, node.tokens) else _FALSE
         if not node.tokens:
             return _FALSE
-        q = bm25.Phrase(" ".join(tag + t for t in node.tokens))
+        q = bm25.Phrase(" ".join(tag + t for t in node.tokens), "links" if node.column == "links" else None)
         q.tokens = tuple(tag + t for t in node.tokens)
         return q
     if node[0] == "not":

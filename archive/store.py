@@ -37,8 +37,9 @@ from archive.projects import misspellings
 if TYPE_CHECKING:  # archive.parse (markdown-it) is imported where posts are parsed, not to answer
     from archive.parse import PlainSections
 
-SCHEMA_VERSION = "9"  # 6: one ranked index (grams + section), no trigram index; 7: any layout; 8: items_scoped;
-# 9: the words of an item's links indexed (a `links` column in both indexes)
+SCHEMA_VERSION = "10"  # 6: one ranked index (grams + section), no trigram index; 7: any layout; 8: items_scoped;
+# 9: the words of an item's links indexed (a `links` column in both indexes); 10: without the scheme,
+# `www` and the top-level domain (archive/link_words.py)
 PARSE_CHUNK = 32  # posts a parse worker is sent at a time
 PARALLEL_THRESHOLD = 400  # files to parse before a process pool pays for its start-up
 STAGE_ITEMS = 8_000  # items staged before they go into `items` (and the search indexes) in one statement

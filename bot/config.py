@@ -94,20 +94,29 @@ class AnnounceConfig:
     console: bool = True  # print announcements in the terminal adapter
 
 
-def _default_synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The glossary shipped in the package (bot/data/glossary.toml; config.example.toml has the same)."""
-    data = tomllib.loads((Path(__file__).resolve().parent / "data" / "glossary.toml").read_text(encoding="utf-8"))
-    return tuple((k, tuple(v)) for k, v in data["search"]["synonyms"].items())
+def _shipped_glossary() -> dict:
+    """The glossary shipped in the package (bot/data/glossary.toml; config.example.toml has the
+    same [search.synonyms]) and its [domain]."""
+    return tomllib.loads((Path(__file__).resolve().parent / "data" / "glossary.toml").read_text(encoding="utf-8"))
 
 
-DEFAULT_SYNONYMS = _default_synonyms()
+_GLOSSARY = _shipped_glossary()
+DEFAULT_SYNONYMS = tuple((k, tuple(v)) for k, v in _GLOSSARY["search"]["synonyms"].items())
+DOMAIN_PROJECTS = tuple(_GLOSSARY["domain"]["projects"])
 LANGUAGES = ("auto", "en", "zh")
+
+Synonyms = tuple[tuple[str, tuple[str, ...]], ...]  # (term, its equivalents): ("live migration", ("热迁移", "在线迁移"))
 
 
 @dataclass(frozen=True, slots=True)
 class SearchConfig:
-    # equivalent terms, expanded in both directions: ("live migration", ("热迁移", "在线迁移")), ...
-    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_SYNONYMS
+    # equivalent terms, expanded in both directions. `glossary`: the shipped one, less the keys the
+    # config's own replace; its English<->English alternatives only over an archive of its domain
+    # (one with sections named after `domain_projects`, see bot/terms.py)
+    glossary: Synonyms = DEFAULT_SYNONYMS
+    # the config's own [search.synonyms] (an entry the same as the glossary's is the glossary's): always, whole
+    synonyms: Synonyms = ()
+    domain_projects: tuple[str, ...] = DOMAIN_PROJECTS  # the glossary's [domain] projects
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,13 +379,15 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
 def _search(t: dict) -> SearchConfig:
     p = "search."
     syn = _take(t, "synonyms", p, dict, {})
-    merged = dict(DEFAULT_SYNONYMS)
+    shipped = dict(DEFAULT_SYNONYMS)
+    own = {}
     for key, values in syn.items():
         if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
             raise ConfigError(f"{p}synonyms.{key}: expected a list of words")
-        merged[key] = tuple(values)
+        if shipped.get(key) != tuple(values):  # (config.example.toml's copy of the glossary is the glossary)
+            own[key] = tuple(values)
     _no_leftovers(t, p)
-    return SearchConfig(synonyms=tuple(merged.items()))
+    return SearchConfig(glossary=tuple((k, v) for k, v in DEFAULT_SYNONYMS if k not in own), synonyms=tuple(own.items()))
 
 
 def _language(value: str, key: str) -> str:

@@ -19,7 +19,8 @@ import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from archive.search_index import Query, day_range, issue_range
+from archive.link_words import pasted_links
+from archive.search_index import Query, ascii_words, day_range, issue_range
 from archive.store import IssueRow, Store
 from bot import commands as cmd
 from bot import conversation, query
@@ -124,7 +125,7 @@ class Core:
         self.config = config
         self.page_size = config.page_size
         self._rooms = dict(config.language_overrides)
-        self.glossary = Glossary(config.search.synonyms, store)
+        self.glossary = Glossary(config.search, store)
         self.spelling = ArchiveSpelling(store, self.glossary)
         self.projects = Projects(store, config.archive, self.glossary)
         self.memory = ConversationMemory(self.state, store, self.projects)
@@ -461,6 +462,7 @@ class Core:
                            if t in cut else g for t, g in zip(terms, groups))
         exclude = tuple(words.exclude)
         shown = " ".join(terms + [f"-{w}" for w in exclude])
+        term_groups = groups
         if project:
             shown_p = f"{project}: {shown}" if shown else project
             reply = self._ranked(Query(groups, exclude, project, ids, words.any_of), shown_p, scope_text, req)
@@ -478,6 +480,10 @@ class Core:
             if name:
                 notice = notice or _("There is no “{name}” section; these items mention it.").format(name=_short(name))
             return _with_notice(reply, notice)
+        if notice is None and "." in req.text:  # a host or URL pasted (`docs.openstack.org`): the items linking there?
+            reply = self._linking(terms, term_groups, exclude, project, ids, scope_text, req)
+            if reply is not None:
+                return reply
         if project is None and notice is None:  # a misspelt project, clearly meant?
             for i, term in enumerate(terms):
                 meant = self.projects.typo(term)
@@ -540,6 +546,27 @@ class Core:
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
         return Reply(title=_("Nothing in the archive mentions “{words}”.").format(words=_short(shown, 60)),
                      kind="items", text=tuple(hints), notice=notice)
+
+    def _linking(self, terms: list[str], groups: tuple, exclude: tuple[str, ...], project: str | None,
+                 ids: tuple[int, int] | None, scope_text: str, req: Request) -> Reply | None:
+        """The items whose links hold a pasted host's or URL's words as one phrase (the index has no
+        scheme, `www` or top-level domain of a link: archive/link_words.py), with the question's
+        other words, else without them; None when the line pastes none or none links there."""
+        pasted = pasted_links(req.text)
+        if not pasted:
+            return None
+        typed = {w for link, _ in pasted for w in ascii_words(link)}  # the words of the links as typed
+        kept = [(t, g) for t, g in zip(terms, groups) if not (t.isascii() and set(ascii_words(t)) <= typed)]
+        others = tuple(g for _, g in kept)
+        links = tuple(dict.fromkeys(words for _, words in pasted))
+        shown = " ".join([link for link, _ in pasted] + [t for t, _ in kept])
+        shown = f"{project}: {shown}" if project else shown
+        for wanted in ((others, ()) if others else ((),)):
+            reply = self._ranked(Query(wanted, exclude, project, ids, links=links), shown, scope_text, req)
+            if reply.items:
+                return _with_notice(reply, req.t.gettext("These items link to {link}.").format(
+                    link=_short(" ".join(link for link, _ in pasted), 60)))
+        return None
 
     def _respelled(self, term: str) -> str:
         """A term of a search that found nothing, as the archive writes it when it is clearly

@@ -2,7 +2,12 @@
 term (its other language, its plural and -ing forms, a milestone as posts write it), a misspelt
 glossary word, a wildcard's words, two words the archive writes as one, and issue numbers as typed.
 
-`Glossary` is built once from the config's `[search] synonyms`; the rest are plain functions.
+`Glossary` is built once from the shipped glossary and the config's `[search] synonyms`; the rest
+are plain functions. The shipped glossary is of one domain (OpenStack): its English<->English
+alternatives (`ml` is "mailing list", `instance` "virtual machine") would find wrong items in
+another community's digest, so they count only over an archive of that domain, decided from its
+sections once per list of sections (i.e. per ingest that changed them). Its English<->Chinese
+pairs, and the config's own synonyms, count over any archive.
 """
 from __future__ import annotations
 
@@ -18,29 +23,79 @@ from bot import query
 from bot.time_words import RELEASE_BY_LETTER, RELEASES
 
 PREFIX_WORDS = 4  # at most this many glossary words join a wildcard's word (`monitor*`)
+# an archive is of the glossary's domain when this many of its sections are the domain's projects
+# (one is not enough: Swift is also a language, Heat, Horizon and Glance are words)
+DOMAIN_SECTIONS = 2
 _NUMBER_PREFIX = re.compile(r"(?:no|nr|num)\.(?=\d)", re.IGNORECASE)  # no.11
 
 
-class Glossary:
-    """The glossary's groups (a term -> every term of its group, itself first among them), and
-    what is read with them. `store`: to ask whether a word is the archive's."""
+def _grouped(synonyms) -> dict[str, tuple[str, ...]]:
+    """term -> every term of its entries (an entry's key and list are equivalents)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for key, values in synonyms:
+        group = tuple(dict.fromkeys(v.casefold() for v in (key, *values)))
+        for member in group:
+            groups[member] = tuple(dict.fromkeys((*groups.get(member, ()), *group)))
+    return groups
 
-    def __init__(self, synonyms, store: Store):
+
+def _cross_lingual(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The groups without an English term's English alternatives: an English term keeps itself
+    and its Chinese equivalents, a Chinese one keeps its whole group."""
+    has_cjk = query._HAS_CJK.search
+    return {m: g if has_cjk(m) else tuple(a for a in g if a == m or has_cjk(a)) for m, g in groups.items()}
+
+
+def _joined(a: dict, b: dict) -> dict[str, tuple[str, ...]]:
+    out = dict(a)
+    for member, group in b.items():
+        out[member] = tuple(dict.fromkeys((*out.get(member, ()), *group)))
+    return out
+
+
+def _project_key(name: str) -> str:
+    return " ".join(name.casefold().replace("-", " ").replace("_", " ").split())
+
+
+class Glossary:
+    """The glossary's groups (a term -> every term of its group), and what is read with them.
+    `search`: the config's SearchConfig (the shipped glossary, the config's own synonyms, the
+    glossary's domain); `store`: its sections say whether the archive is of the glossary's domain,
+    and it is asked whether a word is the archive's."""
+
+    def __init__(self, search, store: Store):
         self.store = store
-        self.groups: dict[str, tuple[str, ...]] = {}
-        for key, values in synonyms:
-            group = tuple(dict.fromkeys(v.casefold() for v in (key, *values)))
-            for member in group:
-                self.groups[member] = tuple(dict.fromkeys((*self.groups.get(member, ()), *group)))
+        self._projects = frozenset(map(_project_key, search.domain_projects))
+        shipped, own = _grouped(search.glossary), _grouped(search.synonyms)
+        self._of_domain = _joined(shipped, own)  # every alternative
+        self._of_any = _joined(_cross_lingual(shipped), own)  # the same terms, fewer alternatives
+        self._sections: object = None  # the store's list of sections the groups were chosen for
+        self._groups = self._of_any
         # glossary phrases holding a stop word ("past and present", "end of life", "industry news"):
         # joined before the stop words go, so that they are still the phrase
-        en_stop = query.stopwords()[0]
-        stopped = sorted((m for m in self.groups if " " in m and m.isascii() and en_stop & set(m.split())),
+        en_stop = query.stopwords()[0]  # (both sets of groups hold the same terms)
+        stopped = sorted((m for m in self._of_domain if " " in m and m.isascii() and en_stop & set(m.split())),
                          key=len, reverse=True)
         self._stopped_phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, stopped)) + r")\b") if stopped else None
         self._typo_words: list[str] | None = None  # for word_typo, made when first needed
         self._prefix_words: list[str] | None = None  # for prefixed, made when first needed
         self._cjk_words: dict[int, list[str]] | None = None  # for cjk_typo, by length, made when first needed
+
+    @property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """term -> the terms searched in its place (itself among them): with the shipped glossary's
+        English<->English alternatives when the archive is of its domain (decided again only when
+        the store's list of sections changed: an ingest)."""
+        sections = self.store.projects()
+        if sections is not self._sections:
+            self._sections = sections
+            self._groups = self._of_domain if self.of_domain(sections) else self._of_any
+        return self._groups
+
+    def of_domain(self, sections) -> bool:
+        """Whether an archive with these sections ((name, items) pairs) is of the glossary's
+        domain: at least DOMAIN_SECTIONS of them are the domain's projects."""
+        return sum(_project_key(name) in self._projects for name, _ in sections) >= DOMAIN_SECTIONS
 
     def join_stopped(self, rest: str) -> str:
         """A glossary phrase holding stop words ("end of life") joined as `end_of_life`, which
@@ -52,11 +107,12 @@ class Glossary:
     def alternatives(self, term: str) -> tuple[str, ...]:
         """The term and what else the search looks for in its place."""
         key = term.casefold()
-        group = self.groups.get(key)
+        groups = self.groups
+        group = groups.get(key)
         if group is None and key.endswith("s"):
-            group = self.groups.get(key[:-1])
+            group = groups.get(key[:-1])
         if group is None and "-" in key:
-            group = self.groups.get(key.replace("-", " "))
+            group = groups.get(key.replace("-", " "))
         if group is None and len(key) > 5 and key.endswith(("ing", "ed")) and key.isascii():
             group = self._inflected(key)  # "deploying", "migrated": the glossary has the word itself
         if group is None and key[-1:] in "123" and len(key) <= 12:

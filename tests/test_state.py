@@ -105,7 +105,7 @@ def schema_7_database(path, config) -> tuple[int, int]:
     make_outbox(store).introduce([DestinationSpec("slack:C0NEWS", target="C0NEWS")], store.visible_issues())
     c = store.conn
     meta = dict(c.execute("SELECT key, value FROM archive_meta"))
-    assert meta["schema_version"] == SCHEMA_VERSION == "9"  # the archive's layout just after
+    assert meta["schema_version"] == SCHEMA_VERSION == "10"  # the archive's layout just after
     meta["schema_version"] = "7"
     for table in ("archive_meta", "kv", "subscriptions", "conversations", "seen_events"):
         c.execute(f"DROP TABLE {table}")

@@ -56,3 +56,28 @@ def test_a_schema_8_database_gets_its_links_indexed(tmp_path):
     items, total, _ = store.search(["130904"], limit=5)  # review.openstack.org/#/c/130904/
     assert total == 1 and items[0].section == "Glance"
     store.close()
+
+
+def test_a_schema_9_database_loses_the_link_words_every_link_has(tmp_path, monkeypatch):
+    """Schema 9 indexed every word of a URL (`https`, `www`, `org`): opened by this version, the
+    parsed archive is rebuilt, so that `org` finds nothing and a link's own words still find it."""
+    from archive import search_index
+
+    root = tmp_path / "archive"
+    shutil.copytree(EXAMPLES, root)
+    db = tmp_path / "db.sqlite"
+    with monkeypatch.context() as m:  # as schema 9 made the links column: all of a URL's words
+        m.setattr(search_index, "link_words", lambda links: " ".join(
+            " ".join(search_index.ascii_words(url)) for url, _ in links))
+        store = Store(db)
+        ingest(store, Config(), root, when=TODAY, on_change=lambda db, changes: None)
+        assert store.search(["org"], limit=1)[1] > 0
+        store.conn.execute("UPDATE archive_meta SET value = '9' WHERE key = 'schema_version'")
+        store.close()
+    store = Store(db)
+    again = ingest(store, Config(), root, when=TODAY, on_change=lambda db, changes: None)
+    assert again.changes == []  # nothing announced again
+    assert store.search(["org"], limit=1)[1] == 0 and store.search(["https"], limit=1)[1] == 0
+    items, total, _ = store.search(["130904"], limit=5)  # review.openstack.org/#/c/130904/
+    assert total == 1 and items[0].section == "Glance"
+    store.close()
