@@ -196,6 +196,8 @@ class Core:
         reply = getattr(self, parsed.command.handler)(req)
         if parsed.command.pages:
             self.memory.remember(ctx, parsed.text, offset, reply)
+        elif parsed.command.name != "more":  # `help`, `subscribe heat`: no list, and none to page
+            self.memory.unlisted(ctx)
         return reply
 
     # --- projects --------------------------------------------------------------------
@@ -827,16 +829,30 @@ class Core:
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
         last = self.state.last_page(req.ctx.conversation)
-        if last is None:
+        if last is None:  # nothing asked yet, a last page, or an answer that lists nothing (`help`)
             return Reply(title=_("Nothing more to show."), kind="text")
-        text, last_offset = last
-        offset = last_offset + self.page_size
+        offset = last.offset + self.page_size
         if len(req.args) == 2 and req.args[0] == "page" and req.args[1].isdigit():  # "page 3" (see _answering)
             offset = (min(int(req.args[1]), MAX_ISSUE_NUMBER) - 1) * self.page_size
-        reply = self._run(cmd.parse(text), req.ctx, offset, req.t)
+        if last.shown is not None and (offset >= last.shown or not last.shown):  # "page 1" is the answer again
+            return self._everything(last.shown, last.unit, req.t)
+        reply = self._run(cmd.parse(last.command), req.ctx, offset, req.t)
         if reply.ok and not (reply.items or reply.issues):  # the archive changed under us
             return Reply(title=_("Nothing more to show."), kind="text")
         return reply
+
+    def _everything(self, shown: int, unit: str | None, t: Tr) -> Reply:
+        """`more` after an answer of one page: it showed all there was, or found nothing."""
+        if not shown:
+            return Reply(title=t.gettext("Nothing more: the last answer found nothing."), kind="text",
+                         text=(t.gettext("Try other or fewer words, `projects`, or `help`."),))
+        if unit == "issues":
+            title = t.ngettext("That was everything: the last answer showed its only issue.",
+                               "That was everything: the last answer showed all {n} issues.", shown)
+        else:
+            title = t.ngettext("That was everything: the last answer showed its only item.",
+                               "That was everything: the last answer showed all {n} items.", shown)
+        return Reply(title=title.format(n=shown), kind="text")
 
     @command("subscribe", aliases=("订阅", "sub"), usage=N_("subscribe PROJECT"),
              help=N_("get a direct message with PROJECT's items whenever a new issue has some"),
