@@ -22,7 +22,7 @@ from bot import query
 from bot.i18n import detect
 from bot.names import Projects
 from bot.reply import Context, Reply
-from bot.state import BotState
+from bot.state import BotState, Page
 from bot.terms import issue_number
 from bot.time_words import Scope, take_scope
 
@@ -116,7 +116,7 @@ class ConversationMemory:
         self.state = state
         self.store = store
         self.projects = projects
-        self.pages: dict[str, tuple[str, int] | None] = {}  # conversation -> what `more` continues
+        self.pages: dict[str, Page | None] = {}  # conversation -> what `more` says next
         self.shown: dict[str, int] = {}  # conversation -> the issue its last reply showed (for "the one before")
         self.chinese: set[str] = set()  # conversations whose last line with words of a language was Chinese
         self.asked: dict[str, Asked] = {}  # conversation -> what its last question asked (what a follow-up keeps)
@@ -214,19 +214,46 @@ class ConversationMemory:
         return self.asked.get(key) if self.asked else None
 
     def remember(self, ctx: Context, text: str, offset: int, reply: Reply) -> None:
-        """Keep what `more` continues: the command and offset of an answer with more to show, or
-        nothing. The database holds it (an `ask` is a process of its own); this process's last write
-        per conversation is mirrored, so a command that changes nothing touches no SQL. That is
-        safe because a conversation lives in one process: the bot's, or one `chat` session."""
+        """Keep what `more` says next: the command and offset of an answer with more to show; that
+        an answer of one page showed all its items or issues, or found none (`Page.shown`); or
+        nothing (a last page, an error, an answer that lists nothing). The database holds it (an
+        `ask` is a process of its own); this process's last write per conversation is mirrored, so
+        a command that changes nothing touches no SQL. That is safe because a conversation lives in
+        one process: the bot's, or one `chat` session."""
         key = ctx.conversation
-        page = (text, offset) if reply.more > 0 else None
+        page = _page(text, offset, reply)
         last = self.pages[key] if key in self.pages else self.state.last_page(key)
         if page != last:
             if page is None:
                 self.state.forget_page(key)
             else:
-                self.state.remember_page(key, text, offset)
+                self.state.remember_page(key, *page)
         _keep(self.pages, key, page)
+
+    def unlisted(self, ctx: Context) -> None:
+        """After an answer that lists nothing (`help`, `subscribe heat`): `more` still continues a
+        list with pages to come, but no longer says that "the last answer" showed all its items."""
+        key = ctx.conversation
+        last = self.pages[key] if key in self.pages else self.state.last_page(key)
+        if last is not None and last.shown is not None:
+            self.state.forget_page(key)
+            last = None
+        _keep(self.pages, key, last)
+
+
+def _page(text: str, offset: int, reply: Reply) -> Page | None:
+    """What `more` says after `reply` to the line `text` at `offset` (see `ConversationMemory.remember`)."""
+    if reply.more > 0:
+        return Page(text, offset)
+    if offset or not reply.ok:
+        return None
+    if reply.issues and not reply.items:
+        return Page(text, offset, len(reply.issues), "issues")
+    if reply.items:
+        return Page(text, offset, len(reply.items), "items")
+    if reply.kind in ("items", "issues"):  # "Nothing in the archive mentions …", "Issue 19 has no Heat section."
+        return Page(text, offset, 0, "items")
+    return None
 
 
 def _keep(memory: dict, key: str, value):

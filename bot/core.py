@@ -29,7 +29,7 @@ from bot.commands import command
 from bot.config import Config
 from bot.conversation import ConversationMemory
 from bot.i18n import N_, Tr, reworded, tr
-from bot.names import Projects
+from bot.names import Misspelt, Projects
 from bot.names import TYPO_THRESHOLD  # noqa: F401 (tests/test_questions.py)
 from bot.replies import issue_ref, localized, when
 from bot.reply import Context, Item, Reply, SectionCount
@@ -197,6 +197,8 @@ class Core:
         reply = getattr(self, parsed.command.handler)(req)
         if parsed.command.pages:
             self.memory.remember(ctx, parsed.text, offset, reply)
+        elif parsed.command.name != "more":  # `help`, `subscribe heat`: no list, and none to page
+            self.memory.unlisted(ctx)
         return reply
 
     # --- projects --------------------------------------------------------------------
@@ -210,6 +212,8 @@ class Core:
         line = query.normalize(" ".join(args)).casefold()
         names, unknown = [], None
         spoken = self.projects.spoken(line)  # "subscribe show and tell": a name its stop words would break
+        if spoken is None and (misspelt := self._misspelt_name(line)) is not None:  # "subscribe crate of the wek"
+            spoken = misspelt.project, misspelt.rest
         if spoken is not None:
             names.append(spoken[0])
             line = spoken[1]
@@ -233,7 +237,8 @@ class Core:
 
     # --- questions ---------------------------------------------------------------------
 
-    def _question(self, text: str, req: Request) -> Reply:
+    def _question(self, text: str, req: Request, misspelt: Misspelt | None = None) -> Reply:
+        """`misspelt`: the name of several words the line misspells, read as that name (see below)."""
         words = text.split()
         if len(words) <= 2 and (len(words) == 1 or words[1].casefold() in _LINK_WORDS) and text[:1] != "*":  # `heat links`
             project = self.projects.name(words[0])
@@ -251,7 +256,8 @@ class Core:
                     return self._issue(req._replace(args=(str(number),)))
             unframed, follow = conversation.unframed(line)
         source = unframed if follow else line
-        spoken = self.projects.spoken(source)  # "crate of the week": a name its stop words would break
+        # "crate of the week": a name its stop words would break
+        spoken = self.projects.spoken(source) if misspelt is None else (misspelt.project, misspelt.rest)
         if spoken is not None:
             source = spoken[1]
         scope, rest = self._take_scope(source)
@@ -273,6 +279,12 @@ class Core:
                     terms = terms[:i] + terms[i + 1:]
                     words.said = term  # an alias ("image") is also a word to look for
                     break
+        if project is None and spoken is None:  # no name read: one of several words typed with a typo?
+            misspelt = self._misspelt_name(source)
+            if misspelt is not None:  # "crate of the wek": the question about Crate of the Week, and say so
+                return _with_notice(self._question(text, req, misspelt), req.t.gettext(
+                    "“{words}” is no name in the archive; showing {project}.").format(
+                    words=_short(misspelt.typed), project=misspelt.project))
         if project:  # "list nova links": beside a project, "list" and "all" only frame the question
             terms = [t for t in terms if t not in cmd.ASKING_WORDS]
             more = [self.projects.name(t) for t in terms if t not in words.phrases]
@@ -332,6 +344,14 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    def _misspelt_name(self, line: str) -> Misspelt | None:
+        """The name of several words a line clearly misspells (bot.names.Projects.misspelt), when
+        none of its misspelt words is another word of the archive ("crate of the weak" is no typo)."""
+        found = self.projects.misspelt(line)
+        if found is None or any(self.spelling.other_word(w, meant) for w, meant in found.wrong):
+            return None
+        return found
 
     def _subscribing(self, undo: bool, project: str, more: list, req: Request) -> Reply:
         """A question that only (un)subscribes ("取消我的heat订阅", "notify me about neutron"): that
@@ -836,16 +856,30 @@ class Core:
     def _more(self, req: Request) -> Reply:
         _ = req.t.gettext
         last = self.state.last_page(req.ctx.conversation)
-        if last is None:
+        if last is None:  # nothing asked yet, a last page, or an answer that lists nothing (`help`)
             return Reply(title=_("Nothing more to show."), kind="text")
-        text, last_offset = last
-        offset = last_offset + self.page_size
+        offset = last.offset + self.page_size
         if len(req.args) == 2 and req.args[0] == "page" and req.args[1].isdigit():  # "page 3" (see _answering)
             offset = (min(int(req.args[1]), MAX_ISSUE_NUMBER) - 1) * self.page_size
-        reply = self._run(cmd.parse(text), req.ctx, offset, req.t)
+        if last.shown is not None and (offset >= last.shown or not last.shown):  # "page 1" is the answer again
+            return self._everything(last.shown, last.unit, req.t)
+        reply = self._run(cmd.parse(last.command), req.ctx, offset, req.t)
         if reply.ok and not (reply.items or reply.issues):  # the archive changed under us
             return Reply(title=_("Nothing more to show."), kind="text")
         return reply
+
+    def _everything(self, shown: int, unit: str | None, t: Tr) -> Reply:
+        """`more` after an answer of one page: it showed all there was, or found nothing."""
+        if not shown:
+            return Reply(title=t.gettext("Nothing more: the last answer found nothing."), kind="text",
+                         text=(t.gettext("Try other or fewer words, `projects`, or `help`."),))
+        if unit == "issues":
+            title = t.ngettext("That was everything: the last answer showed its only issue.",
+                               "That was everything: the last answer showed all {n} issues.", shown)
+        else:
+            title = t.ngettext("That was everything: the last answer showed its only item.",
+                               "That was everything: the last answer showed all {n} items.", shown)
+        return Reply(title=title.format(n=shown), kind="text")
 
     @command("subscribe", aliases=("订阅", "sub"), usage=N_("subscribe PROJECT"),
              help=N_("get a direct message with PROJECT's items whenever a new issue has some"),

@@ -9,6 +9,7 @@ glossary; what it derives is rebuilt when an ingest changes the list.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -17,7 +18,7 @@ from archive.projects import ProjectNames
 from archive.store import Store
 from bot import query
 from bot.i18n import N_, tr
-from bot.terms import Glossary
+from bot.terms import Glossary, clear_typo
 
 PREFACE = N_("Introduction")  # archive.parse.PREFACE: what comes before the first heading, named in the reply's language
 _PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en", "zh"))
@@ -25,6 +26,15 @@ _PREFACE_NAMES = frozenset(tr(lang).gettext(PREFACE).casefold() for lang in ("en
 # (rapidfuzz ratio, 0-100) to exactly one project name or alias: "glnace" -> Glance is 83, "hete"
 # -> Heat 75; ordinary words score far lower (tests/test_questions.py::test_typo_threshold).
 TYPO_THRESHOLD = 75
+
+
+class Misspelt(NamedTuple):
+    """A name of several words typed with a typo: the project, the words as typed, the line
+    without them, and each misspelt word with the name's word it misspells."""
+    project: str
+    typed: str
+    rest: str
+    wrong: tuple[tuple[str, str], ...]
 
 
 class Projects:
@@ -136,6 +146,48 @@ class Projects:
                 table.setdefault(key, name)
         ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
         return frozenset(k.split()[0] for k, _ in ordered), ordered
+
+    def misspelt(self, line: str) -> Misspelt | None:
+        """A name of several words typed with a typo in a normalised line ("crate of the wek",
+        "upcomming events", "call for particpation"): at most one word in three of the name
+        misspelt (one in a name of two to five words), each a clear typo of the name's word
+        (terms.clear_typo), the others as the name writes them; the longest such name, when it is
+        of one project. The caller asks whether a misspelt word is another word of the archive.
+        A few dict lookups on a line without a word of such a name."""
+        index, names = self._spelt_names()
+        words = _KEY_WORDS.findall(line.replace("&", " and ").replace("'", "")) if index else ()
+        starts = {(k, j - at) for j, w in enumerate(words) if w in index for k, at in index[w] if j >= at}
+        found: list[tuple[int, str, tuple[str, ...], tuple[tuple[str, str], ...]]] = []
+        for k, start in starts:
+            tokens, project = names[k]
+            typed = tuple(words[start:start + len(tokens)])
+            wrong = tuple((w, m) for w, m in zip(typed, tokens) if w != m)
+            if (len(typed) == len(tokens) and 1 <= len(wrong) <= max(1, len(tokens) // 3)
+                    and all(clear_typo(w, (m,)) == m for w, m in wrong)):
+                found.append((len(tokens), project, typed, wrong))
+        if not found:
+            return None
+        longest = max(n for n, *_ in found)
+        best = [f for f in found if f[0] == longest]
+        if len({project for _, project, _, _ in best}) != 1:
+            return None  # as close to two projects: not clearly one
+        _, project, typed, wrong = best[0]
+        return Misspelt(project, " ".join(typed), _spoken_pattern(" ".join(typed)).sub(" ", line, count=1), wrong)
+
+    def _spelt_names(self) -> tuple[dict[str, list[tuple[int, int]]], list[tuple[tuple[str, ...], str]]]:
+        """({word: [(name, its position in the name)]}, [(the words of a name, project)]) of the
+        names of several words (sections and aliases, as typed), rebuilt when an ingest changed the
+        sections."""
+        return self.per_sections("spelt", self._make_spelt_names)
+
+    def _make_spelt_names(self):
+        names = list({tuple(_spoken_key(typed).split()): name for typed, name in self.candidates().items()
+                      if typed.isascii() and len(_spoken_key(typed).split()) >= 2}.items())
+        index: dict[str, list[tuple[int, int]]] = {}
+        for k, (tokens, _project) in enumerate(names):
+            for at, w in enumerate(tokens):
+                index.setdefault(w, []).append((k, at))
+        return index, names
 
     def candidates(self) -> dict[str, str]:
         """Every name and alias a user may type for a project -> the project."""

@@ -54,6 +54,11 @@ class ArchiveSpelling:
                 return phrase
         return None
 
+    def other_word(self, word: str, meant: str) -> bool:
+        """Some item holds `word` as a word of its own, not as a form of `meant` (`weak` beside
+        week; `upcomming` is read as upcoming by the index, so it is none)."""
+        return _stem(word) != _stem(meant) and self._held(word)
+
     def _held(self, word: str) -> bool:
         """Some item holds the word (its stem is one of the index's terms)."""
         stem = _stem(word)

@@ -4,7 +4,7 @@ adapters' small key-values (Matrix: next_batch, invites, DM rooms) and which pla
 were already answered. archive/ keeps the parsed archive and its own metadata; it never reads
 these tables, and nothing here reads the archive's.
 
-    subscriptions (platform, user, project, lang, at)   conversations (conversation, command, offset)
+    subscriptions (platform, user, project, lang, at)   conversations (conversation, command, offset, shown, unit)
     kv (key, value)                                     seen_events (platform, event_id, seen_at)
 
 `BotState.of(store)` works on the Store's connection: one connection per process (the outbox
@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from archive.store import Store
@@ -34,7 +34,9 @@ _SCHEMA = """
         at REAL,  -- when that subscribe was made (time.time()): the latest one's language is the user's
         PRIMARY KEY (platform, user, project));
     CREATE TABLE IF NOT EXISTS conversations (
-        conversation TEXT PRIMARY KEY, command TEXT NOT NULL, offset INTEGER NOT NULL);
+        conversation TEXT PRIMARY KEY, command TEXT NOT NULL, offset INTEGER NOT NULL,
+        shown INTEGER,  -- the answer had one page, of this many (NULL: `more` shows the next page)
+        unit TEXT);  -- what it showed: 'items' or 'issues'
     CREATE TABLE IF NOT EXISTS seen_events (
         platform TEXT NOT NULL, event_id TEXT NOT NULL, seen_at REAL NOT NULL,
         PRIMARY KEY (platform, event_id)) WITHOUT ROWID;
@@ -46,28 +48,32 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def _up_to_date(conn: sqlite3.Connection) -> tuple[bool, set[str], bool]:
-    """(nothing to do, the tables, `subscriptions` is of schema 7)"""
+def _up_to_date(conn: sqlite3.Connection) -> tuple[bool, set[str], bool, bool]:
+    """(nothing to do, the tables, `subscriptions` is of schema 7, `conversations` keeps no `shown`)"""
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     old_subscriptions = "subscriptions" in tables and "lang" not in _columns(conn, "subscriptions")
+    old_pages = "conversations" in tables and "shown" not in _columns(conn, "conversations")
     done = ({"kv", "subscriptions", "conversations", "seen_events"} <= tables and not old_subscriptions
-            and "slack_seen_events" not in tables)
-    return done, tables, old_subscriptions
+            and not old_pages and "slack_seen_events" not in tables)
+    return done, tables, old_subscriptions, old_pages
 
 
 def install(conn: sqlite3.Connection) -> None:
     """Create the tables, or bring those of an older digest-bot (schema 7: `kv` shared with the
-    archive, `subscriptions` without a language, Slack's `slack_seen_events`) up to date, in one
-    transaction. Nothing kept is lost: the archive's keys leave `kv` in archive.store."""
+    archive, `subscriptions` without a language, Slack's `slack_seen_events`; `conversations`
+    without `shown`, before 2026-12) up to date, in one transaction. Nothing kept is lost: the archive's keys leave `kv` in archive.store."""
     if _up_to_date(conn)[0]:
         return  # the common case: nothing to do, and no write lock taken
     outer = conn.in_transaction
     conn.execute("SAVEPOINT bot_state" if outer else "BEGIN IMMEDIATE")
     try:
-        _, tables, old_subscriptions = _up_to_date(conn)  # again under the lock: another process may have been first
+        _, tables, old_subscriptions, old_pages = _up_to_date(conn)  # again under the lock: another process may have been first
         if old_subscriptions:
             conn.execute("ALTER TABLE subscriptions ADD COLUMN lang TEXT")
             conn.execute("ALTER TABLE subscriptions ADD COLUMN at REAL")
+        if old_pages:
+            conn.execute("ALTER TABLE conversations ADD COLUMN shown INTEGER")
+            conn.execute("ALTER TABLE conversations ADD COLUMN unit TEXT")
         for statement in filter(str.strip, _SCHEMA.split(";")):  # (executescript would COMMIT)
             conn.execute(statement)
         if "slack_seen_events" in tables:  # schema 7 kept Slack's ids in a table of the adapter's
@@ -82,6 +88,16 @@ def install(conn: sqlite3.Connection) -> None:
     conn.execute("RELEASE bot_state" if outer else "COMMIT")
 
 
+class Page(NamedTuple):
+    """What `more` says next in a conversation: the page after `offset` of the line `command`;
+    or, when `shown` is set, that the line's answer had a single page showing all its `shown`
+    things (`unit`: "items" or "issues"; 0: it found nothing)."""
+    command: str
+    offset: int
+    shown: int | None = None
+    unit: str | None = None
+
+
 class BotState:
     """Subscriptions, paging and key-values (the `KeyValue` port: `kv_get`/`kv_set`)."""
 
@@ -89,7 +105,7 @@ class BotState:
         self.conn = conn
         self.readonly = readonly
         self.path = path  # the database file, for messages
-        self._pages: dict[str, tuple[str, int]] = {}  # read-only: `more` state of this process
+        self._pages: dict[str, Page] = {}  # read-only: `more` state of this process
         if not readonly:
             install(conn)
         # a read-only database of an older digest-bot has no languages to read (and cannot get them)
@@ -164,14 +180,17 @@ class BotState:
 
     # --- paging: what `more` continues --------------------------------------------------------
 
-    def remember_page(self, conversation: str, command: str, offset: int) -> None:
+    def remember_page(self, conversation: str, command: str, offset: int, shown: int | None = None,
+                      unit: str | None = None) -> None:
+        """Keep what `more` says next (see `Page`)."""
         if self.readonly:
-            self._pages[conversation] = (command, offset)
+            self._pages[conversation] = Page(command, offset, shown, unit)
             return
         self.conn.execute(
-            "INSERT INTO conversations (conversation, command, offset) VALUES (?,?,?)"
-            " ON CONFLICT(conversation) DO UPDATE SET command = excluded.command, offset = excluded.offset",
-            (conversation, command, offset),
+            "INSERT INTO conversations (conversation, command, offset, shown, unit) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(conversation) DO UPDATE SET command = excluded.command, offset = excluded.offset,"
+            " shown = excluded.shown, unit = excluded.unit",
+            (conversation, command, offset, shown, unit),
         )
 
     def forget_page(self, conversation: str) -> None:
@@ -180,12 +199,13 @@ class BotState:
             return
         self.conn.execute("DELETE FROM conversations WHERE conversation = ?", (conversation,))
 
-    def last_page(self, conversation: str) -> tuple[str, int] | None:
+    def last_page(self, conversation: str) -> Page | None:
         if self.readonly:
             return self._pages.get(conversation)
-        return self.conn.execute(
-            "SELECT command, offset FROM conversations WHERE conversation = ?", (conversation,)
+        row = self.conn.execute(
+            "SELECT command, offset, shown, unit FROM conversations WHERE conversation = ?", (conversation,)
         ).fetchone()
+        return Page(*row) if row else None
 
     def forget_pages(self) -> None:
         """Every conversation's paging (the database now holds another archive)."""

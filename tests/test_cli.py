@@ -53,6 +53,20 @@ def test_more_continues_across_invocations(db, capsys):
     assert second.splitlines()[0] == first.splitlines()[0] and second != first
 
 
+def test_more_after_a_one_page_ask_says_it_showed_everything(db, capsys):
+    main(["ask", "--json", "latest", "nova", "links"])  # each ask is a process of its own: the database keeps it
+    n = len(json.loads(capsys.readouterr().out)["items"])
+    assert 1 < n < 10
+    main(["ask", "more"])
+    assert capsys.readouterr().out.splitlines()[0] == f"That was everything: the last answer showed all {n} items."
+    main(["ask", "更多"])
+    assert capsys.readouterr().out.splitlines()[0] == f"上一个回答已是全部：共 {n} 条。"
+    main(["ask", "help"])
+    capsys.readouterr()
+    main(["ask", "more"])
+    assert capsys.readouterr().out.splitlines()[0] == "Nothing more to show."
+
+
 def test_export_is_the_whole_archive_as_json(db, capsys):
     assert main(["export", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

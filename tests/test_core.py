@@ -11,7 +11,7 @@ from bot.core import Core
 from bot.i18n import tr
 from bot.ingest import ingest
 from bot.reply import Context
-from bot.state import BotState
+from bot.state import BotState, Page
 from tests.conftest import TODAY
 from tests.posts import write_issue
 
@@ -135,18 +135,60 @@ def test_more_pages_through_the_last_answer(bot):
     assert ask(bot, "more").title == "Nothing more to show."
 
 
+def _everything(n: int, unit: str = "items", lang: str = "en") -> str:
+    one = "issue" if unit == "issues" else "item"
+    return tr(lang).ngettext(f"That was everything: the last answer showed its only {one}.",
+                             f"That was everything: the last answer showed all {{n}} {unit}.", n).format(n=n)
+
+
+def test_more_after_an_answer_of_one_page_says_it_showed_everything(bot):
+    heat = ask(bot, "heat")
+    assert heat.items and heat.more == 0
+    n = len(heat.items)
+    assert ask(bot, "more").title == f"That was everything: the last answer showed all {n} items."
+    assert ask(bot, "更多").title == f"上一个回答已是全部：共 {n} 条。"
+    assert ask(bot, "next").title == _everything(n)  # and again: nothing was forgotten
+    assert ask(bot, "下一页").title == _everything(n, lang="zh")
+    assert ask(bot, "page 1").items == heat.items  # its one page, again
+    assert ask(bot, "qa").items and ask(bot, "more").title == "That was everything: the last answer showed its only item."
+    issues = ask(bot, "issues")
+    assert issues.issues and issues.more == 0
+    assert ask(bot, "more").title == _everything(len(issues.issues), "issues")
+    assert ask(bot, "更多").title == f"上一个回答已是全部：共 {len(issues.issues)} 期。"
+    ask(bot, "cinder")  # pages: `more` shows the next one
+    assert ask(bot, "more").more == 5
+
+
+def test_more_after_nothing_found_help_or_an_error(bot):
+    ask(bot, "xyzzy plover")
+    nothing = ask(bot, "more")
+    assert nothing.title == "Nothing more: the last answer found nothing." and nothing.ok
+    assert ask(bot, "更多").title == "没有更多了：上一个回答什么也没找到。"
+    ask(bot, "heat")
+    ask(bot, "help")  # lists no items: "the last answer showed all its items" is no longer so
+    assert ask(bot, "more").title == "Nothing more to show."
+    ask(bot, "cinder")
+    ask(bot, "help")  # ... but a list with pages to come is still continued after it
+    assert ask(bot, "more").more == 5
+    ask(bot, "heat")
+    ask(bot, "issue 99")  # an error
+    assert ask(bot, "more").title == "Nothing more to show."
+
+
 def test_paging_state_is_stored_and_a_repeated_command_touches_none(bot, store):
     ask(bot, "cinder")
-    assert BotState.of(store).last_page(ME.conversation) == ("cinder", 0)  # what an `ask` in another process reads
+    assert BotState.of(store).last_page(ME.conversation) == Page("cinder", 0)  # what an `ask` in another process reads
     statements = []
     store.conn.set_trace_callback(statements.append)
     try:
         ask(bot, "cinder")
-        ask(bot, "latest heat links")  # fits one page: forgets the page once, then never again
+        ask(bot, "latest heat links")  # fits one page: says so once, then never again
         ask(bot, "latest heat links")
+        ask(bot, "issue 99")  # an error: nothing to page, forgotten once
+        ask(bot, "issue 99")
     finally:
         store.conn.set_trace_callback(None)
-    assert [s.split()[0] for s in statements if "conversations" in s] == ["DELETE"]
+    assert [s.split()[0] for s in statements if "conversations" in s] == ["INSERT", "DELETE"]
     assert BotState.of(store).last_page(ME.conversation) is None
 
 

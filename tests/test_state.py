@@ -14,7 +14,7 @@ from bot.core import Core
 from bot.ingest import ingest, make_outbox
 from bot.outbox import DestinationSpec
 from bot.reply import Context
-from bot.state import PRUNE_EVERY, BotState
+from bot.state import PRUNE_EVERY, BotState, Page
 from tests.conftest import EXAMPLES, TODAY
 
 ALICE = Context(platform="slack", user="U0ALICE", where="D0ALICE", is_dm=True)
@@ -130,7 +130,9 @@ def test_a_schema_7_database_keeps_everything_when_opened_by_this_version(tmp_pa
     assert state.subscriptions_of("slack", "U0ALICE") == ["Heat"]
     assert state.subscribers("Nova") == [("matrix", "@bob:example.org")]
     assert state.language_of("slack", "U0ALICE") is None  # not recorded then
-    assert state.last_page("console:terminal:ann") == ("cinder", 10)
+    assert state.last_page("console:terminal:ann") == Page("cinder", 10)  # `more` continues it
+    state.remember_page("console:terminal:bob", "jobs", 0, 6, "items")  # the columns added in place
+    assert state.last_page("console:terminal:bob") == Page("jobs", 0, 6, "items")
     assert {k: state.kv_get(k) for k in MATRIX_KEYS} == MATRIX_KEYS
     assert not state.seen_events("slack").claim("Ev0OLD")  # still answered once
     assert store.archive_root is None  # schema 8 indexes the archive anew (items_scoped) ...
