@@ -73,8 +73,9 @@ _ZH_MONTH = cued(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[
 _ZH_YEAR_WORD = cued(r"(?:(?P<rel>今年|去年|前年)|(?<![0-9])(?P<short>\d{2})\s*年)"
                            r"(?=\s*(?:[0-9一二三四五六七八九十]{1,3}\s*月|[上下]半年|第?[一二三四1-4]\s*季度))")
 _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
-# Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
-_ZH_PART = cued(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
+# Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来; the year's 年 may be left out:
+# 2014下半年): the months they span.
+_ZH_PART = cued(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年?\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
                       r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
 # Quarters and halves as a manager says them: `q3`, `2014 q3`, `q2 2014`, `h1 2014`, `the third quarter
 # of 2014`, `first half`, `this quarter`, `last quarter`, 本季度, 上季度 (a year's half or quarter without
@@ -117,8 +118,10 @@ _TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|and|到|至)\s*"
 _EN_ISSUE_RANGE = cued(
     rf"\b(?:between\s+|from\s+)?(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<a>\d+){_TO}(?:issues?\s*)?#?\s*(?P<b>\d+)\b"
     rf"|#\s*(?P<c>\d+){_TO}#\s*(?P<d>\d+)\b")
+# Two issues named together (第24期和第25期, 24、25期, 第十五期与第十九期) read as the issues from one to
+# the other, as "issues 24 and 25" does.
 _ZH_ISSUE_RANGE = cued(
-    rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?{_TO}第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
+    rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?(?:{_TO}|\s*(?:和|与|跟|及|、|,)\s*)第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
 _EN_DAY = (r"(?:(?P<{p}mon>" + _MONTH_NAMES.replace("{", "{{").replace("}", "}}") + r")\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
            r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
 _EN_DATE_RANGE = cued(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
