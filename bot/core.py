@@ -218,7 +218,7 @@ class Core:
             if name:
                 names.append(name)
             elif unknown is None and term not in cmd.ASKING_WORDS and not (len(term) == 1 and query._HAS_CJK.match(term)):
-                unknown = term
+                unknown = query.as_typed(term, line)
         return list(dict.fromkeys(names)), unknown
 
     def _unknown_project(self, word: str, req: Request, command: str) -> Reply:
@@ -879,7 +879,8 @@ class Core:
 
     @command("help", aliases=("帮助", "?", "？", "h", "commands", "cmds", "命令", "怎么用"), usage=N_("help [COMMAND]"),
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
-                    "how do i search", "how to search", "how do i ask", "how does this work", "how does it work",
+                    "how do i search", "how to search", "how to use", "how do i use", "how can i use",
+                    "how does this bot work", "how does the bot work", "how do you work", "how do i ask", "how does this work", "how does it work",
                     "what do you do", "usage", "what is this bot", "what's this bot", "what is the bot", "what's the bot",
                     "who are you", "what are you", "how do i ask you", "how to ask",
                     "怎么搜索", "如何搜索", "怎么搜", "怎么查", "怎么提问", "怎么问", "你是谁", "你是干什么的", "你是做什么的",

@@ -593,3 +593,27 @@ def test_asking_what_the_bot_is_or_how_to_search_is_help(bot, text):
 def test_chat_words_around_a_project_are_no_search_words(bot, text):
     r = ask(bot, text)
     assert r.items and all(i.section == "Cinder" for i in r.items) and r.notice is None, (r.title, r.notice)
+
+
+@pytest.mark.parametrize("text", ["how to use", "how do i use this", "how do I use the bot?", "how does this bot work",
+                                  "how can i use it"])
+def test_asking_how_to_use_the_bot_is_help(core, text):
+    assert core.handle(text, ME).kind == "help"
+
+
+@pytest.mark.parametrize("text, project", [("how to use heat", "Heat"), ("how do i use heat templates", "Heat")])
+def test_how_to_use_a_project_is_still_a_question(core, text, project):
+    r = core.handle(text, ME)
+    assert r.kind == "items" and r.items and all(i.section == project for i in r.items[:2]), r
+
+
+@pytest.mark.parametrize("text, searched", [("搜一搜热迁移", "热迁移"), ("搜搜热迁移", "热迁移"), ("搜下热迁移", "热迁移"),
+                                            ("搜下载", "下载")])
+def test_a_search_verb_said_lightly_is_the_verb(core, text, searched):
+    r = core.handle(text, ME)
+    assert f"“{searched}”" in r.title, r.title
+
+
+def test_an_unknown_chinese_project_is_quoted_as_typed(core):
+    r = core.handle("订阅 不存在的项目", ME)
+    assert not r.ok and "“不存在”" in r.title, r.title

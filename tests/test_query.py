@@ -251,3 +251,38 @@ def test_now_is_asked_only_for_relative_words():
     def now():
         raise AssertionError("asked")
     assert take_scope("nova since june 2014", now)[0] == Scope(since=date(2014, 6, 1))
+
+
+@pytest.mark.parametrize("text, terms", [
+    # the people a question is addressed to, and asking to be given something: no topic
+    ("各位大佬，有没有 trove 的教程", ["trove", "教程"]),
+    ("大神们 neutron 最近咋样", ["neutron"]),
+    ("谁能给个nova的链接", ["nova"]),
+    ("求个heat的教程", ["heat", "教程"]),
+    ("帮忙找下heat模板", ["heat", "模板"]),
+    ("查一查heat", ["heat"]),
+    # chat spellings of English stop words, and "use" in a how-to frame
+    ("do u have anything abt fernet", ["fernet"]),
+    ("how to use heat", ["heat"]),
+])
+def test_chat_frames_and_addressing_carry_no_topic(text, terms):
+    line = take_scope(normalize(text).casefold())[1]
+    assert words(line, frozenset({"教程", "模板"})).terms == terms
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("第24期和第25期", Scope(issue=24, to_issue=25)),  # two issues named together: as "issues 24 and 25"
+    ("24、25期的nova", Scope(issue=24, to_issue=25)),
+    ("第十五期与第十九期的heat", Scope(issue=15, to_issue=19)),
+    ("2014下半年的heat", Scope(since=date(2014, 7, 1), until=date(2014, 12, 31))),  # the year's 年 left out
+    ("2014上半年", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),
+])
+def test_issues_named_together_and_a_half_year_without_its_nian(text, scope):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == scope and not any(c.isdigit() for c in rest), rest
+
+
+def test_a_trimmed_piece_is_quoted_as_typed():
+    from bot.query import as_typed
+    assert as_typed("不存", "不存在的项目") == "不存在"
+    assert as_typed("heat", "heat的") == "heat"
