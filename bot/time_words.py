@@ -150,13 +150,17 @@ _LAST_N = cued(
     rf"|这\s*(?P<c>[两二三四五六七八九十]|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
     (cued(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最[早老]的?(?:那一?|一)期"), -1),
-    (cued(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
+    (cued(r"上上一?期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
     (cued(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
                 r"上周|上星期|上个星期|上礼拜|上个礼拜|"
                 r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
                 r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
 ]
+# Counting back from the newest (上期 is the newest, 上上期 the one before): 倒数第三期, 上上上期, the
+# third-to-last issue. Read before an issue's number: 倒数第三期 is no issue 3.
+_FROM_NEWEST = cued(rf"倒数\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期|(?P<up>上{{3,}})一?期"
+                    r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th)[- ]to[- ]last(?:\s+(?:issue|edition|one))?\b")
 _AGO = cued(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of)\s+(?:issues?|editions?)\s+ago\b")
 MAX_AGO = 1000
 
@@ -551,7 +555,14 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     if m:
         found["last"] = _number(m.group("a") or m.group("b") or m.group("c"))
         text = cut(m)
-    m = None if "issue" in found else _ISSUE.search(text)
+    m = None if found else _FROM_NEWEST.search(text)
+    if m:
+        up, said = m.group("up"), m.group("n") or m.group("en")
+        n = len(up) if up else _ORDINAL.get(said, 5) if m.group("en") else _number(said)
+        if n:
+            found["nth"] = n
+            text = cut(m)
+    m = None if "issue" in found or "nth" in found else _ISSUE.search(text)
     if m and m.group("g") and not m.group("g").endswith(("st", "nd", "rd", "th")):
         m = None  # "two issue…" counts issues; only an ordinal ("the 19th issue") names one
     if m:

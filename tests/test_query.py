@@ -286,3 +286,10 @@ def test_a_trimmed_piece_is_quoted_as_typed():
     from bot.query import as_typed
     assert as_typed("不存", "不存在的项目") == "不存在"
     assert as_typed("heat", "heat的") == "heat"
+
+
+@pytest.mark.parametrize("text, nth", [("倒数第二期", 2), ("倒数第三期的heat", 3), ("上上上期", 3), ("the third-to-last issue", 3),
+                                       ("上上期的heat", 2), ("上期", 1)])
+def test_counting_back_from_the_newest_is_no_issue_number(text, nth):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == Scope(nth=nth), (got, rest)

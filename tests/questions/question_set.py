@@ -467,6 +467,11 @@ Q += [
     ("how to use heat", "examples", "en", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon"), (24, "worked example"), (20, "HOT template")]),
     ("查下 cinder 容灾", "fixtures", "zh", [(15, "容灾")]),
     ("各位大佬，有没有 trove 的教程", "fixtures", "zh", [(15, "Trove教程")]),
+    # counting back from the newest: 倒数第三期 is no issue 3
+    ("倒数第三期", "examples", "zh", [(24, "")]),
+    ("倒数第二期的heat", "examples", "zh", [(25, "ResourceChain")]),
+    ("上上上期有啥", "examples", "zh", [(24, "")]),
+    ("the third-to-last issue", "examples", "en", [(24, "")]),
 ]
 
 # Lines that are no question about the archive, as people type them: help asked in words, subscribing,
