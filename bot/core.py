@@ -802,6 +802,8 @@ class Core:
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
              asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢", "第二页",
                     "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它",
+                    "再多一点", "再多点", "多一点", "多来点", "多来一些", "再多来点", "接着看", "继续看", "往下", "下一部分",
+                    "show more", "more results", "keep going", "go on", "continue", "the rest",
                     # a list is newest first: its older items are its next page
                     "older", "older ones", "earlier", "earlier ones", "更早的", "更早", "再早一点", "更早一点",
                     "what else", "anything else", "anything more", "something else", "还有什么", "还有啥", "别的呢", "其他的呢"),

@@ -617,3 +617,11 @@ def test_a_search_verb_said_lightly_is_the_verb(core, text, searched):
 def test_an_unknown_chinese_project_is_quoted_as_typed(core):
     r = core.handle("订阅 不存在的项目", ME)
     assert not r.ok and "“不存在”" in r.title, r.title
+
+
+@pytest.mark.parametrize("word", ["再多一点", "多来点", "keep going", "continue", "the rest", "more results"])
+def test_asking_for_more_in_other_words_pages_on(core, word):
+    first = core.handle("nova", ME)
+    assert first.more
+    r = core.handle(word, ME)
+    assert r.items and r.items[0] not in first.items and r.items[0].section == "Nova", (word, r.title)

@@ -501,6 +501,8 @@ CHAT = [
     ("更多", "examples", "zh", "text"),  # nothing before it: nothing more to show
     ("more", "fixtures", "en", "text"),
     ("下一页", "examples", "zh", "text"),
+    ("再多一点", "examples", "zh", "text"),  # a paging word, not a search for 多一点
+    ("keep going", "examples", "en", "text"),
     ("anything on docker?", "examples", "en", "items"),  # nothing: say so, and what to try
     ("有没有跟ceph有关的", "fixtures", "zh", "items"),
     ("asdfghjkl", "examples", "en", "items"),
