@@ -478,9 +478,25 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
 _ANY_CUE = AnyOf([v for v in tuple(globals().values()) if isinstance(v, Cued)] + [p for p, _ in (*_NTH, *_CALENDAR)])
 
 
+# A link pasted into a question: its path's dates (/2014/08/03/) and numbers are the link's words, no time.
+_LINK = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, str]:
-    """The time words of a normalised, casefolded line as a Scope, and the line without them.
-    `now` is asked only when a relative time word is there."""
+    """The time words of a normalised, casefolded line as a Scope, and the line without them
+    (a link in it kept whole). `now` is asked only when a relative time word is there."""
+    if "://" not in text and "www." not in text:
+        return _take_scope(text, now)
+    links = _LINK.findall(text)[:256]
+    for n, link in enumerate(links):  # each link stands in as one private-use character, no word of any pattern
+        text = text.replace(link, f" {chr(0xE000 + n)} ", 1)
+    scope, rest = _take_scope(text, now)
+    for n, link in enumerate(links):
+        rest = rest.replace(chr(0xE000 + n), link, 1)
+    return scope, rest
+
+
+def _take_scope(text: str, now: Callable[[], date]) -> tuple[Scope, str]:
     if not _ANY_CUE.could(text):  # (mostly a Chinese sentence without one)
         return Scope(), text
     found: dict = {}

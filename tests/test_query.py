@@ -293,3 +293,18 @@ def test_a_trimmed_piece_is_quoted_as_typed():
 def test_counting_back_from_the_newest_is_no_issue_number(text, nth):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
     assert got == Scope(nth=nth), (got, rest)
+
+
+@pytest.mark.parametrize("text", ["http://ops.example.net/2014/08/03/delete-duplicate-services.html",
+                                  "有人看过这篇吗 https://blog.example.com/2014/10/nova-numa-aware-scheduling/",
+                                  "www.example.org/blog/2013/05/heat-issue-19"])
+def test_a_pasted_link_holds_no_time_words(text):
+    line = normalize(text).casefold()
+    got, rest = take_scope(line, lambda: NOW)
+    link = line.split()[-1]
+    assert got == Scope() and link in rest, (got, rest)
+
+
+def test_time_words_beside_a_link_are_still_read():
+    got, rest = take_scope("heat since june 2014 https://example.org/2019/01/x", lambda: NOW)
+    assert got == Scope(since=date(2014, 6, 1)) and "https://example.org/2019/01/x" in rest
