@@ -42,7 +42,8 @@ from bot.wording import section_words
 log = logging.getLogger(__name__)
 
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
-_JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
+# what joins names in a list: "heat and nova", "heat, nova", "heat; nova", "heat | nova", "heat vs nova", "heat和nova"
+_JOINED = re.compile(r"\b(?:and|or|plus|vs|versus)\b|[,;|&、，；+/]|和|与|及|跟|或")
 _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
 # the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
 _SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")

@@ -625,3 +625,9 @@ def test_asking_for_more_in_other_words_pages_on(core, word):
     assert first.more
     r = core.handle(word, ME)
     assert r.items and r.items[0] not in first.items and r.items[0].section == "Nova", (word, r.title)
+
+
+@pytest.mark.parametrize("text", ["heat; nova", "heat | nova", "heat vs nova", "heat；nova"])
+def test_names_in_a_list_by_any_separator_are_several_projects(core, text):
+    r = core.handle(text, ME)
+    assert r.title.startswith("Heat, Nova") and {i.section for i in r.items} == {"Heat", "Nova"}, r.title
