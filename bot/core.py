@@ -36,7 +36,7 @@ from bot.spelling import ArchiveSpelling
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
-from bot.time_words import Scope, take_scope
+from bot.time_words import Scope, misspelt_time_words, take_scope
 from bot.wording import section_words
 
 log = logging.getLogger(__name__)
@@ -349,6 +349,9 @@ class Core:
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
         if "里程碑" in line:  # "J版第二个里程碑" is the milestone J-2 (a word to search), not the Juno cycle
             line = zh_milestones(line)
+        for slip, word in misspelt_time_words(line).items():  # "lastest heat", "nova sicne june": unless an item writes it
+            if not self.spelling.held(slip):
+                line = re.sub(rf"\b{slip}\b", word, line)
         scope, rest = take_scope(line, self._now)
         if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
             scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))

@@ -54,8 +54,11 @@ class ArchiveSpelling:
                 return phrase
         return None
 
-    def _held(self, word: str) -> bool:
+    def held(self, word: str) -> bool:
         """Some item holds the word (its stem is one of the index's terms)."""
+        return self._held(word)
+
+    def _held(self, word: str) -> bool:
         stem = _stem(word)
         return any(t == stem for t, _ in self.store.index_words(stem))
 

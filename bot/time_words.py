@@ -478,6 +478,32 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
 _ANY_CUE = AnyOf([v for v in tuple(globals().values()) if isinstance(v, Cued)] + [p for p, _ in (*_NTH, *_CALENDAR)])
 
 
+# The English time words people slip on, and the slips a typist makes of them: a letter left out, two
+# swapped, one doubled (sicne, newst, latset, befroe, isssue), and English's own misspelling of
+# latest, "lastest". Only slips of five letters or more: a shorter one is too often a word (sine, util).
+_SLIPPED = ("latest", "newest", "since", "before", "after", "until", "previous", "recent", "recently",
+            "issue", "issues", "month", "months", "weeks", "years")
+
+
+def _slips(word: str) -> set[str]:
+    out = {word[:i] + word[i + 1:] for i in range(len(word))}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    out |= {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    return {w for w in out if len(w) >= 5}
+
+
+MISSPELT_TIME_WORDS = {slip: word for word in _SLIPPED for slip in _slips(word)}
+MISSPELT_TIME_WORDS.update({"lastest": "latest", "lastet": "latest", "latests": "latest"})
+for _word in _SLIPPED:  # a time word is never a slip of another (issue of issues)
+    MISSPELT_TIME_WORDS.pop(_word, None)
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def misspelt_time_words(line: str) -> dict[str, str]:
+    """The words of a casefolded line that are slips of a time word, each with the word it slips on."""
+    return {w: MISSPELT_TIME_WORDS[w] for w in _ASCII_WORD.findall(line) if w in MISSPELT_TIME_WORDS}
+
+
 # A link pasted into a question: its path's dates (/2014/08/03/) and numbers are the link's words, no time.
 _LINK = re.compile(r"(?:https?://|www\.)\S+")
 

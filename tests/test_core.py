@@ -631,3 +631,17 @@ def test_asking_for_more_in_other_words_pages_on(core, word):
 def test_names_in_a_list_by_any_separator_are_several_projects(core, text):
     r = core.handle(text, ME)
     assert r.title.startswith("Heat, Nova") and {i.section for i in r.items} == {"Heat", "Nova"}, r.title
+
+
+@pytest.mark.parametrize("text, title", [("lastest issue", "Issue 26"), ("latset heat", "Heat in issue 26"),
+                                         ("heat sicne november", "Heat: 5 items since 2014-11-01"),
+                                         ("heat befroe issue 22", "Heat: 3 items until 2014-10-27")])
+def test_a_slip_of_a_time_word_is_that_time_word(core, text, title):
+    assert core.handle(text, ME).title.startswith(title)
+
+
+def test_time_words_are_no_slips_of_each_other():
+    from bot.time_words import MISSPELT_TIME_WORDS, misspelt_time_words
+    assert misspelt_time_words("lastest heat sicne june") == {"lastest": "latest", "sicne": "since"}
+    assert not {"issue", "issues", "since", "after", "month", "latest"} & set(MISSPELT_TIME_WORDS)
+    assert all(len(slip) >= 5 for slip in MISSPELT_TIME_WORDS)  # sine, util, isue: too often words of their own

@@ -472,6 +472,12 @@ Q += [
     ("倒数第二期的heat", "examples", "zh", [(25, "ResourceChain")]),
     ("上上上期有啥", "examples", "zh", [(24, "")]),
     ("the third-to-last issue", "examples", "en", [(24, "")]),
+    # a time word misspelt, names listed by ; or vs
+    ("lastest issue", "examples", "en", [(26, "")]),
+    ("newst nova", "examples", "en", [(26, "十件事"), (26, "Gantt")]),
+    ("heat sicne november", "examples", "en", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon"), (24, "Autoscaling"), (23, "convergence")]),
+    ("heat; nova", "examples", "en", [(26, "Mistral"), (26, "十件事"), (26, "Gantt")]),
+    ("heat vs nova", "examples", "en", [(26, "Mistral"), (26, "十件事"), (26, "Gantt")]),
     # a link pasted into the question: its path's date is no time word
     ("有人看过这篇吗 https://ops.example.net/2014/12/ten-checks-before-live-migration", "examples", "zh", [(26, "十件事")]),
     ("who posted https://blog.example.com/2014/10/debugging-live-migration-failures/ ?", "examples", "en cross", [(22, "排查思路")]),
