@@ -134,6 +134,9 @@ _EN_MONTH_RANGE = cued(
 _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"
            rf"(?:\s*(?P<{{p}}d>[{_ZH_NUM}]{{{{1,3}}}})\s*[日号])?")
 _ZH_DATE_RANGE = cued(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
+# Months with 月 written once, after the second (6-8月, 10到12月, 2014年10-12月)
+_ZH_MONTHS_RANGE = cued(r"(?<![0-9.])(?:(?P<year>(?:19|20)\d{2})\s*年)?\s*(?P<am>[0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+                        r"\s*(?:-|–|~|到|至)\s*(?P<bm>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
 _ISSUE = cued(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
     rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
@@ -471,6 +474,17 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
         first, last = _dated("in", y1, m1, d1), _dated("in", y2, m2, d2)
         if first and last and first["since"] <= last["until"]:
             return {"since": first["since"], "until": last["until"]}, m
+    m = _ZH_MONTHS_RANGE.search(text) if zh else None
+    if m:
+        m1, m2 = _number(m.group("am")), _number(m.group("bm"))
+        if m1 and m2 and m1 <= m2 <= 12:
+            if m.group("year"):
+                y1 = y2 = int(m.group("year"))
+            elif now is not None:
+                y1, y2 = _latest_months(m1, m2, now())
+            else:
+                return {}, None
+            return {"since": date(y1, m1, 1), "until": _month_end(y2, m2, None)}, m
     return {}, None
 
 

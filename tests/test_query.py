@@ -308,3 +308,14 @@ def test_a_pasted_link_holds_no_time_words(text):
 def test_time_words_beside_a_link_are_still_read():
     got, rest = take_scope("heat since june 2014 https://example.org/2019/01/x", lambda: NOW)
     assert got == Scope(since=date(2014, 6, 1)) and "https://example.org/2019/01/x" in rest
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("nova 10-12月", Scope(since=date(2014, 10, 1), until=date(2014, 12, 31))),  # 月 once, after the second month
+    ("6-8月的heat", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
+    ("十到十二月的heat", Scope(since=date(2014, 10, 1), until=date(2014, 12, 31))),
+    ("2013年10-12月的nova", Scope(since=date(2013, 10, 1), until=date(2013, 12, 31))),
+])
+def test_a_chinese_month_range_with_one_yue(text, scope):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == scope and not any(c.isdigit() for c in rest), rest

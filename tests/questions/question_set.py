@@ -478,6 +478,8 @@ Q += [
     ("heat sicne november", "examples", "en", [(26, "Mistral"), (25, "ResourceChain"), (24, "abandon"), (24, "Autoscaling"), (23, "convergence")]),
     ("heat; nova", "examples", "en", [(26, "Mistral"), (26, "十件事"), (26, "Gantt")]),
     ("heat vs nova", "examples", "en", [(26, "Mistral"), (26, "十件事"), (26, "Gantt")]),
+    ("10-12月的nova", "examples", "zh", [(25, "热迁移相关"), (25, "#1386234"), (25, "#1391122"), (24, "microversion")]),
+    ("6-8月的heat", "fixtures", "zh", [(15, "Flame"), (15, "trove")]),  # #15 is dated 06-16
     # a link pasted into the question: its path's date is no time word
     ("有人看过这篇吗 https://ops.example.net/2014/12/ten-checks-before-live-migration", "examples", "zh", [(26, "十件事")]),
     ("who posted https://blog.example.com/2014/10/debugging-live-migration-failures/ ?", "examples", "en cross", [(22, "排查思路")]),
