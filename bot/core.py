@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
 # what joins names in a list: "heat and nova", "heat, nova", "heat; nova", "heat | nova", "heat vs nova", "heat和nova"
 _JOINED = re.compile(r"\b(?:and|or|plus|vs|versus)\b|[,;|&、，；+/]|和|与|及|跟|或")
+_LETTERS = re.compile(r"[a-z]+")  # a line's English words, for the slips of its time words
 _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
 # the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
 _SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")
@@ -349,7 +350,7 @@ class Core:
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
         if "里程碑" in line:  # "J版第二个里程碑" is the milestone J-2 (a word to search), not the Juno cycle
             line = zh_milestones(line)
-        for slip, word in misspelt_time_words(line).items():  # "lastest heat", "nova sicne june": unless an item writes it
+        for slip, word in misspelt_time_words(_LETTERS.findall(line)).items():  # "lastest heat", "nova sicne june": unless an item writes it
             if not self.spelling.held(slip):
                 line = re.sub(rf"\b{slip}\b", word, line)
         scope, rest = take_scope(line, self._now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -510,16 +510,15 @@ MISSPELT_TIME_WORDS = {slip: word for word in _SLIPPED for slip in _slips(word)}
 MISSPELT_TIME_WORDS.update({"lastest": "latest", "lastet": "latest", "latests": "latest"})
 for _word in _SLIPPED:  # a time word is never a slip of another (issue of issues)
     MISSPELT_TIME_WORDS.pop(_word, None)
-_ASCII_WORD = re.compile(r"[a-z]+")
 
 
-def misspelt_time_words(line: str) -> dict[str, str]:
-    """The words of a casefolded line that are slips of a time word, each with the word it slips on."""
-    return {w: MISSPELT_TIME_WORDS[w] for w in _ASCII_WORD.findall(line) if w in MISSPELT_TIME_WORDS}
+def misspelt_time_words(words: Iterable[str]) -> dict[str, str]:
+    """The words (casefolded) that are slips of a time word, each with the word it slips on."""
+    return {w: MISSPELT_TIME_WORDS[w] for w in words if w in MISSPELT_TIME_WORDS}
 
 
 # A link pasted into a question: its path's dates (/2014/08/03/) and numbers are the link's words, no time.
-_LINK = re.compile(r"(?:https?://|www\.)\S+")
+_LINK = cued(r"(?:https?://|www\.)\S+")
 
 
 def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, str]:
@@ -527,7 +526,7 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     (a link in it kept whole). `now` is asked only when a relative time word is there."""
     if "://" not in text and "www." not in text:
         return _take_scope(text, now)
-    links = _LINK.findall(text)[:256]
+    links = [m.group() for m in _LINK.finditer(text)][:256]
     for n, link in enumerate(links):  # each link stands in as one private-use character, no word of any pattern
         text = text.replace(link, f" {chr(0xE000 + n)} ", 1)
     scope, rest = _take_scope(text, now)

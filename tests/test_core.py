@@ -642,6 +642,6 @@ def test_a_slip_of_a_time_word_is_that_time_word(core, text, title):
 
 def test_time_words_are_no_slips_of_each_other():
     from bot.time_words import MISSPELT_TIME_WORDS, misspelt_time_words
-    assert misspelt_time_words("lastest heat sicne june") == {"lastest": "latest", "sicne": "since"}
+    assert misspelt_time_words("lastest heat sicne june".split()) == {"lastest": "latest", "sicne": "since"}
     assert not {"issue", "issues", "since", "after", "month", "latest"} & set(MISSPELT_TIME_WORDS)
     assert all(len(slip) >= 5 for slip in MISSPELT_TIME_WORDS)  # sine, util, isue: too often words of their own
