@@ -112,8 +112,18 @@ def tokenize(text: str) -> list[str]:
     m = _cjk_prefix().match(text)
     if m:
         rest = text[m.end():]
-        text = m.group(1) + " " + (rest[2:] if rest.startswith("一下") else rest)
+        text = m.group(1) + " " + rest[_said_lightly(m.group(1), rest):]
     return text.split()
+
+
+def _said_lightly(verb: str, rest: str) -> int:
+    """How many characters at the start of `rest` only say the verb lightly: 一下 or 下 after it, or
+    the verb doubled (搜一搜, 搜搜, 查下热迁移, 订阅一下heat); never the 下 of 下载 (download), 下一期,
+    下个月, 下周, 下半年, 下面."""
+    for light in ("一下", "一" + verb[-1], verb if len(verb) == 1 else ""):
+        if light and rest.startswith(light):
+            return len(light)
+    return 1 if rest.startswith("下") and not rest.startswith(("下载", "下一", "下个", "下周", "下半", "下面")) else 0
 
 
 def _unframed(text: str) -> str | None:

@@ -37,13 +37,15 @@ from bot.spelling import ArchiveSpelling
 from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
-from bot.time_words import Scope, take_scope
+from bot.time_words import Scope, misspelt_time_words, take_scope
 from bot.wording import section_words
 
 log = logging.getLogger(__name__)
 
 _LINK_WORDS = frozenset(("links", "link", "items", "news", "链接", "条目"))
-_JOINED = re.compile(r"\b(?:and|or|plus)\b|[,&、，+/]|和|与|及|跟|或")
+# what joins names in a list: "heat and nova", "heat, nova", "heat; nova", "heat | nova", "heat vs nova", "heat和nova"
+_JOINED = re.compile(r"\b(?:and|or|plus|vs|versus)\b|[,;|&、，；+/]|和|与|及|跟|或")
+_LETTERS = re.compile(r"[a-z]+")  # a line's English words, for the slips of its time words
 _UNDO = re.compile(r"取消|不要|不想|不再|不用|别|停止")  # a subscription undone
 # the words of (un)subscribing in a Chinese line, longest first, and what makes the line a question instead
 _SUBSCRIBING = re.compile(r"不再订阅|不想订阅|不要订阅|取消订阅|退订|订阅|取消|不要|不想|不再|不用|别|停止|一下|都|掉")
@@ -223,7 +225,7 @@ class Core:
             if name:
                 names.append(name)
             elif unknown is None and term not in cmd.ASKING_WORDS and not (len(term) == 1 and query._HAS_CJK.match(term)):
-                unknown = term
+                unknown = query.as_typed(term, line)
         return list(dict.fromkeys(names)), unknown
 
     def _unknown_project(self, word: str, req: Request, command: str) -> Reply:
@@ -369,6 +371,9 @@ class Core:
         (`#109 and before`, `issues 24-26`) as the dates it spans."""
         if "里程碑" in line:  # "J版第二个里程碑" is the milestone J-2 (a word to search), not the Juno cycle
             line = zh_milestones(line)
+        for slip, word in misspelt_time_words(_LETTERS.findall(line)).items():  # "lastest heat", "nova sicne june": unless an item writes it
+            if not self.spelling.held(slip):
+                line = re.sub(rf"\b{slip}\b", word, line)
         scope, rest = take_scope(line, self._now)
         if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
             scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))
@@ -849,6 +854,8 @@ class Core:
     @command("more", aliases=("更多", "next", "下一页", "继续"), usage=N_("more"),
              asked=("more", "next", "next page", "more please", "更多", "下一页", "继续", "还有吗", "还有呢", "第二页",
                     "再来点", "再来一些", "再来", "接着", "然后呢", "下一批", "后面的", "还有别的", "还有其他", "还有其它",
+                    "再多一点", "再多点", "多一点", "多来点", "多来一些", "再多来点", "接着看", "继续看", "往下", "下一部分",
+                    "show more", "more results", "keep going", "go on", "continue", "the rest",
                     # a list is newest first: its older items are its next page
                     "older", "older ones", "earlier", "earlier ones", "更早的", "更早", "再早一点", "更早一点",
                     "what else", "anything else", "anything more", "something else", "还有什么", "还有啥", "别的呢", "其他的呢"),
@@ -940,7 +947,8 @@ class Core:
 
     @command("help", aliases=("帮助", "?", "？", "h", "commands", "cmds", "命令", "怎么用"), usage=N_("help [COMMAND]"),
              asked=("help", "commands", "what can you do", "how do i use you", "how to use you", "how to use this bot",
-                    "how do i search", "how to search", "how do i ask", "how does this work", "how does it work",
+                    "how do i search", "how to search", "how to use", "how do i use", "how can i use",
+                    "how does this bot work", "how does the bot work", "how do you work", "how do i ask", "how does this work", "how does it work",
                     "what do you do", "usage", "what is this bot", "what's this bot", "what is the bot", "what's the bot",
                     "who are you", "what are you", "how do i ask you", "how to ask",
                     "怎么搜索", "如何搜索", "怎么搜", "怎么查", "怎么提问", "怎么问", "你是谁", "你是干什么的", "你是做什么的",

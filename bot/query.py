@@ -104,6 +104,20 @@ def _trim(piece: str) -> str:
     return piece
 
 
+def as_typed(piece: str, line: str) -> str:
+    """A segmented piece with the edge characters `_trim` took from it put back, as the line has
+    them (不存 of 订阅 不存在的项目 is 不存在): for quoting a word back to the asker."""
+    at = line.find(piece)
+    if at < 0 or not _CJK_RUN.match(piece):
+        return piece
+    start, end = at, at + len(piece)
+    while start > 0 and line[start - 1] in _EDGE:
+        start -= 1
+    while end < len(line) and line[end] in _EDGE:
+        end += 1
+    return line[start:end]
+
+
 def segment_cjk(run: str, dictionary: frozenset[str], longest: int) -> list[str]:
     """Forward maximum matching: stop phrases are dropped, dictionary words (glossary terms,
     project names) kept whole, everything else kept as runs of the characters in between."""

@@ -45,11 +45,11 @@ class ArchiveSpelling:
         item holds as a phrase (or as the glossary writes the phrase)."""
         if not 4 <= len(word) <= 24 or not word.isascii() or not word.isalnum():
             return None
-        if self._held(word):
+        if self.held(word):
             return None
         for i in range(2, len(word) - 1):
             phrase = f"{word[:i]} {word[i:]}"
-            if (phrase in self.glossary.groups or self._held(word[:i]) and self._held(word[i:])) and self.store.search(
+            if (phrase in self.glossary.groups or self.held(word[:i]) and self.held(word[i:])) and self.store.search(
                     Query((self.glossary.alternatives(phrase),)), limit=1)[1]:
                 return phrase
         return None
@@ -57,9 +57,9 @@ class ArchiveSpelling:
     def other_word(self, word: str, meant: str) -> bool:
         """Some item holds `word` as a word of its own, not as a form of `meant` (`weak` beside
         week; `upcomming` is read as upcoming by the index, so it is none)."""
-        return _stem(word) != _stem(meant) and self._held(word)
+        return _stem(word) != _stem(meant) and self.held(word)
 
-    def _held(self, word: str) -> bool:
+    def held(self, word: str) -> bool:
         """Some item holds the word (its stem is one of the index's terms)."""
         stem = _stem(word)
         return any(t == stem for t, _ in self.store.index_words(stem))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -73,8 +73,9 @@ _ZH_MONTH = cued(rf"(?<![{_ZH_NUM}年个])(?P<pre>自从|自|从|在)?\s*(?P<m>[
 _ZH_YEAR_WORD = cued(r"(?:(?P<rel>今年|去年|前年)|(?<![0-9])(?P<short>\d{2})\s*年)"
                            r"(?=\s*(?:[0-9一二三四五六七八九十]{1,3}\s*月|[上下]半年|第?[一二三四1-4]\s*季度))")
 _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2}
-# Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来): the months they span.
-_ZH_PART = cued(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
+# Halves and quarters of a year (上半年, 2014年第三季度, 下半年以来; the year's 年 may be left out:
+# 2014下半年): the months they span.
+_ZH_PART = cued(r"(?P<pre>自从|自|从)?(?:(?P<year>(?:19|20)\d{2})\s*年?\s*)?(?:(?P<half>[上下])半年|第?(?P<q>[一二三四1-4])\s*季度)"
                       r"(?P<post>以来|之后|以后|起|开始|至今|以前|之前)?")
 # Quarters and halves as a manager says them: `q3`, `2014 q3`, `q2 2014`, `h1 2014`, `the third quarter
 # of 2014`, `first half`, `this quarter`, `last quarter`, 本季度, 上季度 (a year's half or quarter without
@@ -117,8 +118,10 @@ _TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|and|到|至)\s*"
 _EN_ISSUE_RANGE = cued(
     rf"\b(?:between\s+|from\s+)?(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<a>\d+){_TO}(?:issues?\s*)?#?\s*(?P<b>\d+)\b"
     rf"|#\s*(?P<c>\d+){_TO}#\s*(?P<d>\d+)\b")
+# Two issues named together (第24期和第25期, 24、25期, 第十五期与第十九期) read as the issues from one to
+# the other, as "issues 24 and 25" does.
 _ZH_ISSUE_RANGE = cued(
-    rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?{_TO}第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
+    rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?(?:{_TO}|\s*(?:和|与|跟|及|、|,)\s*)第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
 _EN_DAY = (r"(?:(?P<{p}mon>" + _MONTH_NAMES.replace("{", "{{").replace("}", "}}") + r")\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
            r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
 _EN_DATE_RANGE = cued(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
@@ -131,6 +134,9 @@ _EN_MONTH_RANGE = cued(
 _ZH_DAY = (rf"(?:(?P<{{p}}year>(?:19|20)\d{{{{2}}}})\s*年)?\s*(?P<{{p}}m>[{_ZH_NUM}]{{{{1,3}}}})\s*月份?"
            rf"(?:\s*(?P<{{p}}d>[{_ZH_NUM}]{{{{1,3}}}})\s*[日号])?")
 _ZH_DATE_RANGE = cued(r"(?:从|自)?\s*" + _ZH_DAY.format(p="a") + _TO + _ZH_DAY.format(p="b") + r"(?:之间|期间)?")
+# Months with 月 written once, after the second (6-8月, 10到12月, 2014年10-12月)
+_ZH_MONTHS_RANGE = cued(r"(?<![0-9.])(?:(?P<year>(?:19|20)\d{2})\s*年)?\s*(?P<am>[0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+                        r"\s*(?:-|–|~|到|至)\s*(?P<bm>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
 _ISSUE = cued(
     rf"(?:\b(?:in\s+)?(?:issue|no\.?|number)\s*#?\s*(?P<a>\d+)\b|#\s*(?P<b>\d+)\b|第\s*(?P<c>[{_ZH_NUM}]+)\s*期"
     rf"|(?<![\w.])(?P<d>\d+)\s*期|\bin\s+(?P<e>\d{{1,5}})\b(?!\s*(?:days?|weeks?|months?|years?))"
@@ -147,13 +153,17 @@ _LAST_N = cued(
     rf"|这\s*(?P<c>[两二三四五六七八九十]|几)\s*期)")
 _NTH = [  # (pattern, nth); a negative nth counts from the oldest (the core knows how many there are)
     (cued(r"\b(?:the\s+)?(?:oldest|earliest)(?:\s+(?:issue|edition|number|digest|one))?\b|最[早老]的?(?:那一?|一)期"), -1),
-    (cued(r"上上一?期|倒数第二期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
+    (cued(r"上上一?期|\b(?:previous|prev|prior|second[- ]to[- ]last) (?:issue|edition|one)\b|\b(?:issue|one) before (?:the )?(?:last|latest|newest|current|most recent)(?: (?:issue|one))?\b"
                 r"|\bthe one before\b"), 2),
     (cued(r"(?:上一期|上期|本期|这一期|这期|当期|最新一期|最近一期|最后一期|最新的一期|本周|这周|这个星期|最新|"
                 r"上周|上星期|上个星期|上礼拜|上个礼拜|"
                 r"\b(?:latest|newest|current|last|this|most recent)\s+(?:issue|edition|number|digest|one)\b"
                 r"|\bthis week(?:'s)?\b|\blast week(?:'s)?\b|\b(?:latest|newest)\b)"), 1),
 ]
+# Counting back from the newest (上期 is the newest, 上上期 the one before): 倒数第三期, 上上上期, the
+# third-to-last issue. Read before an issue's number: 倒数第三期 is no issue 3.
+_FROM_NEWEST = cued(rf"倒数\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期|(?P<up>上{{3,}})一?期"
+                    r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th)[- ]to[- ]last(?:\s+(?:issue|edition|one))?\b")
 _AGO = cued(r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of)\s+(?:issues?|editions?)\s+ago\b")
 MAX_AGO = 1000
 
@@ -464,6 +474,17 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
         first, last = _dated("in", y1, m1, d1), _dated("in", y2, m2, d2)
         if first and last and first["since"] <= last["until"]:
             return {"since": first["since"], "until": last["until"]}, m
+    m = _ZH_MONTHS_RANGE.search(text) if zh else None
+    if m:
+        m1, m2 = _number(m.group("am")), _number(m.group("bm"))
+        if m1 and m2 and m1 <= m2 <= 12:
+            if m.group("year"):
+                y1 = y2 = int(m.group("year"))
+            elif now is not None:
+                y1, y2 = _latest_months(m1, m2, now())
+            else:
+                return {}, None
+            return {"since": date(y1, m1, 1), "until": _month_end(y2, m2, None)}, m
     return {}, None
 
 
@@ -471,9 +492,50 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
 _ANY_CUE = AnyOf([v for v in tuple(globals().values()) if isinstance(v, Cued)] + [p for p, _ in (*_NTH, *_CALENDAR)])
 
 
+# The English time words people slip on, and the slips a typist makes of them: a letter left out, two
+# swapped, one doubled (sicne, newst, latset, befroe, isssue), and English's own misspelling of
+# latest, "lastest". Only slips of five letters or more: a shorter one is too often a word (sine, util).
+_SLIPPED = ("latest", "newest", "since", "before", "after", "until", "previous", "recent", "recently",
+            "issue", "issues", "month", "months", "weeks", "years")
+
+
+def _slips(word: str) -> set[str]:
+    out = {word[:i] + word[i + 1:] for i in range(len(word))}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    out |= {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    return {w for w in out if len(w) >= 5}
+
+
+MISSPELT_TIME_WORDS = {slip: word for word in _SLIPPED for slip in _slips(word)}
+MISSPELT_TIME_WORDS.update({"lastest": "latest", "lastet": "latest", "latests": "latest"})
+for _word in _SLIPPED:  # a time word is never a slip of another (issue of issues)
+    MISSPELT_TIME_WORDS.pop(_word, None)
+
+
+def misspelt_time_words(words: Iterable[str]) -> dict[str, str]:
+    """The words (casefolded) that are slips of a time word, each with the word it slips on."""
+    return {w: MISSPELT_TIME_WORDS[w] for w in words if w in MISSPELT_TIME_WORDS}
+
+
+# A link pasted into a question: its path's dates (/2014/08/03/) and numbers are the link's words, no time.
+_LINK = cued(r"(?:https?://|www\.)\S+")
+
+
 def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, str]:
-    """The time words of a normalised, casefolded line as a Scope, and the line without them.
-    `now` is asked only when a relative time word is there."""
+    """The time words of a normalised, casefolded line as a Scope, and the line without them
+    (a link in it kept whole). `now` is asked only when a relative time word is there."""
+    if "://" not in text and "www." not in text:
+        return _take_scope(text, now)
+    links = [m.group() for m in _LINK.finditer(text)][:256]
+    for n, link in enumerate(links):  # each link stands in as one private-use character, no word of any pattern
+        text = text.replace(link, f" {chr(0xE000 + n)} ", 1)
+    scope, rest = _take_scope(text, now)
+    for n, link in enumerate(links):
+        rest = rest.replace(chr(0xE000 + n), link, 1)
+    return scope, rest
+
+
+def _take_scope(text: str, now: Callable[[], date]) -> tuple[Scope, str]:
     if not _ANY_CUE.could(text):  # (mostly a Chinese sentence without one)
         return Scope(), text
     found: dict = {}
@@ -548,7 +610,14 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     if m:
         found["last"] = _number(m.group("a") or m.group("b") or m.group("c"))
         text = cut(m)
-    m = None if "issue" in found else _ISSUE.search(text)
+    m = None if found else _FROM_NEWEST.search(text)
+    if m:
+        up, said = m.group("up"), m.group("n") or m.group("en")
+        n = len(up) if up else _ORDINAL.get(said, 5) if m.group("en") else _number(said)
+        if n:
+            found["nth"] = n
+            text = cut(m)
+    m = None if "issue" in found or "nth" in found else _ISSUE.search(text)
     if m and m.group("g") and not m.group("g").endswith(("st", "nd", "rd", "th")):
         m = None  # "two issue…" counts issues; only an ordinal ("the 19th issue") names one
     if m:

@@ -635,3 +635,55 @@ def test_asking_what_the_bot_is_or_how_to_search_is_help(bot, text):
 def test_chat_words_around_a_project_are_no_search_words(bot, text):
     r = ask(bot, text)
     assert r.items and all(i.section == "Cinder" for i in r.items) and r.notice is None, (r.title, r.notice)
+
+
+@pytest.mark.parametrize("text", ["how to use", "how do i use this", "how do I use the bot?", "how does this bot work",
+                                  "how can i use it"])
+def test_asking_how_to_use_the_bot_is_help(core, text):
+    assert core.handle(text, ME).kind == "help"
+
+
+@pytest.mark.parametrize("text, project", [("how to use heat", "Heat"), ("how do i use heat templates", "Heat")])
+def test_how_to_use_a_project_is_still_a_question(core, text, project):
+    r = core.handle(text, ME)
+    assert r.kind == "items" and r.items and all(i.section == project for i in r.items[:2]), r
+
+
+@pytest.mark.parametrize("text, searched", [("搜一搜热迁移", "热迁移"), ("搜搜热迁移", "热迁移"), ("搜下热迁移", "热迁移"),
+                                            ("搜下载", "下载")])
+def test_a_search_verb_said_lightly_is_the_verb(core, text, searched):
+    r = core.handle(text, ME)
+    assert f"“{searched}”" in r.title, r.title
+
+
+def test_an_unknown_chinese_project_is_quoted_as_typed(core):
+    r = core.handle("订阅 不存在的项目", ME)
+    assert not r.ok and "“不存在”" in r.title, r.title
+
+
+@pytest.mark.parametrize("word", ["再多一点", "多来点", "keep going", "continue", "the rest", "more results"])
+def test_asking_for_more_in_other_words_pages_on(core, word):
+    first = core.handle("nova", ME)
+    assert first.more
+    r = core.handle(word, ME)
+    assert r.items and r.items[0] not in first.items and r.items[0].section == "Nova", (word, r.title)
+
+
+@pytest.mark.parametrize("text", ["heat; nova", "heat | nova", "heat vs nova", "heat；nova"])
+def test_names_in_a_list_by_any_separator_are_several_projects(core, text):
+    r = core.handle(text, ME)
+    assert r.title.startswith("Heat, Nova") and {i.section for i in r.items} == {"Heat", "Nova"}, r.title
+
+
+@pytest.mark.parametrize("text, title", [("lastest issue", "Issue 26"), ("latset heat", "Heat in issue 26"),
+                                         ("heat sicne november", "Heat: 5 items since 2014-11-01"),
+                                         ("heat befroe issue 22", "Heat: 3 items until 2014-10-27")])
+def test_a_slip_of_a_time_word_is_that_time_word(core, text, title):
+    assert core.handle(text, ME).title.startswith(title)
+
+
+def test_time_words_are_no_slips_of_each_other():
+    from bot.time_words import MISSPELT_TIME_WORDS, misspelt_time_words
+    assert misspelt_time_words("lastest heat sicne june".split()) == {"lastest": "latest", "sicne": "since"}
+    assert not {"issue", "issues", "since", "after", "month", "latest"} & set(MISSPELT_TIME_WORDS)
+    assert all(len(slip) >= 5 for slip in MISSPELT_TIME_WORDS)  # sine, util, isue: too often words of their own

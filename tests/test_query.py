@@ -251,3 +251,71 @@ def test_now_is_asked_only_for_relative_words():
     def now():
         raise AssertionError("asked")
     assert take_scope("nova since june 2014", now)[0] == Scope(since=date(2014, 6, 1))
+
+
+@pytest.mark.parametrize("text, terms", [
+    # the people a question is addressed to, and asking to be given something: no topic
+    ("各位大佬，有没有 trove 的教程", ["trove", "教程"]),
+    ("大神们 neutron 最近咋样", ["neutron"]),
+    ("谁能给个nova的链接", ["nova"]),
+    ("求个heat的教程", ["heat", "教程"]),
+    ("帮忙找下heat模板", ["heat", "模板"]),
+    ("查一查heat", ["heat"]),
+    # chat spellings of English stop words, and "use" in a how-to frame
+    ("do u have anything abt fernet", ["fernet"]),
+    ("how to use heat", ["heat"]),
+])
+def test_chat_frames_and_addressing_carry_no_topic(text, terms):
+    line = take_scope(normalize(text).casefold())[1]
+    assert words(line, frozenset({"教程", "模板"})).terms == terms
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("第24期和第25期", Scope(issue=24, to_issue=25)),  # two issues named together: as "issues 24 and 25"
+    ("24、25期的nova", Scope(issue=24, to_issue=25)),
+    ("第十五期与第十九期的heat", Scope(issue=15, to_issue=19)),
+    ("2014下半年的heat", Scope(since=date(2014, 7, 1), until=date(2014, 12, 31))),  # the year's 年 left out
+    ("2014上半年", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),
+])
+def test_issues_named_together_and_a_half_year_without_its_nian(text, scope):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == scope and not any(c.isdigit() for c in rest), rest
+
+
+def test_a_trimmed_piece_is_quoted_as_typed():
+    from bot.query import as_typed
+    assert as_typed("不存", "不存在的项目") == "不存在"
+    assert as_typed("heat", "heat的") == "heat"
+
+
+@pytest.mark.parametrize("text, nth", [("倒数第二期", 2), ("倒数第三期的heat", 3), ("上上上期", 3), ("the third-to-last issue", 3),
+                                       ("上上期的heat", 2), ("上期", 1)])
+def test_counting_back_from_the_newest_is_no_issue_number(text, nth):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == Scope(nth=nth), (got, rest)
+
+
+@pytest.mark.parametrize("text", ["http://ops.example.net/2014/08/03/delete-duplicate-services.html",
+                                  "有人看过这篇吗 https://blog.example.com/2014/10/nova-numa-aware-scheduling/",
+                                  "www.example.org/blog/2013/05/heat-issue-19"])
+def test_a_pasted_link_holds_no_time_words(text):
+    line = normalize(text).casefold()
+    got, rest = take_scope(line, lambda: NOW)
+    link = line.split()[-1]
+    assert got == Scope() and link in rest, (got, rest)
+
+
+def test_time_words_beside_a_link_are_still_read():
+    got, rest = take_scope("heat since june 2014 https://example.org/2019/01/x", lambda: NOW)
+    assert got == Scope(since=date(2014, 6, 1)) and "https://example.org/2019/01/x" in rest
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("nova 10-12月", Scope(since=date(2014, 10, 1), until=date(2014, 12, 31))),  # 月 once, after the second month
+    ("6-8月的heat", Scope(since=date(2014, 6, 1), until=date(2014, 8, 31))),
+    ("十到十二月的heat", Scope(since=date(2014, 10, 1), until=date(2014, 12, 31))),
+    ("2013年10-12月的nova", Scope(since=date(2013, 10, 1), until=date(2013, 12, 31))),
+])
+def test_a_chinese_month_range_with_one_yue(text, scope):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == scope and not any(c.isdigit() for c in rest), rest

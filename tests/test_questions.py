@@ -263,3 +263,20 @@ def test_readme_examples_answer_through_the_real_cli(tmp_path):
     for example in ("latest heat links", "第二十四期", "有没有关于热迁移的文章"):
         out = subprocess.run([str(exe), "ask", example], capture_output=True, text=True, env=env, timeout=120)
         assert out.returncode == 0 and "•" in out.stdout and "Traceback" not in out.stderr, (example, out)
+
+
+@pytest.fixture(scope="module")
+def chat_rows(cores):
+    sys.path.insert(0, str(ROOT / "tests" / "questions"))
+    from question_set import CHAT
+    return [(line, lang, kind, cores[archive].handle(line, Context("slack", f"chat{n}", "C1")))
+            for n, (line, archive, lang, kind) in enumerate(CHAT) if archive in cores]
+
+
+def test_lines_that_are_no_question_get_their_reply_in_the_askers_language(chat_rows):
+    """help asked in words, subscribing, paging and junk (question_set.CHAT): the kind of reply each
+    asks for, with a title and (for an error or an empty search) a hint, in the asker's language."""
+    wrong = [(line, r.kind, r.lang, r.title) for line, lang, kind, r in chat_rows
+             if r.kind != kind or r.lang != lang or not r.title or (kind == "error" and not r.text)
+             or (kind == "items" and not r.items and not r.text)]
+    assert chat_rows and not wrong, wrong
