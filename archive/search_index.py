@@ -199,7 +199,8 @@ class Query(NamedTuple):
     groups: tuple[tuple[str, ...], ...]  # every group matches one of its alternatives
     exclude: tuple[str, ...] = ()  # `-word`
     project: str | None = None  # only this section's items
-    ids: tuple[int, int] | None = None  # only item ids in this range (dates, issues)
+    # only item ids in this range (dates, an issue), or in any of several ((lo, hi), ...): issues named together
+    ids: tuple[int, int] | tuple[tuple[int, int], ...] | None = None
     any_group: bool = False  # relaxed: items holding a whole term of any group, ranked by how well
     links: tuple[str, ...] = ()  # phrases every item holds in its links' words (a pasted host or URL)
 
@@ -397,11 +398,15 @@ class Find(NamedTuple):
     table: str  # "items_grams" or "items_scoped"
     text: str
 
-    def newest(self, ranged: bool) -> str:
-        """The SQL of the newest matches (parameters: the text, [the id range,] the limit)."""
+    def newest(self, ranges: int) -> str:
+        """The SQL of the newest matches (parameters: the text, [each id range's ends,] the limit)."""
+        if ranges > 1:  # issues named together: any of their ranges
+            either = " OR ".join(["rowid BETWEEN ? AND ?"] * ranges)
+            return (f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH ? AND ({either})"
+                    " ORDER BY rowid DESC LIMIT ?")
         if self.table == "items_scoped":
-            return _SCOPED_NEWEST_IN if ranged else _SCOPED_NEWEST
-        return _NEWEST_IN if ranged else _NEWEST
+            return _SCOPED_NEWEST_IN if ranges else _SCOPED_NEWEST
+        return _NEWEST_IN if ranges else _NEWEST
 
 
 _FINDS: dict[int, tuple[object, Find]] = {}  # id(live tree) -> (that tree, its Find)
@@ -537,9 +542,10 @@ def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
         return [], 0, False
     pool = max(RELAXED_POOL if query.any_group else RANK_POOL, offset + limit)
     try:  # the pool: the newest matches, and one more, which says whether there are others
-        sql = where.newest(bool(query.ids))
-        if query.ids:
-            newest = [rowid for (rowid,) in conn.execute(sql, (where.text, *query.ids, pool + 1))]
+        ranges = query.ids if query.ids and isinstance(query.ids[0], tuple) else (query.ids,) if query.ids else ()
+        sql = where.newest(len(ranges))
+        if ranges:
+            newest = [rowid for (rowid,) in conn.execute(sql, (where.text, *(e for r in ranges for e in r), pool + 1))]
         else:
             newest = [rowid for (rowid,) in conn.execute(sql, (where.text, pool + 1))]
     except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it

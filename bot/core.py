@@ -377,6 +377,21 @@ class Core:
         scope, rest = take_scope(line, self._now)
         if scope.nth is not None and scope.nth < 0:  # "the oldest issue": counted from the newest
             scope = dataclasses.replace(scope, nth=max(1, self.store.issues(1, 0)[1] + 1 + scope.nth))
+        if scope.nths:  # "上期和上上期": those issues, by number
+            numbers = []
+            for nth in scope.nths:
+                rows, _total = self.store.issues(1, nth - 1)
+                numbers += [r.number for r in rows]
+            scope = dataclasses.replace(scope, nths=(), issues=tuple(dict.fromkeys(numbers)))
+            if not scope.issues:
+                return Scope(nth=1), rest  # (an empty archive: the answer says so)
+        if scope.issues:  # "issues 15 and 19": exactly those (one that is not there: the answer says so)
+            missing = next((n for n in scope.issues if self._issue_row(n) is None), None)
+            if missing is not None:
+                return Scope(issue=missing), rest
+            if len(scope.issues) == 1:
+                return dataclasses.replace(scope, issues=(), issue=scope.issues[0]), rest
+            return scope, rest
         if scope.to_issue is not None and scope.issue is not None:  # "issues 24-26": their dates
             first, last = self._issue_row(scope.issue), self._issue_row(scope.to_issue)
             if first is None or last is None:  # the answer says which one there is not
@@ -443,6 +458,10 @@ class Core:
             if not rows:
                 return None, "", Reply(title=_("The archive has no published issues yet."), kind="items")
             return issue_range(rows[0].date, rows[0].number), _("in issue {n}").format(n=rows[0].number), None
+        if scope.issues:  # issues named together: each one's ids
+            rows = [self._issue_row(n) for n in scope.issues]
+            return (tuple(issue_range(r.date, r.number) for r in rows if r is not None),
+                    self._issues_named(scope.issues, req.t), None)
         if scope.last:
             rows, total = self.store.issues(1, min(scope.last, MAX_ISSUE_NUMBER) - 1)
             if not rows:
@@ -456,6 +475,12 @@ class Core:
             since, until = self._covering(scope.since, scope.until)
             return day_range(since, until), self._dates(scope, req.t), None
         return None, "", None
+
+    @staticmethod
+    def _issues_named(numbers: tuple[int, ...], t: Tr) -> str:
+        """"in issues 15 and 19", "在第 15、19 期"."""
+        said = t.gettext(", ").join(str(n) for n in numbers[:-1])
+        return t.gettext("in issues {numbers} and {last}").format(numbers=said, last=numbers[-1])
 
     def _covering(self, since: date | None, until: date | None) -> tuple[date | None, date | None]:
         """A date range widened to the dates of the issues covering part of it (an issue of 09-16
@@ -625,6 +650,9 @@ class Core:
         if scope.issue is not None:
             row = self._issue_row(scope.issue)
             return self._no_issue(scope.issue, req.t) if row is None else self._issue_section(row, project, req)
+        if scope.issues:
+            same = self.projects.same(project)
+            return self._projects_items((project, *same), scope, req) if same else self._project_items(project, scope, req)
         if scope.nth == 1:
             return self._latest_project(project, req)
         if scope.nth:
@@ -644,6 +672,12 @@ class Core:
             rows, _total = self.store.issues(1, scope.nth - 1)
             if rows:
                 return self._issue_summary(rows[0], req.t, items=True, offset=req.offset)
+        if scope.issues:  # "第24期和第26期": those issues, newest first
+            self.memory.note(req, None, (), scope, listed=True)
+            rows = sorted((self._issue_row(n) for n in scope.issues), key=lambda r: (r.date, r.number), reverse=True)
+            refs = tuple(issue_ref(r) for r in rows)
+            return Reply(title=req.t.ngettext("{n} issue, newest first", "{n} issues, newest first", len(refs)).format(
+                n=len(refs)), kind="issues", issues=refs)
         return self._issues(req, scope)
 
     def _not_understood(self, text: str, req: Request) -> Reply:
@@ -673,7 +707,9 @@ class Core:
             return self._project_answer(projects[0], scope, req)
         t, offset = req.t, req.offset
         numbers, scope_text = None, t.gettext("across all issues")
-        if scope.issue is not None or scope.nth or scope.last:
+        if scope.issues:
+            numbers, scope_text = list(scope.issues), self._issues_named(scope.issues, t)
+        elif scope.issue is not None or scope.nth or scope.last:
             if scope.issue is not None:
                 row = self._issue_row(scope.issue)
                 if row is None:
@@ -693,10 +729,12 @@ class Core:
     def _project_items(self, project: str, scope: Scope, req: Request) -> Reply:
         t, offset = req.t, req.offset
         last = min(scope.last, MAX_ISSUE_NUMBER) if scope.last else None
-        numbers = self.store.last_numbers_with(project, last) if last else None
+        numbers = self.store.last_numbers_with(project, last) if last else list(scope.issues) or None
         rows, total = self.store.project_items(project, since=scope.since, until=scope.until, numbers=numbers,
                                                limit=self.page_size, offset=offset)
-        if last:
+        if scope.issues:
+            scope_text = self._issues_named(scope.issues, t)
+        elif last:
             n = len(numbers)
             scope_text = t.ngettext("in the last issue with {project}", "in the last {n} issues with {project}",
                                     n).format(n=n, project=project)
@@ -704,7 +742,7 @@ class Core:
             scope_text = self._dates(scope, t)
         else:
             scope_text = t.gettext("across all issues")
-        if total == 0 and (scope.since or scope.until):  # none then ("cinder in april"): say so, show the others
+        if total == 0 and (scope.since or scope.until or scope.issues):  # none then ("cinder in april"): say so, show the others
             rows, total = self.store.project_items(project, limit=self.page_size, offset=offset)
             if total:
                 return _with_notice(_project_page(project, rows, total, t.gettext("across all issues"), t, offset),

@@ -31,9 +31,11 @@ class Scope:
     recent: bool = False  # "recently", "最近": newest first, no hard limit
     side: str | None = None  # with `issue`: "since", "after", "until" or "before" that issue
     to_issue: int | None = None  # with `issue`: issues `issue` to `to_issue` ("issues 24-26")
+    issues: tuple[int, ...] = ()  # exactly these issues, named together ("issues 15 and 19", 第24期和第26期)
+    nths: tuple[int, ...] = ()  # exactly these, counted from the newest ("上期和上上期": 1 and 2)
 
     def __bool__(self) -> bool:
-        return any((self.nth, self.last, self.issue, self.since, self.until))
+        return any((self.nth, self.last, self.issue, self.since, self.until, self.issues, self.nths))
 
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -115,13 +117,24 @@ _EN_ISSUE_SIDE = cued(
 _ZH_ISSUE_SIDE = cued(
     rf"(?P<pre>自从|自|从)?\s*第?\s*(?P<n>[{_ZH_NUM}]+)\s*期\s*(?P<post>及以前|及之前|及以后|以来|之后|以后|后|起|开始|至今|以前|之前|前)")
 _TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|and|到|至)\s*"
+# A range of issues is written as one (`issues 20 to 22`, `#24-#26`, `第24期到第26期`, `从24到26期`,
+# `between issues 15 and 19`); issues named together with "and" or a comma are those issues alone
+# (`issues 15 and 19`, `第十五期与第十九期`, `24、26期`: see _EN_ISSUE_LIST, _ZH_ISSUE_LIST).
+_ISSUE_TO = r"\s*(?:-|–|—|~|to|through|thru|until|till|到|至)\s*"
 _EN_ISSUE_RANGE = cued(
-    rf"\b(?:between\s+|from\s+)?(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<a>\d+){_TO}(?:issues?\s*)?#?\s*(?P<b>\d+)\b"
-    rf"|#\s*(?P<c>\d+){_TO}#\s*(?P<d>\d+)\b")
-# Two issues named together (第24期和第25期, 24、25期, 第十五期与第十九期) read as the issues from one to
-# the other, as "issues 24 and 25" does.
+    rf"\b(?:from\s+)?(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<a>\d+){_ISSUE_TO}(?:issues?\s*)?#?\s*(?P<b>\d+)\b"
+    rf"|\bbetween\s+(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<e>\d+){_TO}(?:issues?\s*)?#?\s*(?P<f>\d+)\b"
+    rf"|#\s*(?P<c>\d+){_ISSUE_TO}#\s*(?P<d>\d+)\b")
 _ZH_ISSUE_RANGE = cued(
-    rf"(?:从|自)?\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?(?:{_TO}|\s*(?:和|与|跟|及|、|,)\s*)第?\s*(?P<b>[{_ZH_NUM}]+)\s*期")
+    rf"(?:从|自)\s*第?\s*(?P<a>[{_ZH_NUM}]+)\s*期?\s*(?:到|至|-|–|~)\s*第?\s*(?P<b>[{_ZH_NUM}]+)\s*期"
+    rf"|第?\s*(?P<c>[{_ZH_NUM}]+)\s*期?{_ISSUE_TO}第?\s*(?P<d>[{_ZH_NUM}]+)\s*期")
+# What joins issues named together: "and", "&", a comma, 和, 与, 跟, 及, 以及, 还有, 、
+_AND = r"\s*(?:,\s*and|,|&|\band\b|以及|还有|和|与|跟|及|、)\s*"
+_EN_ISSUE_LIST = cued(
+    rf"\b(?:issues?|editions?|nos?\.?|numbers?)\s*#?\s*(?P<list>\d+(?:{_AND}(?:(?:issue|edition|no\.?|number)\s*)?#?\s*\d+)+)\b"
+    rf"|(?P<hash>#\s*\d+(?:{_AND}#\s*\d+)+)\b")
+_ZH_ISSUE_LIST = cued(  # (not 这一期和第25期: 这一期 is no issue one)
+    rf"(?<![上下这本当近前后新每哪某同那有几])第?\s*(?P<list>[{_ZH_NUM}]+\s*期?(?:{_AND}第?\s*[{_ZH_NUM}]+\s*期?)*{_AND}第?\s*[{_ZH_NUM}]+)\s*期")
 _EN_DAY = (r"(?:(?P<{p}mon>" + _MONTH_NAMES.replace("{", "{{").replace("}", "}}") + r")\.?\s+(?:(?P<{p}mday>\d{{1,2}})"
            r"(?:st|nd|rd|th)?,?\s+)?)?(?P<{p}year>(?:19|20)\d{{2}})(?:[-/.](?P<{p}m>\d{{1,2}})(?:[-/.](?P<{p}d>\d{{1,2}}))?)?")
 _EN_DATE_RANGE = cued(r"\b(?:from\s+|between\s+)?" + _EN_DAY.format(p="a") + r"\b" + _TO + _EN_DAY.format(p="b") + r"\b")
@@ -419,6 +432,26 @@ def _issue_side(text: str) -> tuple[dict, re.Match | None]:
     return {}, None
 
 
+def _issue_list(text: str, zh: bool) -> tuple[dict, re.Match | None]:
+    """Issues named together (`issues 15 and 19`, `#24, #26`, `第十五期与第十九期`, `24、26期`):
+    exactly those, in the order named (one named twice is one issue)."""
+    m = _EN_ISSUE_LIST.search(text)
+    if m:
+        numbers = [int(n) for n in re.findall(r"\d+", m.group("list") or m.group("hash"))]
+    else:
+        m = _ZH_ISSUE_LIST.search(text) if zh else None
+        if not m:
+            return {}, None
+        said = [_number(n) for n in re.findall(rf"[{_ZH_NUM}]+", m.group("list"))]
+        if None in said:
+            return {}, None
+        numbers = said
+    numbers = list(dict.fromkeys(numbers))
+    if len(numbers) == 1:
+        return {"issue": numbers[0]}, m
+    return {"issues": tuple(numbers)}, m
+
+
 def _latest_months(m1: int, m2: int, today: date) -> tuple[int, int]:
     """The years of the latest months m1..m2 up to today ("8月到9月", "from june to august")."""
     y2 = today.year if m2 <= today.month else today.year - 1
@@ -430,14 +463,17 @@ def _range(text: str, now: Callable[[], date] | None = None) -> tuple[dict, re.M
     2014-12-01`, `june 2014 - august 2014`, `2014年11月到12月`: the second end may leave out the year)."""
     m = _EN_ISSUE_RANGE.search(text)
     if m:
-        lo, hi = int(m.group("a") or m.group("c")), int(m.group("b") or m.group("d"))
+        lo, hi = int(m.group("a") or m.group("e") or m.group("c")), int(m.group("b") or m.group("f") or m.group("d"))
         return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
     zh = not text.isascii()
     m = _ZH_ISSUE_RANGE.search(text) if zh else None
     if m:
-        lo, hi = _number(m.group("a")), _number(m.group("b"))
+        lo, hi = _number(m.group("a") or m.group("c")), _number(m.group("b") or m.group("d"))
         if lo is not None and hi is not None:
             return {"issue": min(lo, hi), "to_issue": max(lo, hi)}, m
+    got = _issue_list(text, zh)
+    if got[0]:
+        return got
     m = _EN_MONTH_RANGE.search(text)
     if m and not (m.group("ayear") and m.group("byear")):  # (both years: _EN_DATE_RANGE's)
         m1, m2 = _MONTHS[m.group("amon")[:3]], _MONTHS[m.group("bmon")[:3]]
@@ -535,6 +571,44 @@ def take_scope(text: str, now: Callable[[], date] = date.today) -> tuple[Scope, 
     return scope, rest
 
 
+_JOINER = cued(_AND + r"(?:the\s+)?")  # "the last issue and the previous one" (matched in place: .pattern)
+
+
+def _counted_back(m: re.Match) -> int | None:
+    """How far back from the newest a match of _FROM_NEWEST or of an _NTH pattern counts (1: the newest)."""
+    if m.re is _FROM_NEWEST.pattern:
+        up, said = m.group("up"), m.group("n") or m.group("en")
+        return len(up) if up else _ORDINAL.get(said, 5) if m.group("en") else _number(said)
+    return next((n for p, n in _NTH if p.pattern is m.re and n > 0), None)
+
+
+def _joined_nths(text: str, m: re.Match, found: dict) -> str:
+    """The line without the issue counted back that `m` found and, when another is named beside it
+    ("上期和上上期", "the last issue and the one before", "上上期、上上上期"), without that one too:
+    then `found` holds both as `nths`."""
+    patterns = [_FROM_NEWEST.pattern] + [p.pattern for p, n in _NTH if n > 0]
+    nths, start, end = [found["nth"]], m.start(), m.end()
+    while (j := _JOINER.pattern.match(text, end)) is not None:  # after it
+        at = (j.end(), j.start() + len(re.match(_AND, j.group()).group()))  # with "the" or without
+        other = next((o for p in patterns for a in at if (o := p.match(text, a)) and o.end() > a), None)
+        if other is None or (n := _counted_back(other)) is None:
+            break
+        nths.append(n)
+        end = other.end()
+    for p in patterns:  # before it
+        before = next((o for o in p.finditer(text, 0, start)
+                       if (j := _JOINER.pattern.fullmatch(text, o.end(), start)) is not None), None)
+        if before is not None and (n := _counted_back(before)) is not None:
+            nths.insert(0, n)
+            start = before.start()
+            break
+    nths = list(dict.fromkeys(nths))
+    if len(nths) > 1:
+        del found["nth"]
+        found["nths"] = tuple(nths)
+    return text[:start] + " " + text[end:]
+
+
 def _take_scope(text: str, now: Callable[[], date]) -> tuple[Scope, str]:
     if not _ANY_CUE.could(text):  # (mostly a Chinese sentence without one)
         return Scope(), text
@@ -616,7 +690,7 @@ def _take_scope(text: str, now: Callable[[], date]) -> tuple[Scope, str]:
         n = len(up) if up else _ORDINAL.get(said, 5) if m.group("en") else _number(said)
         if n:
             found["nth"] = n
-            text = cut(m)
+            text = _joined_nths(text, m, found)
     m = None if "issue" in found or "nth" in found else _ISSUE.search(text)
     if m and m.group("g") and not m.group("g").endswith(("st", "nd", "rd", "th")):
         m = None  # "two issue…" counts issues; only an ordinal ("the 19th issue") names one
@@ -637,9 +711,9 @@ def _take_scope(text: str, now: Callable[[], date]) -> tuple[Scope, str]:
             m = pattern.search(text)
             if m:
                 found["nth"] = nth
-                text = cut(m)
+                text = _joined_nths(text, m, found)
                 break
-    if found.get("last") == 1:  # "最新一期", "the last 1 issue": the newest issue
+    if found.get("last") == 1 and "nths" not in found:  # "最新一期", "the last 1 issue": the newest issue
         found["nth"] = found.pop("last")
     m = _RECENT.search(text)
     if m:

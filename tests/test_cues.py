@@ -83,7 +83,8 @@ def test_no_match_is_skipped(name, pattern):
               "weeks", "months", "before", "and", "juno", "cycle", "from", "august", "to", "期", "第", "年", "月",
               "十九", "上", "以来", "之前", "到", "-", "#", "q3", "one", "two",
               "june 2014 to august 2015", "issues 24-26", "7月到8月", "去年九月", "14年9月", "倒数第三期", "上上上期",
-              "third-to-last issue", "10-12月", "https://example.org/2014/08/x"]
+              "third-to-last issue", "10-12月", "https://example.org/2014/08/x", "issues 15 and 19", "第24期和第26期",
+              "上期和上上期"]
     matched = 0
     for _ in range(4000):
         line = "".join(rnd.choice(pieces) + rnd.choice(("", " ", " ")) for _ in range(rnd.randint(1, 6)))

@@ -271,15 +271,43 @@ def test_chat_frames_and_addressing_carry_no_topic(text, terms):
 
 
 @pytest.mark.parametrize("text, scope", [
-    ("第24期和第25期", Scope(issue=24, to_issue=25)),  # two issues named together: as "issues 24 and 25"
-    ("24、25期的nova", Scope(issue=24, to_issue=25)),
-    ("第十五期与第十九期的heat", Scope(issue=15, to_issue=19)),
+    ("第24期和第25期", Scope(issues=(24, 25))),  # two issues named together: those two, no range
+    ("24、25期的nova", Scope(issues=(24, 25))),
+    ("第十五期与第十九期的heat", Scope(issues=(15, 19))),
+    ("第24期和第26期", Scope(issues=(24, 26))),
+    ("第24、26期", Scope(issues=(24, 26))),
+    ("issues 15 and 19", Scope(issues=(15, 19))),
+    ("nova in issues 20 and 24", Scope(issues=(20, 24))),
+    ("issues 15, 17 and 19", Scope(issues=(15, 17, 19))),
+    ("#24 and #26", Scope(issues=(24, 26))),
+    ("issue 15 and issue 19", Scope(issues=(15, 19))),
+    # a range stays a range when written as one
+    ("between issues 15 and 19", Scope(issue=15, to_issue=19)),
+    ("从24到26期", Scope(issue=24, to_issue=26)),
+    ("第24期至第26期", Scope(issue=24, to_issue=26)),
+    ("issues 15 through 19", Scope(issue=15, to_issue=19)),
+    ("issue 24 and before", Scope(issue=24, side="until")),
     ("2014下半年的heat", Scope(since=date(2014, 7, 1), until=date(2014, 12, 31))),  # the year's 年 left out
     ("2014上半年", Scope(since=date(2014, 1, 1), until=date(2014, 6, 30))),
 ])
 def test_issues_named_together_and_a_half_year_without_its_nian(text, scope):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
     assert got == scope and not any(c.isdigit() for c in rest), rest
+
+
+@pytest.mark.parametrize("text, nths", [
+    ("上期和上上期", (1, 2)), ("上上期和上期的heat", (2, 1)), ("上上期、上上上期", (2, 3)),
+    ("the last issue and the one before", (1, 2)), ("the latest issue and the previous one", (1, 2)),
+])
+def test_issues_counted_back_named_together_are_each_one(text, nths):
+    got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert got == Scope(nths=nths), (got, rest)
+    assert "期" not in rest and "issue" not in rest
+
+
+def test_this_issue_beside_a_number_is_no_issue_one():
+    got, _rest = take_scope(normalize("这一期和第25期").casefold(), lambda: NOW)
+    assert 1 not in got.issues
 
 
 def test_a_trimmed_piece_is_quoted_as_typed():
@@ -319,3 +347,4 @@ def test_time_words_beside_a_link_are_still_read():
 def test_a_chinese_month_range_with_one_yue(text, scope):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
     assert got == scope and not any(c.isdigit() for c in rest), rest
+
