@@ -39,6 +39,31 @@ def _grouped(synonyms) -> dict[str, tuple[str, ...]]:
     return groups
 
 
+# What Chinese writes after a project's program name to say "the project": 网络组件, 计算模块, 编排服务,
+# 块存储项目 are Neutron, Nova, Heat, Cinder (a program name is a glossary name of its project in
+# Chinese: 网络服务, 块存储).
+_PROGRAM_SUFFIXES = ("服务", "项目", "组件", "模块", "子项目")
+
+
+def _with_program_forms(synonyms, projects: frozenset[str]):
+    """The glossary's entries, each project's with its Chinese program names in every form of
+    _PROGRAM_SUFFIXES: a name "X服务" or "X项目", or a bare name X (块存储, 编排), gives X + each
+    suffix (not "数据库即服务": "即服务" is "as a service", a kind, no program name)."""
+    has_cjk = query._HAS_CJK.search
+    for key, values in synonyms:
+        if _project_key(key) not in projects:
+            yield key, values
+            continue
+        stems = []
+        for v in values:
+            if not has_cjk(v) or v.endswith("即服务"):
+                continue
+            stem = next((v[:-len(s)] for s in _PROGRAM_SUFFIXES if v.endswith(s) and len(v) > len(s) + 1), v)
+            stems.append(stem)
+        forms = [stem + s for stem in dict.fromkeys(stems) for s in _PROGRAM_SUFFIXES]
+        yield key, tuple(dict.fromkeys((*values, *forms)))
+
+
 def _cross_lingual(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """The groups without an English term's English alternatives: an English term keeps itself
     and its Chinese equivalents, a Chinese one keeps its whole group."""
@@ -66,7 +91,8 @@ class Glossary:
     def __init__(self, search, store: Store):
         self.store = store
         self._projects = frozenset(map(_project_key, search.domain_projects))
-        shipped, own = _grouped(search.glossary), _grouped(search.synonyms)
+        shipped = _grouped(_with_program_forms(search.glossary, self._projects))
+        own = _grouped(search.synonyms)
         self._of_domain = _joined(shipped, own)  # every alternative
         self._of_any = _joined(_cross_lingual(shipped), own)  # the same terms, fewer alternatives
         self._sections: object = None  # the store's list of sections the groups were chosen for

@@ -1,10 +1,13 @@
 """Issues named together are those issues alone ("issues 15 and 19", 第24期和第26期, 上期和上上期),
-a range only when written as one (to, -, 到, between ... and)."""
+a range only when written as one (to, -, 到, between ... and); and a project named by what it does
+with 组件/模块/项目/服务 after it (网络组件, 计算模块) is that project."""
 from __future__ import annotations
 
 import pytest
 
+from bot.config import Config
 from bot.reply import Context
+from bot.terms import Glossary
 
 ME = Context("console", "ann", "room")
 
@@ -56,3 +59,22 @@ def test_the_scope_is_said_and_a_missing_issue_named(core):
     assert "20、24" in ask(core, "第20期和第24期的nova").title
     reply = ask(core, "nova in issues 20 and 99")
     assert not reply.ok and "99" in reply.title
+
+
+@pytest.mark.parametrize("line, section", [
+    ("网络组件最近有什么新闻", "Neutron"),
+    ("计算模块的热迁移", "Nova"),
+    ("编排组件有什么新东西", "Heat"),
+    ("镜像组件", "Glance"),
+    ("计量模块的采样", "Ceilometer"),
+])
+def test_a_program_name_with_its_suffix_is_the_project(core, line, section):
+    reply = ask(core, line)
+    assert reply.items and all(i.section == section for i in reply.items), (reply.title, [i.section for i in reply.items])
+
+
+def test_program_forms_come_from_the_glossary_names(example_store):
+    groups = Glossary(Config().search, example_store).groups
+    assert "neutron" in groups["网络组件"] and "nova" in groups["计算模块"] and "cinder" in groups["块存储组件"]
+    assert "cinder" in groups["存储组件"] and "swift" in groups["对象存储组件"]
+    assert "数据库即组件" not in groups  # "即服务" is "as a service", no program name
