@@ -348,3 +348,15 @@ def test_a_chinese_month_range_with_one_yue(text, scope):
     got, rest = take_scope(normalize(text).casefold(), lambda: NOW)
     assert got == scope and not any(c.isdigit() for c in rest), rest
 
+
+@pytest.mark.parametrize("text", ["本期有哪些重点", "最新一期的重点内容是什么", "本期有什么值得关注的", "第二十四期有什么亮点",
+                                  "本周周报的要点"])
+def test_asking_for_an_issue_s_main_points_names_no_topic(text):
+    scope, line = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert scope and words(line).terms == [], words(line).terms
+
+
+def test_east_west_traffic_is_one_term_in_both_languages(core):
+    groups = core.glossary.groups
+    assert "east-west traffic" in groups["东西向流量"] and "东西向流量" in groups["east west traffic"]
+    assert words("东西向流量不经过网络节点", core.projects.dictionary()).terms[0] == "东西向流量"
