@@ -86,13 +86,14 @@ _FOLLOW_UP_HINT = frozenset("的呢样何看也吧?？.。!！")  # a line's las
 # anew): the last question's topic, with the line's own words. "that" and "this" only where they name
 # no thing of their own ("that nova scheduler split" does).
 _REFERS = re.compile(r"\b(?:it|its|them|they)\b|\b(?:that|this)\b(?=\s*(?:[?!.]|$|\s+(?:one|in|from|about|for)\b))"
-                     r"|它|^(?:再|请)?(?:详细|具体|展开)")
+                     # a Chinese line that leaves its subject out, as speech does: "峰会上怎么说的" (about it)
+                     r"|它|^(?:再|请)?(?:详细|具体|展开)|怎么(?:说|讲|看|评价)的")
 _WHICH_ISSUE = re.compile(r"哪一期|哪期|哪几期|第几期|\b(?:which|what)\s+issues?\b")
 # ... but what is said of an answer taken in or let go is no question about it ("got it!", "that's it",
 # "forget it", "never mind that")
 _LET_GO = re.compile(r"\b(?:got|get|forget|drop|skip|leave)\s+(?:it|that|this)\b|\bthat'?s\s+(?:it|all)\b|\bnever\s*mind\b"
                      r"|\bi\s+see\b|\bmakes\s+sense\b|\bthat\s+(?:works|helps)\b")
-_REFERS_HINT = ("it", "them", "they", "that", "this", "which", "what", "它", "期", "详细", "具体", "展开")
+_REFERS_HINT = ("it", "them", "they", "that", "this", "which", "what", "它", "期", "详细", "具体", "展开", "怎么")
 
 # A line that steps from the issue just shown: "the one before", "and the one after?", "previous issue",
 # "next one", "before that", 前一期, 后一期, 下一期, 再往前一期; optionally a project after it. (上一期

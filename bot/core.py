@@ -325,6 +325,11 @@ class Core:
                 scope = scope or asked.scope
                 if follow == "fix" and asked.project:  # "no, I meant glance": and the same topic
                     terms = list(asked.terms)
+                elif not asked.project and asked.terms and self.store.search(Query(
+                        tuple(self.glossary.alternatives(t) for t in asked.terms), (), project), limit=1)[1]:
+                    # after a topic alone ("巴黎峰会", "live migration"), "nova 呢": that topic in Nova,
+                    # when Nova has some (else Nova's items)
+                    terms = list(asked.terms)
             elif follow and terms and not project and asked.project and asked.terms and self.store.search(
                     Query(tuple(self.glossary.alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
                 # after "heat autoscaling", "and templates?": another topic inside the same project, when
