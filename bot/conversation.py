@@ -66,13 +66,16 @@ _FOLLOW_UP = re.compile(
     r"^(?:(?:ok|okay|alright|cool|great|nice|thanks|thank\s+you|thx|ty)[,.!]?\s+)?"  # "thanks, and heat?"
     r"(?:(?P<fix>(?:no|nope|sorry|oops|nah)\b[,.!]?\s*(?:i\s+)?(?:meant|mean|wanted)?|(?:i\s+)?meant|i\s+mean|i\s+wanted|actually)"
     r"|(?:(?:and|also|then|so|ok|okay|now)\s+)?(?:what|how)\s+about|and(?:\s+for)?|also(?:\s+for)?"
-    r"|same(?:\s+(?:thing|question))?(?:\s+(?:for|but|with|about))?|only(?:\s+(?:from|for))?|now(?:\s+for)?"
+    r"|same(?:\s+(?:thing|question))?(?:\s+(?:for|but|with|about))?|(?P<only>only|just)(?:\s+(?:from|for))?|now(?:\s+for)?"
     r")(?=\s|$)\s*"
     # in Chinese the frame may touch what follows: before a time ("那第十九期呢", "只看六月的"), not inside
     # a word that begins like it ("换届选举", "那些", "还有没有")
     r"|^(?:(?:好的|好|谢谢|多谢|嗯|ok)[,，。!！]?\s*)?(?:(?P<fix_zh>(?:不是|不对|错了|搞错了)[,，、]\s*(?:我是说|我说的是|我指的是|我要的是|我想要|是)?"
     r"|(?:(?:不是|不对)\s*)?(?:我是说|我说的是|我指的是|我要的是))"
-    r"|(?:那么?|还有|换成|换|再看看?|只看|只要|同样的?|里面的?|里头的?|其中的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最]))\s*")
+    r"|(?:那么?|还有|换成|换|再看看?|同样的?)(?=\s|$|[第0-9一二三四五六七八九十上下这本今去前最])"
+    # narrowing the last answer, before anything: "只看峰会的", "其中heat的", "里面有heat吗" (no word
+    # of a question begins with these)
+    r"|(?P<only_zh>(?:只看|只要|里面|里头|其中)(?:的|有没有|有)?))\s*")
 _FOLLOW_UP_END = re.compile(
     r"(?:\s+(?:too|as\s+well|instead|then)"
     r"|\s+(?:in|from)\s+(?:it|there|that(?:\s+(?:one|issue))?|this(?:\s+(?:one|issue))?)"
@@ -267,14 +270,15 @@ def _keep(memory: dict, key: str, value):
 
 def unframed(line: str) -> tuple[str, str | None]:
     """A follow-up's line without its frame ("and neutron?" is "neutron", "那nova呢" "nova"), and
-    which follow-up it is: "fix" (a correction), "star" (a word corrected), "and" (another question
-    like the last), or None."""
+    which follow-up it is: "fix" (a correction), "star" (a word corrected), "only" (the last answer
+    narrowed: "only the summit ones", "只看峰会的"), "and" (another question like the last), or None."""
     kind = None
     if line[:1] == "*" and len(line) > 1 and line[1] != "*":  # "*migration": a word of the last line, corrected
         return line[1:], "star"
     m = _FOLLOW_UP.match(line)
     if m and m.end() < len(line):
-        kind, line = "fix" if m.group("fix") or m.group("fix_zh") else "and", line[m.end():]
+        kind = "fix" if m.group("fix") or m.group("fix_zh") else "only" if m.group("only") or m.group("only_zh") else "and"
+        line = line[m.end():]
     m = _FOLLOW_UP_END.search(line) if line and (line[-1] in _FOLLOW_UP_HINT or line[-1].isalpha()) else None
     if m and m.start() > 0:
         kind, line = kind or "and", line[:m.start()]

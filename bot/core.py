@@ -325,11 +325,15 @@ class Core:
                 scope = scope or asked.scope
                 if follow == "fix" and asked.project:  # "no, I meant glance": and the same topic
                     terms = list(asked.terms)
-                elif not asked.project and asked.terms and self.store.search(Query(
+                elif asked.terms and self.store.search(Query(
                         tuple(self.glossary.alternatives(t) for t in asked.terms), (), project), limit=1)[1]:
-                    # after a topic alone ("巴黎峰会", "live migration"), "nova 呢": that topic in Nova,
-                    # when Nova has some (else Nova's items)
+                    # after a topic ("巴黎峰会", "the paris summit for neutron"), "nova 呢": that topic in
+                    # Nova, when Nova has some (else Nova's items)
                     terms = list(asked.terms)
+            elif follow == "only" and terms and not project and (asked.project or asked.terms):
+                # "nova", then "only the summit ones": the last question with these words too
+                project, scope = asked.project, scope or asked.scope
+                terms = list(asked.terms) + [t for t in terms if t not in asked.terms]
             elif follow and terms and not project and asked.project and asked.terms and self.store.search(
                     Query(tuple(self.glossary.alternatives(t) for t in terms), (), asked.project), limit=1)[1]:
                 # after "heat autoscaling", "and templates?": another topic inside the same project, when

@@ -229,30 +229,37 @@ def test_an_answer_taken_in_gets_a_kind_reply(core, line, lang):
 # After a topic alone, another project keeps the topic ("巴黎峰会" then "nova 呢": Nova at the summit);
 # a Chinese line that leaves its subject out ("峰会上怎么说的") is about the last question.
 CONVERSATIONS = [
-    (['nova live migration', 'in issue 25?'], [(25, '热迁移'), (25, 'Live migration')]),
-    (['第24期的heat', '那neutron呢'], [(24, '多个外部网络')]),
-    (['上期有哪些重点', '上上期呢'], [(25, '')]),
-    (["what's new in neutron", 'and heat?'], [(26, 'Mistral')]),
-    (['ceilometer 告警', '在哪一期'], [(21, '告警'), (24, '监控 alarms')]),
-    (['nova in issue 22', 'the one before'], [(21, 'NUMA'), (21, 'Live migration')]),
-    (['live migration', 'only in december'], [(25, '热迁移'), (26, '热迁移'), (25, 'Live migration')]),
-    (['第二十期的nova', '第二十一期的呢'], [(21, 'NUMA'), (21, 'Live migration')]),
-    (['neutron 插件拆分', '峰会上怎么说的'], [(23, '插件拆分'), (22, '拆分 vendor')]),
-    (['issues 20 and 24', 'heat?'], [(24, 'abandon'), (24, 'Autoscaling'), (20, 'HOT'), (20, 'SoftwareDeployment')]),
-    (['巴黎峰会', 'nova 呢'], [(23, 'scheduler split'), (23, '热迁移稳定性')]),
-    (['heat autoscaling', '用中文'], [(24, 'Autoscaling'), (21, 'autoscaling')]),
-    (['网络组件最近有什么新闻', '那计算模块呢'], [(26, '十件事'), (26, 'Gantt')]),
-    (['heat autoscaling', '和 ceilometer 有关的呢'], [(21, 'Heat autoscaling'), (24, 'Autoscaling with Heat and Ceilometer')]),
-    (['最新一期', '上一期的heat呢'], [(26, 'Mistral')]),
-    (['live migration', 'only the ones about kvm'], [(24, 'KVM')]),
-    (['第二十二期', '里面 nova 的呢'], [(22, '调度器拆分'), (22, 'live migration')]),
-    (['neutron in issue 25', 'and in issue 26?'], [(26, '性能调优')]),
-    (['nova scheduler split', 'what did the summit say about it'], [(23, 'scheduler split')]),
+    (["nova live migration", "in issue 25?"], [(25, "热迁移"), (25, "Live migration")]),
+    (["第24期的heat", "那neutron呢"], [(24, "多个外部网络")]),
+    (["上期有哪些重点", "上上期呢"], [(25, "")]),
+    (["what's new in neutron", "and heat?"], [(26, "Mistral")]),
+    (["ceilometer 告警", "在哪一期"], [(21, "告警"), (24, "监控 alarms")]),
+    (["nova in issue 22", "the one before"], [(21, "NUMA"), (21, "Live migration")]),
+    (["live migration", "only in december"], [(25, "热迁移"), (26, "热迁移"), (25, "Live migration")]),
+    (["第二十期的nova", "第二十一期的呢"], [(21, "NUMA"), (21, "Live migration")]),
+    (["neutron 插件拆分", "峰会上怎么说的"], [(23, "插件拆分"), (22, "拆分 vendor")]),
+    (["issues 20 and 24", "heat?"], [(24, "abandon"), (24, "Autoscaling"), (20, "HOT"), (20, "SoftwareDeployment")]),
+    (["巴黎峰会", "nova 呢"], [(23, "scheduler split"), (23, "热迁移稳定性")]),
+    (["heat autoscaling", "用中文"], [(24, "Autoscaling"), (21, "autoscaling")]),
+    (["网络组件最近有什么新闻", "那计算模块呢"], [(26, "十件事"), (26, "Gantt")]),
+    (["heat autoscaling", "和 ceilometer 有关的呢"], [(21, "Heat autoscaling"), (24, "Autoscaling with Heat and Ceilometer")]),
+    (["最新一期", "上一期的heat呢"], [(26, "Mistral")]),
+    (["live migration", "only the ones about kvm"], [(24, "KVM")]),
+    (["第二十二期", "里面 nova 的呢"], [(22, "调度器拆分"), (22, "live migration")]),
+    (["neutron in issue 25", "and in issue 26?"], [(26, "性能调优")]),
+    (["nova scheduler split", "what did the summit say about it"], [(23, "scheduler split")]),
+    # another project keeps the topic of a question that had a project too; "only ...", 只看, 其中, 里面 narrow
+    (["what happened at the paris summit for neutron", "and for heat?"], [(23, "Heat 峰会回顾")]),
+    (["nova", "only the summit ones"], [(23, "Paris summit recap"), (23, "热迁移稳定性")]),
+    (["nova", "只看峰会的"], [(23, "Paris summit recap"), (23, "热迁移稳定性")]),
+    (["heat", "just the ones about autoscaling"], [(24, "Autoscaling"), (21, "autoscaling")]),
+    (["第25期", "里面有 heat 吗"], [(25, "ResourceChain")]),
+    (["第二十二期", "其中的nova"], [(22, "调度器拆分"), (22, "排查思路")]),
 ]
 FIXTURE_CONVERSATIONS = [
-    (['mirantis', 'what about red hat?'], [(15, 'Red Hat')]),
-    (['Mirantis', '那 Red Hat 呢'], [(15, 'Red Hat')]),
-    (['docker', '谁赞助了'], [(15, '赞助商')]),
+    (["mirantis", "what about red hat?"], [(15, "Red Hat")]),
+    (["Mirantis", "那 Red Hat 呢"], [(15, "Red Hat")]),
+    (["docker", "谁赞助了"], [(15, "赞助商")]),
 ]
 
 
@@ -294,3 +301,9 @@ def test_another_project_after_a_topic_keeps_the_topic_only_where_it_has_some(co
     assert summit.items and all(i.section == "Nova" and i.issue == 23 for i in summit.items[:2]), summit.title
     none = talk(core, "DefCore", "nova 呢", who=ctx("defcore"))[-1]  # Nova has no DefCore item: Nova's items
     assert none.items and {i.issue for i in none.items} != {23} and all(i.section == "Nova" for i in none.items)
+
+
+@pytest.mark.parametrize("first, then", [("nova", "only the summit ones"), ("nova", "只看峰会的")])
+def test_only_narrows_the_last_answer(core, first, then):
+    r = talk(core, first, then, who=ctx(then))[-1]
+    assert r.items and all(i.section == "Nova" for i in r.items), r.title
