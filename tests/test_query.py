@@ -350,7 +350,7 @@ def test_a_chinese_month_range_with_one_yue(text, scope):
 
 
 @pytest.mark.parametrize("text", ["本期有哪些重点", "最新一期的重点内容是什么", "本期有什么值得关注的", "第二十四期有什么亮点",
-                                  "本周周报的要点"])
+                                  "本周周报的要点", "这两期主要讲了什么", "24到26期主要讲了什么", "the gist of issue 24"])
 def test_asking_for_an_issue_s_main_points_names_no_topic(text):
     scope, line = take_scope(normalize(text).casefold(), lambda: NOW)
     assert scope and words(line).terms == [], words(line).terms

@@ -606,6 +606,9 @@ Q += [
     ("存储组件的容灾", "fixtures", "zh", [(15, "容灾")]),
     ("who is working on gnocchi", "examples", "en cross", [(23, "Gnocchi")]),
     ("is anyone working on ipv6 in neutron", "examples", "en cross", [(25, "IPv6")]),
+    ("这两期主要讲了什么", "fixtures", "zh", [(19, ""), (15, "")]),
+    ("15期和19期的ceilometer", "fixtures", "zh", [(19, "前Ceilometer PTL"), (15, "enovance")]),
+    ("上上期和上期的heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),
 ]
 
 # Lines that are no question about the archive, as people type them: help asked in words, subscribing,
