@@ -142,6 +142,11 @@ def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
     quit_how = "type `quit` or press Ctrl-C to stop" if console else "Ctrl-C or SIGTERM stops it"
     n = len(bot.visible())
     found = f"{n} issue{'s' if n != 1 else ''}" if bot.root.is_dir() else "not there yet"
+    summary = bot.last_summary
+    if n == 0 and summary is not None and not summary.files and not summary.not_taken:
+        from bot.ingest_report import NO_POSTS
+
+        found = NO_POSTS
     return (f"digest-bot: watching {bot.root} ({found}); new issues are announced to"
             f" {where}; {quit_how}.")
 

@@ -258,10 +258,14 @@ def cmd_ingest(args, config, db) -> int:
         summary = ingest(store, config, args.archive,
                          progress=lambda done, total: bar.update(task, completed=done, total=total))
     totals = store.totals()
-    print(f"{totals.issues} issues, {totals.items} items, {totals.links} links"
-          f" ({summary.parsed} files parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
+    plural = ingest_report.plural
+    print(f"{plural(totals.issues, 'issue')}, {plural(totals.items, 'item')}, {plural(totals.links, 'link')}"
+          f" ({plural(summary.parsed, 'file')} parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
     if totals.hidden:
-        print(f"{totals.hidden} issues not published yet (published: false, or dated in the future)")
+        print(f"{plural(totals.hidden, 'issue')} not published yet (drafts: published: false, draft = true,"
+              " Status: draft; or dated in the future)")
+    if not summary.files and not summary.not_taken:
+        print(f"{ingest_report.NO_POSTS.capitalize()}: {args.archive or config.archive.path}")
     for line in ingest_report.lines(store.skipped_files(), summary.not_taken, args.verbose):
         print(line)
     print(f"database: {db}")

@@ -159,6 +159,26 @@ def test_run_says_in_one_line_what_it_watches_where_it_announces_and_how_to_quit
     assert "webhook:team" in banner and "this terminal" not in banner
 
 
+def test_run_and_ingest_of_a_folder_without_posts_say_none_was_found(tmp_path, env):
+    # the wrong folder (its parent, the built site, a Pelican site of .rst files): said at start
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    (site / "notes.rst").write_text("Notes\n=====\n")
+    (tmp_path / "bot.toml").write_text('[archive]\npath = "site"\n')
+    r = digest_bot(tmp_path, env, "run", "--config", "bot.toml", "--db", "bot.db", stdin="quit\n")
+    assert r.returncode == 0, r.stderr
+    [banner] = [line for line in r.stderr.splitlines() if line.startswith("digest-bot: watching")]
+    assert "no posts found there (.md, .markdown or .mdx" in banner and "0 issues" not in banner, banner
+    r = digest_bot(tmp_path, env, "ingest", "--config", "bot.toml", "--db", "bot.db")
+    assert r.returncode == 0, r.stderr
+    assert f"No posts found there (.md, .markdown or .mdx files; `archive.posts` says which, if elsewhere): {site}" \
+        in r.stdout, r.stdout
+    write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Heat news.  \n<http://example.org/heat>"]})
+    r = digest_bot(tmp_path, env, "ingest", "--config", "bot.toml", "--db", "bot.db")
+    assert r.stdout.startswith("1 issue, 1 item, 1 link (1 file parsed,") and "No posts" not in r.stdout, r.stdout
+
+
 # --- item 11: subscriptions in the terminal ----------------------------------------------
 
 async def test_a_subscription_made_in_the_terminal_is_printed_there_by_run(tmp_path, env, capsys):
