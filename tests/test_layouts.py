@@ -245,6 +245,9 @@ PARSER = Parser(ArchiveConfig())
     ("Haskell Weekly 150", 150), ("Week Ending August 16, 2026", None), ("Weekly update 2026", None),
     ("16 August: the week in review", None), ("A guide to things", None),
     ("Vol. 3, No. 12", 12), ("Volume 2, Issue 7", 7), ("Vol. 4", 4),
+    # what else a periodical is called: "Radio Notes 10", "Community Update 12", "Friday Recap 3"
+    ("Radio Notes 10", 10), ("Community Update 12", 12), ("Friday Recap 3", 3), ("Status Report 2026", None),
+    ("Release notes 1.3", None),
 ])
 def test_default_title_patterns(title, number):
     issue = PARSER.parse("content/x.md", f"Title: {title}\nDate: 2026-08-16\n\nx\n".encode())
