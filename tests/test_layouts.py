@@ -286,6 +286,16 @@ def test_header_keys_in_any_case_and_toml_yaml():
         (n, "front matter", date(2026, 1, 2)) for n in (12, 13, 14)]
 
 
+def test_a_number_in_zola_extra_or_hugo_params_is_the_issue_number():
+    # Zola refuses keys of a site's own at the top of the front matter: they go in [extra]
+    zola = PARSER.parse("content/blog/letter.md", b'+++\ntitle = "Foragers Letter"\ndate = 2026-05-02\n'
+                                                  b'[extra]\nnumber = 31\n[taxonomies]\ntags = ["x"]\n+++\nx\n')
+    hugo = PARSER.parse("content/posts/letter.md", b'+++\ntitle = "Foragers Letter"\ndate = 2026-05-09\n'
+                                                   b'[params]\nIssue = 32\n+++\nx\n')
+    yaml = PARSER.parse("content/posts/l.md", b"---\ntitle: Foragers Letter\ndate: 2026-05-16\nextra:\n  number: 33\n---\nx\n")
+    assert [(i.number, i.number_from) for i in (zola, hugo, yaml)] == [(n, "front matter") for n in (31, 32, 33)]
+
+
 def test_broken_toml_is_a_reason():
     result = PARSER.parse("content/x.md", b'+++\ntitle = "unterminated\n+++\nx\n')
     assert isinstance(result, Skipped) and result.reason.startswith("broken front matter")
