@@ -23,6 +23,9 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdx", ".mdown", ".mkd")
+# Post formats of the same generators that are not markdown (Pelican's reStructuredText, Hugo's
+# AsciiDoc and Org): never read, but counted with the reason, so a site of them is not silent
+OTHER_MARKUP = (".rst", ".adoc", ".asciidoc", ".org", ".textile")
 # folders that never hold posts: dependencies, build output, site machinery
 _NO_POSTS = frozenset("node_modules vendor _site public build dist site static assets themes"
                       " layouts _layouts _includes _data _sass __pycache__"
@@ -46,6 +49,20 @@ def _walk(top: Path, skip_underscore: bool) -> Iterable[Path]:
         for name in sorted(filenames):
             if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
                 yield Path(dirpath, name)
+
+
+def _other_markup(top: Path, skip_underscore: bool) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _NO_POSTS
+                             and not (skip_underscore and d.startswith("_")))
+        out += [Path(dirpath, n) for n in sorted(filenames)
+                if n.lower().endswith(OTHER_MARKUP) and not n.startswith((".", "_"))]
+    return out
+
+
+def _not_markdown(name: str) -> str:
+    return f"a .{name.rsplit('.', 1)[-1].lower()} file, not markdown (posts are .md, .markdown or .mdx)"
 
 
 def _why_not(rel: str, siblings: set[str]) -> str | None:
@@ -112,6 +129,8 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
                         found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
                     else:
                         found.posts.append((rel, p))
+                elif name.lower().endswith(OTHER_MARKUP) and not name.startswith("."):
+                    found.not_taken.append((Path(dirpath, name).relative_to(root).as_posix(), _not_markdown(name)))
         return found
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
@@ -120,6 +139,7 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
         by_dir.setdefault(str(p.parent), []).append(p)
     # Hugo/Zola page bundles: a folder with an index.md is one page; the other markdown in it
     # (and below it) is the page's resources, not posts
+    found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in _other_markup(top, True)]
     bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
                for folder, files in by_dir.items()
                if top != root and folder != str(top) and any(_stem(p.name) == "index" for p in files)}

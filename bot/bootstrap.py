@@ -143,7 +143,7 @@ def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
     n = len(bot.visible())
     found = f"{n} issue{'s' if n != 1 else ''}" if bot.root.is_dir() else "not there yet"
     summary = bot.last_summary
-    if n == 0 and summary is not None and not summary.files and not summary.not_taken:
+    if n == 0 and summary is not None and not summary.files:
         from bot.ingest_report import NO_POSTS
 
         found = NO_POSTS

@@ -264,7 +264,7 @@ def cmd_ingest(args, config, db) -> int:
     if totals.hidden:
         print(f"{plural(totals.hidden, 'issue')} not published yet (drafts: published: false, draft = true,"
               " Status: draft; or dated in the future)")
-    if not summary.files and not summary.not_taken:
+    if not summary.files:
         print(f"{ingest_report.NO_POSTS.capitalize()}: {args.archive or config.archive.path}")
     for line in ingest_report.lines(store.skipped_files(), summary.not_taken, args.verbose):
         print(line)

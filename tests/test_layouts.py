@@ -123,6 +123,19 @@ def test_pelican(tmp_path):
     assert "forum" in _ask(core, "issue 118").lower()  # text before the first heading is shown
 
 
+def test_posts_in_other_markup_are_counted_with_the_reason(tmp_path):
+    # Pelican's .rst, Hugo's .adoc: not read, but never silently: the ingest summary names them
+    (tmp_path / "pelican" / "content").mkdir(parents=True)
+    (tmp_path / "pelican" / "content" / "notes-13.rst").write_text("Notes 13\n########\n")
+    (tmp_path / "pelican" / "content" / "notes-14.md").write_text("Title: Notes 14\n\nx\n")
+    (tmp_path / "jekyll" / "_posts").mkdir(parents=True)
+    (tmp_path / "jekyll" / "_posts" / "2026-01-02-a.adoc").write_text("= A\n")
+    pelican, jekyll = discovery.find(tmp_path / "pelican"), discovery.find(tmp_path / "jekyll")
+    assert [rel for rel, _ in pelican.posts] == ["content/notes-14.md"] and not jekyll.posts
+    assert pelican.not_taken == [("content/notes-13.rst", "a .rst file, not markdown (posts are .md, .markdown or .mdx)")]
+    assert jekyll.not_taken == [("_posts/2026-01-02-a.adoc", "a .adoc file, not markdown (posts are .md, .markdown or .mdx)")]
+
+
 def test_docusaurus_mdx(tmp_path):
     store, core, summary = _bot(tmp_path, "docusaurus")
     assert _numbers(store) == [(41, "2026-03-02"), (40, "2026-02-23")]
