@@ -73,6 +73,9 @@ def missing_secrets(config: Config, *, live: bool) -> tuple[list[str], list[str]
     errors = [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} (its URL) is not set;"
               " set it, or remove the [[webhook]]"
               for n, w in enumerate(config.webhooks) if not secret(w.url_env)]
+    errors += [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} does not hold an http(s) URL"
+               for n, w in enumerate(config.webhooks)  # (what it holds is a secret: not repeated)
+               if secret(w.url_env) and not secret(w.url_env).strip().lower().startswith(("http://", "https://"))]
     notes = []
     s = config.slack
     if live and s is not None:

@@ -168,6 +168,20 @@ def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) ->
     raise ConfigError(f"{path}{key}: expected {names}, got {type(value).__name__} {value!r}")
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(table: dict, key: str, path: str, default: str | None) -> str | None:
+    """A `*_env` key: the name of the environment variable holding a secret. A token or URL
+    pasted there instead is refused without being repeated: it must never reach a log."""
+    value = _take(table, key, path, str, default)
+    if value is not None and value != "" and not _ENV_NAME.fullmatch(value):
+        raise ConfigError(f"{path}{key}: must name an environment variable (letters, digits, _), such as"
+                          f" {default or 'DIGEST_WEBHOOK_TEAM_URL'}; the secret itself goes in that variable,"
+                          " never in this file")
+    return value
+
+
 def _str_list(table: dict, key: str, path: str, default: tuple[str, ...]) -> tuple[str, ...]:
     value = _take(table, key, path, list, None)
     if value is None:
@@ -297,9 +311,9 @@ def _slack(t: dict) -> SlackConfig:
         host=_take(t, "host", p, str, d.host),
         port=_take(t, "port", p, int, d.port),
         slash_command=_take(t, "slash_command", p, str, d.slash_command),
-        bot_token_env=_take(t, "bot_token_env", p, str, d.bot_token_env),
-        app_token_env=_take(t, "app_token_env", p, str, d.app_token_env),
-        signing_secret_env=_take(t, "signing_secret_env", p, str, d.signing_secret_env),
+        bot_token_env=_env_name(t, "bot_token_env", p, d.bot_token_env),
+        app_token_env=_env_name(t, "app_token_env", p, d.app_token_env),
+        signing_secret_env=_env_name(t, "signing_secret_env", p, d.signing_secret_env),
         history_per_minute=int(_positive(_take(t, "history_per_minute", p, int, d.history_per_minute),
                                          f"{p}history_per_minute")),
         dm_concurrency=int(_positive(_take(t, "dm_concurrency", p, int, d.dm_concurrency), f"{p}dm_concurrency")),
@@ -327,8 +341,8 @@ def _matrix(t: dict) -> MatrixConfig:
         command_prefix=_take(t, "command_prefix", p, str, d.command_prefix),
         allow_invites_from=_str_list(t, "allow_invites_from", p, ()),
         replies_per_minute=_take(t, "replies_per_minute", p, int, d.replies_per_minute),
-        access_token_env=_take(t, "access_token_env", p, str, d.access_token_env),
-        password_env=_take(t, "password_env", p, str, d.password_env),
+        access_token_env=_env_name(t, "access_token_env", p, d.access_token_env),
+        password_env=_env_name(t, "password_env", p, d.password_env),
     )
     if not cfg.homeserver.startswith(("http://", "https://")):
         raise ConfigError(f"{p}homeserver: must be an http(s) URL, got {cfg.homeserver!r}")
@@ -360,7 +374,10 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
         if not isinstance(t, dict):
             raise ConfigError(f"webhook[{n}]: expected a table ([[webhook]])")
         name = _take(t, "name", p, str, None)
-        url_env = _take(t, "url_env", p, str, None)
+        if "url" in t:  # the URL itself: a secret, which this file must not hold (nor a log repeat)
+            raise ConfigError(f"{p}url: the URL is a secret: put it in an environment variable and name"
+                              " that variable with url_env")
+        url_env = _env_name(t, "url_env", p, None)
         if not name:
             raise ConfigError(f"{p}name: required")
         if not url_env:

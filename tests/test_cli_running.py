@@ -179,6 +179,16 @@ def test_run_and_ingest_of_a_folder_without_posts_say_none_was_found(tmp_path, e
     assert r.stdout.startswith("1 issue, 1 item, 1 link (1 file parsed,") and "No posts" not in r.stdout, r.stdout
 
 
+def test_a_webhook_variable_that_holds_no_url_stops_run_and_publish_without_repeating_it(tmp_path, env):
+    (tmp_path / "bot.toml").write_text('[[webhook]]\nname = "team"\nurl_env = "TEAM_WEBHOOK_URL"\n')
+    for command in ("run", "publish"):
+        r = digest_bot(tmp_path, {**env, "TEAM_WEBHOOK_URL": "hooks.example.com/T0/B0/secret42"},
+                       command, "--config", "bot.toml", "--db", "bot.db", stdin="quit\n")
+        assert r.returncode == 2, r.stderr
+        clear(r.stderr, "webhook[0] ('team')", "TEAM_WEBHOOK_URL does not hold an http(s) URL")
+        assert "secret42" not in r.stderr + r.stdout
+
+
 # --- item 11: subscriptions in the terminal ----------------------------------------------
 
 async def test_a_subscription_made_in_the_terminal_is_printed_there_by_run(tmp_path, env, capsys):

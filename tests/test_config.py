@@ -42,6 +42,13 @@ def test_embedded_default_needs_no_file():
         ({"token": "xoxb-secret"}, "token"),
         ({"slack": {"history_per_minute": 0}}, "slack.history_per_minute"),
         ({"slack": {"dm_concurrency": -2}}, "slack.dm_concurrency"),
+        # a secret pasted where the file names its variable: refused, and never repeated
+        ({"slack": {"bot_token_env": "xoxb-secret-1234"}}, "slack.bot_token_env"),
+        ({"slack": {"app_token_env": "xapp-1-xoxb-secret"}}, "slack.app_token_env"),
+        ({"matrix": {"homeserver": "https://m", "user_id": "@a:b", "access_token_env": "syt_xoxb-secret"}},
+         "matrix.access_token_env"),
+        ({"webhook": [{"name": "a", "url_env": "https://hooks.example.com/xoxb-secret"}]}, "webhook[0].url_env"),
+        ({"webhook": [{"name": "a", "url": "https://hooks.example.com/xoxb-secret"}]}, "webhook[0].url"),
     ],
 )
 def test_bad_values_name_the_key(doc, key, tmp_path):
