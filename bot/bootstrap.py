@@ -341,6 +341,8 @@ class Published:
     not_indexed: list = field(default_factory=list)  # SkippedFiles that look like digests
     delivered: dict[str, int] = field(default_factory=dict)  # webhook name -> deliveries
     pending: list[DestinationStatus] = field(default_factory=list)  # what the running bot sends
+    issues: int = 0  # the archive's published issues after the ingest
+    root: Path | None = None  # the archive read
 
 
 async def publish_async(config: Config, db_path: Path, archive: Path | None, *, clock=None) -> Published:
@@ -370,6 +372,7 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
                 for h in hooks:
                     await h.close()
         result.pending = [s for s in bot.outbox.status() if not s.retired and s.pending]
+        result.issues, result.root = len(bot.visible()), bot.root
         return result
     finally:
         bot.close()

@@ -138,6 +138,9 @@ def cmd_publish(config: Config, db: Path, archive: Path | None, *, out=None) -> 
     for s in done.pending:
         why = f" (last error: {s.last_error})" if s.last_error else ""
         print(f"{s.name}: {s.pending} pending{why}", file=out)
+    if done.first_run_seeded is None and not (done.changes or done.not_indexed or any(done.delivered.values())
+                                              or done.pending):  # a git hook's run that found nothing: say so
+        print(f"Nothing new to announce ({done.issues} issue{'' if done.issues == 1 else 's'} in {done.root}).", file=out)
     return 0
 
 
