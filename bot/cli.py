@@ -35,10 +35,20 @@ def _global_options(p: argparse.ArgumentParser, default=None) -> None:
                    help="run/publish logs: one line per event, as text (default) or JSON ($DIGEST_BOT_LOG_FORMAT)")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("digest-bot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digest-bot", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _global_options(p)
+    p.add_argument("--version", action="version", version=f"digest-bot {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, default=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -92,3 +92,11 @@ def test_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     for command in ("ingest", "ask", "chat", "export", "run", "publish", "status"):
         assert command in out
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"digest-bot {version('digest-bot')}"
