@@ -33,7 +33,8 @@ def section_words(store: Store) -> tuple[tuple[str, str], ...]:
     single = [n.casefold() for n in names if " " not in n]
     first, second = short[0].casefold(), (short[1] if len(short) > 1 else short[0]).casefold()
     word = _common_word(store, short[0], names) or first
-    inside = f"{first} {word}" if word != first else f"{first} {_link_word(first)}"
+    inside = f"{first} {word}" if word != first else (  # "links links" for a section named Links
+        f"{first} {_link_word(first)}" if _link_word(first) != first else f"{first} last 3")
     exclude = next((f"-{n}" for n in single if n != first), "")
     oldest = store.issues(1, max(store.issues(1, 0)[1] - 1, 0))[0]
     year = (oldest[0] if oldest else newest).date.year

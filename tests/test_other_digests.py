@@ -208,3 +208,17 @@ def test_a_digest_with_chinese_section_names_shows_them_in_its_examples(tmp_path
     assert "订阅 火锅" in texts[1] and "`火锅 锅底`" in texts[4], texts
     assert "search 锅底 -烘焙" in texts[2], texts[2]
     store.close()
+
+
+def test_a_digest_whose_section_is_named_links_names_it_once_per_example(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for n in (1, 2):
+        (folder / f"week-{n}.md").write_text(f"# Link list week {n}\n\n## Links\n\n- https://a.example.org/{n}\n")
+    config = Config(archive=ArchiveConfig(path=folder))
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, config, when=TODAY)
+    core = Core(store, config)
+    hi = _ask(core, "hi")
+    assert "`links`, `links last 3`" in hi and "links links" not in hi, hi
+    store.close()
