@@ -257,7 +257,8 @@ def cmd_ingest(args, config, db) -> int:
     from bot import ingest_report
     from bot.ingest import ingest
 
-    if args.archive and config.source is None and args.archive.resolve() != config.archive.path:
+    ad_hoc = args.archive and config.source is None and args.archive.resolve() != config.archive.path
+    if ad_hoc:
         # another archive than the embedded default's, and no config: read it with the defaults
         from dataclasses import replace
 
@@ -282,6 +283,9 @@ def cmd_ingest(args, config, db) -> int:
     for line in ingest_report.lines(store.skipped_files(), summary.not_taken, args.verbose):
         print(line)
     print(f"database: {db}")
+    if ad_hoc:  # `ask` and `run` without a config read the example archive: say how to reach this one
+        print(f"`ask`, `chat` and `run` read the archive a config names: write a config.toml with"
+              f' [archive] path = "{args.archive.resolve()}" and pass --config config.toml')
     return 0
 
 

@@ -100,3 +100,15 @@ def test_version_prints_the_installed_version(capsys):
     with pytest.raises(SystemExit) as e:
         main(["--version"])
     assert e.value.code == 0 and capsys.readouterr().out.strip() == f"digest-bot {version('digest-bot')}"
+
+
+def test_ingest_of_another_folder_without_a_config_says_how_to_ask_it(db, tmp_path, capsys):
+    # `ask` without a config reads the example archive, not the folder just ingested
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "week-1.md").write_text("# Club week 1\n\n## Openings\n\n- https://chess.example.com/london\n")
+    assert main(["ingest", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f'[archive] path = "{folder.resolve()}" and pass --config config.toml' in out, out
+    assert main(["ingest", str(EXAMPLES)]) == 0
+    assert "[archive] path" not in capsys.readouterr().out
