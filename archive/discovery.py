@@ -115,23 +115,43 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
             if p not in taken:
                 found.not_taken.append((p.relative_to(root).as_posix(), "outside archive.posts"))
         return found
-    if (root / "_posts").is_dir() or root.name == "_posts":
-        found.layout = "jekyll"
-        posts = root / "_posts" if (root / "_posts").is_dir() else root
-        # inside _posts, files or folders starting with "." or "_" are not posts either (Jekyll)
-        for dirpath, dirnames, filenames in os.walk(posts):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-            for name in sorted(filenames):
-                if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
-                    p = Path(dirpath, name)
-                    rel = p.relative_to(root).as_posix()
-                    if _is_partial(name):
-                        found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
-                    else:
-                        found.posts.append((rel, p))
-                elif name.lower().endswith(OTHER_MARKUP) and not name.startswith("."):
-                    found.not_taken.append((Path(dirpath, name).relative_to(root).as_posix(), _not_markdown(name)))
-        return found
+    folders = [root] if root.name == "_posts" else _posts_folders(root)
+    if not folders:
+        return _content_posts(root, found)
+    found.layout = "jekyll"
+    for posts in folders:
+        _jekyll_posts(root, posts, found)
+    return found
+
+
+def _posts_folders(root: Path) -> list[Path]:
+    """Jekyll's `_posts/`, and its category folders' (`news/_posts/`, `blog/releases/_posts/`, at
+    any depth, as Jekyll reads them), outside the folders that never hold posts."""
+    out = []
+    for dirpath, dirnames, _files in os.walk(root):
+        if "_posts" in dirnames:
+            out.append(Path(dirpath, "_posts"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in _NO_POSTS)
+    return out
+
+
+def _jekyll_posts(root: Path, posts: Path, found: Found) -> None:
+    # inside _posts, files or folders starting with "." or "_" are not posts either (Jekyll)
+    for dirpath, dirnames, filenames in os.walk(posts):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
+                p = Path(dirpath, name)
+                rel = p.relative_to(root).as_posix()
+                if _is_partial(name):
+                    found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
+                else:
+                    found.posts.append((rel, p))
+            elif name.lower().endswith(OTHER_MARKUP) and not name.startswith("."):
+                found.not_taken.append((Path(dirpath, name).relative_to(root).as_posix(), _not_markdown(name)))
+
+
+def _content_posts(root: Path, found: Found) -> Found:
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
     by_dir: dict[str, list[Path]] = {}

@@ -136,6 +136,22 @@ def test_posts_in_other_markup_are_counted_with_the_reason(tmp_path):
     assert jekyll.not_taken == [("_posts/2026-01-02-a.adoc", "a .adoc file, not markdown (posts are .md, .markdown or .mdx)")]
 
 
+def test_jekyll_posts_in_category_folders(tmp_path):
+    # Jekyll reads every `<category>/_posts/`; the site's pages (about.md) are no posts then
+    site = tmp_path / "site"
+    for folder, day in (("news/_posts", "2026-10-01"), ("blog/releases/_posts", "2026-10-08")):
+        (site / folder).mkdir(parents=True)
+        (site / folder / f"{day}-weekly.md").write_text(f"---\ntitle: Weekly #{day[-1]}\n---\n\n## A\n\n- x\n")
+    (site / "about.md").write_text("---\ntitle: About\n---\n\nAbout us.\n")
+    (site / "node_modules" / "pkg" / "_posts").mkdir(parents=True)
+    (site / "node_modules" / "pkg" / "_posts" / "2026-01-01-x.md").write_text("---\ntitle: No #3\n---\n")
+    found = discovery.find(site)
+    assert found.layout == "jekyll"
+    assert [rel for rel, _ in found.posts] == ["blog/releases/_posts/2026-10-08-weekly.md", "news/_posts/2026-10-01-weekly.md"]
+    issue = Parser(ArchiveConfig()).parse("news/_posts/2026-10-01-weekly.md", b"---\ntitle: Weekly #1\n---\n\nx\n")
+    assert issue.categories == ("news",) and issue.date == date(2026, 10, 1)
+
+
 def test_docusaurus_mdx(tmp_path):
     store, core, summary = _bot(tmp_path, "docusaurus")
     assert _numbers(store) == [(41, "2026-03-02"), (40, "2026-02-23")]
