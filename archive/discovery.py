@@ -151,6 +151,15 @@ def _jekyll_posts(root: Path, posts: Path, found: Found) -> None:
                 found.not_taken.append((Path(dirpath, name).relative_to(root).as_posix(), _not_markdown(name)))
 
 
+def _pelican_pages(root: Path, top: Path) -> Path | None:
+    """Pelican's `content/pages/` (its PAGE_PATHS): About, Contact... pages, never articles. Only
+    in a Pelican site (pelicanconf.py beside content/): elsewhere a `pages` folder may hold posts."""
+    site = root if (root / "pelicanconf.py").is_file() else root.parent if top == root else None
+    if site is None or not (site / "pelicanconf.py").is_file():
+        return None
+    return top / "pages" if (top / "pages").is_dir() else None
+
+
 def _content_posts(root: Path, found: Found) -> Found:
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
@@ -160,6 +169,7 @@ def _content_posts(root: Path, found: Found) -> Found:
     # Hugo/Zola page bundles: a folder with an index.md is one page; the other markdown in it
     # (and below it) is the page's resources, not posts
     found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in _other_markup(top, True)]
+    pages = _pelican_pages(root, top)
     bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
                for folder, files in by_dir.items()
                if top != root and folder != str(top) and any(_stem(p.name) == "index" for p in files)}
@@ -172,6 +182,8 @@ def _content_posts(root: Path, found: Found) -> Found:
                 found.not_taken.append((rel, f"page bundle resource ({bundle.relative_to(root).as_posix()})"))
                 continue
             reason = None if p == bundle else _why_not(rel, names - {p.name})
+            if pages is not None and pages in p.parents:
+                reason = f"Pelican page ({pages.relative_to(root).as_posix()}/: pages are no articles)"
             if reason:
                 found.not_taken.append((rel, reason))
             else:

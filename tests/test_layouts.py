@@ -152,6 +152,22 @@ def test_jekyll_posts_in_category_folders(tmp_path):
     assert issue.categories == ("news",) and issue.date == date(2026, 10, 1)
 
 
+def test_pelican_pages_are_no_issues(tmp_path):
+    # a weekly numbered by date: its About page in content/pages/ would otherwise be the newest issue
+    site = tmp_path / "site"
+    (site / "content" / "pages").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text("AUTHOR = 'x'\n")
+    for day in ("01", "08"):
+        (site / "content" / f"2026-08-{day}-notes.md").write_text(f"Title: Field notes {day}/8\nDate: 2026-08-{day}\n\nx\n")
+    (site / "content" / "pages" / "about.md").write_text("Title: About\n\nWe watch birds.\n")
+    for root in (site, site / "content"):  # the site, or its content folder
+        found = discovery.find(root)
+        assert [rel.rsplit("/", 1)[-1] for rel, _ in found.posts] == ["2026-08-01-notes.md", "2026-08-08-notes.md"]
+        assert [reason.split(" (")[0] for _, reason in found.not_taken] == ["Pelican page"]
+    (site / "pelicanconf.py").unlink()  # elsewhere a folder named pages may hold posts
+    assert len(discovery.find(site).posts) == 3
+
+
 def test_docusaurus_mdx(tmp_path):
     store, core, summary = _bot(tmp_path, "docusaurus")
     assert _numbers(store) == [(41, "2026-03-02"), (40, "2026-02-23")]
