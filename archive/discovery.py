@@ -160,6 +160,20 @@ def _pelican_pages(root: Path, top: Path) -> Path | None:
     return top / "pages" if (top / "pages").is_dir() else None
 
 
+def _top_files_are_pages(top: Path, by_dir: dict[str, list[Path]]) -> bool:
+    """Hugo and Zola keep posts in sections (content/posts/, content/blog/); a file at the top of
+    content/ beside them is a single page (About, Contact). So when one section holds more posts
+    than the top does, and at least two, the top's files are pages."""
+    per_section: dict[str, int] = {}
+    for folder, files in by_dir.items():
+        rel = Path(folder).relative_to(top).parts
+        if rel:
+            per_section[rel[0]] = per_section.get(rel[0], 0) + sum(1 for p in files if not _is_partial(p.name))
+    loose = sum(1 for p in by_dir.get(str(top), []) if _why_not(p.name, set()) is None)
+    biggest = max(per_section.values(), default=0)
+    return biggest >= 2 and loose < biggest
+
+
 def _content_posts(root: Path, found: Found) -> Found:
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
@@ -170,6 +184,7 @@ def _content_posts(root: Path, found: Found) -> Found:
     # (and below it) is the page's resources, not posts
     found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in _other_markup(top, True)]
     pages = _pelican_pages(root, top)
+    loose_pages = top != root and _top_files_are_pages(top, by_dir)
     bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
                for folder, files in by_dir.items()
                if top != root and folder != str(top) and any(_stem(p.name) == "index" for p in files)}
@@ -184,6 +199,8 @@ def _content_posts(root: Path, found: Found) -> Found:
             reason = None if p == bundle else _why_not(rel, names - {p.name})
             if pages is not None and pages in p.parents:
                 reason = f"Pelican page ({pages.relative_to(root).as_posix()}/: pages are no articles)"
+            elif loose_pages and not reason and p.parent == top:
+                reason = "a page beside the sections that hold the posts (content/about.md)"
             if reason:
                 found.not_taken.append((rel, reason))
             else:

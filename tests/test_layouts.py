@@ -168,6 +168,26 @@ def test_pelican_pages_are_no_issues(tmp_path):
     assert len(discovery.find(site).posts) == 3
 
 
+def test_hugo_pages_beside_the_posts_section_are_no_issues(tmp_path):
+    # a weekly numbered by date: content/about.md would otherwise be its newest issue (dated by mtime)
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    for day in ("01", "08", "15"):
+        (site / "content" / "posts" / f"notes-{day}.md").write_text(
+            f'+++\ntitle = "Field notes, August {day}"\ndate = 2026-08-{day}\n+++\n\n- x\n')
+    (site / "content" / "about.md").write_text('+++\ntitle = "About"\n+++\n\nWe watch birds.\n')
+    (site / "content" / "_index.md").write_text('+++\ntitle = "Home"\n+++\n')
+    found = discovery.find(site)
+    assert [rel for rel, _ in found.posts] == [f"content/posts/notes-{d}.md" for d in ("01", "08", "15")]
+    assert ("content/about.md", "a page beside the sections that hold the posts (content/about.md)") in found.not_taken
+    # posts at the top of content/ (Pelican's way) stay posts, beside a folder of fewer files
+    for n in (1, 2, 3):
+        (site / "content" / f"2026-09-0{n}-weekly.md").write_text(f"Title: Weekly {n}\nDate: 2026-09-0{n}\n\nx\n")
+    (site / "content" / "posts" / "notes-15.md").unlink()
+    (site / "content" / "posts" / "notes-08.md").unlink()
+    assert "content/2026-09-01-weekly.md" in [rel for rel, _ in discovery.find(site).posts]
+
+
 def test_docusaurus_mdx(tmp_path):
     store, core, summary = _bot(tmp_path, "docusaurus")
     assert _numbers(store) == [(41, "2026-03-02"), (40, "2026-02-23")]
