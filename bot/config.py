@@ -156,6 +156,26 @@ def secret(env_name: str) -> str | None:
 
 # --- parsing -------------------------------------------------------------------------
 
+def _reads_back(fmt: str) -> bool:
+    """A date written with the format is read back by it (a bad directive, "%Q", raises)."""
+    from datetime import datetime
+
+    try:
+        datetime.strptime(datetime(2026, 8, 19, 22, 5).strftime(fmt), fmt)
+    except ValueError:
+        return False
+    return True
+
+
+# What a TOML user calls each type (the file's words, not Python's)
+_TOML_KIND = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+              "list": "an array [...]", "dict": "a table", "datetime": "a date", "date": "a date"}
+
+
+def _toml_kind(name: str) -> str:
+    return _TOML_KIND.get(name, name)
+
+
 def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) -> Any:
     if key not in table:
         return default
@@ -164,8 +184,9 @@ def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) ->
     if bool in kinds or not isinstance(value, bool):
         if isinstance(value, kinds):
             return value
-    names = " or ".join(k.__name__ for k in kinds)
-    raise ConfigError(f"{path}{key}: expected {names}, got {type(value).__name__} {value!r}")
+    wanted = [_toml_kind(k.__name__) for k in kinds if not (k is int and float in kinds)]  # a number covers both
+    names = " or ".join(dict.fromkeys(wanted))
+    raise ConfigError(f"{path}{key}: expected {names}, got {_toml_kind(type(value).__name__)} {value!r}")
 
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -255,8 +276,8 @@ def _archive(t: dict, base: Path, d: ArchiveConfig | None = None) -> ArchiveConf
                           f" got {cfg.number_from!r}")
     if not 0 <= cfg.topic_level <= 6:
         raise ConfigError(f"{p}topic_level: must be 0 (detect) or a heading level 1-6")
-    if cfg.date_format and "%" not in cfg.date_format:
-        raise ConfigError(f"{p}date_format: a strptime format like \"%m-%d-%Y\"")
+    if cfg.date_format and ("%" not in cfg.date_format or not _reads_back(cfg.date_format)):
+        raise ConfigError(f"{p}date_format: a strptime format like \"%m-%d-%Y\", got {cfg.date_format!r}")
     if not 0 <= cfg.fuzzy_threshold <= 100:
         raise ConfigError(f"{p}fuzzy_threshold: must be between 0 and 100")
     _positive(cfg.max_file_bytes, f"{p}max_file_bytes")

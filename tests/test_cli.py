@@ -83,7 +83,7 @@ def test_bad_config_is_one_clear_message(tmp_path, capsys):
     bad.write_text('page_size = "ten"\n')
     assert main(["--config", str(bad), "ask", "latest"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == f'digest-bot: config error: {bad}: page_size: expected int, got str \'ten\''
+    assert err.strip() == f'digest-bot: config error: {bad}: page_size: expected an integer, got a string \'ten\''
 
 
 def test_help_lists_every_command(capsys):

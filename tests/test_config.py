@@ -58,6 +58,20 @@ def test_bad_values_name_the_key(doc, key, tmp_path):
     assert "xoxb-secret" not in str(e.value)
 
 
+@pytest.mark.parametrize("doc, message", [
+    ({"page_size": "ten"}, "page_size: expected an integer, got a string 'ten'"),
+    ({"archive": "/srv/site"}, "archive: expected a table, got a string '/srv/site'"),
+    ({"watch": {"rescan_seconds": "5m"}}, "watch.rescan_seconds: expected a number, got a string '5m'"),
+    ({"http": {"enabled": "yes"}}, "http.enabled: expected true or false, got a string 'yes'"),
+    ({"slack": {"channels": "C1"}}, "slack.channels: expected an array [...], got a string 'C1'"),
+    ({"archive": {"date_format": "%Q-%d"}}, "archive.date_format: a strptime format like \"%m-%d-%Y\", got '%Q-%d'"),
+])
+def test_type_errors_say_what_the_file_should_hold_in_toml_words(doc, message, tmp_path):
+    with pytest.raises(ConfigError) as e:
+        parse(doc, tmp_path)
+    assert str(e.value) == message
+
+
 def test_file_errors_name_the_file_and_key(tmp_path):
     bad = tmp_path / "c.toml"
     bad.write_text('[slack]\nmode = "carrier-pigeon"\n')
