@@ -131,6 +131,24 @@ async def test_run_waits_quietly_for_a_missing_archive_and_says_when_it_appears(
     assert any("is there now" in r.getMessage() for r in caplog.records)
 
 
+async def test_run_warns_only_of_posts_that_looked_like_issues(tmp_path, caplog):
+    # a blog's notes and pages are expected: one line for all, not a warning each
+    site = tmp_path / "site"
+    write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Heat news.  \n<http://example.org/heat>"]})
+    for n in range(3):
+        (site / "_posts" / f"2020-01-0{n + 2}-note-{n}.md").write_text("---\nlayout: note\n---\n\nno title\n")
+    write_issue(site, 1, date(2020, 1, 9), {"Nova": ["Again issue one"]}, slug="duplicate")
+    config = Config(archive=ArchiveConfig(path=site), watch=WatchConfig(rescan_seconds=30, debounce_ms=10))
+    caplog.set_level(logging.INFO)
+    running = await start(config, tmp_path / "bot.db", console_io=(io.StringIO(""), io.StringIO()))
+    running.stop.set()
+    assert await asyncio.wait_for(asyncio.create_task(running.serve()), 30) == 0
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "not indexed" in r.getMessage()]
+    assert len(warned) == 1 and "duplicate" in warned[0], warned
+    assert any(r.getMessage().startswith("3 files not read as issues") for r in caplog.records), \
+        [r.getMessage() for r in caplog.records]
+
+
 # --- item 9: chat leaves on quit ---------------------------------------------------------
 
 @pytest.mark.parametrize("word", ["quit", "exit", "EXIT", "退出"])
