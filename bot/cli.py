@@ -322,7 +322,11 @@ def cmd_chat(args, config, db) -> int:
 
     core = _ready_core(config, db, args.readonly)
     ctx = _console_context(where=f"chat-{os.getpid()}")  # a session is a conversation of its own
-    print("digest-bot: ask away (`help` lists the commands, `quit` or Ctrl-D leaves).")
+    from bot.i18n import N_, tr
+
+    # the asker's greeting: in the configured language when one is fixed (language = "zh")
+    greeting = N_("digest-bot: ask away (`help` lists the commands, `quit` or Ctrl-D leaves).")
+    print(tr(config.language).gettext(greeting) if config.language in ("en", "zh") else greeting)
     try:
         while True:
             try:

@@ -160,6 +160,16 @@ def test_chat_leaves_on_quit(env, capsys, monkeypatch, word):
     assert "Nothing in the archive" not in out and "searched" not in out
 
 
+def test_chat_greets_in_the_configured_language(env, capsys, monkeypatch, tmp_path):
+    (tmp_path / "zh.toml").write_text('language = "zh"\n')
+    monkeypatch.setattr("sys.stdin", io.StringIO("退出\n"))
+    assert main(["--config", "zh.toml", "--db", "chat.db", "chat"]) == 0
+    assert capsys.readouterr().out.startswith("digest-bot：请提问（发送 `帮助` 查看命令")
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    assert main(["--db", "chat.db", "chat"]) == 0  # "auto": English, as the asker has said nothing yet
+    assert capsys.readouterr().out.startswith("digest-bot: ask away")
+
+
 # --- item 10: the run banner ---------------------------------------------------------------
 
 def test_run_says_in_one_line_what_it_watches_where_it_announces_and_how_to_quit(tmp_path, env):
