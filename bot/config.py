@@ -190,6 +190,7 @@ def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) ->
 
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SLACK_ID = re.compile(r"[CGD][A-Z0-9]+")  # a public (C) or private (G) channel's, a DM's (D)
 
 
 def _env_name(table: dict, key: str, path: str, default: str | None) -> str | None:
@@ -345,6 +346,10 @@ def _slack(t: dict) -> SlackConfig:
         cfg = SlackConfig(**{**_asdict(cfg), "base_url": cfg.base_url + "/"})
     if not cfg.slash_command.startswith("/"):
         raise ConfigError(f"{p}slash_command: must start with '/'")
+    for channel in cfg.channels:  # a name fails only at the first delivery (channel_not_found): say it now
+        if not _SLACK_ID.fullmatch(channel):
+            raise ConfigError(f"{p}channels: {channel!r} is not a channel ID; give its ID (C…: the channel's"
+                              " name at the top → About → Channel ID), not its name")
     _no_leftovers(t, p)
     return cfg
 

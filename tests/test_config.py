@@ -49,6 +49,8 @@ def test_embedded_default_needs_no_file():
          "matrix.access_token_env"),
         ({"webhook": [{"name": "a", "url_env": "https://hooks.example.com/xoxb-secret"}]}, "webhook[0].url_env"),
         ({"webhook": [{"name": "a", "url": "https://hooks.example.com/xoxb-secret"}]}, "webhook[0].url"),
+        ({"slack": {"channels": ["#general"]}}, "slack.channels"),
+        ({"slack": {"channels": ["C0123456789", "general"]}}, "slack.channels"),
     ],
 )
 def test_bad_values_name_the_key(doc, key, tmp_path):
