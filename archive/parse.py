@@ -711,6 +711,11 @@ class Parser:
                 return Skipped(path, "no date (file name is not YYYY-MM-DD-slug.md, no date: in front matter)",
                                number is not None)
 
+        # Hugo's publishDate (pubdate) schedules a post: Hugo publishes it on that day, not on its date
+        raw_publish = next((meta[k] for k in ("publishdate", "publish_date", "pubdate") if meta.get(k) not in (None, "")), None)
+        publish_on = dates.as_date(raw_publish, self.cfg.date_format) if raw_publish is not None else None
+        if publish_on is not None and publish_on > when:
+            when = publish_on
         raw_id = meta.get("id")
         if raw_id is not None and str(raw_id).strip():
             key = str(raw_id).strip()

@@ -361,6 +361,13 @@ def test_a_number_in_zola_extra_or_hugo_params_is_the_issue_number():
     assert [(i.number, i.number_from) for i in (zola, hugo, yaml)] == [(n, "front matter") for n in (31, 32, 33)]
 
 
+def test_a_hugo_publish_date_later_than_the_date_dates_the_issue():
+    # Hugo publishes a post on its publishDate: announced then, not on its (earlier) date
+    later = PARSER.parse("content/posts/a.md", b'+++\ntitle = "Issue 5"\ndate = 2026-09-01\npublishDate = 2026-09-08\n+++\nx\n')
+    earlier = PARSER.parse("content/posts/b.md", b'+++\ntitle = "Issue 6"\ndate = 2026-09-10\npublishDate = 2026-09-08\n+++\nx\n')
+    assert (later.date, earlier.date) == (date(2026, 9, 8), date(2026, 9, 10))
+
+
 def test_broken_toml_is_a_reason():
     result = PARSER.parse("content/x.md", b'+++\ntitle = "unterminated\n+++\nx\n')
     assert isinstance(result, Skipped) and result.reason.startswith("broken front matter")
