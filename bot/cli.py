@@ -279,7 +279,7 @@ def cmd_ingest(args, config, db) -> int:
         print(f"{plural(totals.hidden, 'issue')} not published yet (drafts: published: false, draft = true,"
               " Status: draft; or dated in the future)")
     if not summary.files:
-        print(f"{ingest_report.NO_POSTS.capitalize()}: {args.archive or config.archive.path}")
+        print(f"No posts found in {args.archive or config.archive.path}: {ingest_report.NO_POSTS_WHY}")
     for line in ingest_report.lines(store.skipped_files(), summary.not_taken, args.verbose):
         print(line)
     print(f"database: {db}")

@@ -30,7 +30,8 @@ def plural(n: int, word: str) -> str:
 
 # A folder with no post at all is mostly the wrong folder (its parent, the built site, a .rst
 # Pelican site): say what was looked for, so the first run says why nothing is there.
-NO_POSTS = "no posts found there (.md, .markdown or .mdx files; `archive.posts` says which, if elsewhere)"
+NO_POSTS_WHY = "no .md, .markdown or .mdx file; `archive.posts` says which, if elsewhere"
+NO_POSTS = f"no posts found there: {NO_POSTS_WHY}"
 
 
 def lines(skipped: list[Skipped], not_taken: list[Skipped], verbose: bool = False) -> list[str]:

@@ -197,10 +197,11 @@ def test_run_and_ingest_of_a_folder_without_posts_say_none_was_found(tmp_path, e
     r = digest_bot(tmp_path, env, "run", "--config", "bot.toml", "--db", "bot.db", stdin="quit\n")
     assert r.returncode == 0, r.stderr
     [banner] = [line for line in r.stderr.splitlines() if line.startswith("digest-bot: watching")]
-    assert "no posts found there (.md, .markdown or .mdx" in banner and "0 issues" not in banner, banner
+    assert f"watching {site} (no posts found there: no .md, .markdown or .mdx file; `archive.posts` says" \
+        " which, if elsewhere); new issues" in banner and "0 issues" not in banner, banner
     r = digest_bot(tmp_path, env, "ingest", "--config", "bot.toml", "--db", "bot.db")
     assert r.returncode == 0, r.stderr
-    assert f"No posts found there (.md, .markdown or .mdx files; `archive.posts` says which, if elsewhere): {site}" \
+    assert f"No posts found in {site}: no .md, .markdown or .mdx file; `archive.posts` says which, if elsewhere" \
         in r.stdout, r.stdout
     write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Heat news.  \n<http://example.org/heat>"]})
     r = digest_bot(tmp_path, env, "ingest", "--config", "bot.toml", "--db", "bot.db")
