@@ -98,6 +98,8 @@ def _issue_line(i: IssueRef) -> tuple[str, str]:
 def _item_lines(item: Item) -> tuple[str, str]:
     links_p = ", ".join(link_plain(url, label) for url, label in item.links)
     links_h = ", ".join(link_html(url, label) for url, label in item.links)
+    if not item.text.strip():  # a bare link: no dash before it
+        return "• " + links_p, links_h
     p = "• " + item.text + (f" — {links_p}" if links_p else "")
     h = esc_lines(item.text) + (f" — {links_h}" if links_h else "")
     return p, h

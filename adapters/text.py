@@ -26,9 +26,10 @@ def period_text(issue: IssueRef) -> str:
 
 def item_lines(item: Item, show_issue: bool = True) -> list[str]:
     where = f"[#{item.issue} {item.section}] " if show_issue else ""
-    lines = [f"• {where}{item.text}".rstrip()]
-    lines += [f"    {url}" for url, _ in item.links]
-    return lines
+    urls = [url for url, _ in item.links]
+    if not item.text.strip() and urls:  # a bare link in a list: the link is the item, not an empty bullet
+        return [f"• {where}{urls[0]}"] + [f"    {url}" for url in urls[1:]]
+    return [f"• {where}{item.text}".rstrip()] + [f"    {url}" for url in urls]
 
 
 def render_text(reply: Reply) -> str:

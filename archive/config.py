@@ -13,13 +13,13 @@ EXAMPLE_ARCHIVE = REPO_ROOT / "examples" / "archive"
 DEFAULT_TITLE_PATTERN = r"第\s*(?P<number>[0-9零〇一二两三四五六七八九十百千万]+)\s*期"
 # What an unconfigured archive's titles are tried with (case-insensitive), in order: 第十九期,
 # "#294", "Issue 42" / "No. 7" / "Edition 3", "This Week in Rust 665" / "Last Week in Rust 8" /
-# "Haskell Weekly 150" (not a year: "Weekly update 2026"), and last "Vol. 3". A number inside a date in the title
+# "Haskell Weekly 150" / "Radio Notes 10" / "Community Update 12" (not a year: "Weekly update 2026"), and last "Vol. 3". A number inside a date in the title
 # ("Week Ending August 16") never counts.
 DEFAULT_TITLE_PATTERNS = (
     DEFAULT_TITLE_PATTERN,
     r"(?:^|[\s(\[])#\s?(?P<number>\d{1,5})\b",
     r"\b(?:issue|number|nr\.?|edition|episode|no\.?(?=\s*\d))\s*#?\s*(?P<number>\d{1,5})\b",
-    r"\b(?:week|weekly|month|monthly|digest|newsletter|roundup|bulletin|news)\b.{0,40}?\s#?"
+    r"\b(?:week|weekly|month|monthly|digest|newsletter|roundup|bulletin|news|notes|update|updates|report|recap|briefing|dispatch)\b.{0,40}?\s#?"
     r"(?!(?:19|20)\d\d\b)(?P<number>\d{1,5})\s*$",
     r"\b(?:vol\.?|volume)\s*(?P<number>\d{1,5})\b",  # "Vol. 3, No. 12" is 12: a volume only when alone
 )

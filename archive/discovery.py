@@ -23,6 +23,9 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdx", ".mdown", ".mkd")
+# Post formats of the same generators that are not markdown (Pelican's reStructuredText, Hugo's
+# AsciiDoc and Org): never read, but counted with the reason, so a site of them is not silent
+OTHER_MARKUP = (".rst", ".adoc", ".asciidoc", ".org", ".textile")
 # folders that never hold posts: dependencies, build output, site machinery
 _NO_POSTS = frozenset("node_modules vendor _site public build dist site static assets themes"
                       " layouts _layouts _includes _data _sass __pycache__"
@@ -46,6 +49,20 @@ def _walk(top: Path, skip_underscore: bool) -> Iterable[Path]:
         for name in sorted(filenames):
             if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
                 yield Path(dirpath, name)
+
+
+def _other_markup(top: Path, skip_underscore: bool) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _NO_POSTS
+                             and not (skip_underscore and d.startswith("_")))
+        out += [Path(dirpath, n) for n in sorted(filenames)
+                if n.lower().endswith(OTHER_MARKUP) and not n.startswith((".", "_"))]
+    return out
+
+
+def _not_markdown(name: str) -> str:
+    return f"a .{name.rsplit('.', 1)[-1].lower()} file, not markdown (posts are .md, .markdown or .mdx)"
 
 
 def _why_not(rel: str, siblings: set[str]) -> str | None:
@@ -98,21 +115,66 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
             if p not in taken:
                 found.not_taken.append((p.relative_to(root).as_posix(), "outside archive.posts"))
         return found
-    if (root / "_posts").is_dir() or root.name == "_posts":
-        found.layout = "jekyll"
-        posts = root / "_posts" if (root / "_posts").is_dir() else root
-        # inside _posts, files or folders starting with "." or "_" are not posts either (Jekyll)
-        for dirpath, dirnames, filenames in os.walk(posts):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-            for name in sorted(filenames):
-                if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
-                    p = Path(dirpath, name)
-                    rel = p.relative_to(root).as_posix()
-                    if _is_partial(name):
-                        found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
-                    else:
-                        found.posts.append((rel, p))
-        return found
+    folders = [root] if root.name == "_posts" else _posts_folders(root)
+    if not folders:
+        return _content_posts(root, found)
+    found.layout = "jekyll"
+    for posts in folders:
+        _jekyll_posts(root, posts, found)
+    return found
+
+
+def _posts_folders(root: Path) -> list[Path]:
+    """Jekyll's `_posts/`, and its category folders' (`news/_posts/`, `blog/releases/_posts/`, at
+    any depth, as Jekyll reads them), outside the folders that never hold posts."""
+    out = []
+    for dirpath, dirnames, _files in os.walk(root):
+        if "_posts" in dirnames:
+            out.append(Path(dirpath, "_posts"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in _NO_POSTS)
+    return out
+
+
+def _jekyll_posts(root: Path, posts: Path, found: Found) -> None:
+    # inside _posts, files or folders starting with "." or "_" are not posts either (Jekyll)
+    for dirpath, dirnames, filenames in os.walk(posts):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
+                p = Path(dirpath, name)
+                rel = p.relative_to(root).as_posix()
+                if _is_partial(name):
+                    found.not_taken.append((rel, f"partial ({name}, included by other pages)"))
+                else:
+                    found.posts.append((rel, p))
+            elif name.lower().endswith(OTHER_MARKUP) and not name.startswith("."):
+                found.not_taken.append((Path(dirpath, name).relative_to(root).as_posix(), _not_markdown(name)))
+
+
+def _pelican_pages(root: Path, top: Path) -> Path | None:
+    """Pelican's `content/pages/` (its PAGE_PATHS): About, Contact... pages, never articles. Only
+    in a Pelican site (pelicanconf.py beside content/): elsewhere a `pages` folder may hold posts."""
+    site = root if (root / "pelicanconf.py").is_file() else root.parent if top == root else None
+    if site is None or not (site / "pelicanconf.py").is_file():
+        return None
+    return top / "pages" if (top / "pages").is_dir() else None
+
+
+def _top_files_are_pages(top: Path, by_dir: dict[str, list[Path]]) -> bool:
+    """Hugo and Zola keep posts in sections (content/posts/, content/blog/); a file at the top of
+    content/ beside them is a single page (About, Contact). So when one section holds more posts
+    than the top does, and at least two, the top's files are pages."""
+    per_section: dict[str, int] = {}
+    for folder, files in by_dir.items():
+        rel = Path(folder).relative_to(top).parts
+        if rel:
+            per_section[rel[0]] = per_section.get(rel[0], 0) + sum(1 for p in files if not _is_partial(p.name))
+    loose = sum(1 for p in by_dir.get(str(top), []) if _why_not(p.name, set()) is None)
+    biggest = max(per_section.values(), default=0)
+    return biggest >= 2 and loose < biggest
+
+
+def _content_posts(root: Path, found: Found) -> Found:
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
     by_dir: dict[str, list[Path]] = {}
@@ -120,6 +182,9 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
         by_dir.setdefault(str(p.parent), []).append(p)
     # Hugo/Zola page bundles: a folder with an index.md is one page; the other markdown in it
     # (and below it) is the page's resources, not posts
+    found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in _other_markup(top, True)]
+    pages = _pelican_pages(root, top)
+    loose_pages = top != root and _top_files_are_pages(top, by_dir)
     bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
                for folder, files in by_dir.items()
                if top != root and folder != str(top) and any(_stem(p.name) == "index" for p in files)}
@@ -132,6 +197,10 @@ def find(root: Path, globs: tuple[str, ...] = ()) -> Found:
                 found.not_taken.append((rel, f"page bundle resource ({bundle.relative_to(root).as_posix()})"))
                 continue
             reason = None if p == bundle else _why_not(rel, names - {p.name})
+            if pages is not None and pages in p.parents:
+                reason = f"Pelican page ({pages.relative_to(root).as_posix()}/: pages are no articles)"
+            elif loose_pages and not reason and p.parent == top:
+                reason = "a page beside the sections that hold the posts (content/about.md)"
             if reason:
                 found.not_taken.append((rel, reason))
             else:

@@ -520,6 +520,16 @@ _PATH_NUMBER = re.compile(
 # ... but not a month or day in a dated path: "2019/10/index.md", "2019/10/16.md"
 _DATED_FOLDER = re.compile(r"(?:^|/)(?:19|20)\d\d/(?:\d{1,2}/)?\d{1,2}(?:/index)?\.[A-Za-z]+$")
 _NUMBER_KEYS = ("number", "issue", "issue_number", "issue_no", "no")
+# Where a site generator wants a page's own fields: Zola allows no key of its own at the top
+# (`[extra] number = 31`), Hugo suggests `[params]`
+_OWN_FIELDS = ("extra", "params")
+
+
+def _front_number(meta: dict):
+    """The issue number the front matter states: at its top, else in its [extra] or [params]."""
+    tables = [meta] + [{str(k).lower(): v for k, v in t.items()}
+                       for t in (meta.get(name) for name in _OWN_FIELDS) if isinstance(t, dict)]
+    return next((t[k] for t in tables for k in _NUMBER_KEYS if t.get(k) not in (None, "")), None)
 # Emoji and pictographs in headings ("## ⚛️ React"): not part of the name
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0E\uFE0F\u200D\u20E3]")
 _H1 = re.compile(r"\A\s*#(?!#)[ \t]*(.+?)[ \t#]*(?:\n|\Z)")
@@ -636,7 +646,7 @@ class Parser:
         if not title and (m := _H1.match(body)):  # no title in the header: the first "# heading"
             title = _heading_name(m[1]).strip("*_ ")
             body = body[m.end():]
-        raw_number = next((meta[k] for k in _NUMBER_KEYS if meta.get(k) not in (None, "")), None)
+        raw_number = _front_number(meta)
         number_from = ""
         number: int | None = None
         if raw_number is not None:
@@ -701,6 +711,11 @@ class Parser:
                 return Skipped(path, "no date (file name is not YYYY-MM-DD-slug.md, no date: in front matter)",
                                number is not None)
 
+        # Hugo's publishDate (pubdate) schedules a post: Hugo publishes it on that day, not on its date
+        raw_publish = next((meta[k] for k in ("publishdate", "publish_date", "pubdate") if meta.get(k) not in (None, "")), None)
+        publish_on = dates.as_date(raw_publish, self.cfg.date_format) if raw_publish is not None else None
+        if publish_on is not None and publish_on > when:
+            when = publish_on
         raw_id = meta.get("id")
         if raw_id is not None and str(raw_id).strip():
             key = str(raw_id).strip()

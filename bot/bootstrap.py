@@ -73,6 +73,9 @@ def missing_secrets(config: Config, *, live: bool) -> tuple[list[str], list[str]
     errors = [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} (its URL) is not set;"
               " set it, or remove the [[webhook]]"
               for n, w in enumerate(config.webhooks) if not secret(w.url_env)]
+    errors += [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} does not hold an http(s) URL"
+               for n, w in enumerate(config.webhooks)  # (what it holds is a secret: not repeated)
+               if secret(w.url_env) and not secret(w.url_env).strip().lower().startswith(("http://", "https://"))]
     notes = []
     s = config.slack
     if live and s is not None:
@@ -142,6 +145,11 @@ def _banner(bot: Bot, live: list[Destination], console: bool) -> str:
     quit_how = "type `quit` or press Ctrl-C to stop" if console else "Ctrl-C or SIGTERM stops it"
     n = len(bot.visible())
     found = f"{n} issue{'s' if n != 1 else ''}" if bot.root.is_dir() else "not there yet"
+    summary = bot.last_summary
+    if n == 0 and summary is not None and not summary.files:
+        from bot.ingest_report import NO_POSTS
+
+        found = NO_POSTS
     return (f"digest-bot: watching {bot.root} ({found}); new issues are announced to"
             f" {where}; {quit_how}.")
 
@@ -333,6 +341,8 @@ class Published:
     not_indexed: list = field(default_factory=list)  # SkippedFiles that look like digests
     delivered: dict[str, int] = field(default_factory=dict)  # webhook name -> deliveries
     pending: list[DestinationStatus] = field(default_factory=list)  # what the running bot sends
+    issues: int = 0  # the archive's published issues after the ingest
+    root: Path | None = None  # the archive read
 
 
 async def publish_async(config: Config, db_path: Path, archive: Path | None, *, clock=None) -> Published:
@@ -362,6 +372,7 @@ async def publish_async(config: Config, db_path: Path, archive: Path | None, *, 
                 for h in hooks:
                     await h.close()
         result.pending = [s for s in bot.outbox.status() if not s.retired and s.pending]
+        result.issues, result.root = len(bot.visible()), bot.root
         return result
     finally:
         bot.close()

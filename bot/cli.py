@@ -35,10 +35,20 @@ def _global_options(p: argparse.ArgumentParser, default=None) -> None:
                    help="run/publish logs: one line per event, as text (default) or JSON ($DIGEST_BOT_LOG_FORMAT)")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("digest-bot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digest-bot", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _global_options(p)
+    p.add_argument("--version", action="version", version=f"digest-bot {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, default=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -138,6 +148,9 @@ def cmd_publish(config: Config, db: Path, archive: Path | None, *, out=None) -> 
     for s in done.pending:
         why = f" (last error: {s.last_error})" if s.last_error else ""
         print(f"{s.name}: {s.pending} pending{why}", file=out)
+    if done.first_run_seeded is None and not (done.changes or done.not_indexed or any(done.delivered.values())
+                                              or done.pending):  # a git hook's run that found nothing: say so
+        print(f"Nothing new to announce ({done.issues} issue{'' if done.issues == 1 else 's'} in {done.root}).", file=out)
     return 0
 
 
@@ -244,7 +257,8 @@ def cmd_ingest(args, config, db) -> int:
     from bot import ingest_report
     from bot.ingest import ingest
 
-    if args.archive and config.source is None and args.archive.resolve() != config.archive.path:
+    ad_hoc = args.archive and config.source is None and args.archive.resolve() != config.archive.path
+    if ad_hoc:
         # another archive than the embedded default's, and no config: read it with the defaults
         from dataclasses import replace
 
@@ -258,13 +272,20 @@ def cmd_ingest(args, config, db) -> int:
         summary = ingest(store, config, args.archive,
                          progress=lambda done, total: bar.update(task, completed=done, total=total))
     totals = store.totals()
-    print(f"{totals.issues} issues, {totals.items} items, {totals.links} links"
-          f" ({summary.parsed} files parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
+    plural = ingest_report.plural
+    print(f"{plural(totals.issues, 'issue')}, {plural(totals.items, 'item')}, {plural(totals.links, 'link')}"
+          f" ({plural(summary.parsed, 'file')} parsed, {summary.unchanged} unchanged, {summary.removed} removed)")
     if totals.hidden:
-        print(f"{totals.hidden} issues not published yet (published: false, or dated in the future)")
+        print(f"{plural(totals.hidden, 'issue')} not published yet (drafts: published: false, draft = true,"
+              " Status: draft; or dated in the future)")
+    if not summary.files:
+        print(f"No posts found in {args.archive or config.archive.path}: {ingest_report.NO_POSTS_WHY}")
     for line in ingest_report.lines(store.skipped_files(), summary.not_taken, args.verbose):
         print(line)
     print(f"database: {db}")
+    if ad_hoc:  # `ask` and `run` without a config read the example archive: say how to reach this one
+        print(f"`ask`, `chat` and `run` read the archive a config names: write a config.toml with"
+              f' [archive] path = "{args.archive.resolve()}" and pass --config config.toml')
     return 0
 
 
@@ -301,7 +322,11 @@ def cmd_chat(args, config, db) -> int:
 
     core = _ready_core(config, db, args.readonly)
     ctx = _console_context(where=f"chat-{os.getpid()}")  # a session is a conversation of its own
-    print("digest-bot: ask away (`help` lists the commands, `quit` or Ctrl-D leaves).")
+    from bot.i18n import N_, tr
+
+    # the asker's greeting: in the configured language when one is fixed (language = "zh")
+    greeting = N_("digest-bot: ask away (`help` lists the commands, `quit` or Ctrl-D leaves).")
+    print(tr(config.language).gettext(greeting) if config.language in ("en", "zh") else greeting)
     try:
         while True:
             try:

@@ -156,6 +156,26 @@ def secret(env_name: str) -> str | None:
 
 # --- parsing -------------------------------------------------------------------------
 
+def _reads_back(fmt: str) -> bool:
+    """A date written with the format is read back by it (a bad directive, "%Q", raises)."""
+    from datetime import datetime
+
+    try:
+        datetime.strptime(datetime(2026, 8, 19, 22, 5).strftime(fmt), fmt)
+    except ValueError:
+        return False
+    return True
+
+
+# What a TOML user calls each type (the file's words, not Python's)
+_TOML_KIND = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+              "list": "an array [...]", "dict": "a table", "datetime": "a date", "date": "a date"}
+
+
+def _toml_kind(name: str) -> str:
+    return _TOML_KIND.get(name, name)
+
+
 def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) -> Any:
     if key not in table:
         return default
@@ -164,8 +184,24 @@ def _take(table: dict, key: str, path: str, kind: type | tuple, default: Any) ->
     if bool in kinds or not isinstance(value, bool):
         if isinstance(value, kinds):
             return value
-    names = " or ".join(k.__name__ for k in kinds)
-    raise ConfigError(f"{path}{key}: expected {names}, got {type(value).__name__} {value!r}")
+    wanted = [_toml_kind(k.__name__) for k in kinds if not (k is int and float in kinds)]  # a number covers both
+    names = " or ".join(dict.fromkeys(wanted))
+    raise ConfigError(f"{path}{key}: expected {names}, got {_toml_kind(type(value).__name__)} {value!r}")
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SLACK_ID = re.compile(r"[CGD][A-Z0-9]+")  # a public (C) or private (G) channel's, a DM's (D)
+
+
+def _env_name(table: dict, key: str, path: str, default: str | None) -> str | None:
+    """A `*_env` key: the name of the environment variable holding a secret. A token or URL
+    pasted there instead is refused without being repeated: it must never reach a log."""
+    value = _take(table, key, path, str, default)
+    if value is not None and value != "" and not _ENV_NAME.fullmatch(value):
+        raise ConfigError(f"{path}{key}: must name an environment variable (letters, digits, _), such as"
+                          f" {default or 'DIGEST_WEBHOOK_TEAM_URL'}; the secret itself goes in that variable,"
+                          " never in this file")
+    return value
 
 
 def _str_list(table: dict, key: str, path: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -241,8 +277,8 @@ def _archive(t: dict, base: Path, d: ArchiveConfig | None = None) -> ArchiveConf
                           f" got {cfg.number_from!r}")
     if not 0 <= cfg.topic_level <= 6:
         raise ConfigError(f"{p}topic_level: must be 0 (detect) or a heading level 1-6")
-    if cfg.date_format and "%" not in cfg.date_format:
-        raise ConfigError(f"{p}date_format: a strptime format like \"%m-%d-%Y\"")
+    if cfg.date_format and ("%" not in cfg.date_format or not _reads_back(cfg.date_format)):
+        raise ConfigError(f"{p}date_format: a strptime format like \"%m-%d-%Y\", got {cfg.date_format!r}")
     if not 0 <= cfg.fuzzy_threshold <= 100:
         raise ConfigError(f"{p}fuzzy_threshold: must be between 0 and 100")
     _positive(cfg.max_file_bytes, f"{p}max_file_bytes")
@@ -297,9 +333,9 @@ def _slack(t: dict) -> SlackConfig:
         host=_take(t, "host", p, str, d.host),
         port=_take(t, "port", p, int, d.port),
         slash_command=_take(t, "slash_command", p, str, d.slash_command),
-        bot_token_env=_take(t, "bot_token_env", p, str, d.bot_token_env),
-        app_token_env=_take(t, "app_token_env", p, str, d.app_token_env),
-        signing_secret_env=_take(t, "signing_secret_env", p, str, d.signing_secret_env),
+        bot_token_env=_env_name(t, "bot_token_env", p, d.bot_token_env),
+        app_token_env=_env_name(t, "app_token_env", p, d.app_token_env),
+        signing_secret_env=_env_name(t, "signing_secret_env", p, d.signing_secret_env),
         history_per_minute=int(_positive(_take(t, "history_per_minute", p, int, d.history_per_minute),
                                          f"{p}history_per_minute")),
         dm_concurrency=int(_positive(_take(t, "dm_concurrency", p, int, d.dm_concurrency), f"{p}dm_concurrency")),
@@ -310,6 +346,10 @@ def _slack(t: dict) -> SlackConfig:
         cfg = SlackConfig(**{**_asdict(cfg), "base_url": cfg.base_url + "/"})
     if not cfg.slash_command.startswith("/"):
         raise ConfigError(f"{p}slash_command: must start with '/'")
+    for channel in cfg.channels:  # a name fails only at the first delivery (channel_not_found): say it now
+        if not _SLACK_ID.fullmatch(channel):
+            raise ConfigError(f"{p}channels: {channel!r} is not a channel ID; give its ID (C…: the channel's"
+                              " name at the top → About → Channel ID), not its name")
     _no_leftovers(t, p)
     return cfg
 
@@ -327,8 +367,8 @@ def _matrix(t: dict) -> MatrixConfig:
         command_prefix=_take(t, "command_prefix", p, str, d.command_prefix),
         allow_invites_from=_str_list(t, "allow_invites_from", p, ()),
         replies_per_minute=_take(t, "replies_per_minute", p, int, d.replies_per_minute),
-        access_token_env=_take(t, "access_token_env", p, str, d.access_token_env),
-        password_env=_take(t, "password_env", p, str, d.password_env),
+        access_token_env=_env_name(t, "access_token_env", p, d.access_token_env),
+        password_env=_env_name(t, "password_env", p, d.password_env),
     )
     if not cfg.homeserver.startswith(("http://", "https://")):
         raise ConfigError(f"{p}homeserver: must be an http(s) URL, got {cfg.homeserver!r}")
@@ -360,7 +400,10 @@ def _webhooks(items: list, ) -> tuple[WebhookConfig, ...]:
         if not isinstance(t, dict):
             raise ConfigError(f"webhook[{n}]: expected a table ([[webhook]])")
         name = _take(t, "name", p, str, None)
-        url_env = _take(t, "url_env", p, str, None)
+        if "url" in t:  # the URL itself: a secret, which this file must not hold (nor a log repeat)
+            raise ConfigError(f"{p}url: the URL is a secret: put it in an environment variable and name"
+                              " that variable with url_env")
+        url_env = _env_name(t, "url_env", p, None)
         if not name:
             raise ConfigError(f"{p}name: required")
         if not url_env:

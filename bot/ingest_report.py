@@ -23,11 +23,22 @@ def reason_kind(reason: str) -> str:
     return kind or reason
 
 
+def plural(n: int, word: str) -> str:
+    """ "1 issue", "2 issues": the summary's counts, said as a person would."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# A folder with no post at all is mostly the wrong folder (its parent, the built site, a .rst
+# Pelican site): say what was looked for, so the first run says why nothing is there.
+NO_POSTS_WHY = "no .md, .markdown or .mdx file; `archive.posts` says which, if elsewhere"
+NO_POSTS = f"no posts found there: {NO_POSTS_WHY}"
+
+
 def lines(skipped: list[Skipped], not_taken: list[Skipped], verbose: bool = False) -> list[str]:
     files = [*skipped, *not_taken]
     if not files:
         return []
-    out = [f"{len(files)} files not read as issues:"]
+    out = [f"{plural(len(files), 'file')} not read as issues:"]
     counts = Counter(reason_kind(s.reason) for s in files)
     width = len(str(max(counts.values())))
     for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):

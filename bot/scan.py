@@ -18,6 +18,8 @@ from bot.reply import Reply
 from bot.state import BotState
 
 log = logging.getLogger("digest_bot.scan")
+# what a site holds beside its issues (archive.parse's reasons): pages, guides, notes
+_EXPECTED_SKIPS = ("not a digest issue", "headless page", "no title", "empty file")
 
 
 class Bot:
@@ -53,8 +55,20 @@ class Bot:
         )
         self.last_summary = summary
         self.last_scan_at = time.time()
-        for s in summary.skipped:  # only files that changed since the last scan: no repeats
-            log.warning("not indexed: %s: %s", s.path, s.reason)
+        # only files that changed since the last scan: no repeats. A file that cannot be read or
+        # looked like an issue (broken front matter, invalid UTF-8, a number used twice) needs
+        # fixing: a warning each; the blog's other posts and pages are expected: one line for all
+        # (a blog's first scan skips hundreds)
+        others = 0
+        for s in summary.skipped:
+            if s.is_digest or not s.reason.startswith(_EXPECTED_SKIPS):
+                log.warning("not indexed: %s: %s", s.path, s.reason)
+            else:
+                others += 1
+                log.debug("not indexed: %s: %s", s.path, s.reason)
+        if others:
+            log.info("%d file%s not read as issues (no digest issue: pages, other posts; "
+                     "`digest-bot ingest --verbose` names them)", others, "" if others == 1 else "s")
         for ch in summary.changes:
             log.info("issue %s (%s) %s", ch.number, ch.key, ch.kind)
         visible = self.visible()

@@ -83,7 +83,7 @@ def test_bad_config_is_one_clear_message(tmp_path, capsys):
     bad.write_text('page_size = "ten"\n')
     assert main(["--config", str(bad), "ask", "latest"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == f'digest-bot: config error: {bad}: page_size: expected int, got str \'ten\''
+    assert err.strip() == f'digest-bot: config error: {bad}: page_size: expected an integer, got a string \'ten\''
 
 
 def test_help_lists_every_command(capsys):
@@ -92,3 +92,23 @@ def test_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     for command in ("ingest", "ask", "chat", "export", "run", "publish", "status"):
         assert command in out
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"digest-bot {version('digest-bot')}"
+
+
+def test_ingest_of_another_folder_without_a_config_says_how_to_ask_it(db, tmp_path, capsys):
+    # `ask` without a config reads the example archive, not the folder just ingested
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "week-1.md").write_text("# Club week 1\n\n## Openings\n\n- https://chess.example.com/london\n")
+    assert main(["ingest", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f'[archive] path = "{folder.resolve()}" and pass --config config.toml' in out, out
+    assert main(["ingest", str(EXAMPLES)]) == 0
+    assert "[archive] path" not in capsys.readouterr().out

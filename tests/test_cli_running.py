@@ -131,6 +131,24 @@ async def test_run_waits_quietly_for_a_missing_archive_and_says_when_it_appears(
     assert any("is there now" in r.getMessage() for r in caplog.records)
 
 
+async def test_run_warns_only_of_posts_that_looked_like_issues(tmp_path, caplog):
+    # a blog's notes and pages are expected: one line for all, not a warning each
+    site = tmp_path / "site"
+    write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Heat news.  \n<http://example.org/heat>"]})
+    for n in range(3):
+        (site / "_posts" / f"2020-01-0{n + 2}-note-{n}.md").write_text("---\nlayout: note\n---\n\nno title\n")
+    write_issue(site, 1, date(2020, 1, 9), {"Nova": ["Again issue one"]}, slug="duplicate")
+    config = Config(archive=ArchiveConfig(path=site), watch=WatchConfig(rescan_seconds=30, debounce_ms=10))
+    caplog.set_level(logging.INFO)
+    running = await start(config, tmp_path / "bot.db", console_io=(io.StringIO(""), io.StringIO()))
+    running.stop.set()
+    assert await asyncio.wait_for(asyncio.create_task(running.serve()), 30) == 0
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "not indexed" in r.getMessage()]
+    assert len(warned) == 1 and "duplicate" in warned[0], warned
+    assert any(r.getMessage().startswith("3 files not read as issues") for r in caplog.records), \
+        [r.getMessage() for r in caplog.records]
+
+
 # --- item 9: chat leaves on quit ---------------------------------------------------------
 
 @pytest.mark.parametrize("word", ["quit", "exit", "EXIT", "退出"])
@@ -140,6 +158,16 @@ def test_chat_leaves_on_quit(env, capsys, monkeypatch, word):
     out = capsys.readouterr().out
     assert "Issue 26" not in out  # left before the next line
     assert "Nothing in the archive" not in out and "searched" not in out
+
+
+def test_chat_greets_in_the_configured_language(env, capsys, monkeypatch, tmp_path):
+    (tmp_path / "zh.toml").write_text('language = "zh"\n')
+    monkeypatch.setattr("sys.stdin", io.StringIO("退出\n"))
+    assert main(["--config", "zh.toml", "--db", "chat.db", "chat"]) == 0
+    assert capsys.readouterr().out.startswith("digest-bot：请提问（发送 `帮助` 查看命令")
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    assert main(["--db", "chat.db", "chat"]) == 0  # "auto": English, as the asker has said nothing yet
+    assert capsys.readouterr().out.startswith("digest-bot: ask away")
 
 
 # --- item 10: the run banner ---------------------------------------------------------------
@@ -157,6 +185,37 @@ def test_run_says_in_one_line_what_it_watches_where_it_announces_and_how_to_quit
     assert r.returncode == 0, r.stderr
     [banner] = [line for line in r.stderr.splitlines() if line.startswith("digest-bot: watching")]
     assert "webhook:team" in banner and "this terminal" not in banner
+
+
+def test_run_and_ingest_of_a_folder_without_posts_say_none_was_found(tmp_path, env):
+    # the wrong folder (its parent, the built site, a Pelican site of .rst files): said at start
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    (site / "notes.rst").write_text("Notes\n=====\n")
+    (tmp_path / "bot.toml").write_text('[archive]\npath = "site"\n')
+    r = digest_bot(tmp_path, env, "run", "--config", "bot.toml", "--db", "bot.db", stdin="quit\n")
+    assert r.returncode == 0, r.stderr
+    [banner] = [line for line in r.stderr.splitlines() if line.startswith("digest-bot: watching")]
+    assert f"watching {site} (no posts found there: no .md, .markdown or .mdx file; `archive.posts` says" \
+        " which, if elsewhere); new issues" in banner and "0 issues" not in banner, banner
+    r = digest_bot(tmp_path, env, "ingest", "--config", "bot.toml", "--db", "bot.db")
+    assert r.returncode == 0, r.stderr
+    assert f"No posts found in {site}: no .md, .markdown or .mdx file; `archive.posts` says which, if elsewhere" \
+        in r.stdout, r.stdout
+    write_issue(site, 1, date(2020, 1, 1), {"Heat": ["Heat news.  \n<http://example.org/heat>"]})
+    r = digest_bot(tmp_path, env, "ingest", "--config", "bot.toml", "--db", "bot.db")
+    assert r.stdout.startswith("1 issue, 1 item, 1 link (1 file parsed,") and "No posts" not in r.stdout, r.stdout
+
+
+def test_a_webhook_variable_that_holds_no_url_stops_run_and_publish_without_repeating_it(tmp_path, env):
+    (tmp_path / "bot.toml").write_text('[[webhook]]\nname = "team"\nurl_env = "TEAM_WEBHOOK_URL"\n')
+    for command in ("run", "publish"):
+        r = digest_bot(tmp_path, {**env, "TEAM_WEBHOOK_URL": "hooks.example.com/T0/B0/secret42"},
+                       command, "--config", "bot.toml", "--db", "bot.db", stdin="quit\n")
+        assert r.returncode == 2, r.stderr
+        clear(r.stderr, "webhook[0] ('team')", "TEAM_WEBHOOK_URL does not hold an http(s) URL")
+        assert "secret42" not in r.stderr + r.stdout
 
 
 # --- item 11: subscriptions in the terminal ----------------------------------------------

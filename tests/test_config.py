@@ -42,6 +42,15 @@ def test_embedded_default_needs_no_file():
         ({"token": "xoxb-secret"}, "token"),
         ({"slack": {"history_per_minute": 0}}, "slack.history_per_minute"),
         ({"slack": {"dm_concurrency": -2}}, "slack.dm_concurrency"),
+        # a secret pasted where the file names its variable: refused, and never repeated
+        ({"slack": {"bot_token_env": "xoxb-secret-1234"}}, "slack.bot_token_env"),
+        ({"slack": {"app_token_env": "xapp-1-xoxb-secret"}}, "slack.app_token_env"),
+        ({"matrix": {"homeserver": "https://m", "user_id": "@a:b", "access_token_env": "syt_xoxb-secret"}},
+         "matrix.access_token_env"),
+        ({"webhook": [{"name": "a", "url_env": "https://hooks.example.com/xoxb-secret"}]}, "webhook[0].url_env"),
+        ({"webhook": [{"name": "a", "url": "https://hooks.example.com/xoxb-secret"}]}, "webhook[0].url"),
+        ({"slack": {"channels": ["#general"]}}, "slack.channels"),
+        ({"slack": {"channels": ["C0123456789", "general"]}}, "slack.channels"),
     ],
 )
 def test_bad_values_name_the_key(doc, key, tmp_path):
@@ -49,6 +58,20 @@ def test_bad_values_name_the_key(doc, key, tmp_path):
         parse(doc, tmp_path)
     assert str(e.value).startswith(key + ":"), str(e.value)
     assert "xoxb-secret" not in str(e.value)
+
+
+@pytest.mark.parametrize("doc, message", [
+    ({"page_size": "ten"}, "page_size: expected an integer, got a string 'ten'"),
+    ({"archive": "/srv/site"}, "archive: expected a table, got a string '/srv/site'"),
+    ({"watch": {"rescan_seconds": "5m"}}, "watch.rescan_seconds: expected a number, got a string '5m'"),
+    ({"http": {"enabled": "yes"}}, "http.enabled: expected true or false, got a string 'yes'"),
+    ({"slack": {"channels": "C1"}}, "slack.channels: expected an array [...], got a string 'C1'"),
+    ({"archive": {"date_format": "%Q-%d"}}, "archive.date_format: a strptime format like \"%m-%d-%Y\", got '%Q-%d'"),
+])
+def test_type_errors_say_what_the_file_should_hold_in_toml_words(doc, message, tmp_path):
+    with pytest.raises(ConfigError) as e:
+        parse(doc, tmp_path)
+    assert str(e.value) == message
 
 
 def test_file_errors_name_the_file_and_key(tmp_path):

@@ -123,6 +123,71 @@ def test_pelican(tmp_path):
     assert "forum" in _ask(core, "issue 118").lower()  # text before the first heading is shown
 
 
+def test_posts_in_other_markup_are_counted_with_the_reason(tmp_path):
+    # Pelican's .rst, Hugo's .adoc: not read, but never silently: the ingest summary names them
+    (tmp_path / "pelican" / "content").mkdir(parents=True)
+    (tmp_path / "pelican" / "content" / "notes-13.rst").write_text("Notes 13\n########\n")
+    (tmp_path / "pelican" / "content" / "notes-14.md").write_text("Title: Notes 14\n\nx\n")
+    (tmp_path / "jekyll" / "_posts").mkdir(parents=True)
+    (tmp_path / "jekyll" / "_posts" / "2026-01-02-a.adoc").write_text("= A\n")
+    pelican, jekyll = discovery.find(tmp_path / "pelican"), discovery.find(tmp_path / "jekyll")
+    assert [rel for rel, _ in pelican.posts] == ["content/notes-14.md"] and not jekyll.posts
+    assert pelican.not_taken == [("content/notes-13.rst", "a .rst file, not markdown (posts are .md, .markdown or .mdx)")]
+    assert jekyll.not_taken == [("_posts/2026-01-02-a.adoc", "a .adoc file, not markdown (posts are .md, .markdown or .mdx)")]
+
+
+def test_jekyll_posts_in_category_folders(tmp_path):
+    # Jekyll reads every `<category>/_posts/`; the site's pages (about.md) are no posts then
+    site = tmp_path / "site"
+    for folder, day in (("news/_posts", "2026-10-01"), ("blog/releases/_posts", "2026-10-08")):
+        (site / folder).mkdir(parents=True)
+        (site / folder / f"{day}-weekly.md").write_text(f"---\ntitle: Weekly #{day[-1]}\n---\n\n## A\n\n- x\n")
+    (site / "about.md").write_text("---\ntitle: About\n---\n\nAbout us.\n")
+    (site / "node_modules" / "pkg" / "_posts").mkdir(parents=True)
+    (site / "node_modules" / "pkg" / "_posts" / "2026-01-01-x.md").write_text("---\ntitle: No #3\n---\n")
+    found = discovery.find(site)
+    assert found.layout == "jekyll"
+    assert [rel for rel, _ in found.posts] == ["blog/releases/_posts/2026-10-08-weekly.md", "news/_posts/2026-10-01-weekly.md"]
+    issue = Parser(ArchiveConfig()).parse("news/_posts/2026-10-01-weekly.md", b"---\ntitle: Weekly #1\n---\n\nx\n")
+    assert issue.categories == ("news",) and issue.date == date(2026, 10, 1)
+
+
+def test_pelican_pages_are_no_issues(tmp_path):
+    # a weekly numbered by date: its About page in content/pages/ would otherwise be the newest issue
+    site = tmp_path / "site"
+    (site / "content" / "pages").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text("AUTHOR = 'x'\n")
+    for day in ("01", "08"):
+        (site / "content" / f"2026-08-{day}-notes.md").write_text(f"Title: Field notes {day}/8\nDate: 2026-08-{day}\n\nx\n")
+    (site / "content" / "pages" / "about.md").write_text("Title: About\n\nWe watch birds.\n")
+    for root in (site, site / "content"):  # the site, or its content folder
+        found = discovery.find(root)
+        assert [rel.rsplit("/", 1)[-1] for rel, _ in found.posts] == ["2026-08-01-notes.md", "2026-08-08-notes.md"]
+        assert [reason.split(" (")[0] for _, reason in found.not_taken] == ["Pelican page"]
+    (site / "pelicanconf.py").unlink()  # elsewhere a folder named pages may hold posts
+    assert len(discovery.find(site).posts) == 3
+
+
+def test_hugo_pages_beside_the_posts_section_are_no_issues(tmp_path):
+    # a weekly numbered by date: content/about.md would otherwise be its newest issue (dated by mtime)
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    for day in ("01", "08", "15"):
+        (site / "content" / "posts" / f"notes-{day}.md").write_text(
+            f'+++\ntitle = "Field notes, August {day}"\ndate = 2026-08-{day}\n+++\n\n- x\n')
+    (site / "content" / "about.md").write_text('+++\ntitle = "About"\n+++\n\nWe watch birds.\n')
+    (site / "content" / "_index.md").write_text('+++\ntitle = "Home"\n+++\n')
+    found = discovery.find(site)
+    assert [rel for rel, _ in found.posts] == [f"content/posts/notes-{d}.md" for d in ("01", "08", "15")]
+    assert ("content/about.md", "a page beside the sections that hold the posts (content/about.md)") in found.not_taken
+    # posts at the top of content/ (Pelican's way) stay posts, beside a folder of fewer files
+    for n in (1, 2, 3):
+        (site / "content" / f"2026-09-0{n}-weekly.md").write_text(f"Title: Weekly {n}\nDate: 2026-09-0{n}\n\nx\n")
+    (site / "content" / "posts" / "notes-15.md").unlink()
+    (site / "content" / "posts" / "notes-08.md").unlink()
+    assert "content/2026-09-01-weekly.md" in [rel for rel, _ in discovery.find(site).posts]
+
+
 def test_docusaurus_mdx(tmp_path):
     store, core, summary = _bot(tmp_path, "docusaurus")
     assert _numbers(store) == [(41, "2026-03-02"), (40, "2026-02-23")]
@@ -245,6 +310,9 @@ PARSER = Parser(ArchiveConfig())
     ("Haskell Weekly 150", 150), ("Week Ending August 16, 2026", None), ("Weekly update 2026", None),
     ("16 August: the week in review", None), ("A guide to things", None),
     ("Vol. 3, No. 12", 12), ("Volume 2, Issue 7", 7), ("Vol. 4", 4),
+    # what else a periodical is called: "Radio Notes 10", "Community Update 12", "Friday Recap 3"
+    ("Radio Notes 10", 10), ("Community Update 12", 12), ("Friday Recap 3", 3), ("Status Report 2026", None),
+    ("Release notes 1.3", None),
 ])
 def test_default_title_patterns(title, number):
     issue = PARSER.parse("content/x.md", f"Title: {title}\nDate: 2026-08-16\n\nx\n".encode())
@@ -281,6 +349,23 @@ def test_header_keys_in_any_case_and_toml_yaml():
     yaml = PARSER.parse("content/x.md", b"---\nTitle: Something\nNumber: 14\nDate: 2026-01-02\n---\nx\n")
     assert [(i.number, i.number_from, i.date) for i in (pelican, toml, yaml)] == [
         (n, "front matter", date(2026, 1, 2)) for n in (12, 13, 14)]
+
+
+def test_a_number_in_zola_extra_or_hugo_params_is_the_issue_number():
+    # Zola refuses keys of a site's own at the top of the front matter: they go in [extra]
+    zola = PARSER.parse("content/blog/letter.md", b'+++\ntitle = "Foragers Letter"\ndate = 2026-05-02\n'
+                                                  b'[extra]\nnumber = 31\n[taxonomies]\ntags = ["x"]\n+++\nx\n')
+    hugo = PARSER.parse("content/posts/letter.md", b'+++\ntitle = "Foragers Letter"\ndate = 2026-05-09\n'
+                                                   b'[params]\nIssue = 32\n+++\nx\n')
+    yaml = PARSER.parse("content/posts/l.md", b"---\ntitle: Foragers Letter\ndate: 2026-05-16\nextra:\n  number: 33\n---\nx\n")
+    assert [(i.number, i.number_from) for i in (zola, hugo, yaml)] == [(n, "front matter") for n in (31, 32, 33)]
+
+
+def test_a_hugo_publish_date_later_than_the_date_dates_the_issue():
+    # Hugo publishes a post on its publishDate: announced then, not on its (earlier) date
+    later = PARSER.parse("content/posts/a.md", b'+++\ntitle = "Issue 5"\ndate = 2026-09-01\npublishDate = 2026-09-08\n+++\nx\n')
+    earlier = PARSER.parse("content/posts/b.md", b'+++\ntitle = "Issue 6"\ndate = 2026-09-10\npublishDate = 2026-09-08\n+++\nx\n')
+    assert (later.date, earlier.date) == (date(2026, 9, 8), date(2026, 9, 10))
 
 
 def test_broken_toml_is_a_reason():

@@ -159,3 +159,66 @@ def test_an_issue_without_a_title_is_not_named_twice(tmp_path):
     assert core.handle("issue 7", ASKER).title == "Issue 7"
     assert core.handle("第7期", ASKER).title == "第 7 期"
     store.close()
+
+
+KITCHEN_1 = """+++
+title = "厨房周报 第1期"
+date = 2026-09-05
++++
+
+## 烘焙
+
+- 天然酵母的养法：https://bake.example.cn/levain
+
+## 火锅
+
+- 牛油锅底的炒制方法：https://hotpot.example.cn/tallow
+- 清汤锅底用什么骨头：https://hotpot.example.cn/bone-broth
+"""
+
+KITCHEN_2 = """+++
+title = "厨房周报 第2期"
+date = 2026-09-12
++++
+
+开篇的话。
+
+## 火锅
+
+- 锅底里的花椒要先泡水：https://hotpot.example.cn/pepper
+- 蘸料与锅底的搭配：https://hotpot.example.cn/dips
+"""
+
+
+def test_a_digest_with_chinese_section_names_shows_them_in_its_examples(tmp_path):
+    # every section named in Chinese: the examples are written with those names, never with the
+    # Introduction (前言) nor a name twice ("introduction introduction")
+    posts = tmp_path / "site" / "content" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "issue-1.md").write_text(KITCHEN_1, encoding="utf-8")
+    (posts / "issue-2.md").write_text(KITCHEN_2, encoding="utf-8")
+    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, config, when=TODAY)
+    core = Core(store, config)
+    texts = [_ask(core, q) for q in ("help", "帮助", "help search", "hi", "谢谢")]
+    for text in texts:
+        assert "introduction" not in text.casefold() and "前言" not in text, text
+        assert "火锅 火锅" not in text and "ceilometer" not in text, text
+    assert "订阅 火锅" in texts[1] and "`火锅 锅底`" in texts[4], texts
+    assert "search 锅底 -烘焙" in texts[2], texts[2]
+    store.close()
+
+
+def test_a_digest_whose_section_is_named_links_names_it_once_per_example(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for n in (1, 2):
+        (folder / f"week-{n}.md").write_text(f"# Link list week {n}\n\n## Links\n\n- https://a.example.org/{n}\n")
+    config = Config(archive=ArchiveConfig(path=folder))
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, config, when=TODAY)
+    core = Core(store, config)
+    hi = _ask(core, "hi")
+    assert "`links`, `links last 3`" in hi and "links links" not in hi, hi
+    store.close()

@@ -128,7 +128,9 @@ def test_a_page_bundle_is_one_post(tmp_path):
         ("content/newsletter/201911/extra/notes.md", "page bundle resource (content/newsletter/201911/index.md)"),
         ("content/newsletter/201911/releases.md", "page bundle resource (content/newsletter/201911/index.md)")]
     (tmp_path / "content" / "index.md").write_text("---\ntitle: Home\n---\nx\n")  # a home page bundles nothing
-    assert len(discovery.find(tmp_path).posts) == 3  # itself, and the two before
+    again = discovery.find(tmp_path)  # the two before stay posts; it is a page beside their section
+    assert [rel for rel, _ in again.posts] == ["content/newsletter/other.md", "content/newsletter/201911/index.md"]
+    assert ("content/index.md", "a page beside the sections that hold the posts (content/about.md)") in again.not_taken
     headless = PARSER.parse("content/h/index.md", b"---\ntitle: H\nheadless: true\n---\nx\n")
     assert headless.reason == "headless page (headless: true)" and not headless.is_digest
 

@@ -95,3 +95,17 @@ async def test_an_ingest_command_between_publishes_loses_nothing(tmp_path, recei
     out = await digest_bot(tmp_path, env, "publish")
     assert out.returncode == 0, out.stderr
     assert receiver.keys() == ["digest-bot:2:webhook:team:announce:0"]
+
+
+async def test_a_publish_that_finds_nothing_new_says_so(tmp_path, receiver, env):
+    # a git hook's second run: one line, not silence
+    (tmp_path / "config.toml").write_text(f'[archive]\npath = "site"\n[[webhook]]\nname = "team"\nurl_env = "{HOOK_ENV}"\n')
+    site = tmp_path / "site"
+    for n in (1, 2):
+        write_post(site, n)
+    first = await digest_bot(tmp_path, env, "publish")
+    assert first.returncode == 0 and "Nothing new" not in first.stdout, first.stdout
+    again = await digest_bot(tmp_path, env, "publish")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"Nothing new to announce (2 issues in {site.resolve()}).", again.stdout
+    assert receiver.requests == []
