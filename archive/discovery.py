@@ -7,7 +7,8 @@
   other markdown in it is its resources;
 - anything else (Docusaurus `newsletter/294.mdx` and `294/index.mdx`, a plain folder of `.md`):
   every markdown file under the archive, outside folders that hold no posts (`node_modules`,
-  hidden ones, build output).
+  hidden ones, build output); in a Docusaurus site with a `blog/`, its `docs/` and `src/pages/`
+  are pages, not posts.
 Files that look like content but are not taken (a README, a section's `_index.md`, an MDX
 partial `_jobs.mdx` that pages include, a file outside the globs) are counted with the reason,
 so the ingest summary can say what was left.
@@ -160,6 +161,24 @@ def _pelican_pages(root: Path, top: Path) -> Path | None:
     return top / "pages" if (top / "pages").is_dir() else None
 
 
+_DOCUSAURUS_CONFIGS = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
+
+
+def _docusaurus_pages(root: Path, folders: Iterable[str]) -> list[Path]:
+    """A Docusaurus site's doc pages (`docs/`) and stand-alone pages (`src/pages/`): when the site
+    has a `blog/` folder, that is where its posts are, and these are no issues. A site is the
+    folder holding a docusaurus.config.* above a folder named blog (`website/blog/`)."""
+    sites = set()
+    for folder in folders:
+        rel = Path(folder).relative_to(root).parts
+        sites |= {root.joinpath(*rel[:i]) for i, part in enumerate(rel) if part == "blog"}
+    out = []
+    for site in sorted(sites):
+        if any((site / name).is_file() for name in _DOCUSAURUS_CONFIGS):
+            out += [d for d in (site / "docs", site / "src" / "pages") if d.is_dir()]
+    return out
+
+
 def _top_files_are_pages(top: Path, by_dir: dict[str, list[Path]]) -> bool:
     """Hugo and Zola keep posts in sections (content/posts/, content/blog/); a file at the top of
     content/ beside them is a single page (About, Contact). So when one section holds more posts
@@ -184,6 +203,7 @@ def _content_posts(root: Path, found: Found) -> Found:
     # (and below it) is the page's resources, not posts
     found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in _other_markup(top, True)]
     pages = _pelican_pages(root, top)
+    docusaurus = _docusaurus_pages(root, by_dir) if top == root else []
     loose_pages = top != root and _top_files_are_pages(top, by_dir)
     bundles = {folder: next(p for p in files if _stem(p.name) == "index")  # (content/index.md itself is none)
                for folder, files in by_dir.items()
@@ -199,6 +219,9 @@ def _content_posts(root: Path, found: Found) -> Found:
             reason = None if p == bundle else _why_not(rel, names - {p.name})
             if pages is not None and pages in p.parents:
                 reason = f"Pelican page ({pages.relative_to(root).as_posix()}/: pages are no articles)"
+            elif any(d in p.parents for d in docusaurus):
+                reason = next(f"Docusaurus page ({d.relative_to(root).as_posix()}/: the site's posts are in its blog/)"
+                              for d in docusaurus if d in p.parents)
             elif loose_pages and not reason and p.parent == top:
                 reason = "a page beside the sections that hold the posts (content/about.md)"
             if reason:

@@ -188,6 +188,29 @@ def test_hugo_pages_beside_the_posts_section_are_no_issues(tmp_path):
     assert "content/2026-09-01-weekly.md" in [rel for rel, _ in discovery.find(site).posts]
 
 
+def test_docusaurus_docs_and_pages_are_no_issues_beside_a_blog(tmp_path):
+    # a weekly numbered by date: its docs/ and src/pages/ would otherwise be issues (dated by mtime)
+    site = tmp_path / "repo" / "website"
+    for folder in ("blog", "docs/guides", "src/pages"):
+        (site / folder).mkdir(parents=True)
+    (site / "docusaurus.config.ts").write_text("export default {title: 'Moss weekly'};\n")
+    for day in ("03", "10"):
+        (site / "blog" / f"2026-05-{day}-moss.md").write_text(f"---\ntitle: Moss notes {day} May\n---\n\n- x\n")
+    (site / "docs" / "intro.md").write_text("---\ntitle: How to read these notes\n---\n\nx\n")
+    (site / "docs" / "guides" / "submit.mdx").write_text("# Sending us a sighting\n\nx\n")
+    (site / "src" / "pages" / "about.md").write_text("# About the moss club\n\nx\n")
+    for root in (site, site.parent):  # the site, or the repository holding it
+        found = discovery.find(root)
+        assert [rel.rsplit("/", 1)[-1] for rel, _ in found.posts] == ["2026-05-03-moss.md", "2026-05-10-moss.md"]
+        assert sorted(reason.split(" (")[0] + " " + rel.rsplit("/", 1)[-1] for rel, reason in found.not_taken) == [
+            "Docusaurus page about.md", "Docusaurus page intro.md", "Docusaurus page submit.mdx"]
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, Config(archive=ArchiveConfig(path=site)), when=TODAY)
+    assert [(n, d) for n, d in _numbers(store)] == [(2, "2026-05-10"), (1, "2026-05-03")]
+    (site / "docusaurus.config.ts").unlink()  # without the site's config, a docs/ folder may hold posts
+    assert len(discovery.find(site).posts) == 5
+
+
 def test_docusaurus_mdx(tmp_path):
     store, core, summary = _bot(tmp_path, "docusaurus")
     assert _numbers(store) == [(41, "2026-03-02"), (40, "2026-02-23")]
