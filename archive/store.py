@@ -280,6 +280,7 @@ class Store:
         self.db = sqlite_utils.Database(self.conn)
         self._projects: list[tuple[str, int]] | None = None  # cached until the next ingest
         self._longest: int | None | object = _UNKNOWN  # likewise (see _longest_period)
+        self._titles: list[tuple[int, str]] | None = None  # likewise
         try:
             tables = set(self.db.table_names())
             if tables and not tables & {"archive_meta", "kv"}:  # (kv: schema 7 kept the metadata there)
@@ -394,7 +395,7 @@ class Store:
             for table in ("items", "issues", "files", "announced_keys"):
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("DELETE FROM archive_meta WHERE key IN ('archive_root', 'numbering')")
-        self._projects, self._longest = None, _UNKNOWN
+        self._projects, self._longest, self._titles = None, _UNKNOWN, None
 
     # --- the archive's metadata --------------------------------------------------------
 
@@ -515,7 +516,7 @@ class Store:
             if big:
                 self._automerge(4)  # FTS5's default, for the small ingests that follow
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
-        self._projects, self._longest = None, _UNKNOWN
+        self._projects, self._longest, self._titles = None, _UNKNOWN, None
 
     def _apply(self, rel: str, seen: dict, result, today: date, permalink) -> list[Skipped]:
         """Replace what the store holds for file `rel` with its parse result; the files this
@@ -907,6 +908,14 @@ class Store:
         """(key, number) of the published issues, newest first."""
         return self.conn.execute(
             "SELECT key, number FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC").fetchall()
+
+    def titles(self) -> list[tuple[int, str]]:
+        """(number, title) of the published issues, newest first; the same list until the next
+        ingest (a few hundred short rows: callers derive from it once per list)."""
+        if self._titles is None:
+            self._titles = self.conn.execute(
+                "SELECT number, title FROM issues WHERE visible = 1 ORDER BY date DESC, number DESC").fetchall()
+        return self._titles
 
     def sections(self, key: str) -> list[Section]:
         """An issue's sections, in order."""

@@ -38,6 +38,7 @@ from bot.state import BotState
 from bot.terms import Glossary, issue_number, zh_milestones
 from bot.terms import milestone as _milestone  # noqa: F401 (tests/test_release_words.py)
 from bot.time_words import Scope, misspelt_time_words, take_scope
+from bot.titles import IssueTitles
 from bot.wording import section_words
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ class Core:
         self.glossary = Glossary(config.search, store)
         self.spelling = ArchiveSpelling(store, self.glossary)
         self.projects = Projects(store, config.archive, self.glossary)
+        self.titles = IssueTitles(store)
         self.memory = ConversationMemory(self.state, store, self.projects)
         self.announcements = Announcements(store, config, self._rooms)
 
@@ -522,6 +524,10 @@ class Core:
         exclude = tuple(words.exclude)
         shown = " ".join(terms + [f"-{w}" for w in exclude])
         term_groups = groups
+        if notice is None and ids is None and not (exclude or words.any_of):
+            titled = self._titled_answer(terms, groups, project, req)
+            if titled is not None:
+                return titled
         if project:
             shown_p = f"{project}: {shown}" if shown else project
             reply = self._ranked(Query(groups, exclude, project, ids, words.any_of), shown_p, scope_text, req)
@@ -605,6 +611,28 @@ class Core:
         hints.append(_("Try other or fewer words, `projects`, or `help`."))
         return Reply(title=_("Nothing in the archive mentions “{words}”.").format(words=_short(shown, 60)),
                      kind="items", text=tuple(hints), notice=notice)
+
+    def _titled_answer(self, terms: list[str], groups: tuple, project: str | None, req: Request) -> Reply | None:
+        """The items (of `project`) of a special issue whose title names the topic ("巴黎峰会特辑" for
+        "巴黎峰会上neutron有什么"), when they do not repeat its words (so the search misses that
+        issue); None otherwise. A stray Chinese character ("上") is no topic."""
+        topic = tuple(g for t, g in zip(terms, groups) if not (len(t) == 1 and query._HAS_CJK.match(t)))
+        if not topic:
+            return None
+        for number in self.titles.naming(topic)[:3]:
+            row = self._issue_row(number)
+            if row is None or self.store.search(Query(topic, (), project, issue_range(row.date, row.number)), limit=1)[1]:
+                continue  # the search finds the words there: it answers
+            if project is None:
+                reply = self._issue_summary(row, req.t, items=True, offset=req.offset)
+            elif any(s.name.casefold() == project.casefold() and s.count for s in row.sections):
+                reply = self._issue_section(row, project, req)
+            else:
+                continue
+            return _with_notice(reply, req.t.gettext(
+                "From issue {n}, “{title}”: its title names “{words}”.").format(
+                n=row.number, title=_short(row.title, 60), words=_short(" ".join(terms), 40)))
+        return None
 
     def _linking(self, terms: list[str], groups: tuple, exclude: tuple[str, ...], project: str | None,
                  ids: tuple[int, int] | None, scope_text: str, req: Request) -> Reply | None:
