@@ -44,9 +44,11 @@ class IssueTitles:
         """The numbers of the issues (newest first) whose own title words name every group (one of
         its alternatives). A few dict lookups: asked beside every search."""
         index = self._index()
+        if not index.keys:  # a numbered digest's titles have no words of their own
+            return []
         found: set[int] | None = None
         for group in groups:
-            some = set().union(*(index.naming(a.casefold()) for a in group))
+            some = index.naming_any(group)
             found = some if found is None else found & some
             if not found:
                 return []
@@ -60,6 +62,7 @@ class _Index:
         self.order = {n: i for i, (n, _t) in enumerate(titles)}  # newest first
         self.titles = {n: t.casefold() for n, t in titles}
         self.keys: dict[str, set[int]] = {}
+        self._asked: dict[tuple[str, ...], set[int]] = {}
         if len(titles) < MIN_TITLES:
             return
         for n, t in titles:
@@ -67,6 +70,16 @@ class _Index:
                 self.keys.setdefault(key, set()).add(n)
         for key in [k for k, ns in self.keys.items() if len(ns) * 2 > len(titles)]:  # in most titles
             del self.keys[key]
+
+    def naming_any(self, group: tuple[str, ...]) -> set[int]:
+        """The issues whose own title words hold one of these alternatives (kept per group:
+        the same few groups are asked again and again)."""
+        got = self._asked.get(group)
+        if got is None:
+            if len(self._asked) >= 4096:
+                self._asked.clear()
+            got = self._asked[group] = set().union(*(self.naming(a.casefold()) for a in group))
+        return got
 
     def naming(self, term: str) -> set[int]:
         if _CJK_RUNS.fullmatch(term):

@@ -79,11 +79,14 @@ def test_an_english_special_beside_numbered_issues(store, tmp_path):
     for n, day in ((12, "2026-05-04"), (13, "2026-05-11"), (15, "2026-05-25")):
         (root / "_posts" / f"{day}-week-{n}.md").write_text(
             f"---\ntitle: This Week in Gardens {n}\nnumber: {n}\n---\n\n### Roses\n\nPruning climbers in week {n}.\n", encoding="utf-8")
+    ingest(store, Config(), root, when=TODAY)
+    core = Core(store, Config())
+    assert core.handle("roses at the chelsea flower show", ME).issue is None
+    # the special comes in a later ingest: the titles are read again
     (root / "_posts" / "2026-05-18-chelsea.md").write_text(
         "---\ntitle: Chelsea Flower Show special\nnumber: 14\n---\n\n### Roses\n\nA new apricot climber won gold.\n\n"
         "### Ponds\n\nA wildlife pond garden took best in show.\n", encoding="utf-8")
     ingest(store, Config(), root, when=TODAY)
-    core = Core(store, Config())
     reply = core.handle("roses at the chelsea flower show", ME)
     assert reply.issue.number == 14 and [i.text for i in reply.items] == ["A new apricot climber won gold."]
     assert "title names" in reply.notice
