@@ -1002,6 +1002,14 @@ class Store:
             return (), total, capped
         return self._found_items(ids), total, capped
 
+    def held_by_most(self, query: search_index.Query) -> bool:
+        """Whether more than half of the indexed items match the query (the index's own count of
+        rows, and the matches read only as far as that half)."""
+        if self._ranker is None:
+            self._ranker = search_index.new_ranker(self.conn)
+        rows = self._ranker.rows()
+        return rows > 0 and search_index.matches_at_least(self.conn, query, rows // 2 + 1, self._ranker)
+
     _found: dict[int, Item] = {}  # a found item by id, as of one write mark of the database
     _found_mark: object = None
 
