@@ -346,8 +346,8 @@ class Core:
                 # "what is it?", "who sponsored it?", "在哪一期": the last topic, and the line's own words
                 project, scope = asked.project, scope or asked.scope
                 terms = list(asked.terms) + [t for t in own if t not in asked.terms]
-        if scope and terms and not (project or words.exclude or words.phrases) and all(map(self._commonplace, terms)):
-            terms = []  # "this week in rust latest": the digest's own subject names no topic: the issue
+        if scope and terms and not (project or words.exclude or words.phrases) and all(map(self._names_digest, terms)):
+            terms = []  # "this week in rust latest", "knot weekly issue 7": the digest's own name: the issue
         if project or terms or scope:
             self.memory.note(req, project, terms, scope)
         if not terms and not words.exclude:
@@ -362,6 +362,12 @@ class Core:
         """Whether more than half of the archive's items hold the term (the digest's own subject:
         "rust" in This Week in Rust): it tells no item from another."""
         return self.store.held_by_most(Query((self.glossary.alternatives(term),)))
+
+    def _names_digest(self, term: str) -> bool:
+        """Whether the term is a word of the digest's own name or subject: most items hold it, or
+        the greeting most issues open with does ("Welcome to another issue of Haskell Weekly")."""
+        q = Query((self.glossary.alternatives(term),))
+        return self.store.held_by_most(q) or self.store.opens_most_issues(q)
 
     def _misspelt_name(self, line: str) -> Misspelt | None:
         """The name of several words a line clearly misspells (bot.names.Projects.misspelt), when

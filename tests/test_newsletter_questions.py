@@ -82,6 +82,17 @@ KNOT_POSTS = {
 - [Rigger wanted at the harbour](https://jobs.example.org/rigger)
   > Full time, by the sea.
 """,
+    "2025/issue-8.markdown": """Welcome to another issue of Knot Weekly!
+
+## Featured
+
+- [Weekly practice: the sheet bend](https://knots.example.org/sheet-bend) by Bo
+  > Two ropes joined in a minute.
+""",
+    "2024/issue-1.markdown": """- [Why a knot holds](https://knots.example.org/friction)
+
+    > Friction, and nothing else.
+""",
 }
 
 
@@ -146,6 +157,17 @@ def test_a_chinese_reader_names_a_newsletters_usual_parts(gliders, question, sec
     assert reply.items[0].text == first
 
 
+@pytest.mark.parametrize("question,number", [("knot weekly latest", 8), ("knot weekly issue 7", 7)])
+def test_the_name_a_digest_greets_with_beside_an_issue_is_that_issue(knots, question, number):
+    reply = knots.handle(question, ASKER)
+    assert reply.kind == "issue" and reply.issue.number == number
+
+
+def test_a_word_of_that_greeting_in_an_item_is_still_a_topic_beside_an_issue(knots):
+    reply = knots.handle("weekly practice latest", ASKER)
+    assert [i.text for i in reply.items] == ["Weekly practice: the sheet bend by Bo — Two ropes joined in a minute."]
+
+
 def test_a_chinese_reader_of_a_plain_markdown_weekly_finds_its_jobs(knots):
     reply = knots.handle("有工作吗", ASKER)
     assert reply.lang == "zh" and [i.section for i in reply.items] == ["Jobs"]
@@ -171,6 +193,8 @@ REAL = [
     ("haskell-weekly", "有工作吗", "Jobs", "Haskell"),
     ("haskell-weekly", "servant tutorial", None, None),
     ("haskell-weekly", "what's new in issue 538", "issue 538", None),
+    ("haskell-weekly", "haskell weekly latest", "issue 538", None),
+    ("haskell-weekly", "haskell weekly issue 192", "issue 192", None),
 ]
 
 
