@@ -264,6 +264,8 @@ class Ranker:
         """`make()`, once per index state (e.g. archive.search_index's list of sections)."""
         self._refresh()
         if key not in self._memo:
+            if len(self._memo) > 10_000:  # facts of many words asked (see archive.store): bounded
+                self._memo.clear()
             self._memo[key] = make()
         return self._memo[key]
 
