@@ -60,6 +60,10 @@ Welcome to *This Week in Gliders*, the weekly of the glider club.
 * [Glider 2.4 rules published](https://rules.example.org/2-4).
 * [Winter storage for a glider](https://store.example.org/winter).
 
+## Calls for Testing
+
+* [Try the glider launcher before it ships](https://code.example.org/launcher/issues/9).
+
 ## Upcoming Events
 
 ### Asia
@@ -138,6 +142,13 @@ def test_with_that_word_set_aside_the_telling_words_still_answer(gliders):
     assert reply.notice == "No item has all of these words; these have some of them."
 
 
+@pytest.mark.parametrize("question", ["call for testing", "calls for testing", "what's the call for testing?"])
+def test_a_name_of_several_words_is_read_in_the_singular_or_plural_of_its_first_word(gliders, question):
+    reply = gliders.handle(question, ASKER)
+    assert [i.section for i in reply.items] == ["Calls for Testing"]
+    assert reply.title.startswith("Calls for Testing:")
+
+
 def test_a_word_fewer_items_hold_is_still_searched(gliders):
     reply = gliders.handle("glider 2.4", ASKER)
     assert [i.text for i in reply.items] == ["Glider 2.4 rules published."]
@@ -185,6 +196,8 @@ REAL = [
     ("this-week-in-rust", "欧洲的活动", "Upcoming Events", "Europe"),
     ("this-week-in-rust", "活动", "Upcoming Events", None),
     ("this-week-in-rust", "rust 1.80", None, None),
+    ("this-week-in-rust", "call for testing", "Calls for Testing", None),
+    ("this-week-in-rust", "crates of the week", "Crate of the Week", "crate"),
     ("this-week-in-rust", "this week in rust latest", "issue 665", None),
     ("haskell-weekly", "call for participation", "Call for participation", None),
     ("haskell-weekly", "any jobs?", "Jobs", "Haskell"),
