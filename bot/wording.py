@@ -10,7 +10,6 @@ import re
 from collections import Counter
 
 from archive.numerals import format_number
-from archive.search_index import Query
 from archive.store import Store
 from bot import query
 from bot.names import PREFACE
@@ -76,6 +75,5 @@ def _common_word(store: Store, section: str, names: list[str]) -> str | None:
     skip = set(en) | _words(" ".join(names + [row.title]))
     counts = Counter(w for item in items for w in _words(item.text)
                      if w not in skip and (w.isascii() or not any(p in w or w in p for p in zh)))
-    best = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5] if n > 1]
-    # not the digest's own subject ("haskell" in Haskell Weekly), which most of its items hold
-    return next((w for w in best if not store.held_by_most(Query(((w,),)))), None)
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return best[0][0] if best and best[0][1] > 1 else None

@@ -100,21 +100,6 @@ KNOT_POSTS = {
 }
 
 
-# a weekly of spinners: "spindle" is its subject, in most of its items
-LOOM_POSTS = {
-    "2025/issue-2.markdown": """## Featured
-
-- [Spindle threads for wool](https://looms.example.org/wool)
-- [A spindle for linen threads](https://looms.example.org/linen)
-- [Spindle care in winter](https://looms.example.org/care)
-""",
-    "2025/issue-1.markdown": """## Featured
-
-- [My first spindle](https://looms.example.org/first)
-""",
-}
-
-
 def _core(tmp_path: Path, posts: dict[str, str], folder: str) -> Core:
     root = tmp_path / "site"
     for name, text in posts.items():
@@ -255,10 +240,3 @@ def test_a_newcomers_question_over_a_real_digest(real_cores, digest, question, a
             assert word.casefold() in reply.items[0].text.casefold()
     if any("\u4e00" <= c <= "\u9fff" for c in question):
         assert reply.lang == "zh"
-
-
-def test_help_shows_a_search_for_a_word_of_the_digest_not_its_subject(tmp_path):
-    core = _core(tmp_path, LOOM_POSTS, "data/newsletter")
-    examples = next(line for line in core.handle("help", ASKER).text if line.startswith("Examples:"))
-    core.store.close()
-    assert "search threads" in examples and "search spindle" not in examples
