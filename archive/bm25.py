@@ -249,6 +249,11 @@ class Ranker:
         """The database's write counters at the last look: another mark, something was written."""
         return self._mark
 
+    def rows(self) -> int:
+        """How many rows the index holds (read from its own statistics, as ranking reads them)."""
+        self._refresh()
+        return self._rows
+
     def live(self, tree):
         """The tree without the branches that match no row of the index as it is (see _plan);
         None when no row can match it."""
@@ -259,6 +264,8 @@ class Ranker:
         """`make()`, once per index state (e.g. archive.search_index's list of sections)."""
         self._refresh()
         if key not in self._memo:
+            if len(self._memo) > 10_000:  # facts of many words asked (see archive.store): bounded
+                self._memo.clear()
             self._memo[key] = make()
         return self._memo[key]
 

@@ -528,6 +528,31 @@ def _prior(n: int) -> tuple[float, ...]:
     return tuple(1 + RECENCY_PRIOR * (n - k) / n for k in range(n))
 
 
+def matches_at_least(conn: sqlite3.Connection, query: Query, n: int, ranker: "bm25.Ranker") -> bool:
+    """Whether n items or more match the query (its matches read as far as the n-th, unranked)."""
+    c = compile(query)
+    where = find(c, ranker, query.project) if c is not None else None
+    if where is None or n <= 0:
+        return where is not None
+    try:
+        return len(conn.execute(where.newest(0), (where.text, n)).fetchall()) >= n
+    except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
+        return False
+
+
+def openings_matching(conn: sqlite3.Connection, query: Query, ranker: "bm25.Ranker") -> int:
+    """How many visible issues open with an item matching the query (their first item)."""
+    c = compile(query)
+    where = find(c, ranker, None) if c is not None else None
+    if where is None:
+        return 0
+    try:
+        return conn.execute(f"SELECT count(*) FROM items WHERE position = 0 AND visible = 1 AND id IN"
+                            f" (SELECT rowid FROM {where.table} WHERE {where.table} MATCH ?)", (where.text,)).fetchone()[0]
+    except sqlite3.OperationalError:  # an expression FTS5 refuses: nothing matches it
+        return 0
+
+
 def search(conn: sqlite3.Connection, query: Query, limit: int, offset: int,
            ranker: "bm25.Ranker | None" = None) -> tuple[list[int], int, bool]:
     """Ids of the items matching the query, best first; how many match; and whether that count

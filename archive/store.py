@@ -1011,6 +1011,30 @@ class Store:
             return (), total, capped
         return self._found_items(ids), total, capped
 
+    def held_by_most(self, query: search_index.Query) -> bool:
+        """Whether more than half of the indexed items match the query (the index's own count of
+        rows, and the matches read only as far as that half)."""
+        if self._ranker is None:
+            self._ranker = search_index.new_ranker(self.conn)
+        ranker = self._ranker
+
+        def read() -> bool:
+            rows = ranker.rows()
+            return rows > 0 and search_index.matches_at_least(self.conn, query, rows // 2 + 1, ranker)
+        return ranker.memo("most\0" + repr(query), read)  # once per word and index state
+
+    def opens_most_issues(self, query: search_index.Query) -> bool:
+        """Whether the first item of more than half of the visible issues matches the query (the
+        words a digest greets its readers with: "Welcome to another issue of Knot Weekly")."""
+        if self._ranker is None:
+            self._ranker = search_index.new_ranker(self.conn)
+        ranker = self._ranker
+
+        def read() -> bool:
+            issues = self.conn.execute("SELECT count(*) FROM issues WHERE visible = 1").fetchone()[0]
+            return issues > 0 and search_index.openings_matching(self.conn, query, ranker) * 2 > issues
+        return ranker.memo("opens\0" + repr(query), read)  # once per word and index state
+
     _found: dict[int, Item] = {}  # a found item by id, as of one write mark of the database
     _found_mark: object = None
 

@@ -348,6 +348,8 @@ class Core:
                 # "what is it?", "who sponsored it?", "在哪一期": the last topic, and the line's own words
                 project, scope = asked.project, scope or asked.scope
                 terms = list(asked.terms) + [t for t in own if t not in asked.terms]
+        if scope and terms and not (project or words.exclude or words.phrases) and all(map(self._names_digest, terms)):
+            terms = []  # "this week in rust latest", "knot weekly issue 7": the digest's own name: the issue
         if project or terms or scope:
             self.memory.note(req, project, terms, scope)
         if not terms and not words.exclude:
@@ -357,6 +359,17 @@ class Core:
                 return self._scope_answer(scope or Scope(nth=1), req)
             return self._not_understood(text, req)
         return self._search_answer(terms, words, scope, project, req)
+
+    def _commonplace(self, term: str) -> bool:
+        """Whether more than half of the archive's items hold the term (the digest's own subject:
+        "rust" in This Week in Rust): it tells no item from another."""
+        return self.store.held_by_most(Query((self.glossary.alternatives(term),)))
+
+    def _names_digest(self, term: str) -> bool:
+        """Whether the term is a word of the digest's own name or subject: most items hold it, or
+        the greeting most issues open with does ("Welcome to another issue of Haskell Weekly")."""
+        q = Query((self.glossary.alternatives(term),))
+        return self.store.held_by_most(q) or self.store.opens_most_issues(q)
 
     def _misspelt_name(self, line: str) -> Misspelt | None:
         """The name of several words a line clearly misspells (bot.names.Projects.misspelt), when
@@ -581,9 +594,13 @@ class Core:
             reply = self._ranked(q._replace(groups=groups[1:], project=project, any_group=True), shown, scope_text, req)
             if reply.items:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
-        if len(groups) > 1 and not q.any_group:  # no item has every word: those with most of them
-            reply = self._ranked(q._replace(any_group=True), shown, scope_text, req)
-            if reply.items:
+        if len(groups) > 1 and not q.any_group:  # no item has every word: those with most of them, but
+            # not with a word most items hold ("rust 1.80" in This Week in Rust: the items with 1.80)
+            telling = tuple(g for g, t in zip(groups, [None] * (len(groups) - len(terms)) + terms)
+                            if t is None or not self._commonplace(t))
+            reply = self._ranked(q._replace(groups=telling, any_group=len(telling) > 1), shown, scope_text, req) \
+                if telling else None
+            if reply is not None and reply.items:
                 return _with_notice(reply, notice or _("No item has all of these words; these have some of them."))
         runs = [t for t in terms if len(t) >= 4 and query._CJK_RUN.match(t) and t not in self.projects.dictionary()]
         if runs:  # "只有一台物理机": a Chinese run of words we cannot split; the items with most of its pairs

@@ -144,6 +144,10 @@ class Projects:
             tokens = key.split()
             if typed.isascii() and len(tokens) >= 2 and query.words(key).terms != tokens:
                 table.setdefault(key, name)
+        for key, name in list(table.items()):  # "call for testing" is "Calls for Testing", "crates of
+            first, rest = key.split(" ", 1)  # the week" "Crate of the Week" (unless another name is)
+            other = first[:-1] if first.endswith("s") and not first.endswith("ss") and len(first) > 3 else first + "s"
+            table.setdefault(f"{other} {rest}", name)
         ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
         return frozenset(k.split()[0] for k, _ in ordered), ordered
 
