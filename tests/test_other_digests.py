@@ -73,16 +73,23 @@ This week's tool is [spoolmaster](https://tools.example.org/spoolmaster), a reel
 """
 
 
-@pytest.fixture
-def core(tmp_path: Path) -> Core:
-    content = tmp_path / "site" / "content"
+def _site(tmp_path: Path, folder: str, posts: dict[str, str]) -> tuple[Core, Store]:
+    """A Core over a site whose `folder` (under site/) holds these posts, ingested."""
+    content = tmp_path / "site" / folder
     content.mkdir(parents=True)
-    (content / "2026-03-02-this-week-in-kites.md").write_text(POST_40, encoding="utf-8")
-    (content / "2026-03-09-this-week-in-kites.md").write_text(POST_41, encoding="utf-8")
+    for name, text in posts.items():
+        (content / name).write_text(text, encoding="utf-8")
     config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
     store = Store(tmp_path / "db.sqlite")
     ingest(store, config, when=TODAY)
-    yield Core(store, config)
+    return Core(store, config), store
+
+
+@pytest.fixture
+def core(tmp_path: Path) -> Core:
+    core, store = _site(tmp_path, "content", {"2026-03-02-this-week-in-kites.md": POST_40,
+                                              "2026-03-09-this-week-in-kites.md": POST_41})
+    yield core
     store.close()
 
 
@@ -193,14 +200,7 @@ date = 2026-09-12
 def test_a_digest_with_chinese_section_names_shows_them_in_its_examples(tmp_path):
     # every section named in Chinese: the examples are written with those names, never with the
     # Introduction (前言) nor a name twice ("introduction introduction")
-    posts = tmp_path / "site" / "content" / "posts"
-    posts.mkdir(parents=True)
-    (posts / "issue-1.md").write_text(KITCHEN_1, encoding="utf-8")
-    (posts / "issue-2.md").write_text(KITCHEN_2, encoding="utf-8")
-    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
-    store = Store(tmp_path / "db.sqlite")
-    ingest(store, config, when=TODAY)
-    core = Core(store, config)
+    core, store = _site(tmp_path, "content/posts", {"issue-1.md": KITCHEN_1, "issue-2.md": KITCHEN_2})
     texts = [_ask(core, q) for q in ("help", "帮助", "help search", "hi", "谢谢")]
     for text in texts:
         assert "introduction" not in text.casefold() and "前言" not in text, text
