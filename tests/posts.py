@@ -28,3 +28,20 @@ def write_issue(root: Path, number: int, day: date, sections: dict[str, list[str
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(issue_text(number, day, sections, front), encoding="utf-8")
     return path
+
+
+def site_core(tmp_path: Path, folder: str, posts: dict[str, str], when: date):
+    """A Core (and its Store, to close) over a site whose `folder` under site/ holds these posts
+    (file name -> text), ingested as of `when`."""
+    from archive.store import Store
+    from bot.config import ArchiveConfig, Config
+    from bot.core import Core
+    from bot.ingest import ingest
+    content = tmp_path / "site" / folder
+    content.mkdir(parents=True)
+    for name, text in posts.items():
+        (content / name).write_text(text, encoding="utf-8")
+    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, config, when=when)
+    return Core(store, config), store

@@ -16,6 +16,7 @@ from bot.core import Core
 from bot.i18n import tr
 from bot.ingest import ingest
 from bot.reply import Context
+from tests.posts import site_core
 
 ASKER = Context(platform="console", user="tester", where="terminal", is_dm=True)
 TODAY = date(2027, 1, 1)
@@ -65,14 +66,7 @@ This week's tool is [knotcard](https://tools.example.org/knotcard), knots on a c
 
 
 def _core(tmp_path: Path, *posts: str) -> tuple[Core, Store]:
-    content = tmp_path / "site" / "content"
-    content.mkdir(parents=True)
-    for n, post in enumerate(posts):
-        (content / f"2026-05-{n + 1:02d}-kite-weekly.md").write_text(post, encoding="utf-8")
-    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
-    store = Store(tmp_path / "db.sqlite")
-    ingest(store, config, when=TODAY)
-    return Core(store, config), store
+    return site_core(tmp_path, "content", {f"2026-05-{n + 1:02d}-kite-weekly.md": post for n, post in enumerate(posts)}, TODAY)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from bot.config import ArchiveConfig, Config
 from bot.core import Core
 from bot.ingest import ingest
 from bot.reply import Context
+from tests.posts import site_core
 
 ASKER = Context(platform="console", user="tester", where="terminal", is_dm=True)
 TODAY = date(2027, 1, 1)
@@ -73,22 +74,10 @@ This week's tool is [spoolmaster](https://tools.example.org/spoolmaster), a reel
 """
 
 
-def _site(tmp_path: Path, folder: str, posts: dict[str, str]) -> tuple[Core, Store]:
-    """A Core over a site whose `folder` (under site/) holds these posts, ingested."""
-    content = tmp_path / "site" / folder
-    content.mkdir(parents=True)
-    for name, text in posts.items():
-        (content / name).write_text(text, encoding="utf-8")
-    config = Config(archive=ArchiveConfig(path=tmp_path / "site"))
-    store = Store(tmp_path / "db.sqlite")
-    ingest(store, config, when=TODAY)
-    return Core(store, config), store
-
-
 @pytest.fixture
 def core(tmp_path: Path) -> Core:
-    core, store = _site(tmp_path, "content", {"2026-03-02-this-week-in-kites.md": POST_40,
-                                              "2026-03-09-this-week-in-kites.md": POST_41})
+    core, store = site_core(tmp_path, "content", {"2026-03-02-this-week-in-kites.md": POST_40,
+                                              "2026-03-09-this-week-in-kites.md": POST_41}, TODAY)
     yield core
     store.close()
 
@@ -200,7 +189,7 @@ date = 2026-09-12
 def test_a_digest_with_chinese_section_names_shows_them_in_its_examples(tmp_path):
     # every section named in Chinese: the examples are written with those names, never with the
     # Introduction (前言) nor a name twice ("introduction introduction")
-    core, store = _site(tmp_path, "content/posts", {"issue-1.md": KITCHEN_1, "issue-2.md": KITCHEN_2})
+    core, store = site_core(tmp_path, "content/posts", {"issue-1.md": KITCHEN_1, "issue-2.md": KITCHEN_2}, TODAY)
     texts = [_ask(core, q) for q in ("help", "帮助", "help search", "hi", "谢谢")]
     for text in texts:
         assert "introduction" not in text.casefold() and "前言" not in text, text
