@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from archive.numerals import format_number
+from archive.search_index import Query
 from archive.store import Store
 from bot import query
 from bot.names import PREFACE
@@ -75,5 +76,15 @@ def _common_word(store: Store, section: str, names: list[str]) -> str | None:
     skip = set(en) | _words(" ".join(names + [row.title]))
     counts = Counter(w for item in items for w in _words(item.text)
                      if w not in skip and (w.isascii() or not any(p in w or w in p for p in zh)))
-    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return best[0][0] if best and best[0][1] > 1 else None
+    best = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n > 1]
+    return next((w for w in best if not _digest_subject(store, w, section)), best[0] if best else None)
+
+
+def _digest_subject(store: Store, word: str, section: str) -> bool:
+    """Whether the word is the digest's own subject ("haskell" in Haskell Weekly), no example of a
+    search: most items hold it, in other sections too (a small archive's one topic, 锅底 of its
+    火锅 section, is held by most of its few items, but in that section only)."""
+    q = Query(((word,),))
+    if not store.held_by_most(q):
+        return False
+    return store.search(q, limit=1)[1] > store.search(q._replace(project=section), limit=1)[1]

@@ -211,3 +211,30 @@ def test_a_digest_whose_section_is_named_links_names_it_once_per_example(tmp_pat
     hi = _ask(core, "hi")
     assert "`links`, `links last 3`" in hi and "links links" not in hi, hi
     store.close()
+
+
+def _glider_issue(n: int) -> str:
+    return f"""+++
+title = "Club Weekly {n}"
+date = 2026-10-{n:02d}
++++
+
+## News
+
+- Glider winch repaired at the field: https://news.example.org/{n}/winch
+- Glider winch cable replaced: https://news.example.org/{n}/cable
+
+## Events
+
+- Glider flying day: https://events.example.org/{n}/day
+"""
+
+
+def test_help_does_not_give_the_digests_own_subject_as_a_search_example(tmp_path):
+    # "glider" is in every item of every section (the digest's subject): it tells no item from
+    # another, so the example searches the section's own topic instead
+    posts = {f"issue-{n}.md": _glider_issue(n) for n in (1, 2, 3)}
+    core, store = site_core(tmp_path, "content/posts", posts, TODAY)
+    text = _ask(core, "help")
+    assert "search winch" in text and "search glider" not in text, text
+    store.close()
