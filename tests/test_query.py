@@ -360,3 +360,17 @@ def test_east_west_traffic_is_one_term_in_both_languages(core):
     groups = core.glossary.groups
     assert "east-west traffic" in groups["东西向流量"] and "东西向流量" in groups["east west traffic"]
     assert words("东西向流量不经过网络节点", core.projects.dictionary()).terms[0] == "东西向流量"
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("nova-network 和 neutron 有什么区别", ["nova-network", "neutron"]),
+    ("ceph和swift有什么不同", ["ceph", "swift"]),
+    ("ceph 对比 swift", ["ceph", "swift"]),
+    ("ceph swift 区别", ["ceph", "swift"]),
+    ("difference between nova-network and neutron", ["nova-network", "neutron"]),
+    ("compare ceph and swift", ["ceph", "swift"]),
+    ("ceph vs swift", ["ceph", "swift"]),
+])
+def test_a_comparison_searches_the_compared_words_only(core, text, terms):
+    # the frame of comparing names no topic (the glossary's words too: 对比, 区别)
+    assert words(normalize(text).casefold(), core.projects.dictionary()).terms == terms

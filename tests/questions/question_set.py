@@ -609,6 +609,11 @@ Q += [
     ("这两期主要讲了什么", "fixtures", "zh", [(19, ""), (15, "")]),
     ("15期和19期的ceilometer", "fixtures", "zh", [(19, "前Ceilometer PTL"), (15, "enovance")]),
     ("上上期和上期的heat", "examples", "zh", [(26, "Mistral"), (25, "ResourceChain")]),
+    # comparing two things: the compared words are the search
+    ("nova-network 和 neutron 有什么区别", "examples", "zh", [(22, "nova-network 到 Neutron 的迁移路径")]),
+    ("difference between nova-network and neutron", "examples", "en cross", [(22, "nova-network 到 Neutron 的迁移路径")]),
+    ("compare nova-network and neutron", "examples", "en cross", [(22, "nova-network 到 Neutron 的迁移路径")]),
+    ("ceph和swift有什么不同", "examples", "zh", [(19, "Ceph RBD"), (26, "Swift 的存储策略")]),
 ]
 
 # Lines that are no question about the archive, as people type them: help asked in words, subscribing,
