@@ -73,7 +73,10 @@ def _notifying_hint(line: str) -> bool:
 
 _NOTIFY_ZH = re.compile(r"不想|不要|不再|不用|别|停止|取消|再|给我|推送|通知|提醒|发送|发|收到|收|接收|私信|就|有新|新的|消息|更新|我|的|了|请|一下|吧")
 _NEWS = re.compile(r"\b(?:news|updates?|new|openstack|digest|newsletter|happening|happened)\b|新闻|动态|消息|新的|最新|更新"
-                   r"|周报|周刊|月报|简报")
+                   r"|周报|周刊|月报|简报"
+                   # an issue as a whole ("highlights", "what's trending", "热点"): the newest
+                   r"|\b(?:highlights|summary|overview|recap|rundown|tldr)\b|重点|亮点|看点|要点|热点|热门|"
+                   + query.HOT_FRAME.pattern)
 MAX_ISSUE_NUMBER = 10**9
 # What is said to the bot and is no question: thanks and greetings (only when nothing else was understood)
 _SMALL_TALK = re.compile(r"(?P<thanks>\b(?:thanks?|thank\s+you|thx|tks|ty|cheers|appreciated?)\b|谢谢|多谢|感谢|谢啦|谢了|辛苦了)"

@@ -151,12 +151,22 @@ def _stop_set() -> frozenset[str]:
     return frozenset(stopwords()[1])
 
 
+# Asking what is much talked about ("what's hot this week", "hot topics", "what's trending") asks,
+# as "highlights" does, for an issue as a whole: the frame names no topic. "hot" beside a topic
+# word ("hot plug", "HOT template", "heat hot") stays a word.
+HOT_FRAME = re.compile(r"\b(?:what(?:'s|s|\s+is|\s+are)\s+(?:hot|trending|popular)"
+                       r"|(?:hot|trending|popular)\s+(?:topics?|news|items?|stories|things|discussions?|subjects?)"
+                       r"|trending)\b")
+
+
 def words(text: str, dictionary: frozenset[str] = frozenset(), longest: int = 8) -> Words:
     """Content words of a normalised, casefolded line without its time words: stop words and
     question frames dropped, `"phrases"`, `-word` and `OR` understood, Chinese segmented."""
     en_stop, zh_stop = stopwords()
     longest = max(longest, len(zh_stop[0]) if zh_stop else 1)  # the stop phrases come longest first
     out = Words()
+    if ("hot" in text or "trending" in text or "popular" in text) and HOT_FRAME.search(text):
+        text = HOT_FRAME.sub(" ", text)
     if ".." in text:  # an ellipsis ("keystone…ldap", NFKC's "...") parts words; a version's dots do not
         text = _DOTS.sub(" ", text)
     for m in _TOKEN.finditer(text):

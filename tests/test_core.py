@@ -687,3 +687,14 @@ def test_time_words_are_no_slips_of_each_other():
     assert misspelt_time_words("lastest heat sicne june".split()) == {"lastest": "latest", "sicne": "since"}
     assert not {"issue", "issues", "since", "after", "month", "latest"} & set(MISSPELT_TIME_WORDS)
     assert all(len(slip) >= 5 for slip in MISSPELT_TIME_WORDS)  # sine, util, isue: too often words of their own
+
+
+@pytest.mark.parametrize("text", ["hot topics", "what's trending", "highlights", "what's hot this week", "热点"])
+def test_asking_what_is_hot_is_the_newest_issue_as_a_whole(bot, text):
+    r = ask(bot, text)
+    assert r.kind == "issue" and r.issue.number == 20, r
+
+
+def test_hot_beside_a_word_is_still_searched(bot):
+    r = ask(bot, "heat hot")
+    assert r.kind == "items" and r.issue is None, r

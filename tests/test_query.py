@@ -374,3 +374,13 @@ def test_east_west_traffic_is_one_term_in_both_languages(core):
 def test_a_comparison_searches_the_compared_words_only(core, text, terms):
     # the frame of comparing names no topic (the glossary's words too: 对比, 区别)
     assert words(normalize(text).casefold(), core.projects.dictionary()).terms == terms
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("what's hot this week", []), ("hot topics", []), ("what's trending", []), ("本周热点", []),
+    ("最近有什么热门话题", []), ("what's hot in heat", ["heat"]),
+    ("hot plug", ["hot", "plug"]), ("HOT template", ["hot", "template"]), ("heat hot", ["heat", "hot"]),
+])
+def test_asking_what_is_hot_names_no_topic_but_hot_beside_a_word_stays(text, terms):
+    _scope, line = take_scope(normalize(text).casefold(), lambda: NOW)
+    assert words(line).terms == terms

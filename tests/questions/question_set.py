@@ -614,6 +614,10 @@ Q += [
     ("difference between nova-network and neutron", "examples", "en cross", [(22, "nova-network 到 Neutron 的迁移路径")]),
     ("compare nova-network and neutron", "examples", "en cross", [(22, "nova-network 到 Neutron 的迁移路径")]),
     ("ceph和swift有什么不同", "examples", "zh", [(19, "Ceph RBD"), (26, "Swift 的存储策略")]),
+    # what is hot: the newest issue as a whole
+    ("what's hot this week", "examples", "en", [(26, "")]),
+    ("hot topics", "examples", "en", [(26, "")]),
+    ("本周热点", "examples", "zh", [(26, "")]),
 ]
 
 # Lines that are no question about the archive, as people type them: help asked in words, subscribing,
