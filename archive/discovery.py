@@ -43,23 +43,13 @@ class Found:
     layout: str = ""  # "jekyll", "content", "globs", "folder"
 
 
-def _walk(top: Path, skip_underscore: bool) -> Iterable[Path]:
+def _walk(top: Path, skip_underscore: bool, suffixes: tuple[str, ...] = CONTENT_SUFFIXES) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _NO_POSTS
                              and not (skip_underscore and d.startswith("_")))
         for name in sorted(filenames):
-            if name.lower().endswith(CONTENT_SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(suffixes) and not name.startswith("."):
                 yield Path(dirpath, name)
-
-
-def _other_markup(top: Path, skip_underscore: bool) -> list[Path]:
-    out = []
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _NO_POSTS
-                             and not (skip_underscore and d.startswith("_")))
-        out += [Path(dirpath, n) for n in sorted(filenames)
-                if n.lower().endswith(OTHER_MARKUP) and not n.startswith((".", "_"))]
-    return out
 
 
 def _not_markdown(name: str) -> str:
@@ -197,11 +187,15 @@ def _content_posts(root: Path, found: Found) -> Found:
     top = root / "content" if (root / "content").is_dir() else root
     found.layout = "content" if top != root else "folder"
     by_dir: dict[str, list[Path]] = {}
-    for p in _walk(top, skip_underscore=True):
-        by_dir.setdefault(str(p.parent), []).append(p)
+    other: list[Path] = []  # posts in other markup: counted, never read (one walk finds both)
+    for p in _walk(top, skip_underscore=True, suffixes=CONTENT_SUFFIXES + OTHER_MARKUP):
+        if not p.name.lower().endswith(OTHER_MARKUP):
+            by_dir.setdefault(str(p.parent), []).append(p)
+        elif not p.name.startswith("_"):
+            other.append(p)
     # Hugo/Zola page bundles: a folder with an index.md is one page; the other markdown in it
     # (and below it) is the page's resources, not posts
-    found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in _other_markup(top, True)]
+    found.not_taken += [(p.relative_to(root).as_posix(), _not_markdown(p.name)) for p in other]
     pages = _pelican_pages(root, top)
     docusaurus = _docusaurus_pages(root, by_dir) if top == root else []
     loose_pages = top != root and _top_files_are_pages(top, by_dir)
@@ -219,9 +213,8 @@ def _content_posts(root: Path, found: Found) -> Found:
             reason = None if p == bundle else _why_not(rel, names - {p.name})
             if pages is not None and pages in p.parents:
                 reason = f"Pelican page ({pages.relative_to(root).as_posix()}/: pages are no articles)"
-            elif any(d in p.parents for d in docusaurus):
-                reason = next(f"Docusaurus page ({d.relative_to(root).as_posix()}/: the site's posts are in its blog/)"
-                              for d in docusaurus if d in p.parents)
+            elif (doc := next((d for d in docusaurus if d in p.parents), None)) is not None:
+                reason = f"Docusaurus page ({doc.relative_to(root).as_posix()}/: the site's posts are in its blog/)"
             elif loose_pages and not reason and p.parent == top:
                 reason = "a page beside the sections that hold the posts (content/about.md)"
             if reason:
