@@ -686,8 +686,7 @@ def _take_scope(text: str, now: Callable[[], date]) -> tuple[Scope, str]:
         text = cut(m)
     m = None if found else _FROM_NEWEST.search(text)
     if m:
-        up, said = m.group("up"), m.group("n") or m.group("en")
-        n = len(up) if up else _ORDINAL.get(said, 5) if m.group("en") else _number(said)
+        n = _counted_back(m)
         if n:
             found["nth"] = n
             text = _joined_nths(text, m, found)
