@@ -108,7 +108,10 @@ def _split(url: str, bare: bool = False) -> tuple[str, str]:
 def url_words(url: str) -> tuple[str, ...]:
     """The words of a URL as the index holds them, without its kind's: the host's (host_words),
     then those of the user, port, path, query and fragment."""
-    host, rest = _split(url)
+    return _split_words(*_split(url))
+
+
+def _split_words(host: str, rest: str) -> tuple[str, ...]:
     return (*host_words(host), *_words(rest)) if host else tuple(_words(rest))
 
 
@@ -144,7 +147,7 @@ def pasted_links(line: str) -> list[tuple[str, str]]:
     for m in _PASTED.finditer(line):
         link = m.group().rstrip(_TRAILING)
         host, rest = _split(link, bare=True)
-        words = (*host_words(host), *_words(rest)) if host else ()
-        if host and words:
+        words = _split_words(host, rest) if host else ()
+        if words:
             out.append((link, " ".join(words)))
     return out

@@ -70,12 +70,12 @@ def missing_secrets(config: Config, *, live: bool) -> tuple[list[str], list[str]
     """(errors, notes) about environment variables, from the config alone, before any network
     call: a required variable that is unset is an error naming it; a platform left off for want
     of its credentials is a note. `live`: `run` (connections), not `publish` (webhooks only)."""
+    urls = [(n, w, secret(w.url_env)) for n, w in enumerate(config.webhooks)]
     errors = [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} (its URL) is not set;"
-              " set it, or remove the [[webhook]]"
-              for n, w in enumerate(config.webhooks) if not secret(w.url_env)]
+              " set it, or remove the [[webhook]]" for n, w, url in urls if not url]
     errors += [f"webhook[{n}] ({w.name!r}): environment variable {w.url_env} does not hold an http(s) URL"
-               for n, w in enumerate(config.webhooks)  # (what it holds is a secret: not repeated)
-               if secret(w.url_env) and not secret(w.url_env).strip().lower().startswith(("http://", "https://"))]
+               for n, w, url in urls  # (what it holds is a secret: not repeated)
+               if url and not url.strip().lower().startswith(("http://", "https://"))]
     notes = []
     s = config.slack
     if live and s is not None:

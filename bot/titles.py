@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from archive.store import Store
+from bot import query
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_CJK_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_RUNS = re.compile(f"[{query._CJK}]+")  # (the characters bot.query reads as Chinese)
 _MONTHS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february march april"
                     " june july august september october november december".split())
 _CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千两")  # 第十九期, 十一月: a number, not a topic
